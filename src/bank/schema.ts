@@ -1,0 +1,161 @@
+import { z } from 'zod';
+
+/**
+ * The bank format, documented for authors in data/README.md. Field names are a contract with the
+ * importers, the tests and teachers' existing files: add fields, never rename them.
+ */
+
+export const QuestionIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-" (no spaces)');
+
+export const OptionKeySchema = z.string().regex(/^[A-Z]$/, 'an option key is one capital letter A–Z');
+
+export const OptionSchema = z.object({
+  key: OptionKeySchema,
+  text: z.string().min(1),
+  /** Moodle-style credit for ticking this option, -1..1; used by `multi` questions scored by `fraction`. */
+  fraction: z.number().min(-1).max(1).optional(),
+});
+export type Option = z.infer<typeof OptionSchema>;
+
+export const DifficultySchema = z.enum(['easy', 'medium', 'hard']);
+export type Difficulty = z.infer<typeof DifficultySchema>;
+
+/** `draft` questions (e.g. imported without an answer key) are validated but never served. */
+export const QuestionStatusSchema = z.enum(['ready', 'draft']);
+
+const questionBase = {
+  id: QuestionIdSchema,
+  stem: z.string().min(1),
+  points: z.number().positive(),
+  analysis: z.string(),
+  topic: z.string().min(1).optional(),
+  difficulty: DifficultySchema.optional(),
+  status: QuestionStatusSchema.optional(),
+};
+
+export const ChoiceQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('choice'),
+  options: z.array(OptionSchema).min(2),
+  answer: OptionKeySchema,
+});
+
+export const MultiScoringSchema = z.enum(['exam', 'fraction']);
+
+export const MultiQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('multi'),
+  options: z.array(OptionSchema).min(2),
+  answer: z.array(OptionKeySchema).min(1),
+  /**
+   * `exam`: all right → full points; a strict subset with no wrong key → `partialCredit` of the points;
+   * any wrong key → 0 (少选得部分分、错选不得分). `fraction`: sum of the ticked options' fractions, clamped to 0..1.
+   */
+  scoring: MultiScoringSchema.default('exam'),
+  /** Share of the points for a correct strict subset under `exam` scoring. */
+  partialCredit: z.number().min(0).max(1).default(0.5),
+});
+
+export const TrueFalseQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('truefalse'),
+  answer: z.boolean(),
+});
+
+export const ToleranceSchema = z.object({
+  kind: z.enum(['absolute', 'relative']),
+  value: z.number().nonnegative(),
+});
+
+export const NumericQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('numeric'),
+  answer: z.number(),
+  tolerance: ToleranceSchema.default({ kind: 'absolute', value: 0 }),
+  unit: z.string().min(1).optional(),
+});
+
+export const BlankSchema = z.object({
+  /** Accepted answers; `*` matches any run of characters. */
+  accept: z.array(z.string().min(1)).min(1),
+  points: z.number().nonnegative().optional(),
+});
+export type Blank = z.infer<typeof BlankSchema>;
+
+export const BlankQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('blank'),
+  blanks: z.array(BlankSchema).min(1),
+  /** Groups of 0-based blank indexes whose answers may come in any order. */
+  unordered: z.array(z.array(z.number().int().nonnegative()).min(2)).optional(),
+});
+
+export const RubricPointSchema = z.object({
+  point: z.string().min(1),
+  points: z.number().positive(),
+  keywords: z.array(z.string().min(1)).optional(),
+});
+export type RubricPoint = z.infer<typeof RubricPointSchema>;
+
+const freeTextFields = {
+  reference: z.string().min(1),
+  rubric: z.array(RubricPointSchema).min(1),
+  maxLength: z.number().int().positive().optional(),
+};
+
+export const ShortQuestionSchema = z.object({ ...questionBase, type: z.literal('short'), ...freeTextFields });
+export const EssayQuestionSchema = z.object({ ...questionBase, type: z.literal('essay'), ...freeTextFields });
+
+export const QuestionSchema = z.discriminatedUnion('type', [
+  ChoiceQuestionSchema,
+  MultiQuestionSchema,
+  TrueFalseQuestionSchema,
+  NumericQuestionSchema,
+  BlankQuestionSchema,
+  ShortQuestionSchema,
+  EssayQuestionSchema,
+]);
+
+export type ChoiceQuestion = z.infer<typeof ChoiceQuestionSchema>;
+export type MultiQuestion = z.infer<typeof MultiQuestionSchema>;
+export type TrueFalseQuestion = z.infer<typeof TrueFalseQuestionSchema>;
+export type NumericQuestion = z.infer<typeof NumericQuestionSchema>;
+export type BlankQuestion = z.infer<typeof BlankQuestionSchema>;
+export type ShortQuestion = z.infer<typeof ShortQuestionSchema>;
+export type EssayQuestion = z.infer<typeof EssayQuestionSchema>;
+export type Question = z.infer<typeof QuestionSchema>;
+export type QuestionType = Question['type'];
+export type FreeTextQuestion = ShortQuestion | EssayQuestion;
+
+export const QUESTION_TYPES = ['choice', 'multi', 'truefalse', 'numeric', 'blank', 'short', 'essay'] as const satisfies readonly QuestionType[];
+export const OBJECTIVE_TYPES = ['choice', 'multi', 'truefalse', 'numeric', 'blank'] as const satisfies readonly QuestionType[];
+
+export function isFreeText(question: Question): question is FreeTextQuestion {
+  return question.type === 'short' || question.type === 'essay';
+}
+
+export const SectionSchema = z.object({
+  title: z.string().min(1),
+  questionIds: z.array(QuestionIdSchema).min(1),
+  /** Points each question of the section is worth, as the paper states it (每题3分). */
+  pointsEach: z.number().positive().optional(),
+});
+export type Section = z.infer<typeof SectionSchema>;
+
+export const BankSchema = z.object({
+  id: QuestionIdSchema,
+  title: z.string().min(1),
+  /** BCP 47 tag, e.g. zh-CN or en-US: the language questions, analyses and default feedback are in. */
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag such as zh-CN or en-US'),
+  source: z.string().min(1),
+  description: z.string().optional(),
+  sections: z.array(SectionSchema).optional(),
+  questions: z.array(QuestionSchema).min(1),
+});
+export type Bank = z.infer<typeof BankSchema>;
+/** What an author writes before defaults are applied (e.g. `scoring` may be left out). */
+export type BankInput = z.input<typeof BankSchema>;

@@ -1,0 +1,4 @@
+import type { CliCommand } from './types.ts';
+
+/** Every `tutor` sub-command, listed explicitly (no folder scanning): adding one touches this list. */
+export const cliCommands: CliCommand[] = [];
