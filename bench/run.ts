@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: every benchmark in turn, each printing its figures. Speed and memory claims live
+ * here, not in timed unit tests. Add a benchmark by adding its module to the list.
+ */
+export interface BenchModule {
+  name: string;
+  run(log: (line: string) => void): Promise<void>;
+}
+
+const modules: Array<() => Promise<{ default: BenchModule }>> = [];
+
+const only = process.argv.slice(2);
+for (const load of modules) {
+  const { default: bench } = await load();
+  if (only.length > 0 && !only.includes(bench.name)) continue;
+  console.log(`\n## ${bench.name}`);
+  await bench.run((line) => console.log(line));
+}
