@@ -18,6 +18,8 @@ export interface NewAttempt {
   bankId: string;
   questionId: string;
   questionType: QuestionType;
+  /** The question's topic at the time of answering, so statistics need no bank lookup. */
+  topic?: string | null;
   rawAnswer: string;
   normalizedAnswer: string;
   score: number;
