@@ -27,6 +27,14 @@ export type Difficulty = z.infer<typeof DifficultySchema>;
 /** `draft` questions (e.g. imported without an answer key) are validated but never served. */
 export const QuestionStatusSchema = z.enum(['ready', 'draft']);
 
+/**
+ * A draft may leave its answer-bearing fields empty instead of inventing a key: choice `answer` "",
+ * multi `answer` [], a blank's `accept` [], short/essay `reference` "" and `rubric` []. The TypeScript
+ * types are unchanged (the empty values are of the same types); `requireAnswersUnlessDraft` rejects
+ * them on every question that is not a draft, so a served question always has its key.
+ */
+export const DRAFT_EMPTY_CHOICE_ANSWER = '';
+
 const questionBase = {
   id: QuestionIdSchema,
   stem: z.string().min(1),
@@ -41,7 +49,7 @@ export const ChoiceQuestionSchema = z.object({
   ...questionBase,
   type: z.literal('choice'),
   options: z.array(OptionSchema).min(2),
-  answer: OptionKeySchema,
+  answer: z.union([OptionKeySchema, z.literal(DRAFT_EMPTY_CHOICE_ANSWER)]),
 });
 
 export const MultiScoringSchema = z.enum(['exam', 'fraction']);
@@ -50,7 +58,8 @@ export const MultiQuestionSchema = z.object({
   ...questionBase,
   type: z.literal('multi'),
   options: z.array(OptionSchema).min(2),
-  answer: z.array(OptionKeySchema).min(1),
+  /** At least one key unless the question is a draft (see `requireAnswersUnlessDraft`). */
+  answer: z.array(OptionKeySchema),
   /**
    * `exam`: all right → full points; a strict subset with no wrong key → `partialCredit` of the points;
    * any wrong key → 0 (少选得部分分、错选不得分). `fraction`: sum of the ticked options' fractions, clamped to 0..1.
@@ -80,8 +89,8 @@ export const NumericQuestionSchema = z.object({
 });
 
 export const BlankSchema = z.object({
-  /** Accepted answers; `*` matches any run of characters. */
-  accept: z.array(z.string().min(1)).min(1),
+  /** Accepted answers; `*` matches any run of characters. At least one unless the question is a draft. */
+  accept: z.array(z.string().min(1)),
   points: z.number().nonnegative().optional(),
 });
 export type Blank = z.infer<typeof BlankSchema>;
@@ -102,23 +111,65 @@ export const RubricPointSchema = z.object({
 export type RubricPoint = z.infer<typeof RubricPointSchema>;
 
 const freeTextFields = {
-  reference: z.string().min(1),
-  rubric: z.array(RubricPointSchema).min(1),
+  /** Non-empty unless the question is a draft. */
+  reference: z.string(),
+  /** At least one point unless the question is a draft. */
+  rubric: z.array(RubricPointSchema),
   maxLength: z.number().int().positive().optional(),
 };
 
 export const ShortQuestionSchema = z.object({ ...questionBase, type: z.literal('short'), ...freeTextFields });
 export const EssayQuestionSchema = z.object({ ...questionBase, type: z.literal('essay'), ...freeTextFields });
 
-export const QuestionSchema = z.discriminatedUnion('type', [
-  ChoiceQuestionSchema,
-  MultiQuestionSchema,
-  TrueFalseQuestionSchema,
-  NumericQuestionSchema,
-  BlankQuestionSchema,
-  ShortQuestionSchema,
-  EssayQuestionSchema,
-]);
+type AnswerBearing =
+  | { type: 'choice'; answer: string }
+  | { type: 'multi'; answer: string[] }
+  | { type: 'blank'; blanks: Array<{ accept: string[] }> }
+  | { type: 'short' | 'essay'; reference: string; rubric: unknown[] }
+  | { type: 'truefalse' | 'numeric' };
+
+/** The answer-bearing fields a question leaves empty, as [path, message]; only drafts may have any. */
+export function findMissingAnswers(question: AnswerBearing): Array<[Array<string | number>, string]> {
+  const missing: Array<[Array<string | number>, string]> = [];
+  switch (question.type) {
+    case 'choice':
+      if (question.answer === DRAFT_EMPTY_CHOICE_ANSWER) missing.push([['answer'], 'no answer key']);
+      break;
+    case 'multi':
+      if (question.answer.length === 0) missing.push([['answer'], 'no answer key']);
+      break;
+    case 'blank':
+      question.blanks.forEach((blank, index) => {
+        if (blank.accept.length === 0) missing.push([['blanks', index, 'accept'], 'no accepted answer']);
+      });
+      break;
+    case 'short':
+    case 'essay':
+      if (question.reference.trim() === '') missing.push([['reference'], 'no reference answer']);
+      if (question.rubric.length === 0) missing.push([['rubric'], 'no marking points']);
+      break;
+    default:
+      break;
+  }
+  return missing;
+}
+
+export const QuestionSchema = z
+  .discriminatedUnion('type', [
+    ChoiceQuestionSchema,
+    MultiQuestionSchema,
+    TrueFalseQuestionSchema,
+    NumericQuestionSchema,
+    BlankQuestionSchema,
+    ShortQuestionSchema,
+    EssayQuestionSchema,
+  ])
+  .superRefine(function requireAnswersUnlessDraft(question, ctx) {
+    if (question.status === 'draft') return;
+    for (const [path, message] of findMissingAnswers(question)) {
+      ctx.addIssue({ code: 'custom', path, message: `${message}: only a question with "status": "draft" may leave it empty` });
+    }
+  });
 
 export type ChoiceQuestion = z.infer<typeof ChoiceQuestionSchema>;
 export type MultiQuestion = z.infer<typeof MultiQuestionSchema>;
