@@ -2,6 +2,7 @@ import type { QuestionType } from '../bank/schema.ts';
 import type { GradeResult } from '../grading/types.ts';
 import type { FreeTextFeedback, GradedBy } from '../tutor/types.ts';
 import type { QuestionRef, QuizSession } from '../quiz/types.ts';
+import type { ReviewCard } from './review.ts';
 import type { Leaderboard, LeaderboardPeriod, UserStats } from './types.ts';
 
 /**
@@ -107,6 +108,8 @@ export interface ProgressStore {
 
   /** Review cards due at `now`, most overdue first. */
   dueReviews(userId: string, now: Date, limit: number): QuestionRef[];
+  /** The user's FSRS card for a question, if they have answered it (graded or pending). */
+  getReviewCard(userId: string, bankId: string, questionId: string): ReviewCard | null;
   /** Questions whose latest attempt scored below full marks, most recent first. */
   missedQuestions(userId: string, limit: number): QuestionRef[];
 

@@ -1,0 +1,42 @@
+import type { ForgetResult } from '../progress/ports.ts';
+import type { Db } from './database.ts';
+
+/** Tables this module deletes from by name; any other table with a `user_id` column is swept too. */
+const KNOWN_TABLES = new Set(['users', 'quiz_sessions', 'attempts', 'follow_ups', 'review_cards', 'stats_questions', 'stats_slots', 'stats_rubric_misses']);
+
+/**
+ * Deletes every row about one user in one transaction: attempts, follow-ups, review cards, the sessions
+ * they own, their statistics roll-ups, the user row, and rows of any other table with a `user_id`
+ * column (the tutor's LLM call log, added by a later migration: found through sqlite_master so this works
+ * before and after it). Other users' rows are untouched; their attempts in a forgotten session keep
+ * their data with the session link cleared. `/forget-me` and `tutor db forget` both call this.
+ */
+export function forgetUser(db: Db, userId: string): ForgetResult {
+  const run = db.transaction((): ForgetResult => {
+    const remove = (sql: string): number => db.prepare(sql).run(userId).changes;
+    remove('DELETE FROM stats_questions WHERE user_id = ?');
+    remove('DELETE FROM stats_slots WHERE user_id = ?');
+    remove('DELETE FROM stats_rubric_misses WHERE user_id = ?');
+    const reviewCards = remove('DELETE FROM review_cards WHERE user_id = ?');
+    const followUps = remove('DELETE FROM follow_ups WHERE user_id = ?');
+    const attempts = remove('DELETE FROM attempts WHERE user_id = ?');
+    const sessions = remove('DELETE FROM quiz_sessions WHERE owner_id = ?');
+    let llmCalls = 0;
+    for (const table of otherTablesWithUserId(db)) {
+      llmCalls += remove(`DELETE FROM "${table.replaceAll('"', '""')}" WHERE user_id = ?`);
+    }
+    const users = remove('DELETE FROM users WHERE id = ?');
+    return { users, sessions, attempts, followUps, reviewCards, llmCalls };
+  });
+  return run.immediate();
+}
+
+function otherTablesWithUserId(db: Db): string[] {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  return tables.filter(
+    (name) => !KNOWN_TABLES.has(name) && db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(name, 'user_id') !== undefined,
+  );
+}

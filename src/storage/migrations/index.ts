@@ -1,0 +1,15 @@
+import type { Db } from '../database.ts';
+import { initialMigration } from './001-initial.ts';
+
+export interface Migration {
+  /** 1, 2, 3…: becomes `PRAGMA user_version` once applied. */
+  version: number;
+  name: string;
+  /** Runs inside the migration's transaction; throw to leave the file as it was. */
+  up(db: Db): void;
+}
+
+/** Every migration this build knows, in order. Add a new one as a module and one line here. */
+export const migrations: readonly Migration[] = [
+  initialMigration,
+];
