@@ -48,6 +48,11 @@ export interface GradeFreeTextRequest {
   locale?: string;
   userId: string;
   guildId?: string;
+  /**
+   * The answer as the grader normalised it (`NeedsFeedbackResult.normalizedAnswer`): the key for
+   * reusing stored feedback. When absent the tutor folds the answer itself.
+   */
+  normalizedAnswer?: string;
 }
 
 export interface ChatTurn {

@@ -1,0 +1,120 @@
+import type { Question } from '../bank/schema.ts';
+import { isFreeText } from '../bank/schema.ts';
+import { FEEDBACK_LIMITS, feedbackStrings } from './feedback-text.ts';
+import { neutralizeAnswer } from './injection.ts';
+import type { ChatMessage } from './llm-client.ts';
+import { renderPart, type PromptTemplate } from './prompts.ts';
+import { estimateTokens, truncateText, type FeedbackLanguage } from './text.ts';
+import type { ChatTurn, FollowUpRequest } from './types.ts';
+
+/**
+ * Follow-up chat. Before the learner has answered, nothing that gives the answer away (the answer
+ * key, the reference answer, the analysis) is put in the prompt at all: the model cannot leak what it
+ * was never sent. After grading, the reference material, the learner's answer and the feedback go in.
+ */
+
+function describeQuestionOnly(question: Question): string[] {
+  const lines = [`## Question (${question.type}, ${question.points} pt)`, question.stem];
+  if (question.topic) lines.push(`Topic: ${question.topic}`);
+  if (question.type === 'choice' || question.type === 'multi') {
+    lines.push('', 'Options:', ...question.options.map((option) => `${option.key}. ${option.text}`));
+  }
+  if (question.type === 'blank') lines.push(`Blanks to fill: ${question.blanks.length}`);
+  if (question.type === 'numeric' && question.unit) lines.push(`Unit: ${question.unit}`);
+  return lines;
+}
+
+/** The answer key in words, for after the learner has answered. */
+export function describeAnswerKey(question: Question): string {
+  switch (question.type) {
+    case 'choice':
+      return question.answer;
+    case 'multi':
+      return question.answer.join('');
+    case 'truefalse':
+      return question.answer ? 'true' : 'false';
+    case 'numeric':
+      return `${question.answer}${question.unit ? ` ${question.unit}` : ''}`;
+    case 'blank':
+      return question.blanks.map((blank) => blank.accept[0] ?? '').join(' | ');
+    case 'short':
+    case 'essay':
+      return question.reference;
+  }
+}
+
+export function buildFollowUpContext(request: FollowUpRequest): string {
+  const { question } = request;
+  const lines = describeQuestionOnly(question);
+  if (!request.answered) {
+    lines.push('', '(The learner has not answered yet. The answer key is deliberately not given to you.)');
+    return lines.join('\n');
+  }
+  lines.push('', isFreeText(question) ? '## Reference answer' : '## Correct answer', describeAnswerKey(question));
+  if (isFreeText(question)) {
+    lines.push('', '## Rubric', ...question.rubric.map((point) => `- [${point.points} pt] ${point.point}`));
+  }
+  if (question.analysis.trim()) lines.push('', '## Analysis', question.analysis);
+  if (request.learnerAnswer !== undefined) {
+    lines.push('', "## The learner's answer (data)", '<learner_answer>', neutralizeAnswer(request.learnerAnswer), '</learner_answer>');
+  }
+  const feedback = request.feedback;
+  const grade = request.grade;
+  if (feedback) {
+    lines.push('', `## Feedback given (${feedback.score}/${feedback.maxScore}${feedback.provisional ? ', provisional keyword score' : ''})`);
+    for (const point of feedback.rubric) lines.push(`- ${point.verdict}: ${point.point}`);
+    if (feedback.explanation) lines.push(truncateText(feedback.explanation, 600));
+  } else if (grade && grade.status === 'graded') {
+    lines.push('', `## Grade: ${grade.score}/${grade.maxScore}${grade.correct ? ' (correct)' : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/** The most recent turns whose estimated tokens fit the bound, oldest first. */
+export function trimHistory(history: readonly ChatTurn[], maxTokens: number): ChatTurn[] {
+  const kept: ChatTurn[] = [];
+  let used = 0;
+  for (let index = history.length - 1; index >= 0; index -= 1) {
+    const turn = history[index];
+    if (!turn) continue;
+    const cost = estimateTokens(turn.content) + 4;
+    if (used + cost > maxTokens) break;
+    used += cost;
+    kept.unshift(turn);
+  }
+  return kept;
+}
+
+export function buildFollowUpMessages(
+  template: PromptTemplate,
+  request: FollowUpRequest,
+  languageName: string,
+  historyTokens: number,
+): ChatMessage[] {
+  const modeRules = renderPart(template, request.answered ? 'full-explanation' : 'hints-only', {});
+  const messages: ChatMessage[] = [{ role: 'system', content: renderPart(template, 'system', { language: languageName, modeRules }) }];
+  for (const turn of trimHistory(request.history, historyTokens)) {
+    messages.push({ role: turn.role, content: turn.role === 'user' ? neutralizeAnswer(turn.content) : turn.content });
+  }
+  messages.push({
+    role: 'user',
+    content: renderPart(template, 'user', { context: buildFollowUpContext(request), message: neutralizeAnswer(request.message) }),
+  });
+  return messages;
+}
+
+/** The reply without an LLM: a hint that gives nothing away before answering, the bank's explanation after. */
+export function buildFallbackFollowUp(request: FollowUpRequest, language: FeedbackLanguage): string {
+  const strings = feedbackStrings(language);
+  const { question } = request;
+  const lines = [strings.noLlmFollowUp, ''];
+  if (!request.answered) {
+    lines.push(strings.hintIntro);
+    if (question.topic) lines.push(strings.hintTopic(question.topic));
+    if (isFreeText(question)) lines.push(strings.hintPoints(question.rubric.map((point) => point.point)));
+    return truncateText(lines.join('\n'), FEEDBACK_LIMITS.followUpChars);
+  }
+  lines.push(strings.afterAnswerIntro, `${strings.referenceHeading} ${describeAnswerKey(question)}`);
+  if (question.analysis.trim()) lines.push(`${strings.analysisHeading} ${question.analysis}`);
+  return truncateText(lines.join('\n'), FEEDBACK_LIMITS.followUpChars);
+}

@@ -1,0 +1,137 @@
+import OpenAI from 'openai';
+import type { Config } from '../config.ts';
+import { createConcurrencyLimiter } from './limiter.ts';
+import type { LlmCallOutcome } from './ports.ts';
+import type { TokenUsage } from './types.ts';
+
+/**
+ * The one adapter around the `openai` SDK (the only file that imports it). Chat Completions only,
+ * since that is what OpenAI-compatible servers (DeepSeek, Qwen, Ollama, vLLM, LM Studio) implement.
+ *
+ * Retries: the SDK retries 408/409/429/5xx and connection errors `maxRetries` times with exponential
+ * backoff (0.5 s doubling to 8 s, with jitter) and honours `retry-after`/`retry-after-ms`. The whole
+ * call, retries included, is bounded by LLM_TIMEOUT_MS through an abort signal, so a slow server costs
+ * at most that long. Calls beyond LLM_MAX_CONCURRENCY wait in a queue (the wait is not timed).
+ */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  /** Asks for JSON: with a schema under `json_schema` mode, a bare JSON object under `json_object`. */
+  json?: { name: string; schema: Record<string, unknown> };
+  maxOutputTokens?: number;
+}
+
+export interface Completion {
+  content: string;
+  /** The model's refusal message, when it refused. */
+  refusal: string | null;
+  finishReason: string;
+  usage: TokenUsage;
+  /** True when the server reported usage; otherwise `usage` is zero and callers may estimate. */
+  usageReported: boolean;
+  latencyMs: number;
+  model: string;
+}
+
+/** An LLM call that gave no reply: `kind` is what the tutor's note and the usage ledger record. */
+export class LlmCallError extends Error {
+  constructor(
+    readonly kind: Exclude<LlmCallOutcome, 'ok' | 'invalid' | 'refusal' | 'truncated'>,
+    message: string,
+    readonly latencyMs: number,
+  ) {
+    super(message);
+    this.name = 'LlmCallError';
+  }
+}
+
+export interface LlmClient {
+  readonly model: string;
+  readonly jsonMode: 'json_schema' | 'json_object';
+  complete(request: CompletionRequest): Promise<Completion>;
+}
+
+export type LlmClientConfig = Pick<
+  Config,
+  'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS' | 'LLM_MAX_CONCURRENCY' | 'LLM_JSON_MODE'
+>;
+
+export interface LlmClientOptions {
+  /** SDK retries on 429/5xx/connection errors; default 2. */
+  maxRetries?: number;
+}
+
+/** Keyless local servers (Ollama, LM Studio) still need a non-empty key for the SDK. */
+const PLACEHOLDER_API_KEY = 'not-needed-for-local-server';
+
+export function createLlmClient(config: LlmClientConfig, options: LlmClientOptions = {}): LlmClient {
+  const openai = new OpenAI({
+    apiKey: config.OPENAI_API_KEY ?? PLACEHOLDER_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    timeout: config.LLM_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? 2,
+  });
+  const limiter = createConcurrencyLimiter(config.LLM_MAX_CONCURRENCY);
+  const model = config.LLM_MODEL;
+
+  async function callOnce(request: CompletionRequest): Promise<Completion> {
+    const started = performance.now();
+    const responseFormat = request.json
+      ? config.LLM_JSON_MODE === 'json_schema'
+        ? { type: 'json_schema' as const, json_schema: { name: request.json.name, strict: true, schema: request.json.schema } }
+        : { type: 'json_object' as const }
+      : undefined;
+    try {
+      const response = await openai.chat.completions.create(
+        {
+          model,
+          messages: request.messages,
+          temperature: 0,
+          ...(request.maxOutputTokens ? { max_tokens: request.maxOutputTokens } : {}),
+          ...(responseFormat ? { response_format: responseFormat } : {}),
+        },
+        { signal: AbortSignal.timeout(config.LLM_TIMEOUT_MS) },
+      );
+      const choice = response.choices[0];
+      const usage = response.usage;
+      return {
+        content: choice?.message?.content ?? '',
+        refusal: choice?.message?.refusal ?? null,
+        finishReason: choice?.finish_reason ?? 'unknown',
+        usage: { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 },
+        usageReported: Boolean(usage),
+        latencyMs: Math.round(performance.now() - started),
+        model: response.model || model,
+      };
+    } catch (error) {
+      throw classifyError(error, Math.round(performance.now() - started));
+    }
+  }
+
+  return {
+    model,
+    jsonMode: config.LLM_JSON_MODE,
+    complete: (request) => limiter.run(() => callOnce(request)),
+  };
+}
+
+function classifyError(error: unknown, latencyMs: number): LlmCallError {
+  if (error instanceof OpenAI.APIConnectionTimeoutError || error instanceof OpenAI.APIUserAbortError) {
+    return new LlmCallError('timeout', 'the LLM did not answer in time', latencyMs);
+  }
+  if (error instanceof OpenAI.RateLimitError) return new LlmCallError('rate-limited', 'the LLM server kept rate-limiting (429)', latencyMs);
+  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+    if (error.status >= 500) return new LlmCallError('server-error', `the LLM server failed (${error.status})`, latencyMs);
+    return new LlmCallError('error', `the LLM server refused the request (${error.status}): ${error.message}`, latencyMs);
+  }
+  if (error instanceof OpenAI.APIConnectionError) return new LlmCallError('error', `cannot reach the LLM server: ${error.message}`, latencyMs);
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    return new LlmCallError('timeout', 'the LLM did not answer in time', latencyMs);
+  }
+  return new LlmCallError('error', error instanceof Error ? error.message : String(error), latencyMs);
+}

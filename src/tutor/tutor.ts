@@ -1,0 +1,305 @@
+import type { Config } from '../config.ts';
+import type { AttemptStatus } from '../progress/ports.ts';
+import { checkBudget, type BudgetVerdict } from './budget.ts';
+import { gradeByRubricCoverage } from './fallback-grader.ts';
+import { feedbackStrings } from './feedback-text.ts';
+import { buildFallbackFollowUp, buildFollowUpMessages } from './follow-up.ts';
+import {
+  buildGradingMessages,
+  checkVerdicts,
+  clampFeedbackProse,
+  gradingJsonSchema,
+  gradingPromptFor,
+  looksLikeObeyedInjection,
+  parseGradingReply,
+} from './grading.ts';
+import { detectInjection } from './injection.ts';
+import { createLlmClient, LlmCallError, type ChatMessage, type Completion, type LlmClient } from './llm-client.ts';
+import type { FindCachedFeedback, LlmCallOutcome, LlmPurpose, UsageLedger } from './ports.ts';
+import type { PromptSet } from './prompts.ts';
+import { describeLanguage, estimateTokens, normalizeForMatch, pickFeedbackLanguage, truncateText } from './text.ts';
+import type { FollowUpReply, FollowUpRequest, FreeTextFeedback, GradeFreeTextRequest, TokenUsage, Tutor } from './types.ts';
+import { FEEDBACK_LIMITS } from './feedback-text.ts';
+
+export type TutorConfig = Pick<
+  Config,
+  | 'OPENAI_API_KEY'
+  | 'OPENAI_BASE_URL'
+  | 'LLM_MODEL'
+  | 'LLM_TIMEOUT_MS'
+  | 'LLM_MAX_CONCURRENCY'
+  | 'LLM_JSON_MODE'
+  | 'LLM_USER_CALLS_PER_HOUR'
+  | 'LLM_GUILD_DAILY_TOKENS'
+  | 'FOLLOW_UP_HISTORY_TOKENS'
+  | 'llmEnabled'
+>;
+
+/** pino's shape, so the bot's logger can be passed as is. */
+export interface TutorLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+  info?(details: Record<string, unknown>, message: string): void;
+}
+
+export interface TutorDeps {
+  config: TutorConfig;
+  prompts: PromptSet;
+  usage: UsageLedger;
+  /** `ProgressStore.findCachedFeedback`, bound to the store. */
+  findCachedFeedback?: FindCachedFeedback;
+  clock?: () => Date;
+  logger?: TutorLogger;
+  /** Replaces the openai-backed client (e.g. a client shared with another tutor). */
+  llm?: LlmClient;
+  /** SDK retries on 429/5xx; default 2. */
+  maxRetries?: number;
+  /** False skips the per-user and per-guild budgets (the evaluation and `regrade` run as the operator). */
+  enforceBudgets?: boolean;
+}
+
+/** Why a grading fell back or was flagged; the value of `FreeTextFeedback.note`. */
+export type TutorNote =
+  | 'no-llm-configured'
+  | 'user-budget'
+  | 'guild-budget'
+  | 'timeout'
+  | 'rate-limited'
+  | 'server-error'
+  | 'error'
+  | 'invalid-output'
+  | 'refusal'
+  | 'truncated'
+  | 'injection'
+  | 'cached';
+
+/**
+ * How the quiz flow stores an attempt graded by the tutor: `flagged` for a tripped tripwire,
+ * `pending` for a provisional fallback score that `tutor regrade --pending` should redo once the LLM
+ * is back, `graded` otherwise.
+ */
+export function attemptStatusForFeedback(feedback: FreeTextFeedback): AttemptStatus {
+  if (feedback.status === 'flagged') return 'flagged';
+  return feedback.gradedBy === 'fallback' ? 'pending' : 'graded';
+}
+
+const GRADING_MAX_OUTPUT_TOKENS = 1_200;
+const FOLLOW_UP_MAX_OUTPUT_TOKENS = 600;
+
+function addUsage(total: TokenUsage, more: TokenUsage): TokenUsage {
+  return { inputTokens: total.inputTokens + more.inputTokens, outputTokens: total.outputTokens + more.outputTokens };
+}
+
+function budgetMessage(verdict: Exclude<BudgetVerdict, { allowed: true }>, language: 'zh' | 'en'): string {
+  const strings = feedbackStrings(language);
+  return verdict.reason === 'user-budget'
+    ? strings.userBudget(Math.max(1, Math.ceil(verdict.retryAfterMs / 60_000)))
+    : strings.guildBudget(Math.max(1, Math.ceil(verdict.retryAfterMs / 3_600_000)));
+}
+
+export function createTutor(deps: TutorDeps): Tutor {
+  const { config, prompts, usage } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const enforceBudgets = deps.enforceBudgets ?? true;
+  const llm: LlmClient | null = deps.llm ?? (config.llmEnabled ? createLlmClient(config, { maxRetries: deps.maxRetries }) : null);
+
+  interface CallContext {
+    userId: string;
+    guildId?: string;
+    bankId: string;
+    questionId: string;
+    promptVersion: string;
+  }
+
+  /** One call, recorded in the ledger whatever happens; estimates tokens when the server reports none. */
+  async function callLlm(
+    client: LlmClient,
+    context: CallContext,
+    purpose: LlmPurpose,
+    messages: ChatMessage[],
+    options: { json: boolean; maxOutputTokens: number },
+  ): Promise<Completion> {
+    const record = (outcome: LlmCallOutcome, tokens: TokenUsage, latencyMs: number) =>
+      usage.recordCall({
+        userId: context.userId,
+        guildId: context.guildId ?? null,
+        bankId: context.bankId,
+        questionId: context.questionId,
+        purpose,
+        model: client.model,
+        promptVersion: context.promptVersion,
+        inputTokens: tokens.inputTokens,
+        outputTokens: tokens.outputTokens,
+        latencyMs,
+        outcome,
+        createdAt: clock(),
+      });
+    try {
+      const completion = await client.complete({
+        messages,
+        maxOutputTokens: options.maxOutputTokens,
+        ...(options.json ? { json: { name: 'grading', schema: gradingJsonSchema() } } : {}),
+      });
+      if (!completion.usageReported) {
+        completion.usage = {
+          inputTokens: messages.reduce((sum, message) => sum + estimateTokens(message.content) + 4, 0),
+          outputTokens: estimateTokens(completion.content),
+        };
+      }
+      const outcome: LlmCallOutcome = completion.refusal || completion.finishReason === 'content_filter'
+        ? 'refusal'
+        : completion.finishReason === 'length'
+          ? 'truncated'
+          : 'ok';
+      record(outcome, completion.usage, completion.latencyMs);
+      return completion;
+    } catch (error) {
+      const failure = error instanceof LlmCallError ? error : new LlmCallError('error', String(error), 0);
+      record(failure.kind, { inputTokens: 0, outputTokens: 0 }, failure.latencyMs);
+      throw failure;
+    }
+  }
+
+  function checkBudgets(userId: string, guildId: string | undefined): BudgetVerdict {
+    if (!enforceBudgets) return { allowed: true };
+    return checkBudget(
+      usage,
+      { userCallsPerHour: config.LLM_USER_CALLS_PER_HOUR, guildDailyTokens: config.LLM_GUILD_DAILY_TOKENS },
+      { userId, guildId },
+      clock(),
+    );
+  }
+
+  async function gradeFreeText(request: GradeFreeTextRequest): Promise<FreeTextFeedback> {
+    const { question, answer } = request;
+    const language = pickFeedbackLanguage(request.locale, request.bank.language);
+    const strings = feedbackStrings(language);
+    const template = gradingPromptFor(prompts, question);
+    const fallback = (note: TutorNote, extra: Partial<FreeTextFeedback> = {}, preface?: string): FreeTextFeedback => {
+      const feedback = gradeByRubricCoverage(question, answer, { language, note });
+      return {
+        ...feedback,
+        ...extra,
+        explanation: preface ? truncateText(`${preface}\n\n${feedback.explanation}`, 2_400) : feedback.explanation,
+      };
+    };
+
+    if (detectInjection(answer)) {
+      return fallback('injection', { status: 'flagged' }, strings.injectionNote);
+    }
+
+    if (deps.findCachedFeedback) {
+      const normalized = request.normalizedAnswer ?? normalizeForMatch(answer);
+      const cached = deps.findCachedFeedback(request.bank.id, question.id, normalized);
+      if (cached && cached.gradedBy === 'llm' && cached.status === 'graded' && cached.maxScore === question.points) {
+        return { ...cached, note: 'cached', usage: { inputTokens: 0, outputTokens: 0 }, latencyMs: 0 };
+      }
+    }
+
+    if (!llm) return fallback('no-llm-configured');
+
+    const budget = checkBudgets(request.userId, request.guildId);
+    if (!budget.allowed) return fallback(budget.reason, {}, budgetMessage(budget, language));
+
+    const context: CallContext = {
+      userId: request.userId,
+      guildId: request.guildId,
+      bankId: request.bank.id,
+      questionId: question.id,
+      promptVersion: template.version,
+    };
+    const messages = buildGradingMessages(template, question, answer, describeLanguage(request.locale, request.bank.language));
+    let total: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    let latencyMs = 0;
+    const llmDetails = () => ({ promptVersion: template.version, model: llm.model, usage: total, latencyMs });
+
+    try {
+      let completion = await callLlm(llm, context, 'grade', messages, { json: true, maxOutputTokens: GRADING_MAX_OUTPUT_TOKENS });
+      total = addUsage(total, completion.usage);
+      latencyMs += completion.latencyMs;
+      if (completion.refusal || completion.finishReason === 'content_filter') return fallback('refusal', llmDetails());
+      if (completion.finishReason === 'length') return fallback('truncated', llmDetails());
+      let parsed = parseGradingReply(completion.content);
+      if (!parsed.ok) {
+        deps.logger?.warn({ questionId: question.id, error: parsed.error }, 'LLM grading reply was invalid; asking once for a repair');
+        const repair: ChatMessage[] = [
+          ...messages,
+          { role: 'assistant', content: truncateText(completion.content, 4_000) },
+          {
+            role: 'user',
+            content: `That reply was not valid: ${parsed.error}. Reply again with only the JSON object in the required format, one entry per rubric point.`,
+          },
+        ];
+        completion = await callLlm(llm, context, 'repair', repair, { json: true, maxOutputTokens: GRADING_MAX_OUTPUT_TOKENS });
+        total = addUsage(total, completion.usage);
+        latencyMs += completion.latencyMs;
+        if (completion.refusal || completion.finishReason === 'content_filter') return fallback('refusal', llmDetails());
+        parsed = parseGradingReply(completion.content);
+        if (!parsed.ok) return fallback('invalid-output', llmDetails());
+      }
+      const reply = parsed.reply;
+      const checked = checkVerdicts(question, answer, reply);
+      if (reply.injection_suspected || looksLikeObeyedInjection(question, checked)) {
+        deps.logger?.warn({ questionId: question.id, userId: request.userId }, 'grading tripwire: answer flagged for review');
+        return fallback('injection', { status: 'flagged', ...llmDetails() }, strings.injectionNote);
+      }
+      const prose = clampFeedbackProse(reply);
+      return {
+        gradedBy: 'llm',
+        status: 'graded',
+        provisional: false,
+        score: checked.score,
+        maxScore: question.points,
+        rubric: checked.rubric,
+        strengths: prose.strengths,
+        improvements: prose.improvements,
+        explanation: prose.explanation,
+        ...llmDetails(),
+      };
+    } catch (error) {
+      const kind = error instanceof LlmCallError ? error.kind : 'error';
+      deps.logger?.warn({ questionId: question.id, kind, error: String(error) }, 'LLM grading failed; using the fallback grader');
+      return fallback(kind, total.inputTokens + total.outputTokens > 0 ? llmDetails() : {});
+    }
+  }
+
+  async function followUp(request: FollowUpRequest): Promise<FollowUpReply> {
+    const language = pickFeedbackLanguage(request.locale, request.bank.language);
+    const template = prompts['follow-up'];
+    const fallback = (note: TutorNote, text?: string): FollowUpReply => ({
+      text: text ?? buildFallbackFollowUp(request, language),
+      gradedBy: 'fallback',
+      note,
+    });
+    if (!llm) return fallback('no-llm-configured');
+    const budget = checkBudgets(request.userId, request.guildId);
+    if (!budget.allowed) return fallback(budget.reason, budgetMessage(budget, language));
+
+    const messages = buildFollowUpMessages(
+      template,
+      request,
+      describeLanguage(request.locale, request.bank.language),
+      config.FOLLOW_UP_HISTORY_TOKENS,
+    );
+    const context: CallContext = {
+      userId: request.userId,
+      guildId: request.guildId,
+      bankId: request.bank.id,
+      questionId: request.question.id,
+      promptVersion: template.version,
+    };
+    try {
+      const completion = await callLlm(llm, context, 'follow-up', messages, { json: false, maxOutputTokens: FOLLOW_UP_MAX_OUTPUT_TOKENS });
+      const details = { promptVersion: template.version, model: llm.model, usage: completion.usage, latencyMs: completion.latencyMs };
+      if (completion.refusal || completion.finishReason === 'content_filter') return { ...fallback('refusal'), ...details };
+      const text = completion.content.trim();
+      if (!text) return { ...fallback('invalid-output'), ...details };
+      return { text: truncateText(text, FEEDBACK_LIMITS.followUpChars), gradedBy: 'llm', ...details };
+    } catch (error) {
+      const kind = error instanceof LlmCallError ? error.kind : 'error';
+      deps.logger?.warn({ questionId: request.question.id, kind, error: String(error) }, 'LLM follow-up failed; replying from the bank');
+      return fallback(kind);
+    }
+  }
+
+  return { gradeFreeText, followUp };
+}
