@@ -1,0 +1,161 @@
+import type { BlankQuestion } from '../bank/schema.ts';
+import { compileAcceptPattern, isBlankText, normalizeForMatch, normalizeText, removeZeroWidth, splitBlankAnswers } from './normalize.ts';
+import { gradedResult, invalidResult, roundScore } from './result.ts';
+import type { GradeResult, PartVerdict, RawAnswer } from './types.ts';
+
+/** A blank in the stem: a run of two or more `_`/`＿`, or a single full-width `＿`. */
+const STEM_BLANK = /[_＿]{2,}|＿/gu;
+
+/** How many blanks the stem marks; `max_length` (one `_`) is not a blank. */
+export function countStemBlanks(stem: string): number {
+  return stem.match(STEM_BLANK)?.length ?? 0;
+}
+
+/**
+ * Points per blank: its own `points` when given; the question's points left over, shared evenly,
+ * for the blanks without. (Validation insists that given points add up to the question's.)
+ */
+export function blankPoints(question: BlankQuestion): number[] {
+  const given = question.blanks.reduce((sum, blank) => sum + (blank.points ?? 0), 0);
+  const without = question.blanks.filter((blank) => blank.points === undefined).length;
+  const share = without > 0 ? Math.max(0, question.points - given) / without : 0;
+  return question.blanks.map((blank) => blank.points ?? share);
+}
+
+interface CompiledBlank {
+  matches: (normalizedAnswer: string) => boolean;
+  points: number;
+  /** The first accepted answer without a wildcard, shown as the expected answer. */
+  display: string;
+}
+
+const compiledBlanks = new WeakMap<BlankQuestion, CompiledBlank[]>();
+
+/** Accept patterns compiled once per question: banks are immutable once loaded. */
+function compile(question: BlankQuestion): CompiledBlank[] {
+  let compiled = compiledBlanks.get(question);
+  if (!compiled) {
+    const points = blankPoints(question);
+    compiled = question.blanks.map((blank, index) => {
+      const matchers = blank.accept.map(compileAcceptPattern);
+      return {
+        matches: (answer: string) => matchers.some((matcher) => matcher(answer)),
+        points: points[index] ?? 0,
+        display: blank.accept.find((accepted) => !accepted.includes('*')) ?? blank.accept[0] ?? '',
+      };
+    });
+    compiledBlanks.set(question, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * The answer for each blank, in order. One string is split on `;` `；` `|` `｜` or line breaks; a
+ * list gives one entry per blank. An empty part skips that blank (`量化;` answers only the first of
+ * two). Extra empty parts at the end are ignored.
+ *
+ * A different number of parts is `invalid` (`blank-count`), not graded: it is far more often a
+ * separator problem than a learner skipping blanks, and skipping is still possible with an empty
+ * part. One exception: one part holding exactly as many space-separated words as there are blanks
+ * (`延迟 吞吐量` for two blanks) is read as one word per blank, the way learners type on a phone.
+ */
+function readParts(question: BlankQuestion, raw: RawAnswer): string[] | GradeResult {
+  const count = question.blanks.length;
+  const list: readonly string[] = typeof raw === 'string' ? [raw] : raw;
+  const parts = list.length === 1 ? splitBlankAnswers(list[0] ?? '') : list.map((part) => removeZeroWidth(part).trim());
+  while (parts.length > count && parts[parts.length - 1] === '') parts.pop();
+  if (parts.every((part) => isBlankText(part))) return invalidResult(question, 'empty', 'The answer is empty.');
+  if (parts.length === count) return parts;
+  if (parts.length === 1 && count > 1) {
+    const words = (parts[0] ?? '').split(/\s+/u);
+    if (words.length === count) return words;
+  }
+  const blanks = count === 1 ? '1 blank' : `${count} blanks`;
+  const given = parts.length === 1 ? '1 part' : `${parts.length} parts`;
+  return invalidResult(
+    question,
+    'blank-count',
+    `This question has ${blanks} but the answer has ${given}; separate the answers with ";" or "|" (leave a part empty to skip a blank).`,
+  );
+}
+
+/** Within an unordered group, the pairing of answers to blanks that earns the most points. */
+function bestPairing(group: number[], keys: string[], blanks: CompiledBlank[]): Map<number, number> {
+  const earns = (position: number, blankIndex: number): number => {
+    const key = keys[position] ?? '';
+    const blank = blanks[blankIndex];
+    return key !== '' && blank && blank.matches(key) ? blank.points : 0;
+  };
+  let best = group.slice();
+  let bestScore = group.reduce((sum, index) => sum + earns(index, index), 0);
+  if (group.length <= 7) {
+    const permute = (prefix: number[], rest: number[]): void => {
+      if (rest.length === 0) {
+        const score = prefix.reduce((sum, blankIndex, at) => sum + earns(group[at] ?? -1, blankIndex), 0);
+        if (score > bestScore + 1e-12) {
+          bestScore = score;
+          best = prefix;
+        }
+        return;
+      }
+      rest.forEach((blankIndex, at) => permute([...prefix, blankIndex], [...rest.slice(0, at), ...rest.slice(at + 1)]));
+    };
+    permute([], group);
+  } else {
+    // Large groups are unusual; greedy first-fit is good enough and stays fast.
+    const free = new Set(group);
+    const assigned: Array<number | undefined> = group.map((position) => {
+      const match = [...free].find((blankIndex) => earns(position, blankIndex) > 0);
+      if (match !== undefined) free.delete(match);
+      return match;
+    });
+    best = assigned.map((blankIndex) => {
+      if (blankIndex !== undefined) return blankIndex;
+      const next = [...free][0] as number;
+      free.delete(next);
+      return next;
+    });
+  }
+  return new Map(group.map((position, at) => [position, best[at] ?? position]));
+}
+
+export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult {
+  const parts = readParts(question, raw);
+  if (!Array.isArray(parts)) return parts;
+  const blanks = compile(question);
+  const keys = parts.map(normalizeForMatch);
+
+  // position → the blank it is graded against: itself, unless an unordered group pairs it otherwise.
+  const pairedWith = blanks.map((_, index) => index);
+  const grouped = new Set<number>();
+  for (const group of question.unordered ?? []) {
+    const members = group.filter((index) => index < blanks.length && !grouped.has(index));
+    members.forEach((index) => grouped.add(index));
+    if (members.length < 2) continue;
+    for (const [position, blankIndex] of bestPairing(members, keys, blanks)) pairedWith[position] = blankIndex;
+  }
+
+  let total = 0;
+  const verdicts: PartVerdict[] = blanks.map((_, position) => {
+    const blank = blanks[pairedWith[position] ?? position] as CompiledBlank;
+    const key = keys[position] ?? '';
+    const given = normalizeText(parts[position] ?? '');
+    const right = key !== '' && blank.matches(key);
+    if (right) total += blank.points;
+    return {
+      part: String(position + 1),
+      verdict: key === '' ? 'missed' : right ? 'correct' : 'wrong',
+      ...(given === '' ? {} : { given }),
+      expected: blank.display,
+      score: right ? roundScore(blank.points) : 0,
+      maxScore: roundScore(blank.points),
+    };
+  });
+  return gradedResult(
+    question,
+    total,
+    verdicts,
+    parts.map((part) => normalizeText(part)).join(' | '),
+    blanks.map((blank) => blank.display).join('; '),
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Answer normalisation shared by the deterministic graders and the tutor's keyword fallback.
+ * Every function here is pure and cheap enough to run on every answer (see bench/grading.ts).
+ */
+
+/**
+ * Characters that render as nothing: zero-width space/joiners, word joiner, BOM, Mongolian vowel
+ * separator, soft hyphen. Learners paste them from web pages and chat apps without knowing.
+ */
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u180E\u00AD]/g;
+
+/**
+ * Punctuation trimmed from the ends of an answer, English and Chinese. After NFKC the full-width
+ * forms (，；：！？（）) have become ASCII; the ones NFKC keeps (、。“”「」【】《》…) are listed here.
+ * `#`, `+`, `%` and other symbols are kept: they carry meaning (C#, C++, 50%).
+ */
+const EDGE_PUNCTUATION = '\\s.,;:!?\'"`()\\[\\]{}<>、。“”‘’「」『』【】《》〈〉〔〕…—–·・~';
+const LEADING_PUNCTUATION = new RegExp(`^[${EDGE_PUNCTUATION}]+`, 'u');
+const TRAILING_PUNCTUATION = new RegExp(`[${EDGE_PUNCTUATION}]+$`, 'u');
+
+const WHITESPACE_RUN = /\s+/gu;
+
+/** One separator between blank answers; `a;\nb` is one separator, `a;;b` skips a blank. */
+const BLANK_SEPARATOR = /\s*(?:\r\n|[;；|｜\r\n])\s*/u;
+
+/** Removes invisible zero-width characters. */
+export function removeZeroWidth(text: string): string {
+  return text.replace(ZERO_WIDTH, '');
+}
+
+/** True when the text holds nothing but whitespace (any kind, including U+3000) and zero-width characters. */
+export function isBlankText(text: string): boolean {
+  return removeZeroWidth(text).trim() === '';
+}
+
+/**
+ * NFKC (full-width letters, digits and punctuation become their ASCII forms), zero-width characters
+ * removed, runs of whitespace collapsed to one space, ends trimmed. Case is kept.
+ */
+export function normalizeText(text: string): string {
+  return removeZeroWidth(text.normalize('NFKC')).replace(WHITESPACE_RUN, ' ').trim();
+}
+
+/** Lower-cases in a locale-independent way (no Turkish dotless i surprises). */
+export function foldCase(text: string): string {
+  return text.toLowerCase();
+}
+
+/** Strips whitespace and punctuation (English and Chinese) from both ends. */
+export function trimPunctuation(text: string): string {
+  return text.replace(LEADING_PUNCTUATION, '').replace(TRAILING_PUNCTUATION, '');
+}
+
+/**
+ * The key two answers are compared by: NFKC, zero-width removed, case folded, surrounding
+ * punctuation trimmed and every space removed. Spaces are dropped, not collapsed, because Chinese
+ * needs none (`权重 剪枝` is `权重剪枝`) and pasted English often loses them (`TensorFlowLite`).
+ */
+export function normalizeForMatch(text: string): string {
+  return trimPunctuation(foldCase(normalizeText(text))).replace(WHITESPACE_RUN, '');
+}
+
+/**
+ * Splits one typed string into the answers for several blanks: on `;` `；` `|` `｜` and line breaks.
+ * Pieces are trimmed; empty pieces are kept (an empty piece is a skipped blank).
+ */
+export function splitBlankAnswers(text: string): string[] {
+  return removeZeroWidth(text)
+    .split(BLANK_SEPARATOR)
+    .map((piece) => piece.trim());
+}
+
+/**
+ * A matcher for one accepted answer, where `*` stands for any run of characters (also none).
+ * The accepted answer is normalised the same way as the learner's answer.
+ */
+export function compileAcceptPattern(accepted: string): (normalizedAnswer: string) => boolean {
+  if (!accepted.includes('*')) {
+    const key = normalizeForMatch(accepted);
+    return (answer) => answer === key;
+  }
+  // Normalise each literal piece on its own so that trimming never eats a wildcard's neighbour.
+  const pieces = accepted.split('*').map((piece) => foldCase(normalizeText(piece)).replace(WHITESPACE_RUN, ''));
+  const first = pieces[0] ?? '';
+  const last = pieces[pieces.length - 1] ?? '';
+  pieces[0] = first.replace(LEADING_PUNCTUATION, '');
+  pieces[pieces.length - 1] = last.replace(TRAILING_PUNCTUATION, '');
+  const source = pieces.map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const pattern = new RegExp(`^${source}$`, 'su');
+  return (answer) => pattern.test(answer);
+}
