@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
 import { initialMigration } from './001-initial.ts';
+import { llmUsageMigration } from './002-llm-usage.ts';
 
 export interface Migration {
   /** 1, 2, 3…: becomes `PRAGMA user_version` once applied. */
@@ -12,4 +13,5 @@ export interface Migration {
 /** Every migration this build knows, in order. Add a new one as a module and one line here. */
 export const migrations: readonly Migration[] = [
   initialMigration,
+  llmUsageMigration,
 ];
