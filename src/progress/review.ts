@@ -9,6 +9,9 @@ import { createEmptyCard, fsrs, Rating, State, type Card, type FSRS, type Grade 
  *   f < 0.6              → Again  (a lapse: relearn soon)
  * Easy is never produced: a quiz cannot tell effortless recall from a careful or lucky answer, and
  * Easy's long intervals would hide a guessed choice question for weeks.
+ * Scheduling is day-scale (`enable_short_term: false`): a quiz is not a flashcard drill, so a first
+ * answer at full marks comes back in about 3 days, a partly right one in about 2 and a missed one the
+ * next day, rather than after FSRS's minute-long learning steps.
  * Pending attempts (provisional fallback score) update the card with that score; flagged attempts
  * (injection tripwire) do not touch the card, and a later regrade does not reschedule it.
  */
@@ -42,7 +45,7 @@ const FSRS_GRADES: Record<ReviewRating, Grade> = { again: Rating.Again, hard: Ra
 
 let scheduler: FSRS | undefined;
 function getScheduler(): FSRS {
-  scheduler ??= fsrs({ enable_fuzz: false });
+  scheduler ??= fsrs({ enable_fuzz: false, enable_short_term: false });
   return scheduler;
 }
 

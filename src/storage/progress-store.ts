@@ -186,7 +186,16 @@ export class SqliteProgressStore implements ProgressStore {
         const card = scheduleReview(previous, attempt.score, attempt.maxScore, attempt.createdAt);
         this.#statements.upsertCard.run(cardParams(attempt.userId, attempt.bankId, attempt.questionId, card));
       }
-      return { ...attempt, topic: attempt.topic ?? null, id: Number(lastInsertRowid) };
+      return {
+        ...attempt,
+        topic: attempt.topic ?? null,
+        promptVersion: attempt.promptVersion ?? null,
+        model: attempt.model ?? null,
+        inputTokens: attempt.inputTokens ?? null,
+        outputTokens: attempt.outputTokens ?? null,
+        latencyMs: attempt.latencyMs ?? null,
+        id: Number(lastInsertRowid),
+      };
     });
   }
 
