@@ -38,7 +38,8 @@ export function userBucketWaitMs(callTimes: readonly Date[], capacity: number, n
     const deficitAtNow = 1 - capacity + callsSince - rate * (now.getTime() - time.getTime());
     if (deficitAtNow > 0) wait = Math.max(wait, deficitAtNow / rate);
   });
-  return Math.ceil(wait);
+  // Rounded to the microsecond first so float noise does not add a millisecond.
+  return Math.ceil(Math.round(wait * 1000) / 1000);
 }
 
 export function checkBudget(

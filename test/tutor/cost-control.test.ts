@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
+import { userBucketWaitMs } from '../../src/tutor/budget.ts';
+import { chatReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+import { englishBank, goodAnswer, goodReply, kvCacheQuestion, makeTutorEnv, type TutorEnv } from './helpers.ts';
+
+let llm: OpenAiServer;
+const envs: TutorEnv[] = [];
+beforeAll(async () => {
+  llm = await startOpenAiServer();
+});
+afterAll(async () => {
+  await llm.close();
+});
+afterEach(() => {
+  for (const env of envs.splice(0)) env.close();
+  llm.reset();
+});
+
+const request = (userId = 'learner-1', guildId = 'guild-1', extra: Record<string, unknown> = {}) => ({
+  bank: englishBank,
+  question: kvCacheQuestion,
+  answer: goodAnswer,
+  userId,
+  guildId,
+  ...extra,
+});
+
+describe('the per-user call budget', () => {
+  it('falls back with an explanation once the bucket is empty, and refills over the hour', async () => {
+    const env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '2' } });
+    envs.push(env);
+    llm.script(() => chatReply(goodReply));
+
+    expect((await env.tutor.gradeFreeText(request())).gradedBy).toBe('llm');
+    expect((await env.tutor.gradeFreeText(request())).gradedBy).toBe('llm');
+    const third = await env.tutor.gradeFreeText(request());
+    expect(third).toMatchObject({ gradedBy: 'fallback', note: 'user-budget', provisional: true });
+    expect(third.explanation).toMatch(/refill in about 30 minutes/);
+    expect(llm.chatRequests).toHaveLength(2);
+
+    // Another learner in the same guild is not affected.
+    expect((await env.tutor.gradeFreeText(request('learner-2'))).gradedBy).toBe('llm');
+
+    // Two calls per hour refill one call every 30 minutes.
+    env.now.value = new Date(env.now.value.getTime() + 29 * 60_000);
+    expect((await env.tutor.gradeFreeText(request())).note).toBe('user-budget');
+    env.now.value = new Date(env.now.value.getTime() + 2 * 60_000);
+    expect((await env.tutor.gradeFreeText(request())).gradedBy).toBe('llm');
+  });
+
+  it('explains the budget in Chinese to a Chinese learner', async () => {
+    const env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '1' } });
+    envs.push(env);
+    llm.script(() => chatReply(goodReply));
+    await env.tutor.gradeFreeText(request());
+    const reply = await env.tutor.followUp({
+      bank: englishBank,
+      question: kvCacheQuestion,
+      answered: false,
+      message: '能给点提示吗？',
+      history: [],
+      locale: 'zh-CN',
+      userId: 'learner-1',
+      guildId: 'guild-1',
+    });
+    expect(reply).toMatchObject({ gradedBy: 'fallback', note: 'user-budget' });
+    expect(reply.text).toContain('分钟后恢复');
+  });
+
+  it('survives a restart because it is computed from the stored calls', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'study-tutor-budget-'));
+    try {
+      llm.script(() => chatReply(goodReply));
+      const first = makeTutorEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '1' }, dir });
+      expect((await first.tutor.gradeFreeText(request())).gradedBy).toBe('llm');
+      first.close();
+      const second = makeTutorEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '1' }, dir });
+      envs.push(second);
+      expect((await second.tutor.gradeFreeText(request())).note).toBe('user-budget');
+    } finally {
+      envs.splice(0).forEach((env) => env.close());
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    { capacity: 2, callsAgoMinutes: [], wait: 0 },
+    { capacity: 2, callsAgoMinutes: [1], wait: 0 },
+    { capacity: 2, callsAgoMinutes: [10, 5], wait: 20 * 60_000 },
+    { capacity: 2, callsAgoMinutes: [90, 80], wait: 0 },
+    { capacity: 1, callsAgoMinutes: [0], wait: 60 * 60_000 },
+  ])('waits $wait ms with capacity $capacity after calls $callsAgoMinutes minutes ago', ({ capacity, callsAgoMinutes, wait }) => {
+    const now = new Date('2026-03-10T12:00:00Z');
+    const times = callsAgoMinutes.map((minutes) => new Date(now.getTime() - minutes * 60_000));
+    expect(userBucketWaitMs(times, capacity, now)).toBe(wait);
+  });
+});
+
+describe('the per-guild daily token budget', () => {
+  it('stops LLM calls for the guild once its tokens for the UTC day are used, until midnight UTC', async () => {
+    const env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_GUILD_DAILY_TOKENS: '250' } });
+    envs.push(env);
+    env.now.value = new Date('2026-03-10T21:00:00Z');
+    llm.script(() => chatReply(goodReply, { promptTokens: 200, completionTokens: 60 }));
+
+    expect((await env.tutor.gradeFreeText(request('a'))).gradedBy).toBe('llm');
+    const blocked = await env.tutor.gradeFreeText(request('b'));
+    expect(blocked).toMatchObject({ gradedBy: 'fallback', note: 'guild-budget' });
+    expect(blocked.explanation).toContain('resets in about 3 hours');
+    // Another guild, and direct messages, are not affected.
+    expect((await env.tutor.gradeFreeText(request('b', 'guild-2'))).gradedBy).toBe('llm');
+
+    env.now.value = new Date('2026-03-11T00:00:01Z');
+    expect((await env.tutor.gradeFreeText(request('b'))).gradedBy).toBe('llm');
+    expect(env.usage.guildTokensSince('guild-1', new Date('2026-03-10T00:00:00Z'))).toBe(520);
+  });
+});
+
+describe('reusing stored feedback', () => {
+  it('answers an identical normalised answer from the store without calling the model', async () => {
+    let store: SqliteProgressStore | undefined;
+    const env = makeTutorEnv({
+      baseUrl: llm.url,
+      deps: { findCachedFeedback: (bankId, questionId, normalized) => store!.findCachedFeedback(bankId, questionId, normalized) },
+    });
+    envs.push(env);
+    store = new SqliteProgressStore(env.db);
+    llm.script([chatReply(goodReply)]);
+
+    const first = await env.tutor.gradeFreeText(request('learner-1', 'guild-1', { normalizedAnswer: 'kv answer' }));
+    store.upsertUser({ id: 'learner-1', displayName: 'Learner' });
+    store.recordAttempt({
+      sessionId: null,
+      userId: 'learner-1',
+      guildId: 'guild-1',
+      bankId: englishBank.id,
+      questionId: kvCacheQuestion.id,
+      questionType: 'short',
+      topic: null,
+      rawAnswer: goodAnswer,
+      normalizedAnswer: 'kv answer',
+      score: first.score,
+      maxScore: first.maxScore,
+      gradedBy: first.gradedBy,
+      status: 'graded',
+      grade: { status: 'needs-feedback', questionType: 'short', score: 0, maxScore: 4, normalizedAnswer: 'kv answer' },
+      feedback: first,
+      createdAt: env.now.value,
+    });
+
+    const second = await env.tutor.gradeFreeText(request('learner-2', 'guild-1', { normalizedAnswer: 'kv answer' }));
+    expect(llm.chatRequests).toHaveLength(1);
+    expect(second).toMatchObject({ gradedBy: 'llm', score: first.score, explanation: first.explanation, note: 'cached' });
+    expect(second.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect(env.usage.listCalls()).toHaveLength(1);
+  });
+
+  it('does not reuse a provisional fallback score', async () => {
+    const env = makeTutorEnv({
+      baseUrl: llm.url,
+      deps: {
+        findCachedFeedback: () => ({
+          gradedBy: 'fallback',
+          status: 'graded',
+          provisional: true,
+          score: 1,
+          maxScore: 4,
+          rubric: [],
+          strengths: [],
+          improvements: [],
+          explanation: 'old',
+        }),
+      },
+    });
+    envs.push(env);
+    llm.script([chatReply(goodReply)]);
+    const feedback = await env.tutor.gradeFreeText(request());
+    expect(feedback).toMatchObject({ gradedBy: 'llm', score: 3.5 });
+    expect(llm.chatRequests).toHaveLength(1);
+  });
+});
+
+describe('the usage report', () => {
+  it('sums calls and tokens by user, guild and UTC day', async () => {
+    const env = makeTutorEnv({ baseUrl: llm.url });
+    envs.push(env);
+    llm.script(() => chatReply(goodReply, { promptTokens: 300, completionTokens: 40 }));
+    await env.tutor.gradeFreeText(request('a', 'guild-1'));
+    await env.tutor.gradeFreeText(request('b', 'guild-1'));
+    env.now.value = new Date('2026-03-11T08:00:00Z');
+    await env.tutor.gradeFreeText(request('a', 'guild-2'));
+
+    expect(env.usage.summarize('user')).toEqual([
+      { key: 'a', calls: 2, failedCalls: 0, inputTokens: 600, outputTokens: 80 },
+      { key: 'b', calls: 1, failedCalls: 0, inputTokens: 300, outputTokens: 40 },
+    ]);
+    expect(env.usage.summarize('guild').map((row) => [row.key, row.calls])).toEqual([
+      ['guild-1', 2],
+      ['guild-2', 1],
+    ]);
+    expect(env.usage.summarize('day').map((row) => [row.key, row.inputTokens])).toEqual([
+      ['2026-03-11', 300],
+      ['2026-03-10', 600],
+    ]);
+  });
+});

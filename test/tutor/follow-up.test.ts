@@ -1,0 +1,160 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChoiceQuestion } from '../../src/bank/schema.ts';
+import { trimHistory } from '../../src/tutor/follow-up.ts';
+import type { FollowUpRequest } from '../../src/tutor/types.ts';
+import { chatReply, errorReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+import { allMessages, englishBank, goodAnswer, kvCacheQuestion, makeTutorEnv, type TutorEnv } from './helpers.ts';
+
+let llm: OpenAiServer;
+let env: TutorEnv | undefined;
+beforeAll(async () => {
+  llm = await startOpenAiServer();
+});
+afterAll(async () => {
+  await llm.close();
+});
+afterEach(() => {
+  env?.close();
+  env = undefined;
+  llm.reset();
+});
+
+const choiceQuestion: ChoiceQuestion = {
+  id: 'tpu',
+  type: 'choice',
+  stem: 'Which chip was designed specifically for tensor computation?',
+  options: [
+    { key: 'A', text: 'CPU' },
+    { key: 'B', text: 'Hard disk controller' },
+    { key: 'C', text: 'TPU' },
+  ],
+  answer: 'C',
+  points: 2,
+  topic: 'hardware acceleration',
+  analysis: 'A TPU is built around systolic matrix-multiply units.',
+};
+
+const base = (overrides: Partial<FollowUpRequest> = {}): FollowUpRequest => ({
+  bank: englishBank,
+  question: kvCacheQuestion,
+  answered: false,
+  message: 'Can you give me a hint?',
+  history: [],
+  userId: 'learner-1',
+  guildId: 'guild-1',
+  ...overrides,
+});
+
+describe('follow-up before the learner has answered', () => {
+  it('sends neither the reference answer nor the analysis nor the rubric, and asks for hints only', async () => {
+    env = makeTutorEnv({ baseUrl: llm.url });
+    llm.script([chatReply('Think about what stays the same for earlier tokens.', { promptTokens: 300, completionTokens: 20 })]);
+    const reply = await env.tutor.followUp(base());
+
+    expect(reply).toMatchObject({ gradedBy: 'llm', text: 'Think about what stays the same for earlier tokens.', promptVersion: 'follow-up@1' });
+    const sent = allMessages(llm.chatRequests[0]!.body);
+    expect(sent).toContain(kvCacheQuestion.stem);
+    expect(sent).toContain('Can you give me a hint?');
+    expect(sent).not.toContain(kvCacheQuestion.reference);
+    expect(sent).not.toContain(kvCacheQuestion.analysis);
+    for (const point of kvCacheQuestion.rubric) expect(sent).not.toContain(point.point);
+    expect(sent).toContain('Give hints only');
+    expect(llm.chatRequests[0]!.body.response_format).toBeUndefined();
+    expect(env.usage.listCalls()).toMatchObject([{ purpose: 'follow-up', inputTokens: 300, outputTokens: 20 }]);
+  });
+
+  it('does not send the answer key or analysis of a choice question', async () => {
+    env = makeTutorEnv({ baseUrl: llm.url });
+    llm.script([chatReply('Which of these is built for matrices?')]);
+    await env.tutor.followUp(base({ question: choiceQuestion, message: 'Just tell me the answer' }));
+    const sent = allMessages(llm.chatRequests[0]!.body);
+    expect(sent).toContain('C. TPU');
+    expect(sent).not.toContain(choiceQuestion.analysis);
+    expect(sent).not.toMatch(/Correct answer/);
+  });
+
+  it('without an LLM gives a hint from the topic and rubric points, never the reference', async () => {
+    env = makeTutorEnv();
+    const reply = await env.tutor.followUp(base());
+    expect(reply).toMatchObject({ gradedBy: 'fallback', note: 'no-llm-configured' });
+    expect(reply.text).toContain(kvCacheQuestion.rubric[0]!.point);
+    expect(reply.text).not.toContain(kvCacheQuestion.reference);
+    expect(reply.text).not.toContain(kvCacheQuestion.analysis);
+  });
+});
+
+describe('follow-up after grading', () => {
+  const answered = base({
+    answered: true,
+    learnerAnswer: goodAnswer,
+    message: 'Why did I lose half a point?',
+    feedback: {
+      gradedBy: 'llm',
+      status: 'graded',
+      provisional: false,
+      score: 3.5,
+      maxScore: 4,
+      rubric: [{ index: 2, point: 'Costs memory that grows with sequence length', verdict: 'partial', evidence: 'memory', score: 0.5, maxScore: 1 }],
+      strengths: [],
+      improvements: [],
+      explanation: 'You did not say how the memory grows.',
+    },
+  });
+
+  it('sends the reference, analysis, rubric, the learner answer and the feedback, and asks for a full explanation', async () => {
+    env = makeTutorEnv({ baseUrl: llm.url });
+    llm.script([chatReply('Because the cache grows with batch size too.')]);
+    const reply = await env.tutor.followUp(answered);
+    expect(reply.text).toBe('Because the cache grows with batch size too.');
+    const sent = allMessages(llm.chatRequests[0]!.body);
+    for (const part of [kvCacheQuestion.reference, kvCacheQuestion.analysis, kvCacheQuestion.rubric[0]!.point, goodAnswer, 'You did not say how the memory grows.', '3.5/4']) {
+      expect(sent).toContain(part);
+    }
+    expect(sent).toContain('Explain fully');
+    expect(sent).toContain('only help with this question');
+  });
+
+  it('sends the recent thread history within the token bound, newest kept', async () => {
+    env = makeTutorEnv({ baseUrl: llm.url, env: { FOLLOW_UP_HISTORY_TOKENS: '70' } });
+    llm.script([chatReply('ok')]);
+    const history = Array.from({ length: 10 }, (_, index) => ({
+      role: index % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content: `turn-${index} ${'word '.repeat(20)}`,
+    }));
+    await env.tutor.followUp({ ...answered, history });
+    const messages = llm.chatRequests[0]!.body.messages!;
+    const sentTurns = messages.filter((message) => message.content.startsWith('turn-')).map((message) => message.content.split(' ')[0]);
+    expect(sentTurns).toEqual(['turn-8', 'turn-9']);
+    expect(messages.at(-1)?.role).toBe('user');
+    expect(messages.at(-1)?.content).toContain('Why did I lose half a point?');
+  });
+
+  it('falls back to the bank explanation when the server keeps failing', async () => {
+    env = makeTutorEnv({ baseUrl: llm.url });
+    llm.script(() => errorReply(503, 'overloaded', { 'retry-after-ms': '5' }));
+    const reply = await env.tutor.followUp(answered);
+    expect(reply).toMatchObject({ gradedBy: 'fallback', note: 'server-error' });
+    expect(reply.text).toContain(kvCacheQuestion.reference);
+    expect(reply.text).toContain(kvCacheQuestion.analysis);
+  });
+
+  it('writes the fallback in Chinese for a Chinese learner', async () => {
+    env = makeTutorEnv();
+    const reply = await env.tutor.followUp({ ...answered, question: choiceQuestion, locale: 'zh-CN' });
+    expect(reply.text).toContain('参考答案');
+    expect(reply.text).toContain('C');
+  });
+
+  it('cuts a long reply to fit one Discord message', async () => {
+    env = makeTutorEnv({ baseUrl: llm.url });
+    llm.script([chatReply('long '.repeat(1000))]);
+    const reply = await env.tutor.followUp(answered);
+    expect(reply.text.length).toBeLessThanOrEqual(1900);
+  });
+});
+
+describe('trimming history', () => {
+  it('keeps nothing when even the newest turn is over the bound', () => {
+    expect(trimHistory([{ role: 'user', content: 'x'.repeat(1000) }], 10)).toEqual([]);
+  });
+});
