@@ -1,0 +1,5 @@
+import type { ParsedBank } from './types.ts';
+
+export function parseCsv(_text: string, _options?: { sourceName: string }): ParsedBank {
+  return { questions: [], skipped: [], warnings: [], errors: [{ message: 'not implemented' }] };
+}

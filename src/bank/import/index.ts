@@ -1,0 +1,214 @@
+import { basename, extname } from 'node:path';
+import { BankSchema, findMissingAnswers, QuestionIdSchema, type Bank, type Question, type QuestionType } from '../schema.ts';
+import { parseAiken } from './aiken.ts';
+import { parseCsv } from './csv.ts';
+import { detectFormat, type Detection } from './detect.ts';
+import { extractDocxText } from './docx.ts';
+import { parseGaokaoJson } from './gaokao.ts';
+import { parseGift } from './gift.ts';
+import { parseMoodleXml } from './moodle-xml.ts';
+import { parsePaper } from './paper.ts';
+import { decodeText, guessLanguage, isZip, slugifyBankId } from './text.ts';
+import {
+  IMPORT_FORMATS,
+  MAX_IMPORT_BYTES,
+  type ImportError,
+  type ImportFormat,
+  type ImportOutcome,
+  type ImportReport,
+  type ImportRequest,
+  type ParsedBank,
+} from './types.ts';
+
+export { formatImportReport } from './report.ts';
+export { IMPORT_FORMATS, MAX_IMPORT_BYTES } from './types.ts';
+export type { ImportFormat, ImportOutcome, ImportReport, ImportRequest, SkippedRegion, ImportWarning, ImportError } from './types.ts';
+
+const FORMAT_NAMES: Record<ImportFormat, string> = {
+  paper: 'an exam paper (plain text)',
+  docx: 'a Word document (.docx)',
+  gift: 'GIFT',
+  aiken: 'Aiken',
+  'moodle-xml': 'Moodle XML',
+  csv: 'CSV (C-Eval / CMMLU)',
+  'gaokao-json': 'GAOKAO-Bench JSON',
+};
+
+export function isImportFormat(value: string): value is ImportFormat {
+  return (IMPORT_FORMATS as readonly string[]).includes(value);
+}
+
+function fail(errors: ImportError[], format?: ImportFormat): ImportOutcome {
+  return { ok: false, errors, ...(format ? { format } : {}) };
+}
+
+function parseText(format: Exclude<ImportFormat, 'docx'>, text: string, filename: string): ParsedBank {
+  const sourceName = basename(filename, extname(filename));
+  switch (format) {
+    case 'paper':
+      return parsePaper(text, { sourceName });
+    case 'gift':
+      return parseGift(text);
+    case 'aiken':
+      return parseAiken(text);
+    case 'moodle-xml':
+      return parseMoodleXml(text);
+    case 'csv':
+      return parseCsv(text, { sourceName });
+    case 'gaokao-json':
+      return parseGaokaoJson(text);
+  }
+}
+
+/**
+ * Converts a file's bytes into a validated bank and a report. Works on bytes so the Discord bot can
+ * pass an attachment; `tutor bank import` reads the file and writes the result. Never throws for bad
+ * input: every problem is an error in the outcome, with a line number where there is one.
+ */
+export async function importBank(request: ImportRequest): Promise<ImportOutcome> {
+  const { filename, content } = request;
+  if (content.length > MAX_IMPORT_BYTES) {
+    return fail([{ message: `${basename(filename)} is ${(content.length / 1024 / 1024).toFixed(1)} MB: files over ${MAX_IMPORT_BYTES / 1024 / 1024} MB are refused` }]);
+  }
+  if (content.length === 0) return fail([{ message: `${basename(filename)} is empty` }]);
+  if (request.bankId !== undefined) {
+    const id = QuestionIdSchema.safeParse(request.bankId);
+    if (!id.success) return fail([{ message: `bank id "${request.bankId}": ${id.error.issues[0]?.message ?? 'invalid'}` }]);
+  }
+  const explicit = request.format && request.format !== 'auto' ? request.format : undefined;
+
+  let text: string | undefined;
+  let textProblem: string | undefined;
+  if (!isZip(content)) {
+    const decoded = decodeText(content);
+    if (decoded.ok) text = decoded.text;
+    else textProblem = decoded.reason;
+  }
+  const detected = detectFormat(filename, content, text);
+
+  let format: ImportFormat;
+  let formatReason: string;
+  if (explicit) {
+    format = explicit;
+    formatReason = 'given with --format';
+    if (explicit === 'docx' && !isZip(content)) {
+      const hint = detected ? `: it looks like ${FORMAT_NAMES[detected.format]} (${detected.reason}); use --format ${detected.format}` : '';
+      return fail([{ message: `${basename(filename)} is not a Word .docx file (no ZIP container)${hint}` }], explicit);
+    }
+    if (explicit !== 'docx' && isZip(content)) {
+      return fail([{ message: `${basename(filename)} is a ZIP/Office file, not ${FORMAT_NAMES[explicit]}: use --format docx for Word documents` }], explicit);
+    }
+  } else {
+    if (!detected) {
+      if (textProblem) return fail([{ message: `${basename(filename)} refused: ${textProblem}` }]);
+      return fail([{ message: `could not tell the format of ${basename(filename)}: give it with --format ${IMPORT_FORMATS.join('|')}` }]);
+    }
+    format = detected.format;
+    formatReason = `auto: ${detected.reason}`;
+  }
+
+  let parsed: ParsedBank;
+  if (format === 'docx') {
+    let docText: string;
+    try {
+      docText = await extractDocxText(content);
+    } catch (error) {
+      return fail([{ message: `${basename(filename)} could not be read as a .docx: ${error instanceof Error ? error.message : String(error)}` }], format);
+    }
+    parsed = parsePaper(docText, { sourceName: basename(filename, extname(filename)) });
+  } else {
+    if (text === undefined) return fail([{ message: `${basename(filename)} refused: ${textProblem ?? 'not text'}` }], format);
+    parsed = parseText(format, text, filename);
+  }
+
+  if (explicit && parsed.questions.length === 0 && detected && detected.format !== explicit) {
+    return fail(
+      [{ message: `${basename(filename)} does not read as ${FORMAT_NAMES[explicit]}: it looks like ${FORMAT_NAMES[detected.format]} (${detected.reason}); import it with --format ${detected.format}` }],
+      explicit,
+    );
+  }
+  return finishImport(request, parsed, format, formatReason, detected);
+}
+
+function uniqueIds(questions: ParsedBank['questions']): void {
+  const seen = new Set<string>();
+  questions.forEach((question, index) => {
+    let id = question.id || `q-${index + 1}`;
+    for (let n = 2; seen.has(id); n += 1) id = `${question.id || `q-${index + 1}`}-${n}`;
+    question.id = id;
+    seen.add(id);
+  });
+}
+
+function finishImport(request: ImportRequest, parsed: ParsedBank, format: ImportFormat, formatReason: string, detected: Detection | undefined): ImportOutcome {
+  const filename = basename(request.filename);
+  const errors: ImportError[] = [...parsed.errors];
+  if (parsed.questions.length === 0) {
+    const unparsed = parsed.skipped.filter((region) => region.reason !== 'boilerplate');
+    for (const region of unparsed) errors.push({ line: region.fromLine, message: `lines ${region.fromLine}–${region.toLine}: ${region.detail}` });
+    if (errors.length === 0) errors.push({ message: `no questions found in ${filename}` });
+    else errors.unshift({ message: `no questions could be imported from ${filename}` });
+    return fail(errors, format);
+  }
+  if (parsed.errors.length > 0) return fail(errors, format);
+  uniqueIds(parsed.questions);
+
+  const questions = parsed.questions.map(({ line: _line, ...question }) => {
+    const missing = findMissingAnswers(question as Question);
+    return (missing.length > 0 ? { ...question, status: 'draft' } : question) as typeof question;
+  });
+  const sourceName = basename(filename, extname(filename));
+  const title = parsed.title?.trim() || sourceName;
+  const bankId = request.bankId ?? slugifyBankId(sourceName, format === 'docx' ? 'paper' : format);
+  const candidate = {
+    id: bankId,
+    title,
+    language: parsed.language ?? guessLanguage(questions.map((question) => question.stem).join('\n')),
+    source: `Imported from ${filename} (${format}) with tutor bank import; answers, analyses and marking points are the file's own`,
+    ...(parsed.description ? { description: parsed.description } : {}),
+    ...(parsed.sections && parsed.sections.length > 0 ? { sections: parsed.sections } : {}),
+    questions,
+  };
+  const result = BankSchema.safeParse(candidate);
+  if (!result.success) {
+    return fail(
+      result.error.issues.map((issue) => {
+        const [, index] = issue.path;
+        const question = typeof index === 'number' && issue.path[0] === 'questions' ? parsed.questions[index] : undefined;
+        const where = question ? `question ${question.id}${question.line ? ` (line ${question.line})` : ''} › ` : '';
+        return { ...(question?.line ? { line: question.line } : {}), message: `${where}${issue.path.slice(question ? 2 : 0).join('.') || '(bank)'}: ${issue.message}` };
+      }),
+      format,
+    );
+  }
+  const bank: Bank = result.data;
+  const warnings = [...parsed.warnings];
+  if (request.format === undefined || request.format === 'auto' || !detected || detected.format === format) {
+    // nothing to add
+  } else {
+    warnings.unshift({ message: `the content also looks like ${FORMAT_NAMES[detected.format]} (${detected.reason})` });
+  }
+  const report = buildReport(bank, parsed, format, formatReason, filename, warnings);
+  return { ok: true, bank, report, format };
+}
+
+function buildReport(bank: Bank, parsed: ParsedBank, format: ImportFormat, formatReason: string, source: string, warnings: ImportReport['warnings']): ImportReport {
+  const countsByType: Partial<Record<QuestionType, number>> = {};
+  for (const question of bank.questions) countsByType[question.type] = (countsByType[question.type] ?? 0) + 1;
+  const drafts = bank.questions.filter((question) => question.status === 'draft');
+  return {
+    source,
+    format,
+    formatReason,
+    bankId: bank.id,
+    title: bank.title,
+    questionCount: bank.questions.length,
+    countsByType,
+    answerKeysFound: bank.questions.length - drafts.length,
+    analysesFound: bank.questions.filter((question) => question.analysis.trim() !== '').length,
+    referencesFound: bank.questions.filter((question) => (question.type === 'short' || question.type === 'essay') && question.reference.trim() !== '').length,
+    skipped: parsed.skipped,
+    missingAnswers: drafts.map((question) => question.id),
+    warnings,
+  };
+}

@@ -1,0 +1,35 @@
+import { QUESTION_TYPES } from '../schema.ts';
+import type { ImportReport } from './types.ts';
+
+/** The import report as plain text for the terminal and for Discord (no mentions, no markdown tricks). */
+export function formatImportReport(report: ImportReport): string {
+  const lines: string[] = [];
+  lines.push(`Imported ${report.source} as ${report.format} (${report.formatReason})`);
+  lines.push(`Bank ${report.bankId}: "${report.title}", ${report.questionCount} question(s)`);
+  const counts = QUESTION_TYPES.filter((type) => report.countsByType[type]).map((type) => `${type} ${report.countsByType[type]}`);
+  lines.push(`  by type: ${counts.join(', ')}`);
+  lines.push(`  answer keys found: ${report.answerKeysFound} of ${report.questionCount}`);
+  lines.push(`  analyses found: ${report.analysesFound}; reference answers found: ${report.referencesFound}`);
+  if (report.missingAnswers.length > 0) {
+    lines.push(`Missing answers (${report.missingAnswers.length}, written as drafts that are never served): ${report.missingAnswers.join(', ')}`);
+  } else {
+    lines.push('Missing answers: none');
+  }
+  if (report.skipped.length > 0) {
+    lines.push(`Skipped (${report.skipped.length}):`);
+    for (const region of report.skipped) {
+      const where = region.fromLine === region.toLine ? `line ${region.fromLine}` : `lines ${region.fromLine}–${region.toLine}`;
+      lines.push(`  ${where} [${region.reason}] ${region.detail}${region.excerpt ? `: "${region.excerpt}"` : ''}`);
+    }
+  } else {
+    lines.push('Skipped: nothing');
+  }
+  if (report.warnings.length > 0) {
+    lines.push(`Warnings (${report.warnings.length}):`);
+    for (const warning of report.warnings) {
+      const where = [warning.line !== undefined ? `line ${warning.line}` : '', warning.questionId ?? ''].filter(Boolean).join(' ');
+      lines.push(`  ${where ? `${where}: ` : ''}${warning.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+import type { Bank, BankInput, QuestionType } from '../schema.ts';
+
+export const IMPORT_FORMATS = ['paper', 'docx', 'gift', 'aiken', 'moodle-xml', 'csv', 'gaokao-json'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Files above this size are refused before any parsing. */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+export type SkipReason = 'boilerplate' | 'unparsed' | 'unsupported' | 'invalid';
+
+/** A part of the input that did not become a question, with 1-based inclusive line numbers. */
+export interface SkippedRegion {
+  fromLine: number;
+  toLine: number;
+  reason: SkipReason;
+  /** What was wrong, in plain words. */
+  detail: string;
+  /** The first characters of the region, so a teacher can find it. */
+  excerpt: string;
+}
+
+export interface ImportWarning {
+  line?: number;
+  questionId?: string;
+  message: string;
+}
+
+export interface ImportReport {
+  source: string;
+  format: ImportFormat;
+  /** Why this format was used: "given with --format" or what auto detection saw. */
+  formatReason: string;
+  bankId: string;
+  title: string;
+  questionCount: number;
+  countsByType: Partial<Record<QuestionType, number>>;
+  /** Questions whose answer key (or reference answer) was found. */
+  answerKeysFound: number;
+  /** Questions that carry an analysis (解析 / general feedback / explanation). */
+  analysesFound: number;
+  /** Short and essay questions with a reference answer. */
+  referencesFound: number;
+  skipped: SkippedRegion[];
+  /** Ids of questions written as drafts because the file gives no answer for them. */
+  missingAnswers: string[];
+  warnings: ImportWarning[];
+}
+
+export interface ImportError {
+  line?: number;
+  message: string;
+}
+
+export type ImportOutcome =
+  | { ok: true; bank: Bank; report: ImportReport; format: ImportFormat }
+  | { ok: false; errors: ImportError[]; format?: ImportFormat; report?: ImportReport };
+
+export interface ImportRequest {
+  filename: string;
+  content: Buffer | Uint8Array;
+  format?: ImportFormat | 'auto';
+  bankId?: string;
+}
+
+/** What every format parser returns before ids, statuses and validation are applied. */
+export interface ParsedBank {
+  title?: string;
+  language?: string;
+  description?: string;
+  /** Questions as the bank format takes them; `id` may be left for the importer to assign. */
+  questions: ParsedQuestion[];
+  sections?: Array<{ title: string; questionIds: string[]; pointsEach?: number }>;
+  skipped: SkippedRegion[];
+  warnings: ImportWarning[];
+  /** Problems that stop the import (e.g. XML that is not well formed). */
+  errors: ImportError[];
+}
+
+export type ParsedQuestion = BankInput['questions'][number] & { line?: number };
