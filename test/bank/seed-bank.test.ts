@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadBankFile } from '../../src/bank/load.ts';
+import { formatProblem } from '../../src/bank/validate.ts';
 import { BankSchema, isFreeText, type Bank, type BlankQuestion, type ChoiceQuestion, type FreeTextQuestion, type Question } from '../../src/bank/schema.ts';
 import { gradeAnswer } from '../../src/grading/grade.ts';
 import type { GradeResult, RawAnswer } from '../../src/grading/types.ts';
@@ -57,6 +59,12 @@ describe('the seed bank file', () => {
     expect(bank.language).toBe('zh-CN');
     expect(bank.title).toBe('2025年AI模型推理速度优化基础试卷');
     expect(bank.source).toContain('book118');
+  });
+
+  it('loads through the bank loader with no errors and no warnings', async () => {
+    const result = await loadBankFile(SEED_PATH);
+    expect(result.problems.map(formatProblem)).toEqual([]);
+    expect(result.bank?.questions).toHaveLength(18);
   });
 
   it('holds the 18 questions of the paper in its order: 8 choice, 6 blank, 3 short, 1 essay', () => {
