@@ -221,6 +221,64 @@ describe('the Discord simulator driving a real discord.js client', () => {
     expect(sim.failures.map((f) => f.kind)).toEqual(['missing-permission']);
   });
 
+  it('opens a private thread with the learner added, a thread from a reply, and answers a message in the thread', async () => {
+    const { sim, client } = await connectBareBot(
+      async (interaction) => {
+        if (!interaction.isChatInputCommand() || interaction.channel?.type !== ChannelType.GuildText) return;
+        const response = await interaction.reply({ content: 'Quiz card', withResponse: true });
+        const card = response.resource?.message;
+        if (!card) throw new Error('no card in the callback response');
+        const channel = interaction.channel;
+        const thread = interaction.options.getBoolean('private')
+          ? await channel.threads.create({ name: 'Private quiz', type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: 1440 })
+          : await channel.threads.create({ name: 'Public quiz', startMessage: card.id, autoArchiveDuration: 1440 });
+        if (thread.type === ChannelType.PrivateThread) await thread.members.add(interaction.user.id);
+        await thread.send('Question 1: 2 + 2?');
+      },
+      { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent] },
+    );
+    client.on(Events.MessageCreate, (message) => {
+      if (message.author.bot || !message.channel.isThread()) return;
+      void message.reply(`You said ${message.content}`);
+    });
+    const learner = sim.createUser({ username: 'rin' });
+    const outsider = sim.createUser({ username: 'tom' });
+
+    const privateQuiz = sim.slashCommand({ name: 'quiz', user: learner, options: { private: true } });
+    await privateQuiz.ack;
+    const privateThread = await sim.waitFor(() => sim.threads().find((t) => t.name === 'Private quiz'));
+    await sim.waitForMessage(privateThread.id, (m) => m.content === 'Question 1: 2 + 2?');
+    expect(privateThread.type).toBe(ChannelType.PrivateThread);
+    expect([...privateThread.memberIds].sort()).toEqual([sim.botUserId, learner.id].sort());
+    expect(() => sim.postMessage({ channelId: privateThread.id, user: outsider, content: 'let me in' })).toThrow(/cannot see/);
+
+    const answer = sim.postMessage({ channelId: privateThread.id, user: learner, content: '4' });
+    const reply = await sim.waitForMessage(privateThread.id, (m) => m.author.id === sim.botUserId && m.content === 'You said 4');
+    expect(reply.message_reference).toMatchObject({ message_id: answer.id });
+    // discord.js does not ping the replied-to user when the client disallows mentions.
+    expect(reply.pings.users).toEqual([]);
+
+    const publicQuiz = sim.slashCommand({ name: 'quiz', user: learner, options: { private: false } });
+    const card = await publicQuiz.waitForOriginal();
+    const publicThread = await sim.waitFor(() => sim.threads().find((t) => t.name === 'Public quiz'));
+    expect(publicThread.id).toBe(card.id);
+    expect(publicThread.starterMessageId).toBe(card.id);
+    expect(sim.failures).toEqual([]);
+  });
+
+  it('hands an uploaded file to a command as an attachment option the bot can download', async () => {
+    const { sim } = await connectBareBot(async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const file = interaction.options.getAttachment('file', true);
+      const text = await (await fetch(file.url)).text();
+      await interaction.reply(`${file.name}: ${text.length} characters, first line "${text.split('\n')[0]}"`);
+    });
+    const teacher = sim.createUser({ username: 'ms-wu' });
+    const handle = sim.slashCommand({ name: 'bank', user: teacher, options: { file: { filename: 'bank.csv', data: Buffer.from('question,answer\n2+2,4\n'), contentType: 'text/csv' } } });
+    const reply = await handle.waitForOriginal();
+    expect(reply.content).toBe('bank.csv: 22 characters, first line "question,answer"');
+  });
+
   it.each([
     { intent: 'with', intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent], expected: 'what is a mitochondrion?' },
     { intent: 'without', intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], expected: '' },

@@ -279,12 +279,20 @@ export interface SimulatorOptions {
   verbose?: boolean;
 }
 
+/** A file a user uploads (an attachment option, or a file on a message). */
+export interface UploadInput {
+  filename: string;
+  data: Buffer;
+  contentType?: string;
+}
+
 export interface SlashCommandInput {
   name: string;
   user: SimUser;
   channelId?: string;
   guildId?: string;
-  options?: Record<string, string | number | boolean | SimUser> | Json[];
+  /** Values by option name; a {@link SimUser} for user options, an {@link UploadInput} for attachment options. */
+  options?: Record<string, string | number | boolean | SimUser | UploadInput> | Json[];
   subcommand?: string;
   subcommandGroup?: string;
   locale?: string;
@@ -481,6 +489,8 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
   const failures: SimFailure[] = [];
   const commands = { global: [] as RegisteredCommand[], guild: new Map<string, RegisteredCommand[]>() };
   const threadByStarter = new Map<string, string>();
+  /** Files uploaded as attachment options (not on any message). */
+  const uploads = new Map<string, StoredAttachment>();
   let lastModal: ShownModal | undefined;
   let identifiedIntents = 0;
   let closed = false;
@@ -798,6 +808,14 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     return [...kept, ...added];
   }
 
+  function storeUpload(input: UploadInput): StoredAttachment {
+    const id = createSnowflake();
+    const url = `${baseUrl}/attachments/${applicationId}/${id}/${encodeURIComponent(input.filename)}`;
+    const upload: StoredAttachment = { id, filename: input.filename, size: input.data.length, content_type: input.contentType, description: undefined, url, proxy_url: url, data: input.data };
+    uploads.set(id, upload);
+    return upload;
+  }
+
   function createMessage(input: {
     channel: SimChannel; author: SimUser; body: ParsedBody; type?: number; interaction?: InteractionRecord; flags?: number; webhook?: boolean;
   }): StoredMessage {
@@ -1003,6 +1021,11 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
       options = Object.entries(input.options ?? {}).map(([name, value]) => {
         const definition = definitions.find((d) => d.name === name);
         if (command && !definition) throw new Error(`/${input.name} has no option "${name}" (registered: ${definitions.map((d) => String(d.name)).join(', ') || 'none'})`);
+        if (typeof value === 'object' && 'data' in value) {
+          const upload = storeUpload(value);
+          resolved.attachments = { ...((resolved.attachments as Json | undefined) ?? {}), [upload.id]: apiAttachment(upload) };
+          return { name, type: 11, value: upload.id };
+        }
         if (typeof value === 'object') {
           const resolvedUsers = (resolved.users as Json | undefined) ?? {};
           resolvedUsers[value.id] = apiUser(value);
@@ -1377,7 +1400,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
   route('PATCH', '/channels/:id/messages/:id', ({ params, body }) => {
     channelHttp(params[0] as string);
     const message = messages.get(params[1] as string);
-    if (!message || message.deleted || message.channel_id !== params[0]) throw unknown('Message', 10008);
+    if (!message || message.deleted || message.channel_id !== params[0] || (message.flags & MessageFlag.Ephemeral)) throw unknown('Message', 10008);
     if (message.author.id !== botUser.id) throw new HttpError(403, { message: 'Cannot edit a message authored by another user', code: 50005 }, 'missing-permission');
     validateOrThrow(body, true);
     return ok(apiMessage(editMessage(message, body), true));
@@ -1478,7 +1501,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     };
     const attachmentMatch = /^\/attachments\/(\d+)\/(\d+)\/[^/]+$/.exec(url.pathname);
     if (method === 'GET' && attachmentMatch) {
-      const attachment = [...messages.values()].flatMap((m) => m.attachments).find((a) => a.id === attachmentMatch[2]);
+      const attachment = uploads.get(attachmentMatch[2] as string) ?? [...messages.values()].flatMap((m) => m.attachments).find((a) => a.id === attachmentMatch[2]);
       if (!attachment) return reply(404, { message: '404: Not Found', code: 0 });
       res.writeHead(200, { 'content-type': attachment.content_type ?? 'application/octet-stream' }).end(attachment.data);
       return;
