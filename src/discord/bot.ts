@@ -1,0 +1,73 @@
+import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import type { Config } from '../config.ts';
+import { writeBankFile } from './commands/bank.ts';
+import { handleThreadMessage } from './messages.ts';
+import { NO_MENTIONS } from './render.ts';
+import { handleInteraction } from './router.ts';
+import type { BotDeps } from './types.ts';
+
+/** What the bot needs from the composition root's App (which satisfies it as is). */
+export type BotApp = Omit<BotDeps, 'config'> & {
+  config: BotDeps['config'] & Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'>;
+};
+
+export interface StartDiscordBotOptions {
+  token?: string;
+  /** REST base for discord.js (`…/api`, no version and no trailing slash). */
+  apiUrl?: string;
+  /** Only for tests that check the privileged intent's absence. */
+  intents?: GatewayIntentBits[];
+}
+
+export interface RunningBot {
+  client: Client<true>;
+  stop(): Promise<void>;
+}
+
+export const BOT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
+
+/**
+ * Logs in and resolves once the gateway is ready. Commands are not registered here (that is
+ * `tutor deploy-commands`, run once), and no bot message can ping: `allowedMentions` parses nothing
+ * on the client and on every payload.
+ */
+export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptions = {}): Promise<RunningBot> {
+  const token = options.token ?? app.config.DISCORD_TOKEN;
+  if (!token) throw new Error('DISCORD_TOKEN is not set: the bot needs a token to log in (see .env.example).');
+  const apiUrl = options.apiUrl ?? app.config.DISCORD_API_URL;
+  const clientOptions: ClientOptions = {
+    intents: options.intents ?? BOT_INTENTS,
+    allowedMentions: NO_MENTIONS,
+  };
+  if (apiUrl) clientOptions.rest = { api: apiUrl.replace(/\/+$/, '') };
+  const client = new Client(clientOptions);
+  const deps: BotDeps = {
+    ...app,
+    saveBank: app.saveBank ?? ((bank) => writeBankFile(app.config.BANKS_DIR, bank)),
+  };
+  const logger = app.logger.child({ component: 'discord' });
+  client.on(Events.InteractionCreate, (interaction) => {
+    handleInteraction(interaction, deps).catch((error: unknown) => logger.error({ err: error, interactionId: interaction.id }, 'interaction handler crashed'));
+  });
+  client.on(Events.MessageCreate, (message) => {
+    handleThreadMessage(message, deps).catch((error: unknown) => logger.error({ err: error, messageId: message.id }, 'message handler crashed'));
+  });
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (warning) => logger.warn({ warning }, 'discord client warning'));
+
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  try {
+    await client.login(token);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
+  return {
+    client: client as Client<true>,
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

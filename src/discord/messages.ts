@@ -1,0 +1,49 @@
+import type { Message } from 'discord.js';
+import { askTutor } from './components/quiz.ts';
+import { resolveLocale } from './i18n.ts';
+import { classifyThreadMessage, stripQuestionMarker } from './message-rule.ts';
+import { newReference } from './router.ts';
+import { renderError, renderGrading, renderInvalidAnswer, renderThinking, renderVerdict } from './render.ts';
+import type { BotDeps } from './types.ts';
+
+/**
+ * Messages typed in a quiz thread. Only the quiz owner's count; everyone else may read and talk
+ * without the bot answering. See message-rule.ts for when a message is an answer or a follow-up.
+ * Needs the Message Content intent: without it the text arrives empty and the buttons do the work.
+ */
+export async function handleThreadMessage(message: Message, deps: BotDeps): Promise<void> {
+  if (message.author.bot || message.system || !message.channel.isThread()) return;
+  const text = message.content.trim();
+  if (!text) return;
+  const session = deps.quiz.findActiveByThread(message.channelId);
+  if (!session || session.ownerId !== message.author.id) return;
+  const locale = resolveLocale(session.locale);
+  let pending: Message | undefined;
+  try {
+    const view = deps.quiz.view(session.id);
+    const current = view.current;
+    const intent = classifyThreadMessage({ text, questionType: current?.question.type ?? null, answered: Boolean(current?.attempt) });
+    if (intent === 'answer' && current) {
+      pending = await message.reply(renderGrading(locale));
+      const outcome = await deps.quiz.submitAnswer({ sessionId: session.id, questionId: current.question.id, userId: message.author.id, answer: text, locale });
+      if (outcome.status === 'invalid') {
+        if (outcome.grade.status === 'invalid') await pending.edit(renderInvalidAnswer(locale, outcome.grade.reason));
+        return;
+      }
+      await pending.edit(renderVerdict({ locale, outcome, answerText: text }));
+      return;
+    }
+    pending = await message.reply(renderThinking(locale));
+    await pending.edit(await askTutor(deps, session.id, message.author.id, stripQuestionMarker(text), locale));
+  } catch (error) {
+    const reference = newReference();
+    deps.logger.error({ err: error, messageId: message.id, sessionId: session.id, reference }, 'thread message failed');
+    const payload = renderError(locale, reference);
+    try {
+      if (pending) await pending.edit({ ...payload, embeds: [], components: [] });
+      else await message.reply(payload);
+    } catch (secondError) {
+      deps.logger.warn({ err: secondError, messageId: message.id }, 'could not report an error in the thread');
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import {
+  ChannelType,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type Message,
+  type ThreadChannel,
+  type TextChannel,
+  type NewsChannel,
+} from 'discord.js';
+import type { StartQuizInput, SessionView } from '../quiz/types.ts';
+import { t, type MessageKey, type UiLocale } from './i18n.ts';
+import { renderQuestion, renderQuizCard, renderThreadName, type MessagePayload } from './render.ts';
+import type { BotDeps } from './types.ts';
+
+/**
+ * Starting a quiz from a slash command (/quiz and /review): the session is stored first, then the
+ * quiz card answers the command, a thread opens from it when the bot may, and the first question is
+ * posted there. Where no thread can open, the card says why and the questions follow in place.
+ */
+
+type NoThreadReason = 'permission' | 'inThread' | 'dm' | 'channelType' | 'failed';
+
+const NO_THREAD_KEYS: Record<NoThreadReason, MessageKey> = {
+  permission: 'quiz.noThread.permission',
+  inThread: 'quiz.noThread.inThread',
+  dm: 'quiz.noThread.dm',
+  channelType: 'quiz.noThread.channelType',
+  failed: 'quiz.noThread.failed',
+};
+
+export function displayNameOf(interaction: ChatInputCommandInteraction): string {
+  const member = interaction.member;
+  if (member && 'displayName' in member && typeof member.displayName === 'string') return member.displayName;
+  if (member && 'nick' in member && typeof member.nick === 'string' && member.nick) return member.nick;
+  return interaction.user.globalName ?? interaction.user.username;
+}
+
+/** Why the quiz cannot have a thread here, or null when it can (and which kind). */
+function threadPlan(
+  interaction: ChatInputCommandInteraction,
+  wantsPrivate: boolean,
+): { reason: NoThreadReason } | { private: boolean; privateRefused: boolean; channel: TextChannel | NewsChannel } {
+  if (!interaction.inGuild()) return { reason: 'dm' };
+  const channel = interaction.channel;
+  if (channel?.isThread()) return { reason: 'inThread' };
+  if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) return { reason: 'channelType' };
+  const permissions = interaction.appPermissions;
+  const canPost = permissions.has(PermissionFlagsBits.SendMessagesInThreads);
+  const canPublic = canPost && permissions.has(PermissionFlagsBits.CreatePublicThreads);
+  // Private threads exist only in text channels and need their own permission.
+  const canPrivate = canPost && channel.type === ChannelType.GuildText && permissions.has(PermissionFlagsBits.CreatePrivateThreads);
+  if (wantsPrivate && canPrivate) return { private: true, privateRefused: false, channel };
+  if (canPublic) return { private: false, privateRefused: wantsPrivate, channel };
+  return { reason: 'permission' };
+}
+
+export interface StartOptions {
+  input: Omit<StartQuizInput, 'userId' | 'displayName' | 'locale' | 'guildId' | 'channelId'>;
+  wantsPrivate: boolean;
+}
+
+/** Runs after the dispatcher deferred a public reply. */
+export async function startQuizFromCommand(interaction: ChatInputCommandInteraction, deps: BotDeps, locale: UiLocale, options: StartOptions): Promise<void> {
+  const displayName = displayNameOf(interaction);
+  deps.store.upsertUser({ id: interaction.user.id, displayName, locale: interaction.locale });
+  const view = deps.quiz.start({
+    ...options.input,
+    userId: interaction.user.id,
+    displayName,
+    locale,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+  });
+  const bankTitle = bankTitleOf(view, locale);
+  const plan = threadPlan(interaction, options.wantsPrivate);
+
+  if ('reason' in plan) {
+    await runInPlace(interaction, deps, locale, view, bankTitle, t(locale, NO_THREAD_KEYS[plan.reason]));
+    return;
+  }
+
+  const card = (await interaction.editReply(renderQuizCard({ locale, session: view.session, bankTitle, threadId: null }))) as Message;
+  let thread: ThreadChannel;
+  try {
+    const name = renderThreadName(displayName, bankTitle);
+    if (plan.private) {
+      thread = await (plan.channel as TextChannel).threads.create({ name, type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: 1440 });
+      await thread.members.add(interaction.user.id);
+    } else {
+      thread = await plan.channel.threads.create({ name, startMessage: card.id, autoArchiveDuration: 1440 });
+    }
+  } catch (error) {
+    deps.logger.warn({ err: error, interactionId: interaction.id, sessionId: view.session.id }, 'could not open a quiz thread; running in place');
+    await runInPlace(interaction, deps, locale, view, bankTitle, t(locale, 'quiz.noThread.failed'));
+    return;
+  }
+  deps.quiz.attachThread(view.session.id, thread.id);
+  await thread.send(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
+  await interaction.editReply(
+    renderQuizCard({
+      locale,
+      session: view.session,
+      bankTitle,
+      threadId: thread.id,
+      notice: plan.privateRefused ? t(locale, 'quiz.privateFallback') : undefined,
+    }),
+  );
+}
+
+async function runInPlace(
+  interaction: ChatInputCommandInteraction,
+  _deps: BotDeps,
+  locale: UiLocale,
+  view: SessionView,
+  bankTitle: string,
+  notice: string,
+): Promise<void> {
+  await interaction.editReply(renderQuizCard({ locale, session: view.session, bankTitle, threadId: null, notice }));
+  await interaction.followUp(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
+}
+
+export function bankTitleOf(view: SessionView, locale: UiLocale, deps?: Pick<BotDeps, 'catalog'>): string {
+  if (view.session.mode === 'review' && !view.session.bankId) return locale === 'zh-CN' ? '复习' : 'Review';
+  const bankId = view.session.bankId;
+  return view.current?.bank.title ?? (bankId ? deps?.catalog.get(bankId)?.title : undefined) ?? bankId ?? 'quiz';
+}
+
+/** The next question's message, or null when the session has finished. */
+export function renderCurrentQuestion(view: SessionView, locale: UiLocale): MessagePayload | null {
+  if (!view.current) return null;
+  return renderQuestion({ locale, sessionId: view.session.id, current: view.current });
+}
