@@ -1,7 +1,20 @@
 import type { CliCommand } from './types.ts';
 import { doctorCommand } from './doctor.ts';
+import { bankCheckCommand } from './bank-check.ts';
+import { bankShowCommand } from './bank-show.ts';
+import { gradeCommand } from './grade.ts';
+import { dbBackupCommand, dbForgetCommand } from './db.ts';
+import { statsCommand } from './stats.ts';
+import { deployCommandsCommand } from './deploy-commands.ts';
 
 /** Every `tutor` sub-command, listed explicitly (no folder scanning): adding one touches this list. */
 export const cliCommands: CliCommand[] = [
   doctorCommand,
+  bankCheckCommand,
+  bankShowCommand,
+  gradeCommand,
+  statsCommand,
+  dbBackupCommand,
+  dbForgetCommand,
+  deployCommandsCommand,
 ];

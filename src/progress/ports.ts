@@ -85,6 +85,7 @@ export interface ForgetResult {
 
 export interface ProgressStore {
   upsertUser(profile: UserProfile): void;
+  getUser(userId: string): UserProfile | null;
 
   createSession(session: QuizSession): void;
   getSession(sessionId: string): QuizSession | null;

@@ -1,7 +1,10 @@
 import type { ForgetResult } from '../progress/ports.ts';
 import type { Db } from './database.ts';
 
-/** Tables this module deletes from by name; any other table with a `user_id` column is swept too. */
+/**
+ * Tables this module deletes from by name. Any other table with a `user_id` column (the tutor's
+ * `llm_calls`, and whatever later migrations add) is swept too and counted as `llmCalls`.
+ */
 const KNOWN_TABLES = new Set(['users', 'quiz_sessions', 'attempts', 'follow_ups', 'review_cards', 'stats_questions', 'stats_slots', 'stats_rubric_misses']);
 
 /**

@@ -130,6 +130,11 @@ export class SqliteProgressStore implements ProgressStore {
     });
   }
 
+  getUser(userId: string): UserProfile | null {
+    const row = this.#statements.getUser.get(userId) as { id: string; display_name: string; locale: string | null } | undefined;
+    return row ? { id: row.id, displayName: row.display_name, locale: row.locale } : null;
+  }
+
   createSession(session: QuizSession): void {
     this.#write(() => {
       this.#ensureUser(session.ownerId);
@@ -315,6 +320,7 @@ function prepareStatements(db: Db) {
         display_name = excluded.display_name,
         locale = CASE WHEN :keepLocale THEN users.locale ELSE excluded.locale END,
         updated_at = excluded.updated_at`),
+    getUser: prepare(`SELECT id, display_name, locale FROM users WHERE id = ?`),
     ensureUser: prepare(`INSERT OR IGNORE INTO users (id, display_name, locale, created_at, updated_at) VALUES (:id, :id, NULL, :now, :now)`),
     insertSession: prepare(`
       INSERT INTO quiz_sessions (id, owner_id, guild_id, channel_id, thread_id, bank_id, mode, locale, questions, position, status, started_at, ended_at)

@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import type { GroupStats, UserStats } from '../progress/types.ts';
+import { SqliteProgressStore } from '../storage/progress-store.ts';
+import { openExistingDatabase, plural } from './db.ts';
+import type { CliCommand } from './types.ts';
+
+export const statsCommand: CliCommand = {
+  path: ['stats'],
+  usage: 'stats --user <id> [--guild <id>] [--bank <id>] [--json]',
+  summary: "Show one learner's progress (days in TIME_ZONE); --json for the raw figures",
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { user: { type: 'string' }, guild: { type: 'string' }, bank: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+    if (!values.user) {
+      io.stderr.write(`Usage: tutor ${statsCommand.usage}\n`);
+      return 2;
+    }
+    const config = loadConfig(io.env);
+    const db = openExistingDatabase(io);
+    try {
+      const store = new SqliteProgressStore(db, { timeZone: config.TIME_ZONE });
+      const stats = store.statsForUser(values.user, {
+        ...(values.guild ? { guildId: values.guild } : {}),
+        ...(values.bank ? { bankId: values.bank } : {}),
+        timeZone: config.TIME_ZONE,
+      });
+      if (values.json) {
+        io.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+      } else {
+        io.stdout.write(renderStatsText(stats, store.getUser(values.user)?.displayName ?? null));
+      }
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function percent(part: number, whole: number): string {
+  return whole > 0 ? `${Math.round((part / whole) * 100)}%` : '–';
+}
+
+function points(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, '');
+}
+
+function groupLine(label: string, group: GroupStats, width: number): string {
+  return (
+    `  ${label.padEnd(width)}  ${plural(group.attempts, 'answer').padEnd(12)} ` +
+    `${percent(group.correct, group.attempts).padStart(4)} at full marks   ${points(group.pointsEarned)}/${points(group.pointsAvailable)} points`
+  );
+}
+
+/** A plain-English summary of the statistics, for the terminal. */
+export function renderStatsText(stats: UserStats, displayName: string | null): string {
+  const who = displayName && displayName !== stats.userId ? `${displayName} (${stats.userId})` : stats.userId;
+  const scope = [stats.guildId ? `guild ${stats.guildId}` : 'all guilds', stats.bankId ? `bank ${stats.bankId}` : 'all banks'].join(', ');
+  const lines = [`Statistics for ${who}: ${scope}; days in ${stats.timeZone}`, ''];
+  if (stats.attempts === 0) {
+    lines.push('No answers yet.');
+    if (stats.reviewsDue > 0) lines.push(`Reviews due now: ${stats.reviewsDue}`);
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(
+    `Answers: ${stats.attempts}, ${stats.correct} at full marks (${percent(stats.correct, stats.attempts)})`,
+    `Points: ${points(stats.pointsEarned)} of ${points(stats.pointsAvailable)} (${percent(stats.pointsEarned, stats.pointsAvailable)})`,
+    `Questions: ${stats.questionsSeen} seen, ${stats.questionsMastered} mastered (latest answer at full marks)`,
+    `Streak: ${plural(stats.currentStreakDays, 'day')} now, longest ${plural(stats.longestStreakDays, 'day')}`,
+    `Reviews due now: ${stats.reviewsDue}`,
+  );
+  const section = (title: string, rows: Array<[string, GroupStats]>) => {
+    if (rows.length === 0) return;
+    const width = Math.max(...rows.map(([label]) => label.length));
+    lines.push('', title, ...rows.map(([label, group]) => groupLine(label, group, width)));
+  };
+  section('By question type', stats.byType.map((row) => [row.type, row]));
+  section('By topic', stats.byTopic.map((row) => [row.topic ?? '(no topic)', row]));
+  section('By bank', stats.byBank.map((row) => [row.bankId, row]));
+  section('Weakest topics', stats.weakestTopics.map((row) => [row.topic, row]));
+  if (stats.missedRubricPoints.length > 0) {
+    lines.push('', 'Rubric points missed most often');
+    for (const point of stats.missedRubricPoints) {
+      lines.push(`  ${point.bankId}/${point.questionId} #${point.index + 1} "${point.point}": missed ${point.missed} of ${plural(point.attempts, 'answer')}`);
+    }
+  }
+  const activeDays = stats.daily.filter((day) => day.answered > 0);
+  lines.push('', `Last ${stats.daily.length} days: answers on ${plural(activeDays.length, 'day')}`);
+  for (const day of activeDays) {
+    lines.push(`  ${day.date}  ${String(day.answered).padStart(4)} answered  ${String(day.correct).padStart(4)} at full marks  ${'#'.repeat(Math.min(40, day.answered))}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
