@@ -1,5 +1,6 @@
 import type { CliCommand } from './types.ts';
 import { doctorCommand } from './doctor.ts';
+import { practiceCommand } from './practice.ts';
 import { bankCheckCommand } from './bank-check.ts';
 import { bankShowCommand } from './bank-show.ts';
 import { gradeCommand } from './grade.ts';
@@ -9,6 +10,7 @@ import { deployCommandsCommand } from './deploy-commands.ts';
 
 /** Every `tutor` sub-command, listed explicitly (no folder scanning): adding one touches this list. */
 export const cliCommands: CliCommand[] = [
+  practiceCommand,
   doctorCommand,
   bankCheckCommand,
   bankShowCommand,

@@ -1,0 +1,211 @@
+import { countStemBlanks } from '../grading/blank.ts';
+import { normalizeForMatch } from '../grading/normalize.ts';
+import { findMissingAnswers, type Bank, type BlankQuestion, type MultiQuestion, type Question } from './schema.ts';
+
+/** One thing wrong with a bank file. Errors keep the bank from loading; warnings do not. */
+export interface BankProblem {
+  /** The file as the user named it (or as found in the banks folder). */
+  file: string;
+  /** The question the problem is in; absent for bank-level problems. */
+  questionId?: string;
+  /** The field, relative to the question when there is one: `answer`, `blanks[1].accept[0]`, `sections[0].questionIds[2]`. */
+  field: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** `file › question id › field: message`, the line `tutor bank check` prints; warnings say so first. */
+export function formatProblem(problem: BankProblem): string {
+  const where = [problem.file, problem.questionId, problem.field].filter((part) => part !== undefined && part !== '').join(' › ');
+  return `${problem.severity === 'warning' ? 'warning: ' : ''}${where}: ${problem.message}`;
+}
+
+export function hasErrors(problems: readonly BankProblem[]): boolean {
+  return problems.some((problem) => problem.severity === 'error');
+}
+
+/** Points are decimals like 0.5 or 1.5; a sum is equal when it is within a rounding hair. */
+function samePoints(a: number, b: number): boolean {
+  return Math.abs(a - b) < 1e-6;
+}
+
+function formatPoints(value: number): string {
+  return String(Math.round(value * 1000) / 1000);
+}
+
+const pointsWord = (value: number) => `${formatPoints(value)} point${value === 1 ? '' : 's'}`;
+
+/**
+ * The checks the schema cannot express: cross-field and cross-question rules. Assumes `bank` passed
+ * `BankSchema`. Returns every problem found, in file order.
+ */
+export function validateBank(bank: Bank, file: string): BankProblem[] {
+  const problems: BankProblem[] = [];
+  const report = (severity: BankProblem['severity'], questionId: string | undefined, field: string, message: string) => {
+    problems.push({ file, ...(questionId === undefined ? {} : { questionId }), field, message, severity });
+  };
+
+  const firstIndex = new Map<string, number>();
+  bank.questions.forEach((question, index) => {
+    const earlier = firstIndex.get(question.id);
+    if (earlier !== undefined) report('error', question.id, 'id', `duplicate question id (also questions[${earlier}])`);
+    else firstIndex.set(question.id, index);
+    validateQuestion(question, (severity, field, message) => report(severity, question.id, field, message));
+  });
+
+  validateSections(bank, firstIndex, report);
+  return problems;
+}
+
+type QuestionReport = (severity: BankProblem['severity'], field: string, message: string) => void;
+
+function validateQuestion(question: Question, report: QuestionReport): void {
+  const isDraft = question.status === 'draft';
+  if (isDraft) {
+    const missing = findMissingAnswers(question).map(([path, what]) => `${path.join('.').replace(/\.(\d+)/g, '[$1]')}: ${what}`);
+    const detail = missing.length > 0 ? ` (${missing.join('; ')})` : '';
+    report('warning', 'status', `draft${detail}: not served until it is completed and marked ready`);
+  } else if (question.analysis.trim() === '') {
+    report('error', 'analysis', 'empty: explain the answer (only a draft may leave it empty)');
+  }
+
+  switch (question.type) {
+    case 'choice':
+    case 'multi':
+      validateOptions(question, report);
+      break;
+    case 'blank':
+      validateBlanks(question, report);
+      break;
+    case 'short':
+    case 'essay': {
+      if (question.rubric.length === 0) break;
+      const sum = question.rubric.reduce((total, point) => total + point.points, 0);
+      if (!samePoints(sum, question.points)) {
+        report('error', 'rubric', `the rubric points add up to ${formatPoints(sum)} but the question is worth ${pointsWord(question.points)}`);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function validateOptions(question: Question & { type: 'choice' | 'multi' }, report: QuestionReport): void {
+  const keys = new Set<string>();
+  question.options.forEach((option, index) => {
+    if (keys.has(option.key)) report('error', `options[${index}].key`, `duplicate option key "${option.key}"`);
+    keys.add(option.key);
+  });
+  const keyList = [...keys].join(', ');
+  const answers = question.type === 'choice' ? (question.answer === '' ? [] : [question.answer]) : question.answer;
+  const seen = new Set<string>();
+  answers.forEach((answer, index) => {
+    const field = question.type === 'choice' ? 'answer' : `answer[${index}]`;
+    if (!keys.has(answer)) report('error', field, `"${answer}" is not one of the options (${keyList})`);
+    if (seen.has(answer)) report('error', field, `"${answer}" is listed twice`);
+    seen.add(answer);
+  });
+  if (question.type === 'multi' && question.scoring === 'fraction') validateFractions(question, report);
+}
+
+/**
+ * Moodle's rule needs a fraction on every option (a wrong option without one would cost nothing, so
+ * ticking everything would pay), right fractions that reach 1, and an `answer` that agrees with them.
+ */
+function validateFractions(question: MultiQuestion, report: QuestionReport): void {
+  let positive = 0;
+  question.options.forEach((option, index) => {
+    if (option.fraction === undefined) {
+      report('error', `options[${index}].fraction`, 'required when "scoring" is "fraction" (a number from -1 to 1)');
+      return;
+    }
+    if (option.fraction > 0) positive += option.fraction;
+  });
+  if (question.options.some((option) => option.fraction === undefined)) return;
+  if (!samePoints(positive, 1)) {
+    report('error', 'options', `the positive fractions add up to ${formatPoints(positive)}; they must add up to 1 so that a full answer earns full points`);
+  }
+  const right = question.options.filter((option) => (option.fraction ?? 0) > 0).map((option) => option.key);
+  const answer = new Set(question.answer);
+  if (question.answer.length > 0 && (right.length !== answer.size || right.some((key) => !answer.has(key)))) {
+    report('error', 'answer', `must list exactly the options with a positive fraction (${right.join(', ') || 'none'})`);
+  }
+}
+
+function validateBlanks(question: BlankQuestion, report: QuestionReport): void {
+  const inStem = countStemBlanks(question.stem);
+  const listed = question.blanks.length;
+  if (inStem !== listed) {
+    report(
+      'error',
+      'blanks',
+      `the stem has ${inStem} blank${inStem === 1 ? '' : 's'} (runs of underscores such as ______) but "blanks" lists ${listed}`,
+    );
+  }
+
+  question.blanks.forEach((blank, blankIndex) => {
+    blank.accept.forEach((accepted, acceptIndex) => {
+      const field = `blanks[${blankIndex}].accept[${acceptIndex}]`;
+      if (accepted.replace(/\*/g, '').trim() === '') report('warning', field, `"${accepted}" accepts any answer`);
+      else if (normalizeForMatch(accepted.replace(/\*/g, '')) === '') {
+        report('error', field, `"${accepted}" is empty once spaces and punctuation are removed, so no answer can match it`);
+      }
+    });
+  });
+
+  const withPoints = question.blanks.filter((blank) => blank.points !== undefined);
+  const given = withPoints.reduce((sum, blank) => sum + (blank.points ?? 0), 0);
+  if (withPoints.length === listed && !samePoints(given, question.points)) {
+    report('error', 'blanks', `the blank points add up to ${formatPoints(given)} but the question is worth ${pointsWord(question.points)}`);
+  } else if (withPoints.length > 0 && withPoints.length < listed && given > question.points + 1e-6) {
+    report('error', 'blanks', `the blank points add up to ${formatPoints(given)}, more than the question's ${pointsWord(question.points)}`);
+  }
+
+  const grouped = new Map<number, number>();
+  (question.unordered ?? []).forEach((group, groupIndex) => {
+    group.forEach((blankIndex, at) => {
+      const field = `unordered[${groupIndex}][${at}]`;
+      if (blankIndex >= listed) {
+        report('error', field, `blank index ${blankIndex} does not exist (blanks are counted from 0 to ${listed - 1})`);
+        return;
+      }
+      const earlier = grouped.get(blankIndex);
+      if (earlier !== undefined) report('error', field, `blank index ${blankIndex} is already in unordered[${earlier}]`);
+      else grouped.set(blankIndex, groupIndex);
+    });
+  });
+}
+
+function validateSections(
+  bank: Bank,
+  questionIndex: Map<string, number>,
+  report: (severity: BankProblem['severity'], questionId: string | undefined, field: string, message: string) => void,
+): void {
+  const sectionOf = new Map<string, number>();
+  (bank.sections ?? []).forEach((section, sectionIndex) => {
+    section.questionIds.forEach((questionId, at) => {
+      const field = `sections[${sectionIndex}].questionIds[${at}]`;
+      const index = questionIndex.get(questionId);
+      if (index === undefined) {
+        report('error', undefined, field, `no question has the id "${questionId}"`);
+        return;
+      }
+      const earlier = sectionOf.get(questionId);
+      if (earlier !== undefined) {
+        report('error', undefined, field, `"${questionId}" is already in sections[${earlier}]`);
+        return;
+      }
+      sectionOf.set(questionId, sectionIndex);
+      const question = bank.questions[index];
+      if (question && section.pointsEach !== undefined && !samePoints(question.points, section.pointsEach)) {
+        report(
+          'error',
+          questionId,
+          'points',
+          `${pointsWord(question.points)}, but its section "${section.title}" gives ${pointsWord(section.pointsEach)} each`,
+        );
+      }
+    });
+  });
+}
