@@ -132,6 +132,26 @@ describe('the Discord simulator driving a real discord.js client', () => {
     expect(click.original()?.id).toBe(question.id);
   });
 
+  it('lets a user click a button on a message seeded as the bot\'s earlier post, without telling the bot about it', async () => {
+    const clicked: string[] = [];
+    const { sim } = await connectBareBot(async (interaction) => {
+      if (!interaction.isButton()) return;
+      clicked.push(`${interaction.customId} on ${interaction.message.id}`);
+      await interaction.deferUpdate();
+    });
+    const old = sim.seedBotMessage({
+      channelId: sim.channelId('quiz'),
+      content: 'Question from before the restart',
+      components: [{ type: 1, components: [{ type: 2, style: 1, label: 'A', custom_id: 'quiz:answer:s1:q1:a' }] }],
+    });
+    expect(old.author.id).toBe(sim.botUserId);
+    const learner = sim.createUser({ username: 'ben' });
+    const click = sim.clickButton({ message: old, customId: 'quiz:answer:s1:q1:a', user: learner });
+    expect((await click.ack).type).toBe(6);
+    expect(clicked).toEqual([`quiz:answer:s1:q1:a on ${old.id}`]);
+    expect(() => sim.seedBotMessage({ channelId: sim.channelId('quiz'), content: 'x'.repeat(2001) })).toThrow(/2000 or fewer/);
+  });
+
   it('delivers a select menu choice and rejects values the menu does not offer', async () => {
     const { sim } = await connectBareBot(async (interaction) => {
       if (interaction.isChatInputCommand()) {

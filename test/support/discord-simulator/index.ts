@@ -364,6 +364,11 @@ export interface DiscordSimulator {
   selectMenu(input: SelectMenuInput): InteractionHandle;
   submitModal(input: SubmitModalInput): InteractionHandle;
   postMessage(input: PostMessageInput): StoredMessage;
+  /**
+   * Stores a message as if the bot had posted it earlier (no REST call, no MESSAGE_CREATE): for buttons
+   * that outlive a restart, or benchmarks that need many clickable messages at once.
+   */
+  seedBotMessage(input: { channelId: string; content?: string; embeds?: Json[]; components?: Json[]; flags?: number }): StoredMessage;
 
   messages(channelId: string): StoredMessage[];
   message(id: string): StoredMessage | undefined;
@@ -818,6 +823,8 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
 
   function createMessage(input: {
     channel: SimChannel; author: SimUser; body: ParsedBody; type?: number; interaction?: InteractionRecord; flags?: number; webhook?: boolean;
+    /** Store without telling the bot (seeded history). */
+    silent?: boolean;
   }): StoredMessage {
     const { channel, author, body } = input;
     const guild = guilds.get(channel.guildId);
@@ -846,7 +853,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     channel.messageCount += 1;
     if (channel.type !== 0 && channel.archived && !channel.locked) channel.archived = false;
     // Ephemeral messages are never dispatched, like Discord.
-    if ((message.flags & MessageFlag.Ephemeral) === 0 && canView(botUser.id, channel)) {
+    if (!input.silent && (message.flags & MessageFlag.Ephemeral) === 0 && canView(botUser.id, channel)) {
       dispatch('MESSAGE_CREATE', (session) => apiMessage(message, true, session.intents), Intent.GuildMessages);
     }
     changed();
@@ -1741,6 +1748,13 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
       });
     },
 
+    seedBotMessage(input) {
+      const channel = requireChannel(input.channelId);
+      const json: Json = { content: input.content ?? '', embeds: input.embeds ?? [], components: input.components ?? [], flags: input.flags ?? 0 };
+      const problems = validateMessageBody(json, { isEdit: false, fileCount: 0 });
+      if (problems.length > 0) throw new Error(`seedBotMessage: ${describeProblems(problems)}`);
+      return createMessage({ channel, author: botUser, body: { json, files: [] }, silent: true });
+    },
     messages: (channelId) => visibleMessages(channelId),
     message: (id) => messages.get(id),
     waitForMessage: (channelId, predicate = () => true, timeoutMs = 5000) =>
