@@ -7,6 +7,9 @@ import { gradeCommand } from './grade.ts';
 import { dbBackupCommand, dbForgetCommand } from './db.ts';
 import { statsCommand } from './stats.ts';
 import { deployCommandsCommand } from './deploy-commands.ts';
+import { evalGradingCommand } from './eval.ts';
+import { usageCommand } from './usage.ts';
+import { regradeCommand } from './regrade.ts';
 
 /** Every `tutor` sub-command, listed explicitly (no folder scanning): adding one touches this list. */
 export const cliCommands: CliCommand[] = [
@@ -19,4 +22,7 @@ export const cliCommands: CliCommand[] = [
   dbBackupCommand,
   dbForgetCommand,
   deployCommandsCommand,
+  evalGradingCommand,
+  usageCommand,
+  regradeCommand,
 ];

@@ -1,3 +1,5 @@
+import { removeZeroWidth } from '../grading/normalize.ts';
+
 /**
  * Text helpers shared by the fallback grader, the evidence check and the token estimate.
  * Pure and locale-aware: Chinese is segmented with Intl.Segmenter (ICU's dictionary), not by spaces.
@@ -27,12 +29,12 @@ const PUNCTUATION_OR_SYMBOL = /[\p{P}\p{S}]+/gu;
 
 /**
  * Folds text so that a quote and the answer it came from compare equal despite width, case,
- * punctuation and spacing differences: NFKC, lower case, punctuation and symbols become spaces,
+ * punctuation and spacing differences: NFKC, zero-width characters removed (the grading helper's
+ * `removeZeroWidth`), lower case, punctuation and symbols become spaces,
  * whitespace runs collapse to one space, and spaces between CJK characters are dropped.
  */
 export function normalizeForMatch(text: string): string {
-  return text
-    .normalize('NFKC')
+  return removeZeroWidth(text.normalize('NFKC'))
     .toLowerCase()
     .replace(PUNCTUATION_OR_SYMBOL, ' ')
     .replace(/\s+/g, ' ')

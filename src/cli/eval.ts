@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { loadConfig } from '../config.ts';
+import { loadGradingDataset } from '../tutor/eval/datasets.ts';
+import { evaluateGrading, renderEvalReport } from '../tutor/eval/evaluate.ts';
+import { createMemoryUsageLedger, createTutor, loadPrompts } from '../tutor/index.ts';
+import type { CliCommand } from './types.ts';
+
+export const evalGradingCommand: CliCommand = {
+  path: ['eval', 'grading'],
+  usage: 'eval grading <dataset-path> [--limit N] [--fallback] [--json]',
+  summary: 'Grade a human-scored short-answer set and report agreement (Pearson, QWK, exact) and tokens',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { limit: { type: 'string' }, fallback: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    });
+    const target = positionals[0];
+    if (!target || positionals.length > 1) {
+      io.stderr.write(`Usage: tutor ${evalGradingCommand.usage}\n`);
+      return 2;
+    }
+    const limit = values.limit === undefined ? undefined : Number(values.limit);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+      io.stderr.write(`--limit must be a positive whole number, got "${values.limit}"\n`);
+      return 2;
+    }
+    const config = loadConfig(io.env);
+    const useLlm = config.llmEnabled && !values.fallback;
+    const dataset = loadGradingDataset(path.resolve(io.cwd, target));
+    // The operator runs the evaluation: no per-user or per-guild budget, nothing written to the database.
+    const tutor = createTutor({
+      config: { ...config, llmEnabled: useLlm },
+      prompts: loadPrompts(path.resolve(io.cwd, config.PROMPTS_DIR)),
+      usage: createMemoryUsageLedger(),
+      enforceBudgets: false,
+    });
+    const report = await evaluateGrading(dataset, tutor, { limit, grader: useLlm ? `llm ${config.LLM_MODEL}` : 'fallback' });
+    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderEvalReport(report));
+    return 0;
+  },
+};
