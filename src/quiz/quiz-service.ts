@@ -3,7 +3,8 @@ import type { BankCatalog } from '../bank/catalog.ts';
 import { isFreeText, type Bank, type Question } from '../bank/schema.ts';
 import { UserError } from '../errors.ts';
 import { gradeAnswer } from '../grading/grade.ts';
-import type { AttemptRecord, AttemptStatus, ProgressStore } from '../progress/ports.ts';
+import type { AttemptRecord, ProgressStore } from '../progress/ports.ts';
+import { attemptStatusForFeedback } from '../tutor/tutor.ts';
 import type { ChatTurn, FollowUpReply, FreeTextFeedback, GradedBy, Tutor } from '../tutor/types.ts';
 import type {
   AnswerOutcome,
@@ -62,13 +63,6 @@ function toAttemptSummary(record: AttemptRecord): StoredAttemptSummary {
     grade: record.grade,
     feedback: record.feedback,
   };
-}
-
-function attemptStatusFor(feedback: FreeTextFeedback | null): AttemptStatus {
-  if (!feedback) return 'graded';
-  if (feedback.status === 'flagged') return 'flagged';
-  // Fallback grades are provisional: `tutor regrade --pending` revisits them once an LLM answers.
-  return feedback.gradedBy === 'fallback' ? 'pending' : 'graded';
 }
 
 /** Picks `count` questions at random but serves them in the bank's own order, as a paper would. */
@@ -307,7 +301,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
           score,
           maxScore: grade.maxScore,
           gradedBy,
-          status: attemptStatusFor(feedback),
+          status: feedback ? attemptStatusForFeedback(feedback) : 'graded',
           grade,
           feedback,
           promptVersion: feedback?.promptVersion ?? null,
