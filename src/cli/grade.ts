@@ -10,6 +10,10 @@ import type { GradeResult, PartVerdict, RawAnswer } from '../grading/types.ts';
 import { displayPath } from './bank-check.ts';
 import { findBankForCli } from './bank-show.ts';
 import type { CliCommand, CliIo } from './types.ts';
+import { isFreeText } from '../bank/schema.ts';
+import { createMemoryUsageLedger, createTutor, loadPrompts } from '../tutor/index.ts';
+import { renderFeedbackText } from '../tutor/render-text.ts';
+import type { FreeTextFeedback } from '../tutor/types.ts';
 
 export interface GradeCliRequest {
   /** A bank id from the banks folder, or the path of a bank file (ending in `.json`). */
@@ -95,7 +99,7 @@ export function renderGradeResult(question: Question, result: GradeResult): stri
 
 export const gradeCommand: CliCommand = {
   path: ['grade'],
-  usage: 'grade --bank <bank-id> --question <question-id> --answer <text> [--answer <text>…] [--json]',
+  usage: 'grade --bank <bank-id> --question <question-id> --answer <text> [--answer <text>…] [--locale <tag>] [--json]',
   summary: 'Grade one answer against a bank key, as the bot would (one --answer per blank)',
   async run(args, io) {
     const { values } = parseArgs({
@@ -107,6 +111,7 @@ export const gradeCommand: CliCommand = {
         question: { type: 'string' },
         answer: { type: 'string', multiple: true },
         json: { type: 'boolean' },
+        locale: { type: 'string' },
       },
     });
     const missing = (['bank', 'question', 'answer'] as const).filter((name) => values[name] === undefined).map((name) => `--${name}`);
@@ -115,9 +120,37 @@ export const gradeCommand: CliCommand = {
       return 2;
     }
     const request: GradeCliRequest = { bank: values.bank as string, question: values.question as string, answers: values.answer ?? [] };
-    const { question } = await findGradeTarget(io, request);
-    const result = gradeFromCli(question, request.answers, loadConfig(io.env).ANSWER_MAX_LENGTH);
+    const { bank, question } = await findGradeTarget(io, request);
+    const config = loadConfig(io.env);
+    const result = gradeFromCli(question, request.answers, config.ANSWER_MAX_LENGTH);
+    if (result.status === 'needs-feedback' && isFreeText(question)) {
+      const feedback = await gradeFreeTextFromCli(io, bank, question, request.answers.join('\n'), result.normalizedAnswer, values.locale);
+      io.stdout.write(values.json ? `${JSON.stringify({ ...result, score: feedback.score, feedback }, null, 2)}\n` : renderFeedbackText(feedback));
+      return 0;
+    }
     io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderGradeResult(question, result));
     return 0;
   },
 };
+
+/**
+ * Short and essay answers: graded by the tutor with the configured LLM, or by the labelled keyword
+ * fallback when none is configured or it fails. Run by the operator: no budgets, nothing stored.
+ */
+async function gradeFreeTextFromCli(
+  io: CliIo,
+  bank: Bank,
+  question: Extract<Question, { type: 'short' | 'essay' }>,
+  answer: string,
+  normalizedAnswer: string,
+  locale: string | undefined,
+): Promise<FreeTextFeedback> {
+  const config = loadConfig(io.env);
+  const tutor = createTutor({
+    config,
+    prompts: loadPrompts(path.resolve(io.cwd, config.PROMPTS_DIR)),
+    usage: createMemoryUsageLedger(),
+    enforceBudgets: false,
+  });
+  return tutor.gradeFreeText({ bank, question, answer, normalizedAnswer, userId: 'cli', ...(locale ? { locale } : {}) });
+}
