@@ -112,7 +112,9 @@ function button(customId: string, label: string, style: ButtonStyle = ButtonStyl
 
 /** Discord markdown would bold or hide parts of a learner's text: show it as typed. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_~`|>#\-[\]()])/g, '\\$1');
+  return text
+    .replace(/([\\*_~`|])/g, '\\$1')
+    .replace(/^(\s*)([>#-])/gm, '$1\\$2');
 }
 
 function quoteBlock(text: string, max: number): string {
