@@ -60,7 +60,7 @@ const ENGLISH_STOPWORDS = new Set(
     'a an the and or but if then else of to in on at by for with from into onto over under about as is are was were be been being ' +
     'it its this that these those there here which who whom whose what when where why how not no nor so than too very can could ' +
     'will would shall should may might must do does did done have has had having i you he she we they me him her us them my your ' +
-    'his our their also such each any all some more most other only own same just both few many much per via e g ie etc one two ' +
+    'his our their also such each every any all some more most other only own same just both few many much per via e g ie etc one two ' +
     'make makes made use used uses using get gets way ways thing things like because while during before after between within without'
   ).split(' '),
 );

@@ -122,13 +122,15 @@ describe('the per-guild daily token budget', () => {
 
 describe('reusing stored feedback', () => {
   it('answers an identical normalised answer from the store without calling the model', async () => {
-    let store: SqliteProgressStore | undefined;
+    // The tutor is built before the store that shares its database, as in the composition root.
+    const holder: { store?: SqliteProgressStore } = {};
     const env = makeTutorEnv({
       baseUrl: llm.url,
-      deps: { findCachedFeedback: (bankId, questionId, normalized) => store!.findCachedFeedback(bankId, questionId, normalized) },
+      deps: { findCachedFeedback: (bankId, questionId, normalized) => holder.store!.findCachedFeedback(bankId, questionId, normalized) },
     });
     envs.push(env);
-    store = new SqliteProgressStore(env.db);
+    const store = new SqliteProgressStore(env.db);
+    holder.store = store;
     llm.script([chatReply(goodReply)]);
 
     const first = await env.tutor.gradeFreeText(request('learner-1', 'guild-1', { normalizedAnswer: 'kv answer' }));

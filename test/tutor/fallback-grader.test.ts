@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BankSchema, type EssayQuestion, type ShortQuestion } from '../../src/bank/schema.ts';
+import { gradeByRubricCoverage, termsForPoint } from '../../src/tutor/fallback-grader.ts';
+import { extractKeyTerms, normalizeForMatch, quoteAppearsIn } from '../../src/tutor/text.ts';
+import { kvCacheQuestion, quantizationQuestionZh } from './helpers.ts';
+
+const seedBank = BankSchema.parse(JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../data/banks/ai-inference-optimization-2025.json'), 'utf8')));
+
+describe('the rubric-coverage fallback grader', () => {
+  it.each([
+    { answer: '', verdicts: ['missed', 'missed', 'missed'], score: 0 },
+    { answer: 'I do not know.', verdicts: ['missed', 'missed', 'missed'], score: 0 },
+    {
+      answer: 'It keeps the keys and values of previous tokens so there is no recomputation of the prefix; the memory grows with the sequence length.',
+      verdicts: ['met', 'met', 'met'],
+      score: 4,
+    },
+    { answer: 'It stores keys and values.', verdicts: ['met', 'missed', 'missed'], score: 2 },
+    { answer: 'The cache uses more memory.', verdicts: ['missed', 'missed', 'partial'], score: 0.5 },
+    // `tokens` also counts towards the second point: a keyword grader is generous, hence provisional.
+    { answer: 'KEYS, VALUES... of PREVIOUS tokens!!!', verdicts: ['met', 'partial', 'missed'], score: 2.5 },
+    { answer: '它占用显存，并且随序列长度增长。', verdicts: ['missed', 'missed', 'met'], score: 1 },
+  ])('gives $score for "$answer"', ({ answer, verdicts, score }) => {
+    const feedback = gradeByRubricCoverage(kvCacheQuestion, answer, { language: 'en', note: 'no-llm-configured' });
+    expect(feedback.rubric.map((point) => point.verdict)).toEqual(verdicts);
+    expect(feedback.score).toBe(score);
+    expect(feedback).toMatchObject({ gradedBy: 'fallback', provisional: true, maxScore: 4, note: 'no-llm-configured' });
+  });
+
+  it.each([
+    { answer: '量化就是把FP32的权重换成INT8，体积变小、推理更快，但有精度损失。', score: 6 },
+    { answer: '用INT8表示权重。', score: 3 },
+    { answer: '模型体积变小了，速度加快。', score: 2 },
+    { answer: '模型变小了，速度加快。', score: 1 },
+    { answer: '不知道', score: 0 },
+  ])('matches Chinese keywords and synonyms: $score for "$answer"', ({ answer, score }) => {
+    expect(gradeByRubricCoverage(quantizationQuestionZh, answer, { language: 'zh', note: 'timeout' }).score).toBe(score);
+  });
+
+  it('labels the score provisional and not AI and shows the reference and analysis, in the feedback language', () => {
+    const zh = gradeByRubricCoverage(quantizationQuestionZh, '量化', { language: 'zh', note: 'timeout' });
+    expect(zh.explanation).toContain('暂定分（关键词覆盖，非 AI 评分）');
+    expect(zh.explanation).toContain(quantizationQuestionZh.reference);
+    expect(zh.explanation).toContain(quantizationQuestionZh.analysis);
+    const en = gradeByRubricCoverage(kvCacheQuestion, 'cache', { language: 'en', note: 'timeout' });
+    expect(en.explanation).toContain('Provisional score (keyword coverage, not AI)');
+    expect(en.explanation).toContain(kvCacheQuestion.reference);
+  });
+
+  it('scales a rubric written on another scale to the question points', () => {
+    const question: ShortQuestion = { ...kvCacheQuestion, points: 10 };
+    const feedback = gradeByRubricCoverage(question, 'It stores keys and values.', { language: 'en', note: 'x' });
+    expect(feedback.rubric.map((point) => point.maxScore)).toEqual([5, 2.5, 2.5]);
+    expect(feedback.score).toBe(5);
+  });
+
+  it('derives terms with Intl.Segmenter when a point has no keywords, for Chinese too', () => {
+    const terms = termsForPoint({ point: '说明量化降低数值精度并减少模型体积', points: 2 }, '');
+    const flat = terms.terms.flat();
+    expect(terms.explicit).toBe(false);
+    expect(flat).toEqual(expect.arrayContaining(['量化', '精度', '模型', '体积']));
+    expect(flat).not.toContain('说明');
+    expect(extractKeyTerms('The water was evaporated, leaving the salt.')).toEqual(['water', 'evaporated', 'leaving', 'salt']);
+  });
+
+  it('stays within 0..points for every seed short and essay question, whatever the answer', () => {
+    const freeText = seedBank.questions.filter((q): q is ShortQuestion | EssayQuestion => q.type === 'short' || q.type === 'essay');
+    expect(freeText.length).toBeGreaterThan(0);
+    for (const question of freeText) {
+      for (const answer of ['', question.reference, `${question.reference}\n${question.reference}`, question.rubric.map((p) => p.point).join('\n')]) {
+        const feedback = gradeByRubricCoverage(question, answer, { language: 'zh', note: 'x' });
+        expect(feedback.score).toBeGreaterThanOrEqual(0);
+        expect(feedback.score).toBeLessThanOrEqual(question.points);
+      }
+      // The reference itself covers every point.
+      expect(gradeByRubricCoverage(question, question.reference, { language: 'zh', note: 'x' }).score).toBeGreaterThanOrEqual(question.points * 0.8);
+    }
+  });
+});
+
+describe('matching quotes after normalisation', () => {
+  it.each([
+    ['keys and values', 'It stores the Keys and Values.', true],
+    ['keys, and values', 'It stores the keys and values.', true],
+    ['ＫＶ　ｃａｃｈｅ', 'a KV cache', true],
+    ['显存 随长度增长', '显存随长度增长。', true],
+    ['keys \u200Band values', 'keys and\u200B values', true],
+    ['', 'anything', false],
+    ['...', 'anything', false],
+    ['values and keys', 'keys and values', false],
+  ])('"%s" in "%s" is %s', (quote, answer, expected) => {
+    expect(quoteAppearsIn(quote, answer)).toBe(expected);
+  });
+
+  it('folds width, case and punctuation', () => {
+    expect(normalizeForMatch('  Ｈｅｌｌｏ，  World！ ')).toBe('hello world');
+  });
+});
