@@ -175,7 +175,7 @@ function readMulti(question: MultiQuestion, raw: string): { keys: string[] } | G
  * unticked is not listed (nothing happened there).
  *
  * `exam`: any wrong tick → 0; the whole key → full points; a strict subset → `partialCredit` of the
- * points, shared among the ticked keys. `fraction`: the ticked options' fractions summed and clamped
+ * points. `fraction`: the ticked options' fractions summed and clamped
  * to 0..1; a part's score is its positive share (a wrong tick shows 0 and lowers the total).
  */
 export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
@@ -209,7 +209,10 @@ export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
     const anyWrong = [...ticked].some((tickedKey) => !key.has(tickedKey));
     const rightTicks = [...ticked].filter((tickedKey) => key.has(tickedKey)).length;
     rawScore = anyWrong ? 0 : rightTicks === key.size ? points : points * question.partialCredit;
-    const perRightTick = rightTicks > 0 ? rawScore / rightTicks : 0;
+    // The exam rule is not additive per option, so a part shows its share of the points scaled by the
+    // credit the whole answer earned (all, partialCredit or none); parts then sum to the total only
+    // when the answer is complete or worth nothing.
+    const credit = rawScore / points;
     for (const option of question.options) {
       const inKey = key.has(option.key);
       const isTicked = ticked.has(option.key);
@@ -219,7 +222,7 @@ export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
         verdict: isTicked ? (inKey ? 'correct' : 'wrong') : 'missed',
         ...(isTicked ? { given: option.key } : {}),
         ...(inKey ? { expected: option.key } : {}),
-        score: isTicked && inKey ? roundScore(perRightTick) : 0,
+        score: isTicked && inKey ? roundScore((points / key.size) * credit) : 0,
         maxScore: inKey ? roundScore(points / key.size) : 0,
       });
     }

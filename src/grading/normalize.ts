@@ -10,11 +10,11 @@
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u180E\u00AD]/g;
 
 /**
- * Punctuation trimmed from the ends of an answer, English and Chinese. After NFKC the full-width
- * forms (，；：！？（）) have become ASCII; the ones NFKC keeps (、。“”「」【】《》…) are listed here.
+ * Punctuation trimmed from the ends of an answer, English and Chinese: ASCII, the Chinese marks NFKC
+ * keeps (、。“”「」【】《》…), and the full-width forms (，；：！？（）) for text not yet through NFKC.
  * `#`, `+`, `%` and other symbols are kept: they carry meaning (C#, C++, 50%).
  */
-const EDGE_PUNCTUATION = '\\s.,;:!?\'"`()\\[\\]{}<>、。“”‘’「」『』【】《》〈〉〔〕…—–·・~';
+const EDGE_PUNCTUATION = '\\s.,;:!?\'"`()\\[\\]{}<>、。“”‘’「」『』【】《》〈〉〔〕…—–·・~！，；：？（）［］｛｝＜＞＂＇．';
 const LEADING_PUNCTUATION = new RegExp(`^[${EDGE_PUNCTUATION}]+`, 'u');
 const TRAILING_PUNCTUATION = new RegExp(`[${EDGE_PUNCTUATION}]+$`, 'u');
 

@@ -31,6 +31,11 @@ export function parseNumber(text: string, unit?: string): number | undefined {
   let compact = stripAnswerLeadIn(normalizeText(rewriteSuperscripts(text)))
     .replace(HEDGE, '')
     .replace(/[\u2212\u2012\u2013]/gu, '-')
+    // `1 500 000`: spaces between groups of three digits separate thousands.
+    .replace(/(?<=\d)\s+(?=\d{3}(?!\d))/gu, '');
+  // Any other space between digits (`40 40`) means two numbers, not one.
+  if (/\d\s+[\d.]/u.test(compact)) return undefined;
+  compact = compact
     .replace(/\s+/gu, '')
     .replace(/[.。]$/u, '');
   if (unit) {
