@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BankInput } from '../../src/bank/schema.ts';
+import { createApp, type App } from '../../src/app.ts';
+import { runCli } from '../../src/cli.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startDiscordBot, type RunningBot } from '../../src/discord/bot.ts';
+import { startDiscordSimulator, type DiscordSimulator, type SimulatorOptions, type StoredMessage } from '../support/discord-simulator/index.ts';
+import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+
+/**
+ * One end-to-end world: the Discord simulator, the OpenAI-compatible server, a temp folder with a
+ * database and a small English bank, the real app (`createApp`) and the real bot (`startDiscordBot`)
+ * logged in through discord.js. Commands are registered the way an admin would: `tutor deploy-commands`.
+ */
+
+export const PROMPTS_DIR = path.resolve(import.meta.dirname, '../../prompts');
+
+export const e2eBank: BankInput = {
+  id: 'e2e-basics',
+  title: 'Inference basics',
+  language: 'en-US',
+  source: 'written for the Discord end-to-end tests',
+  questions: [
+    {
+      id: 'kv-choice',
+      type: 'choice',
+      stem: 'Which technique keeps the keys and values of earlier tokens?',
+      points: 2,
+      topic: 'caching',
+      analysis: 'The KV cache stores past keys and values so decoding does not recompute the prefix.',
+      options: [
+        { key: 'A', text: 'Pruning' },
+        { key: 'B', text: 'KV cache' },
+        { key: 'C', text: 'Dropout' },
+      ],
+      answer: 'B',
+    },
+    {
+      id: 'int8-blank',
+      type: 'blank',
+      stem: 'Post-training quantisation usually maps FP32 weights to ____, and activations are often kept in ____.',
+      points: 2,
+      topic: 'quantisation',
+      analysis: 'INT8 weights with FP16 activations is a common mix.',
+      blanks: [{ accept: ['INT8', '8-bit'] }, { accept: ['FP16', 'half precision'] }],
+    },
+    {
+      id: 'kv-short',
+      type: 'short',
+      stem: 'Why does a KV cache speed up decoding, and what does it cost?',
+      points: 4,
+      topic: 'caching',
+      analysis: 'Keys and values of earlier tokens never change, so recomputing them is wasted work.',
+      reference: 'It stores the keys and values of previous tokens so only the new token is computed; the price is memory that grows with sequence length.',
+      rubric: [
+        { point: 'Stores the keys and values of previous tokens', points: 2, keywords: ['keys', 'values'] },
+        { point: 'Costs memory that grows with sequence length', points: 2, keywords: ['memory', 'length'] },
+      ],
+    },
+    {
+      id: 'prune-tf',
+      type: 'truefalse',
+      stem: 'Pruning always makes a model less accurate.',
+      points: 1,
+      topic: 'pruning',
+      analysis: 'Light pruning often keeps accuracy, sometimes after fine-tuning.',
+      answer: false,
+    },
+  ],
+};
+
+export interface Harness {
+  dir: string;
+  sim: DiscordSimulator;
+  llm: OpenAiServer;
+  app: App;
+  bot: RunningBot;
+  /** Stops the bot and the app and starts both again on the same database (a process restart). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  simulator?: SimulatorOptions;
+  env?: Record<string, string>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-discord-'));
+  const banksDir = path.join(dir, 'banks');
+  fs.mkdirSync(banksDir);
+  fs.writeFileSync(path.join(banksDir, `${e2eBank.id}.json`), JSON.stringify(e2eBank, null, 2));
+  const sim = await startDiscordSimulator(options.simulator);
+  const llm = await startOpenAiServer();
+  const env = {
+    DATABASE_PATH: path.join(dir, 'tutor.sqlite'),
+    BANKS_DIR: banksDir,
+    PROMPTS_DIR,
+    LOG_LEVEL: 'silent',
+    DISCORD_TOKEN: sim.token,
+    DISCORD_API_URL: sim.apiUrl,
+    OPENAI_BASE_URL: llm.url,
+    OPENAI_API_KEY: 'test-key',
+    LLM_TIMEOUT_MS: '5000',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const sink = { write: () => undefined, end: () => undefined };
+  const code = await runCli(['deploy-commands', '--guild', sim.guildId], { stdout: sink as never, stderr: process.stderr, stdin: process.stdin, env, cwd: dir });
+  if (code !== 0) throw new Error(`deploy-commands failed with ${code}`);
+
+  let app = await createApp(config, { cwd: dir });
+  let bot = await startDiscordBot(app);
+  await sim.waitForReady();
+
+  const harness: Harness = {
+    dir,
+    sim,
+    llm,
+    get app() {
+      return app;
+    },
+    get bot() {
+      return bot;
+    },
+    async restart() {
+      await bot.stop();
+      app.close();
+      app = await createApp(config, { cwd: dir });
+      bot = await startDiscordBot(app);
+      await sim.waitForReady();
+    },
+    async close() {
+      await bot.stop();
+      app.close();
+      await sim.close();
+      await llm.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+type Component = { type: number; custom_id?: string; label?: string; disabled?: boolean; components?: Component[] };
+
+/** Every interactive component on a message, flattened out of its rows. */
+export function componentsOf(message: StoredMessage): Component[] {
+  return (message.components as Component[]).flatMap((row) => row.components ?? []);
+}
+
+export function buttonByLabel(message: StoredMessage, label: string): string {
+  const found = componentsOf(message).find((c) => c.label === label);
+  if (!found?.custom_id) throw new Error(`No button labelled ${label} on ${JSON.stringify(message.components)}`);
+  return found.custom_id;
+}
+
+export function buttonByPrefix(message: StoredMessage, prefix: string): string {
+  const found = componentsOf(message).find((c) => c.custom_id?.startsWith(prefix));
+  if (!found?.custom_id) throw new Error(`No component ${prefix}… on ${JSON.stringify(message.components)}`);
+  return found.custom_id;
+}
+
+export type EmbedJson = { title?: string; description?: string; fields?: Array<{ name: string; value: string }>; image?: { url: string } };
+
+export function embedOf(message: StoredMessage): EmbedJson {
+  const embed = message.embeds[0] as EmbedJson | undefined;
+  if (!embed) throw new Error(`No embed on message: ${JSON.stringify(message)}`);
+  return embed;
+}
+
+export function field(message: StoredMessage, name: string): string | undefined {
+  return embedOf(message).fields?.find((f) => f.name === name)?.value;
+}
