@@ -7,7 +7,9 @@ export interface BenchModule {
   run(log: (line: string) => void): Promise<void>;
 }
 
-const modules: Array<() => Promise<{ default: BenchModule }>> = [];
+const modules: Array<() => Promise<{ default: BenchModule }>> = [
+  () => import('./discord.ts'),
+];
 
 const only = process.argv.slice(2);
 for (const load of modules) {

@@ -1,0 +1,77 @@
+/**
+ * One bot for `bench/discord.ts`, in its own process so its memory is its own and the simulator's
+ * bookkeeping is not counted: `bare` (a discord.js client that only acknowledges, with the same
+ * callback types the tutor uses first) or `tutor` (the real bot from src/, on a fresh SQLite file).
+ *
+ * Environment: BENCH_API_URL, BENCH_TOKEN, BENCH_DIR (a temp folder). Parent messages: `memory`
+ * (answered after a full GC with RSS and heap figures) and `stop`.
+ */
+import path from 'node:path';
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+
+interface Running {
+  stop(): Promise<void>;
+}
+
+const kind = process.argv[2];
+const apiUrl = process.env.BENCH_API_URL;
+const token = process.env.BENCH_TOKEN;
+const dir = process.env.BENCH_DIR;
+if (!apiUrl || !token || !dir || (kind !== 'bare' && kind !== 'tutor')) {
+  throw new Error('usage: BENCH_API_URL=… BENCH_TOKEN=… BENCH_DIR=… discord-bot-process.ts bare|tutor');
+}
+
+async function startBare(): Promise<Running> {
+  const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: apiUrl }, allowedMentions: { parse: [] } });
+  client.on(Events.InteractionCreate, (interaction) => {
+    // Same first callbacks as the tutor: /quiz defers a public reply, an answer button replies "Grading…".
+    const ack = interaction.isChatInputCommand()
+      ? interaction.deferReply()
+      : interaction.isButton()
+        ? interaction.reply({ content: 'Grading…' })
+        : Promise.resolve();
+    ack.catch((error: unknown) => console.error('bare bot: acknowledgement failed', error));
+  });
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(token);
+  await ready;
+  return { stop: () => client.destroy() };
+}
+
+async function startTutor(): Promise<Running> {
+  const { loadConfig } = await import('../src/config.ts');
+  const { createApp } = await import('../src/app.ts');
+  const { startDiscordBot } = await import('../src/discord/bot.ts');
+  const config = loadConfig({
+    DATABASE_PATH: path.join(dir as string, 'bench.sqlite'),
+    BANKS_DIR: 'data/banks',
+    PROMPTS_DIR: 'prompts',
+    LOG_LEVEL: 'error',
+    DISCORD_TOKEN: token,
+    DISCORD_API_URL: apiUrl,
+  });
+  const app = await createApp(config);
+  const bot = await startDiscordBot(app, { token, apiUrl });
+  return {
+    async stop() {
+      await bot.stop();
+      app.close();
+    },
+  };
+}
+
+const running = kind === 'bare' ? await startBare() : await startTutor();
+const send = (message: unknown) => process.send?.(message);
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'memory') {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    const usage = process.memoryUsage();
+    send({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, gc: Boolean(gc) });
+  } else if (message.type === 'stop') {
+    void running.stop().finally(() => process.exit(0));
+  }
+});
+send({ type: 'ready' });

@@ -1,0 +1,324 @@
+/**
+ * `npm run bench -- discord`: how fast the tutor acknowledges Discord interactions, next to a bare
+ * discord.js bot that only acknowledges, and how much memory the tutor holds after 1,000 quiz sessions.
+ *
+ * Each bot runs in its own process against its own Discord simulator (test/support) on 127.0.0.1; both
+ * are driven in the same run, interleaved, so they share the machine's conditions. The figure is the
+ * time from writing INTERACTION_CREATE to the gateway to receiving the first callback: only that
+ * request escapes discord.js's own 50 requests/s throttle, so edits and follow-ups are not timed here.
+ *
+ * Scenarios (200 interactions each): `/quiz` sequentially and all at once, then a click on an answer
+ * button of a session's first question, sequentially and all at once. The bare bot answers with the
+ * same first callback types as the tutor (a deferred reply to /quiz, a "Grading…" reply to a button).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  startDiscordSimulator,
+  type DiscordSimulator,
+  type InteractionHandle,
+  type SimUser,
+  type StoredMessage,
+} from '../test/support/discord-simulator/index.ts';
+import type { BenchModule } from './run.ts';
+
+// Smaller numbers for a quick look: BENCH_DISCORD_ROUNDS=20 BENCH_DISCORD_SESSIONS=100 npm run bench -- discord
+const ROUNDS = Number(process.env.BENCH_DISCORD_ROUNDS ?? 200);
+const TOTAL_SESSIONS = Math.max(Number(process.env.BENCH_DISCORD_SESSIONS ?? 1000), 2 * ROUNDS);
+const BATCH = 50;
+const QUIZ_OPTIONS = { type: 'choice', count: 2 };
+
+type BotKind = 'tutor' | 'bare';
+
+interface MemoryReport {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  gc: boolean;
+}
+
+interface Contender {
+  kind: BotKind;
+  sim: DiscordSimulator;
+  child: ChildProcess;
+  dir: string;
+  channelId: string;
+  users: SimUser[];
+  /** /quiz interactions, in the order they were sent (index = user index). */
+  quizzes: InteractionHandle[];
+  nextUser: number;
+}
+
+interface Sample {
+  scenario: string;
+  kind: BotKind;
+  latencies: number[];
+  failed: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function waitForChild<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`bot process did not send "${type}" within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message: { type?: string }) => {
+      if (message.type === type) finish(undefined, message as T);
+    };
+    const onExit = (code: number | null) => finish(new Error(`bot process exited (code ${code}) before sending "${type}"`));
+    const finish = (error?: Error, value?: T) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+async function startContender(kind: BotKind): Promise<Contender> {
+  const sim = await startDiscordSimulator({ guilds: [{ name: 'Bench', channels: [{ name: 'quiz' }] }] });
+  const dir = mkdtempSync(path.join(tmpdir(), `bench-discord-${kind}-`));
+  const child = fork(path.join(here, 'discord-bot-process.ts'), [kind], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env: { ...process.env, BENCH_API_URL: sim.apiUrl, BENCH_TOKEN: sim.token, BENCH_DIR: dir },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    await waitForChild(child, 'ready', 60_000);
+    await sim.waitForReady();
+  } catch (error) {
+    child.kill();
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const users = Array.from({ length: TOTAL_SESSIONS }, (_, i) => sim.createUser({ username: `learner-${i}`, locale: i % 2 ? 'zh-CN' : 'en-US' }));
+  return { kind, sim, child, dir, channelId: sim.channelId('quiz'), users, quizzes: [], nextUser: 0 };
+}
+
+async function stopContender(c: Contender): Promise<void> {
+  if (c.child.exitCode === null) {
+    c.child.send({ type: 'stop' });
+    await Promise.race([new Promise((resolve) => c.child.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (c.child.exitCode === null) c.child.kill();
+  }
+  await c.sim.close();
+  rmSync(c.dir, { recursive: true, force: true });
+}
+
+function sendQuiz(c: Contender): InteractionHandle {
+  const user = c.users[c.nextUser];
+  if (!user) throw new Error(`${c.kind}: no user left for another session`);
+  c.nextUser += 1;
+  const handle = c.sim.slashCommand({ name: 'quiz', user, channelId: c.channelId, options: QUIZ_OPTIONS });
+  c.quizzes.push(handle);
+  return handle;
+}
+
+async function measure(handles: InteractionHandle[]): Promise<{ latencies: number[]; failed: number }> {
+  const settled = await Promise.allSettled(handles.map((h) => h.ack));
+  const latencies = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.elapsedMs] : []));
+  return { latencies, failed: settled.length - latencies.length };
+}
+
+function answerButtonOf(message: StoredMessage): string | undefined {
+  for (const row of message.components) {
+    for (const component of (row.components as Array<Record<string, unknown>> | undefined) ?? []) {
+      if (typeof component.custom_id === 'string' && /^(quiz:answer:|bare:answer:)/.test(component.custom_id)) return component.custom_id;
+    }
+  }
+  return undefined;
+}
+
+/** The first question of the tutor session started by `quiz`: in the thread opened from the quiz card, or a follow-up. */
+const firstQuestions = new WeakMap<InteractionHandle, StoredMessage>();
+function firstQuestionOf(c: Contender, quiz: InteractionHandle): StoredMessage | undefined {
+  const known = firstQuestions.get(quiz);
+  if (known) return known;
+  const card = quiz.original();
+  if (!card) return undefined;
+  // A thread started from a message has that message's id.
+  const thread = c.sim.channel(card.id);
+  const found = quiz.followUps().find((m) => answerButtonOf(m))
+    ?? (thread ? c.sim.messages(thread.id).find((m) => m.author.id === c.sim.botUserId && answerButtonOf(m)) : undefined);
+  if (found) firstQuestions.set(quiz, found);
+  return found;
+}
+
+/** Polls (not on every simulator change: with 1,000 sessions that would starve the simulator itself). */
+async function poll(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** For each of the given /quiz interactions, a message with an answer button the same learner can click. */
+async function clickTargets(c: Contender, quizzes: InteractionHandle[]): Promise<Array<{ message: StoredMessage; customId: string; user: SimUser }>> {
+  if (c.kind === 'bare') {
+    return quizzes.map((_quiz, i) => {
+      const customId = `bare:answer:${i}:a`;
+      const message = c.sim.seedBotMessage({ channelId: c.channelId, content: `Question ${i}`, components: [{ type: 1, components: [{ type: 2, style: 1, label: 'A', custom_id: customId }] }] });
+      return { message, customId, user: c.users[i] as SimUser };
+    });
+  }
+  await poll(() => quizzes.every((q) => firstQuestionOf(c, q)), 300_000, `the first question of ${quizzes.length} tutor sessions`);
+  return quizzes.map((quiz) => {
+    const message = firstQuestionOf(c, quiz) as StoredMessage;
+    const userId = (quiz.payload.member as { user: { id: string } }).user.id;
+    return { message, customId: answerButtonOf(message) as string, user: c.users.find((u) => u.id === userId) as SimUser };
+  });
+}
+
+/** Waits until the tutor has posted the first question of every session (its REST backlog has drained). */
+async function settle(c: Contender): Promise<void> {
+  if (c.kind === 'bare') return;
+  await poll(() => c.quizzes.every((q) => firstQuestionOf(c, q)), 600_000, `all ${c.quizzes.length} tutor sessions to post their first question`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+function summarize(sample: Sample): { p50: number; p95: number; p99: number; max: number } {
+  const sorted = [...sample.latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ms = (value: number) => value.toFixed(1).padStart(7);
+
+async function runScenarios(contenders: Contender[], log: (line: string) => void): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  const record = (scenario: string, kind: BotKind, result: { latencies: number[]; failed: number }) => {
+    let sample = samples.find((s) => s.scenario === scenario && s.kind === kind);
+    if (!sample) {
+      sample = { scenario, kind, latencies: [], failed: 0 };
+      samples.push(sample);
+    }
+    sample.latencies.push(...result.latencies);
+    sample.failed += result.failed;
+  };
+
+  log(`sending ${ROUNDS} /quiz one at a time to each bot (alternating)…`);
+  for (let i = 0; i < ROUNDS; i += 1) {
+    const order = i % 2 === 0 ? contenders : [...contenders].reverse();
+    for (const c of order) record('/quiz, sequential', c.kind, await measure([sendQuiz(c)]));
+  }
+
+  log(`sending ${ROUNDS} /quiz at once to each bot…`);
+  const concurrentQuizzes = await Promise.all(contenders.map(async (c) => {
+    const handles = Array.from({ length: ROUNDS }, () => sendQuiz(c));
+    record(`/quiz, ${ROUNDS} at once`, c.kind, await measure(handles));
+    return handles;
+  }));
+
+  log('waiting for the tutor to post the first question of those 400 sessions (its edits are throttled at 50 requests/s)…');
+  const targets = await Promise.all(contenders.map((c) => clickTargets(c, c.quizzes.slice(0, 2 * ROUNDS))));
+
+  log(`clicking ${ROUNDS} answer buttons one at a time on each bot…`);
+  for (let i = 0; i < ROUNDS; i += 1) {
+    const order = i % 2 === 0 ? contenders : [...contenders].reverse();
+    for (const c of order) {
+      const target = targets[contenders.indexOf(c)]?.[i];
+      if (!target) throw new Error(`no click target ${i} for ${c.kind}`);
+      record('answer button, sequential', c.kind, await measure([c.sim.clickButton(target)]));
+    }
+  }
+
+  log(`clicking ${ROUNDS} answer buttons at once on each bot…`);
+  await Promise.all(contenders.map(async (c, ci) => {
+    const handles = (targets[ci] ?? []).slice(ROUNDS, 2 * ROUNDS).map((target) => c.sim.clickButton(target));
+    record(`answer button, ${ROUNDS} at once`, c.kind, await measure(handles));
+  }));
+  void concurrentQuizzes;
+  return samples;
+}
+
+async function runMemory(contenders: Contender[], log: (line: string) => void): Promise<Map<BotKind, { start: MemoryReport; end: MemoryReport }>> {
+  const results = new Map<BotKind, { start: MemoryReport; end: MemoryReport }>();
+  log(`starting quiz sessions until each bot has had ${TOTAL_SESSIONS} (batches of ${BATCH})…`);
+  while (contenders.some((c) => c.quizzes.length < TOTAL_SESSIONS)) {
+    await Promise.all(contenders.map(async (c) => {
+      const count = Math.min(BATCH, TOTAL_SESSIONS - c.quizzes.length);
+      await measure(Array.from({ length: count }, () => sendQuiz(c)));
+    }));
+  }
+  log('waiting for every session to have its first question posted…');
+  await Promise.all(contenders.map(settle));
+  for (const c of contenders) {
+    c.child.send({ type: 'memory' });
+    const end = await waitForChild<MemoryReport>(c.child, 'memory', 30_000);
+    const start = startMemory.get(c.kind) as MemoryReport;
+    results.set(c.kind, { start, end });
+  }
+  return results;
+}
+
+const startMemory = new Map<BotKind, MemoryReport>();
+
+const bench: BenchModule = {
+  name: 'discord',
+  async run(log) {
+    const kinds: BotKind[] = ['tutor', 'bare'];
+    const contenders: Contender[] = [];
+    const started = Date.now();
+    try {
+      for (const kind of kinds) {
+        try {
+          contenders.push(await startContender(kind));
+        } catch (error) {
+          log(`could not start the ${kind} bot: ${(error as Error).message}`);
+        }
+      }
+      if (contenders.length === 0) return;
+      for (const c of contenders) {
+        c.child.send({ type: 'memory' });
+        startMemory.set(c.kind, await waitForChild<MemoryReport>(c.child, 'memory', 30_000));
+      }
+
+      const samples = await runScenarios(contenders, log);
+      log('');
+      log('first acknowledgement, ms from INTERACTION_CREATE to the callback (nearest-rank percentiles)');
+      log(`${'scenario'.padEnd(28)} ${'bot'.padEnd(6)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}  n    failed`);
+      for (const sample of samples) {
+        const s = summarize(sample);
+        log(`${sample.scenario.padEnd(28)} ${sample.kind.padEnd(6)} ${ms(s.p50)} ${ms(s.p95)} ${ms(s.p99)} ${ms(s.max)}  ${String(sample.latencies.length).padEnd(4)} ${sample.failed}`);
+      }
+      const scenarios = [...new Set(samples.map((s) => s.scenario))];
+      for (const scenario of scenarios) {
+        const tutor = samples.find((s) => s.scenario === scenario && s.kind === 'tutor');
+        const bare = samples.find((s) => s.scenario === scenario && s.kind === 'bare');
+        if (!tutor || !bare) continue;
+        const ratio = summarize(tutor).p95 / summarize(bare).p95;
+        log(`${scenario}: tutor p95 / bare p95 = ${ratio.toFixed(2)} (aim ≤ 1.5: ${ratio <= 1.5 ? 'met' : 'NOT met'})`);
+      }
+
+      const memory = await runMemory(contenders, log);
+      log('');
+      log(`memory after ${TOTAL_SESSIONS} quiz sessions (after a full GC; each bot in its own process)`);
+      for (const [kind, { start, end }] of memory) {
+        log(`${kind.padEnd(6)} RSS ${mb(end.rss)} (at start ${mb(start.rss)}), heap used ${mb(end.heapUsed)} of ${mb(end.heapTotal)} (at start ${mb(start.heapUsed)})${end.gc ? '' : ' [no --expose-gc: figures include garbage]'}`);
+      }
+      for (const c of contenders) {
+        const kinds = new Map<string, number>();
+        for (const f of c.sim.failures) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
+        log(`${c.kind}: simulator saw ${c.sim.requests.length} REST calls; problems: ${kinds.size === 0 ? 'none' : [...kinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+      }
+      log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    } finally {
+      await Promise.all(contenders.map(stopContender));
+    }
+  },
+};
+
+export default bench;
