@@ -1,40 +1,40 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { BankSchema } from '../bank/schema.ts';
+import { loadBankDirectory } from '../bank/load.ts';
+import { formatProblem, hasErrors } from '../bank/validate.ts';
 import type { CheckResult } from './doctor.ts';
 
-/** The banks part of `tutor doctor`: every JSON file in the folder parses and validates. */
-export function checkBanks(dir: string): CheckResult {
-  if (!fs.existsSync(dir)) {
-    return { name: 'Banks', status: 'error', message: `The banks folder ${dir} does not exist.`, hints: ['Set BANKS_DIR to the folder holding your bank JSON files.'] };
+const MAX_LISTED_PROBLEMS = 5;
+
+/**
+ * The banks part of `tutor doctor`, through the same loader the bot uses: a bank with errors is not
+ * served (the others still are), so any error is a problem; warnings are listed but do not fail.
+ */
+export async function checkBanks(dir: string): Promise<CheckResult> {
+  const { banks, problems } = await loadBankDirectory(dir);
+  const errors = problems.filter((problem) => problem.severity === 'error');
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(formatProblem);
+  const more = problems.length > MAX_LISTED_PROBLEMS ? `; and ${problems.length - MAX_LISTED_PROBLEMS} more` : '';
+  const questions = banks.reduce((sum, bank) => sum + bank.questions.filter((question) => question.status !== 'draft').length, 0);
+  const loaded = `${banks.length} bank${banks.length === 1 ? '' : 's'}, ${questions} question${questions === 1 ? '' : 's'} to serve${
+    banks.length > 0 ? ` (${banks.map((bank) => bank.id).join(', ')})` : ''
+  }`;
+  if (banks.length === 0) {
+    return {
+      name: 'Banks',
+      status: 'error',
+      message: `No bank loads from ${dir}, so there is nothing to quiz on${problems.length > 0 ? `: ${listed.join('; ')}${more}` : ''}.`,
+      hints: ['Add a bank (data/README.md describes the format) or point BANKS_DIR at your banks; `npm run tutor -- bank check` lists every problem.'],
+    };
   }
-  const files = fs
-    .readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
-    .sort();
-  const problems: string[] = [];
-  const loaded: Array<{ id: string; questions: number }> = [];
-  for (const file of files) {
-    const full = path.join(dir, file);
-    try {
-      const parsed = BankSchema.safeParse(JSON.parse(fs.readFileSync(full, 'utf8')));
-      if (parsed.success) loaded.push({ id: parsed.data.id, questions: parsed.data.questions.length });
-      else for (const issue of parsed.error.issues.slice(0, 5)) problems.push(`${file} › ${issue.path.join('.')}: ${issue.message}`);
-    } catch (error) {
-      problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+  if (hasErrors(problems)) {
+    return {
+      name: 'Banks',
+      status: 'error',
+      message: `${loaded}; ${errors.length} error(s) keep other files from loading: ${listed.join('; ')}${more}.`,
+      hints: ['`npm run tutor -- bank check` lists every problem with its file, question and field.'],
+    };
   }
   if (problems.length > 0) {
-    return { name: 'Banks', status: 'error', message: `${problems.length} problem(s) in ${dir}: ${problems.join('; ')}.`, hints: ['Run `npm run tutor -- bank check` for the full list.'] };
+    return { name: 'Banks', status: 'warn', message: `${loaded}; ${problems.length} warning(s): ${listed.join('; ')}${more}.`, hints: [] };
   }
-  if (loaded.length === 0) {
-    return { name: 'Banks', status: 'error', message: `No bank files (*.json) in ${dir}: there is nothing to quiz on.`, hints: ['Add a bank (see data/README.md) or point BANKS_DIR at your banks.'] };
-  }
-  const questions = loaded.reduce((sum, bank) => sum + bank.questions, 0);
-  return {
-    name: 'Banks',
-    status: 'ok',
-    message: `${loaded.length} bank${loaded.length === 1 ? '' : 's'}, ${questions} questions (${loaded.map((bank) => bank.id).join(', ')}).`,
-    hints: [],
-  };
+  return { name: 'Banks', status: 'ok', message: `${loaded}.`, hints: [] };
 }

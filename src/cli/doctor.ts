@@ -80,7 +80,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
   const timeoutMs = options.timeoutMs ?? Math.min(DEFAULT_NETWORK_TIMEOUT_MS, config.LLM_TIMEOUT_MS);
   checks.push(checkDatabase(path.resolve(options.cwd, config.DATABASE_PATH)));
-  checks.push(checkBanks(path.resolve(options.cwd, config.BANKS_DIR)));
+  checks.push(await checkBanks(path.resolve(options.cwd, config.BANKS_DIR)));
   checks.push(checkPrompts(path.resolve(options.cwd, config.PROMPTS_DIR)));
   const [llm, discord] = await Promise.all([checkLlm(config, timeoutMs), checkDiscord(config, timeoutMs)]);
   checks.push(llm, ...discord);

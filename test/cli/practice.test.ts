@@ -1,0 +1,276 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
+import { chatReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+import { gradingReply } from '../tutor/helpers.ts';
+import { createLiveInput, createTestIo } from './io.ts';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const everyTypeBank = path.join(repo, 'test/fixtures/banks/every-type.json');
+
+/**
+ * Right answers to every servable question of the every-type fixture, in bank order, each followed by
+ * an empty line (on to the next question). Written answers end with an empty line of their own.
+ */
+const SHORT_ANSWER = [
+  'Batching keeps the GPU busy and reads the weights from memory once per batch, so throughput per second rises.',
+  'But each request must wait in the queue until the batch fills, so its latency grows.',
+];
+const ESSAY_ANSWER = ['On mid-range phones latency, memory and battery matter, and privacy favours on-device inference.'];
+const ALL_RIGHT_SCRIPT = [
+  'C', '',
+  'ABD', '',
+  'A, B', '',
+  'false', '',
+  '40', '',
+  '14', '',
+  'latency; throughput', '',
+  ...SHORT_ANSWER, '', '',
+  ...ESSAY_ANSWER, '', '',
+];
+
+describe('tutor practice', () => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-practice-'));
+    const banks = path.join(dir, 'banks');
+    fs.mkdirSync(banks);
+    fs.copyFileSync(everyTypeBank, path.join(banks, 'every-type.json'));
+    env = { DATABASE_PATH: path.join(dir, 'var', 'tutor.sqlite'), BANKS_DIR: banks, PROMPTS_DIR: path.join(repo, 'prompts') };
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function practice(args: string[], input: string[], extraEnv: Record<string, string> = {}) {
+    const io = createTestIo({ env: { ...env, ...extraEnv }, cwd: dir, input });
+    const code = await runCli(['practice', ...args], io);
+    return { code, out: io.stdout.text, err: io.stderr.text };
+  }
+
+  function storedAttempts(userId: string) {
+    const db = openDatabase(env.DATABASE_PATH!);
+    try {
+      const store = new SqliteProgressStore(db);
+      const sessions = db.prepare('SELECT id, status FROM quiz_sessions WHERE owner_id = ?').all(userId) as Array<{ id: string; status: string }>;
+      const attempts = sessions.flatMap((session) => store.attemptsForSession(session.id));
+      return { sessions, attempts, stats: store.statsForUser(userId) };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('runs a scripted quiz through every question type to the summary and stores it under the local user', async () => {
+    const { code, out, err } = await practice(['--count', '50', '--user', 'ada'], ALL_RIGHT_SCRIPT);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('Practice: Inference optimisation: one question of every type — 9 questions.');
+    expect(out).toContain('Question 1/9 · single choice · 2 points\nWhich of these chips was designed specifically for tensor');
+    expect(out).toMatch(/ {2}C\. .*TPU/);
+    expect(out).toContain('Question 7/9 · fill in the blanks · 2 points');
+    expect(out).toContain('Fill in 2 blanks on one line, separated by ;');
+    // Seven objective questions, all right.
+    for (const points of ['2/2', '4/4', '2/2', '1/1', '2/2', '2/2', '2/2']) expect(out).toContain(`✔ Correct — ${points} points`);
+    // No LLM configured: written answers get the labelled provisional score, stored as pending.
+    expect(out.match(/Tutor feedback \(provisional, not AI: keyword coverage of the marking points\)/g)).toHaveLength(2);
+    expect(out).toContain('Stored as pending: `tutor regrade --pending` re-grades it once an LLM is configured.');
+    expect(out).toContain('Reference answer:\n  A batch lets the accelerator run one large matrix multiplication');
+    expect(out).toContain('Summary\n');
+    expect(out).toMatch(/\d+(\.\d+)?\/31 points · 9\/9 answered · /);
+    expect(out).toContain('Your progress so far: npm run tutor -- stats --user local:ada');
+
+    const { sessions, attempts, stats } = storedAttempts('local:ada');
+    expect(sessions).toEqual([{ id: expect.any(String), status: 'finished' }]);
+    expect(attempts.map((attempt) => [attempt.questionId, attempt.gradedBy, attempt.status])).toEqual([
+      ['hardware-tpu', 'rule', 'graded'],
+      ['memory-savers', 'rule', 'graded'],
+      ['inference-engines', 'rule', 'graded'],
+      ['int8-parameter-count', 'rule', 'graded'],
+      ['latency-to-throughput', 'rule', 'graded'],
+      ['fp16-weight-size', 'rule', 'graded'],
+      ['core-metrics', 'rule', 'graded'],
+      ['batching-trade-off', 'fallback', 'pending'],
+      ['choosing-techniques', 'fallback', 'pending'],
+    ]);
+    expect(attempts.find((attempt) => attempt.questionId === 'batching-trade-off')?.rawAnswer).toBe(SHORT_ANSWER.join('\n'));
+    expect(stats.attempts).toBe(9);
+  });
+
+  it('shows the attempts in `tutor stats` for the practice user afterwards', async () => {
+    await practice(['--type', 'choice', '--user', 'grace'], ['C', '']);
+    const io = createTestIo({ env, cwd: dir });
+    expect(await runCli(['stats', '--user', 'local:grace', '--json'], io)).toBe(0);
+    const stats = JSON.parse(io.stdout.text) as { attempts: number; correct: number };
+    expect(stats.attempts).toBe(1);
+    expect(stats.correct).toBe(1);
+  });
+
+  it('asks again, saying why, when an answer cannot be graded, and never stores it as wrong', async () => {
+    const { code, out } = await practice(['--type', 'blank', '--user', 'lin'], ['latency', '', 'latency | throughput', '']);
+    expect(code).toBe(0);
+    expect(out).toContain('Not graded: This question has 2 blanks but the answer has 1 part');
+    expect(out).toContain('Not graded: The answer is empty. Try again.');
+    expect(out).toContain('✔ Correct — 2/2 points');
+    const { attempts } = storedAttempts('local:lin');
+    expect(attempts.map((attempt) => attempt.normalizedAnswer)).toEqual(['latency | throughput']);
+  });
+
+  it('shows what was wrong and the expected answer', async () => {
+    const { out } = await practice(['--type', 'multi', '--user', 'kim', '--count', '1'], ['AC', '']);
+    expect(out).toMatch(/✖ Wrong — 0\/\d points/);
+    expect(out).toMatch(/Expected: A ?B ?D|Expected: AB/);
+  });
+
+  it('ends the quiz cleanly at the end of input, with a summary of what was answered', async () => {
+    const { code, out } = await practice(['--count', '50', '--user', 'eof'], ['C']);
+    expect(code).toBe(0);
+    expect(out).toContain('✔ Correct — 2/2 points');
+    expect(out).toContain('End of input: the quiz ends here.');
+    expect(out).toMatch(/2\/2 points · 1\/9 answered/);
+    const { sessions, attempts } = storedAttempts('local:eof');
+    expect(sessions.map((session) => session.status)).toEqual(['finished']);
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('ends on q and lists the missed questions to review', async () => {
+    const { code, out } = await practice(['--count', '50', '--user', 'quitter'], ['A', 'q', 'ABD']);
+    expect(code).toBe(0);
+    expect(out).toContain('✖ Wrong — 0/2 points');
+    expect(out).toContain('To review:\n  - hardware-tpu: Which of these chips was designed specifically for tensor');
+    expect(out).not.toContain('Question 2/9');
+    expect(storedAttempts('local:quitter').attempts).toHaveLength(1);
+  });
+
+  it('answers follow-up questions without an LLM from the bank, labelled as not AI, before and after answering', async () => {
+    const { out } = await practice(['--type', 'short', '--user', 'asker'], ['?what should I cover', ...SHORT_ANSWER, '', 'why does the queue matter?', '']);
+    const tutorReplies = out.split('Tutor: (not AI: the bank’s own explanation; configure an LLM for a real tutor)');
+    expect(tutorReplies).toHaveLength(3);
+    // Before answering: a hint, no reference answer. After: the reference is given.
+    expect(tutorReplies[1]).toContain("A hint (you haven't answered yet, so no answer key)");
+    expect(tutorReplies[1]?.split('✔')[0]).not.toContain('A batch lets the accelerator');
+    expect(tutorReplies[2]).toContain('A batch lets the accelerator run one large matrix multiplication');
+  });
+
+  it('uses Chinese for the interface with --lang zh', async () => {
+    const { out } = await practice(['--type', 'truefalse', '--user', 'mei', '--lang', 'zh'], ['错', '']);
+    expect(out).toContain('第 1/1 题 · 判断题 · 1 分');
+    expect(out).toContain('✔ 正确 — 1/1 分');
+    expect(out).toContain('总结');
+  });
+
+  it.each([
+    { args: ['--type', 'poem'], message: '--type must be one of choice, multi, truefalse, numeric, blank, short, essay, not "poem".' },
+    { args: ['--count', '0'], message: '--count must be a whole number of at least 1, not "0".' },
+    { args: ['--bank', 'no-such-bank'], message: 'There is no bank called no-such-bank.' },
+    { args: ['--topic', 'astrology'], message: 'has no questions matching that choice' },
+  ])('refuses $args in plain words with exit code 1', async ({ args, message }) => {
+    const { code, out, err } = await practice(args, ['C']);
+    expect(code).toBe(1);
+    expect(err).toContain(message);
+    expect(out).toBe('');
+  });
+
+  it('reads answers that arrive while it is grading, line by line as a pipe delivers them', async () => {
+    const input = createLiveInput();
+    const io = createTestIo({ env, cwd: dir, input });
+    const running = runCli(['practice', '--count', '50', '--user', 'slow'], io);
+    for (const line of ALL_RIGHT_SCRIPT.slice(0, 6)) {
+      input.write(`${line}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    input.end();
+    expect(await running).toBe(0);
+    expect(io.stdout.text.match(/✔ Correct/g)).toHaveLength(3);
+    expect(storedAttempts('local:slow').attempts).toHaveLength(3);
+  });
+
+  describe('with an LLM configured', () => {
+    let llm: OpenAiServer;
+    beforeAll(async () => {
+      llm = await startOpenAiServer();
+    });
+    afterAll(() => llm.close());
+    afterEach(() => llm.reset());
+
+    it("shows the LLM's feedback and follow-up replies, and stores the attempt as graded by the LLM", async () => {
+      llm.script([
+        chatReply(
+          gradingReply(
+            [
+              { index: 0, verdict: 'met', quote: 'keeps the GPU busy and reads the weights from memory once per batch' },
+              { index: 1, verdict: 'met', quote: 'each request must wait in the queue until the batch fills' },
+              { index: 2, verdict: 'missed', quote: '' },
+            ],
+            { explanation: 'Good on both effects; say how servers cap the wait.', strengths: ['Both effects named.'], improvements: ['Mention a latency target.'] },
+          ),
+        ),
+        chatReply('Servers cap the batch size and the waiting time so the latency target still holds.'),
+      ]);
+      const { code, out } = await practice(['--type', 'short', '--user', 'ai'], [...SHORT_ANSWER, '', '?how do servers limit it', ''], {
+        OPENAI_BASE_URL: llm.url,
+        OPENAI_API_KEY: 'sk-test',
+        LLM_MODEL: 'test-model',
+      });
+      expect(code).toBe(0);
+      expect(out).toContain('◐ Partly right — 4/6 points');
+      expect(out).toContain('Tutor feedback (AI, test-model)');
+      expect(out).toContain('✔ Batching keeps the hardware busy');
+      expect(out).toContain('✖ Servers bound the batch size or waiting time');
+      expect(out).toContain('Good on both effects; say how servers cap the wait.');
+      expect(out).toContain('Tutor:\n  Servers cap the batch size and the waiting time so the latency target still holds.');
+      expect(llm.chatRequests).toHaveLength(2);
+      expect(JSON.stringify(llm.chatRequests[0]?.body.messages)).toContain('each request must wait in the queue');
+      const { attempts } = storedAttempts('local:ai');
+      expect(attempts.map((attempt) => [attempt.gradedBy, attempt.status, attempt.score])).toEqual([['llm', 'graded', 4]]);
+    });
+  });
+});
+
+describe('tutor practice as a process', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-practice-process-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function run(args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(repo, 'bin/tutor.js'), ...args], {
+        cwd: repo,
+        env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out, err }));
+      child.stdin.end(input);
+    });
+  }
+
+  it('takes answers piped on standard input, exits 0 at the end, and the attempts show in tutor stats', async () => {
+    const env = { DATABASE_PATH: path.join(dir, 'practice.sqlite') };
+    const bank = JSON.parse(fs.readFileSync(path.join(repo, 'data/banks/ai-inference-optimization-2025.json'), 'utf8')) as {
+      questions: Array<{ stem: string; type: string }>;
+    };
+    const result = await run(['practice', '--count', '2', '--type', 'choice', '--user', 'piped'], 'A\n\nB\n\n', env);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const stems = bank.questions.filter((question) => question.type === 'choice').map((question) => question.stem);
+    expect(stems.some((stem) => result.out.includes(`Question 1/2 · single choice · 2 points\n${stem}`))).toBe(true);
+    expect(result.out.match(/(✔ Correct|✖ Wrong) — \d\/2 points/g)).toHaveLength(2);
+    expect(result.out).toContain('Summary');
+    expect(result.out).toMatch(/\d\/4 points · 2\/2 answered/);
+
+    const stats = await run(['stats', '--user', 'local:piped', '--json'], '', env);
+    expect(stats.code).toBe(0);
+    expect((JSON.parse(stats.out) as { attempts: number }).attempts).toBe(2);
+  });
+});
