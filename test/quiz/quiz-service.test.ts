@@ -101,7 +101,9 @@ describe('the quiz flow', () => {
     const { quiz } = await openApp(() => now);
     const view = startChoiceQuiz(quiz, 'u-1', 2);
     const [first, second] = view.session.questions;
-    await quiz.submitAnswer({ sessionId: view.session.id, questionId: first!.questionId, userId: 'u-1', answer: 'C' });
+    const firstQuestion = view.current!.question;
+    if (firstQuestion.type !== 'choice') throw new Error('expected a choice question');
+    await quiz.submitAnswer({ sessionId: view.session.id, questionId: first!.questionId, userId: 'u-1', answer: firstQuestion.answer });
     now = new Date('2026-11-01T10:01:00Z');
     expect(quiz.next(view.session.id, 'u-1').current?.question.id).toBe(second!.questionId);
     await quiz.submitAnswer({ sessionId: view.session.id, questionId: second!.questionId, userId: 'u-1', answer: 'A' });
