@@ -314,6 +314,23 @@ describe('the Discord simulator driving a real discord.js client', () => {
     expect(received[0]?.author.id).toBe(learner.id);
   });
 
+  it('answers member look-ups over REST and the gateway (by id, and by name with the GuildMembers intent)', async () => {
+    const { sim, client } = await connectBareBot(() => undefined, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers] });
+    const teacher = sim.createRole(sim.guildId, { name: 'Teacher', permissions: ['ManageGuild'] });
+    const wu = sim.createUser({ username: 'ms-wu', roles: ['Teacher'] });
+    const guild = client.guilds.cache.get(sim.guildId);
+    if (!guild) throw new Error('guild not cached');
+    guild.members.cache.clear();
+    const fetched = await guild.members.fetch({ user: wu.id, force: true });
+    expect(fetched.roles.cache.has(teacher.id)).toBe(true);
+    expect(fetched.permissions.has('ManageGuild')).toBe(true);
+    const byIds = await guild.members.fetch({ user: [wu.id, sim.botUserId] });
+    expect([...byIds.keys()].sort()).toEqual([wu.id, sim.botUserId].sort());
+    const byName = await guild.members.fetch({ query: 'ms-', limit: 10 });
+    expect([...byName.values()].map((m) => m.user.username)).toEqual(['ms-wu']);
+    await expect(guild.members.fetch({ user: '1234567890123456789', force: true })).rejects.toThrow(/Unknown Member/);
+  });
+
   it('rejects a privileged intent the application has not enabled', async () => {
     const sim = await startDiscordSimulator({ privilegedIntents: { messageContent: false } });
     const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent], rest: { api: sim.apiUrl } });

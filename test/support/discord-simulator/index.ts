@@ -767,6 +767,30 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
         changed();
         return;
       }
+      case 8: {
+        // Request Guild Members: answered in one chunk, like Discord for small guilds.
+        const guild = guilds.get(String(d.guild_id));
+        if (!guild) return;
+        if (!(session.intents & Intent.GuildMembers) && !Array.isArray(d.user_ids)) {
+          session.socket.close(4013, 'Invalid intent(s).');
+          return;
+        }
+        const ids = Array.isArray(d.user_ids) ? d.user_ids.map(String) : undefined;
+        const query = typeof d.query === 'string' ? d.query.toLowerCase() : '';
+        const limit = typeof d.limit === 'number' && d.limit > 0 ? d.limit : Number.POSITIVE_INFINITY;
+        const found = [...guild.members.values()]
+          .filter((m) => (ids ? ids.includes(m.user.id) : m.user.username.toLowerCase().startsWith(query) || (m.nick ?? '').toLowerCase().startsWith(query)))
+          .slice(0, limit);
+        session.sequence += 1;
+        send(session, {
+          op: 0, t: 'GUILD_MEMBERS_CHUNK', s: session.sequence,
+          d: {
+            guild_id: guild.id, members: found.map((m) => apiMember(m)), chunk_index: 0, chunk_count: 1,
+            ...(ids ? { not_found: ids.filter((id) => !guild.members.has(id)) } : {}), ...(d.nonce !== undefined ? { nonce: d.nonce } : {}),
+          },
+        });
+        return;
+      }
       case 6:
         // Resuming is not modelled: ask the client to identify afresh, as Discord does for a stale session.
         send(session, { op: 9, d: false });
@@ -1337,11 +1361,28 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     const { members: _m, channels: _c, threads: _t, voice_states: _v, presences: _p, ...rest } = apiGuild(guild);
     return ok({ ...rest, approximate_member_count: guild.members.size });
   });
-  route('GET', '/guilds/:id/members/:id', ({ params }) => {
+  route('GET', '/guilds/:id/members/([0-9]+)', ({ params }) => {
     const guild = requireGuildHttp(params[0] as string);
     const member = guild.members.get(params[1] as string);
     if (!member) throw unknown('Member', 10007);
     return ok(apiMember(member));
+  });
+  route('GET', '/guilds/:id/members', ({ params, query }) => {
+    const guild = requireGuildHttp(params[0] as string);
+    if (!(identifiedIntents & Intent.GuildMembers)) {
+      throw new HttpError(403, { message: 'Missing Access', code: 50001, detail: 'listing members needs the GuildMembers intent' }, 'missing-permission');
+    }
+    const after = query.get('after') ?? '0';
+    const limit = Math.min(Number(query.get('limit') ?? 1), 1000);
+    const list = [...guild.members.values()].filter((m) => BigInt(m.user.id) > BigInt(after)).sort((a, b) => (BigInt(a.user.id) < BigInt(b.user.id) ? -1 : 1));
+    return ok(list.slice(0, limit).map((m) => apiMember(m)));
+  });
+  route('GET', '/guilds/:id/members/search', ({ params, query }) => {
+    const guild = requireGuildHttp(params[0] as string);
+    const text = (query.get('query') ?? '').toLowerCase();
+    const limit = Math.min(Number(query.get('limit') ?? 1), 1000);
+    const found = [...guild.members.values()].filter((m) => m.user.username.toLowerCase().startsWith(text) || (m.user.global_name ?? '').toLowerCase().startsWith(text) || (m.nick ?? '').toLowerCase().startsWith(text));
+    return ok(found.slice(0, limit).map((m) => apiMember(m)));
   });
   route('GET', '/guilds/:id/roles', ({ params }) => ok([...requireGuildHttp(params[0] as string).roles.values()].map(apiRole)));
   route('GET', '/guilds/:id/channels', ({ params }) =>
