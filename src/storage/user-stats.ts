@@ -12,6 +12,7 @@ import {
   type GroupStats,
   type Leaderboard,
   type LeaderboardPeriod,
+  type MissedRubricPoint,
   type UserStats,
 } from '../progress/types.ts';
 import type { Db } from './database.ts';
@@ -37,19 +38,6 @@ function cached(db: Db, sql: string): Statement {
   return statement;
 }
 
-interface QuestionRow {
-  bank_id: string;
-  question_id: string;
-  question_type: QuestionType;
-  topic: string | null;
-  attempts: number;
-  correct: number;
-  points: number;
-  points_available: number;
-  last_at: number;
-  last_full: number;
-}
-
 interface Filter {
   where: string;
   params: Record<string, string>;
@@ -69,25 +57,25 @@ function rollupFilter(userId: string, filter: StatsFilter): Filter {
   return { where: clauses.join(' AND '), params };
 }
 
-class Tally implements GroupStats {
+/** [attempts, correct, points, points available] */
+type Sums = [number, number, number, number];
+
+class Tally {
   attempts = 0;
   correct = 0;
   pointsEarned = 0;
   pointsAvailable = 0;
-  get accuracy(): number {
-    return this.attempts === 0 ? 0 : this.correct / this.attempts;
-  }
-  add(row: QuestionRow): void {
-    this.attempts += row.attempts;
-    this.correct += row.correct;
-    this.pointsEarned += row.points;
-    this.pointsAvailable += row.points_available;
+  add([attempts, correct, points, available]: Sums): void {
+    this.attempts += attempts;
+    this.correct += correct;
+    this.pointsEarned += points;
+    this.pointsAvailable += available;
   }
   toJSON(): GroupStats {
     return {
       attempts: this.attempts,
       correct: this.correct,
-      accuracy: this.accuracy,
+      accuracy: this.attempts === 0 ? 0 : this.correct / this.attempts,
       pointsEarned: roundPoints(this.pointsEarned),
       pointsAvailable: roundPoints(this.pointsAvailable),
     };
@@ -99,69 +87,81 @@ function roundPoints(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-function tallyBy<K>(rows: QuestionRow[], keyOf: (row: QuestionRow) => K): Map<K, Tally> {
-  const tallies = new Map<K, Tally>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    let tally = tallies.get(key);
-    if (!tally) {
-      tally = new Tally();
-      tallies.set(key, tally);
-    }
-    tally.add(row);
+function addTo<K>(tallies: Map<K, Tally>, key: K, sums: Sums): void {
+  let tally = tallies.get(key);
+  if (!tally) {
+    tally = new Tally();
+    tallies.set(key, tally);
   }
-  return tallies;
+  tally.add(sums);
 }
 
-function byMostAttempts<T extends { attempts: number }>(a: T, b: T, keyA: string, keyB: string): number {
+function byMostAttempts(a: GroupStats, b: GroupStats, keyA: string, keyB: string): number {
   return b.attempts - a.attempts || keyA.localeCompare(keyB);
 }
 
-/** Statistics for one user from the roll-up tables (see migration 001); an unknown user gets zeros. */
+/**
+ * Statistics for one user from the roll-up tables (see migration 001); an unknown user gets zeros.
+ * Aggregation happens in SQL so a learner with 100,000 attempts costs a few thousand roll-up rows
+ * scanned and a few hundred returned.
+ */
 export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { now: Date; timeZone: string }): UserStats {
   const now = filter.now;
   const timeZone = filter.timeZone;
   const { where, params } = rollupFilter(userId, filter);
 
-  const questionRows = cached(
+  // One row per (bank, topic, type): enough for the totals and all three breakdowns.
+  const groups = cached(
     db,
-    `SELECT bank_id, question_id, question_type, topic, attempts, correct, points, points_available, last_at, last_full
-     FROM stats_questions WHERE ${where}`,
-  ).all(params) as QuestionRow[];
+    `SELECT bank_id, topic, question_type, sum(attempts), sum(correct), sum(points), sum(points_available)
+     FROM stats_questions WHERE ${where} GROUP BY bank_id, topic, question_type`,
+  )
+    .raw()
+    .all(params) as Array<[string, string | null, QuestionType, ...Sums]>;
 
   const total = new Tally();
-  for (const row of questionRows) total.add(row);
-
-  // A question answered in several guilds has a row per guild: its latest attempt decides "mastered".
-  const latestByQuestion = new Map<string, QuestionRow>();
-  for (const row of questionRows) {
-    const key = `${row.bank_id}\u0000${row.question_id}`;
-    const seen = latestByQuestion.get(key);
-    if (!seen || row.last_at > seen.last_at) latestByQuestion.set(key, row);
+  const types = new Map<QuestionType, Tally>();
+  const topics = new Map<string | null, Tally>();
+  const banks = new Map<string, Tally>();
+  for (const [bankId, topic, type, ...sums] of groups) {
+    total.add(sums);
+    addTo(types, type, sums);
+    addTo(topics, topic, sums);
+    addTo(banks, bankId, sums);
   }
-  let questionsMastered = 0;
-  for (const row of latestByQuestion.values()) if (row.last_full) questionsMastered += 1;
 
-  const typeTallies = tallyBy(questionRows, (row) => row.question_type);
-  const byType = [...typeTallies.entries()]
+  const byType = [...types.entries()]
     .sort(([a], [b]) => QUESTION_TYPES.indexOf(a) - QUESTION_TYPES.indexOf(b))
     .map(([type, tally]) => ({ type, ...tally.toJSON() }));
-
-  const topicTallies = tallyBy(questionRows, (row) => row.topic);
-  const byTopic = [...topicTallies.entries()]
+  const byTopic = [...topics.entries()]
     .map(([topic, tally]) => ({ topic, ...tally.toJSON() }))
     .sort((a, b) => byMostAttempts(a, b, a.topic ?? '\uffff', b.topic ?? '\uffff'));
-
-  const byBank = [...tallyBy(questionRows, (row) => row.bank_id).entries()]
+  const byBank = [...banks.entries()]
     .map(([bankId, tally]) => ({ bankId, ...tally.toJSON() }))
     .sort((a, b) => byMostAttempts(a, b, a.bankId, b.bankId));
 
   const weakestTopics = byTopic
     .filter((row): row is typeof row & { topic: string } => row.topic !== null && row.attempts >= WEAK_TOPIC_MIN_ATTEMPTS)
-    .sort((a, b) => a.accuracy - b.accuracy || a.pointsEarned / (a.pointsAvailable || 1) - b.pointsEarned / (b.pointsAvailable || 1) || b.attempts - a.attempts || a.topic.localeCompare(b.topic))
+    .sort(
+      (a, b) =>
+        a.accuracy - b.accuracy ||
+        a.pointsEarned / (a.pointsAvailable || 1) - b.pointsEarned / (b.pointsAvailable || 1) ||
+        b.attempts - a.attempts ||
+        a.topic.localeCompare(b.topic),
+    )
     .slice(0, WEAKEST_TOPICS_LIMIT);
 
-  const { daily, currentStreakDays, longestStreakDays } = queryDays(db, where, params, userId, now, timeZone);
+  // A question answered in several guilds has a row per guild: its latest attempt decides "mastered"
+  // (SQLite takes the bare last_full from the row holding max(last_at)).
+  const [questionsSeen, questionsMastered] = cached(
+    db,
+    `SELECT count(*), coalesce(sum(last_full), 0) FROM (
+       SELECT max(last_at), last_full FROM stats_questions WHERE ${where} GROUP BY bank_id, question_id)`,
+  )
+    .raw()
+    .get(params) as [number, number];
+
+  const { daily, currentStreakDays, longestStreakDays } = queryDays(db, where, params, now, timeZone);
 
   const cardParams: Record<string, string | number> = { userId, now: now.getTime() };
   if (filter.bankId !== undefined) cardParams.bankId = filter.bankId;
@@ -172,23 +172,19 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
     .pluck()
     .get(cardParams) as number;
 
-  const attemptsByQuestion = tallyBy(questionRows, (row) => `${row.bank_id}\u0000${row.question_id}`);
-  const missedRows = cached(
+  const missedRubricPoints = cached(
     db,
-    `SELECT bank_id, question_id, point_index, point, sum(missed) AS missed FROM stats_rubric_misses
-     WHERE ${where} GROUP BY bank_id, question_id, point_index
-     ORDER BY missed DESC, bank_id, question_id, point_index LIMIT ${MISSED_RUBRIC_LIMIT}`,
-  ).all(params) as Array<{ bank_id: string; question_id: string; point_index: number; point: string; missed: number }>;
-  const missedRubricPoints = missedRows
-    .filter((row) => row.missed > 0)
-    .map((row) => ({
-      bankId: row.bank_id,
-      questionId: row.question_id,
-      index: row.point_index,
-      point: row.point,
-      missed: row.missed,
-      attempts: attemptsByQuestion.get(`${row.bank_id}\u0000${row.question_id}`)?.attempts ?? row.missed,
-    }));
+    `SELECT m.bank_id AS bankId, m.question_id AS questionId, m.point_index AS "index", m.point AS point, m.missed AS missed,
+       (SELECT sum(q.attempts) FROM stats_questions AS q
+        WHERE q.user_id = @userId AND q.bank_id = m.bank_id AND q.question_id = m.question_id
+        ${filter.guildId !== undefined ? 'AND q.guild_id = @guildId' : ''}) AS attempts
+     FROM (
+       SELECT bank_id, question_id, point_index, point, sum(missed) AS missed FROM stats_rubric_misses
+       WHERE ${where} GROUP BY bank_id, question_id, point_index
+     ) AS m
+     WHERE m.missed > 0
+     ORDER BY m.missed DESC, m.bank_id, m.question_id, m.point_index LIMIT ${MISSED_RUBRIC_LIMIT}`,
+  ).all(params) as MissedRubricPoint[];
 
   return {
     userId,
@@ -197,7 +193,7 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
     timeZone,
     generatedAt: now.toISOString(),
     ...total.toJSON(),
-    questionsSeen: latestByQuestion.size,
+    questionsSeen,
     questionsMastered,
     byType,
     byTopic,
@@ -207,38 +203,35 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
     daily,
     reviewsDue,
     weakestTopics,
-    missedRubricPoints,
+    missedRubricPoints: missedRubricPoints.map((row) => ({ ...row, attempts: row.attempts ?? row.missed })),
   };
 }
 
 /**
- * Answers per local calendar day, from 15-minute slots: SQLite knows no IANA zones, so the zone's
- * offsets over the user's date range become a CASE expression on the slot number.
+ * Answers per local calendar day. SQLite knows no IANA zones, so SQL sums per 15-minute slot (in key
+ * order, no sort) and the slots are mapped to days here with the zone's offsets over the user's range.
  */
-function queryDays(db: Db, where: string, params: Record<string, string>, userId: string, now: Date, timeZone: string) {
+function queryDays(db: Db, where: string, params: Record<string, string>, now: Date, timeZone: string) {
   const today = localDayNumber(now.getTime(), timeZone);
-  const range = cached(db, 'SELECT min(slot) AS first, max(slot) AS last FROM stats_slots WHERE user_id = ?').get(userId) as {
-    first: number | null;
-    last: number | null;
-  };
+  const slots = cached(db, `SELECT slot, sum(answered), sum(correct) FROM stats_slots WHERE ${where} GROUP BY slot ORDER BY slot`)
+    .raw()
+    .all(params) as Array<[number, number, number]>;
   const perDay = new Map<number, { answered: number; correct: number }>();
-  if (range.first !== null && range.last !== null) {
-    const segments = zoneOffsetSegments(timeZone, range.first * SLOT_MS, range.last * SLOT_MS);
-    let offset = String(segments.at(-1)!.offsetMs);
-    if (segments.length > 1) {
-      const branches = segments
-        .slice(0, -1)
-        .map((segment, index) => `WHEN slot < ${Math.ceil(segments[index + 1]!.startMs / SLOT_MS)} THEN ${segment.offsetMs}`);
-      offset = `CASE ${branches.join(' ')} ELSE ${segments.at(-1)!.offsetMs} END`;
+  if (slots.length > 0) {
+    const segments = zoneOffsetSegments(timeZone, slots[0]![0] * SLOT_MS, slots.at(-1)![0] * SLOT_MS);
+    let segment = 0;
+    for (const [slot, answered, correct] of slots) {
+      const ms = slot * SLOT_MS;
+      while (segment + 1 < segments.length && segments[segment + 1]!.startMs <= ms) segment += 1;
+      const day = Math.floor((ms + segments[segment]!.offsetMs) / MS_PER_DAY);
+      const counts = perDay.get(day);
+      if (counts) {
+        counts.answered += answered;
+        counts.correct += correct;
+      } else if (answered > 0) {
+        perDay.set(day, { answered, correct });
+      }
     }
-    const rows = cached(
-      db,
-      `SELECT (slot * ${SLOT_MS} + ${offset}) / ${MS_PER_DAY} AS day, sum(answered) AS answered, sum(correct) AS correct
-       FROM stats_slots WHERE ${where} GROUP BY day`,
-    )
-      .raw()
-      .all(params) as Array<[number, number, number]>;
-    for (const [day, answered, correct] of rows) if (answered > 0) perDay.set(day, { answered, correct });
   }
   const streaks = computeStreaks(perDay.keys(), today);
   const daily: DailyCount[] = [];

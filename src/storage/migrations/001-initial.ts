@@ -100,8 +100,9 @@ export const initialMigration: Migration = {
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX review_cards_due ON review_cards(user_id, due);
 
-      -- One row per user, guild, question: what the per-question, per-type, per-topic and per-bank
-      -- statistics and "mastered" read. last_full: whether the latest attempt scored full marks.
+      -- One row per user, question and guild: what the per-type, per-topic and per-bank statistics and
+      -- "mastered" read. last_full: whether the latest attempt scored full marks. The key puts the
+      -- question before the guild so "latest attempt per question" streams in key order.
       CREATE TABLE stats_questions (
         user_id TEXT NOT NULL,
         guild_id TEXT NOT NULL,
@@ -115,7 +116,7 @@ export const initialMigration: Migration = {
         points_available REAL NOT NULL,
         last_at INTEGER NOT NULL,
         last_full INTEGER NOT NULL,
-        PRIMARY KEY (user_id, guild_id, bank_id, question_id)
+        PRIMARY KEY (user_id, bank_id, question_id, guild_id)
       ) STRICT, WITHOUT ROWID;
 
       -- Answers per user, guild, bank and 15-minute UTC slot: every time zone's offset is a multiple
@@ -147,7 +148,7 @@ export const initialMigration: Migration = {
                                      attempts, correct, points, points_available, last_at, last_full)
         VALUES (NEW.user_id, coalesce(NEW.guild_id, ''), NEW.bank_id, NEW.question_id, NEW.question_type, NEW.topic,
                 1, NEW.score >= NEW.max_score, NEW.score, NEW.max_score, NEW.created_at, NEW.score >= NEW.max_score)
-        ON CONFLICT (user_id, guild_id, bank_id, question_id) DO UPDATE SET
+        ON CONFLICT (user_id, bank_id, question_id, guild_id) DO UPDATE SET
           attempts = attempts + 1,
           correct = correct + excluded.correct,
           points = points + excluded.points,
@@ -180,8 +181,8 @@ export const initialMigration: Migration = {
           points = points - OLD.score + NEW.score,
           points_available = points_available - OLD.max_score + NEW.max_score,
           last_full = CASE WHEN last_at = NEW.created_at THEN NEW.score >= NEW.max_score ELSE last_full END
-        WHERE user_id = NEW.user_id AND guild_id = coalesce(NEW.guild_id, '')
-          AND bank_id = NEW.bank_id AND question_id = NEW.question_id;
+        WHERE user_id = NEW.user_id AND bank_id = NEW.bank_id AND question_id = NEW.question_id
+          AND guild_id = coalesce(NEW.guild_id, '');
 
         UPDATE stats_slots SET correct = correct - (OLD.score >= OLD.max_score) + (NEW.score >= NEW.max_score)
         WHERE user_id = NEW.user_id AND slot = NEW.created_at / 900000
