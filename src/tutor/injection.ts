@@ -23,7 +23,7 @@ const SIGNALS: Array<{ name: string; pattern: RegExp }> = [
   { name: 'section-header', pattern: /(^|\n)\s*<!--\s*part\s*:/i },
   { name: 'ignore-instructions', pattern: /(忽略|无视|忘记|忘掉|不要理会|跳过)[^。\n]{0,12}(以上|之前|前面|上述|上面|先前|所有|全部|系统)?[^。\n]{0,8}(指令|指示|要求|提示|规则|评分标准|内容|设定)/ },
   { name: 'award-marks', pattern: /(满分|给我?[^。\n]{0,6}(全部分数|最高分|高分|满分)|打[^。\n]{0,4}满分|全部(要点|评分点)?[^。\n]{0,6}(判为|标记为|算作)[^。\n]{0,4}(正确|满足|达到|met))/ },
-  { name: 'role-play', pattern: /(你现在是|扮演|系统提示|新的指令|开发者模式)/ },
+  { name: 'role-play', pattern: /(你现在是|请?扮演(一个|一名|一位)?(评分|阅卷|老师|助手|系统|AI)|系统提示词|新的指令|开发者模式)/i },
 ];
 
 export function detectInjection(answer: string): InjectionFinding | null {

@@ -74,7 +74,7 @@ describe('grading a short answer with the LLM', () => {
     expect(answerAt).toBeGreaterThan(text.indexOf(kvCacheQuestion.reference));
     expect(text.slice(answerAt - '<learner_answer>\n'.length, answerAt)).toBe('<learner_answer>\n');
     // Format instructions and the feedback language come after the answer.
-    expect(text.indexOf('Reply with one JSON object')).toBeGreaterThan(answerAt);
+    expect(text.indexOf('Reply with only this JSON object')).toBeGreaterThan(answerAt);
     expect(text.slice(answerAt)).toContain('Chinese');
     expect(body.response_format?.type).toBe('json_schema');
     expect(body.response_format?.json_schema?.strict).toBe(true);
