@@ -95,7 +95,7 @@ const enUS = {
   'stats.empty': '{user} has not answered any questions yet. Start with /quiz.',
   'leaderboard.title.week': 'Leaderboard: last 7 days',
   'leaderboard.title.all': 'Leaderboard: all time',
-  'leaderboard.row': '{rank}. {user}: {points} pt ({attempts} answers)',
+  'leaderboard.row': '{rank}. {user}: {points} pt ({attempts} answer(s))',
   'leaderboard.empty': 'Nobody has answered in this server yet.',
   'leaderboard.guildOnly': 'The leaderboard only exists in a server.',
   'bank.list.title': 'Question banks',

@@ -5,6 +5,7 @@ import type { BankInput } from '../../src/bank/schema.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { runCli } from '../../src/cli.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
 import { startDiscordBot, type RunningBot } from '../../src/discord/bot.ts';
 import { startDiscordSimulator, type DiscordSimulator, type SimulatorOptions, type StoredMessage } from '../support/discord-simulator/index.ts';
 import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
@@ -60,6 +61,20 @@ export const e2eBank: BankInput = {
       ],
     },
     {
+      id: 'speed-multi',
+      type: 'multi',
+      stem: 'Which of these usually make inference faster?',
+      points: 2,
+      topic: 'quantisation',
+      analysis: 'Quantisation and operator fusion cut work; a larger batch of one request does not.',
+      options: [
+        { key: 'A', text: 'INT8 quantisation' },
+        { key: 'B', text: 'Adding layers' },
+        { key: 'C', text: 'Operator fusion' },
+      ],
+      answer: ['A', 'C'],
+    },
+    {
       id: 'prune-tf',
       type: 'truefalse',
       stem: 'Pruning always makes a model less accurate.',
@@ -77,6 +92,8 @@ export interface Harness {
   llm: OpenAiServer;
   app: App;
   bot: RunningBot;
+  /** Every log line the app wrote (JSON objects), for checking what was logged. */
+  logs: Array<Record<string, unknown>>;
   /** Stops the bot and the app and starts both again on the same database (a process restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -111,7 +128,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const code = await runCli(['deploy-commands', '--guild', sim.guildId], { stdout: sink as never, stderr: process.stderr, stdin: process.stdin, env, cwd: dir });
   if (code !== 0) throw new Error(`deploy-commands failed with ${code}`);
 
-  let app = await createApp(config, { cwd: dir });
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
+  let app = await createApp(config, { cwd: dir, logger });
   let bot = await startDiscordBot(app);
   await sim.waitForReady();
 
@@ -119,6 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dir,
     sim,
     llm,
+    logs,
     get app() {
       return app;
     },
@@ -128,7 +148,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async restart() {
       await bot.stop();
       app.close();
-      app = await createApp(config, { cwd: dir });
+      app = await createApp(config, { cwd: dir, logger });
       bot = await startDiscordBot(app);
       await sim.waitForReady();
     },

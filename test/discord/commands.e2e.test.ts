@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SimUser, StoredMessage } from '../support/discord-simulator/index.ts';
+import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness } from './harness.ts';
+import { kvShortGrading, scriptTutor } from './llm.ts';
+
+const isVerdict = (m: StoredMessage) => m.embeds.length > 0 && /Correct|Partly right|Not quite/.test(embedOf(m).title ?? '');
+
+async function quizThread(h: Harness, user: SimUser, options: Record<string, string | number>) {
+  const channelId = h.sim.channelId('quiz');
+  const command = h.sim.slashCommand({ name: 'quiz', user, channelId, options: { bank: 'e2e-basics', ...options } });
+  const card = await command.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
+  const threadId = /<#(\d+)>/.exec(embedOf(card).description!)![1]!;
+  const question = await h.sim.waitForMessage(threadId, (m) => m.embeds.length > 0);
+  return { threadId, question };
+}
+
+describe('the other commands', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it('registers every command in the guild through tutor deploy-commands, with Chinese names', () => {
+    const registered = h.sim.commands.guild.get(h.sim.guildId)!;
+    expect(registered.map((c) => c.name).sort()).toEqual(['bank', 'forget-me', 'leaderboard', 'quiz', 'review', 'stats']);
+    expect(registered.find((c) => c.name === 'quiz')).toMatchObject({ name_localizations: { 'zh-CN': '测验' } });
+    expect(h.sim.commands.global).toEqual([]);
+  });
+
+  it('counts the attempts of a quiz in /stats, privately, with the 30-day chart attached', async () => {
+    const ada = h.sim.createUser({ username: 'ada' });
+    scriptTutor(h.llm, kvShortGrading({ keys: 'keys and values' }), 'ok');
+    const choice = await quizThread(h, ada, { type: 'choice' });
+    await h.sim.clickButton({ message: choice.question, user: ada, customId: buttonByLabel(choice.question, 'A. Pruning') }).waitForOriginal(isVerdict);
+    const short = await quizThread(h, ada, { type: 'short' });
+    h.sim.postMessage({ channelId: short.threadId, user: ada, content: 'It caches keys and values of earlier tokens.' });
+    await h.sim.waitForMessage(short.threadId, isVerdict, 10_000);
+
+    const stats = h.sim.slashCommand({ name: 'stats', user: ada, channelId: h.sim.channelId('general') });
+    const ack = await stats.ack;
+    expect(ack.type).toBe(5);
+    expect((ack.data as { flags: number }).flags & 64).toBe(64);
+    const reply = await stats.waitForOriginal((m) => m.embeds.length > 0);
+    expect(field(reply, 'Overview')).toContain('2 answers · accuracy 0%');
+    expect(field(reply, 'By question type')).toBe('Single choice: 0/1 (0%)\nShort answer: 0/1 (0%)');
+    expect(embedOf(reply).image!.url).toBe('attachment://progress-30-days.png');
+    const [chart] = reply.attachments;
+    expect(chart!.filename).toBe('progress-30-days.png');
+    expect(chart!.data.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('answers /stats for someone without attempts with a plain invitation', async () => {
+    const ada = h.sim.createUser({ username: 'ada', locale: 'zh-CN' });
+    const reply = await h.sim.slashCommand({ name: 'stats', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(reply).description).toBe(`<@${ada.id}> 还没有作答过。用 /quiz 开始吧。`);
+    expect(reply.attachments).toEqual([]);
+  });
+
+  it('grades a multi question from its select menu and Submit', async () => {
+    const ada = h.sim.createUser({ username: 'ada' });
+    const { question } = await quizThread(h, ada, { type: 'multi' });
+    const select = h.sim.selectMenu({ message: question, user: ada, customId: buttonByPrefix(question, 'quiz:select:'), values: ['C', 'A'] });
+    await select.ack;
+    const updated = await h.sim.waitFor(() => {
+      const current = h.sim.message(question.id)!;
+      return componentsOf(current).some((c) => c.custom_id?.endsWith(':AC') && !c.disabled) ? current : undefined;
+    });
+    const submit = h.sim.clickButton({ message: updated, user: ada, customId: buttonByLabel(updated, 'Submit') });
+    const verdict = await submit.waitForOriginal(isVerdict);
+    expect(embedOf(verdict).title).toBe('✅ Correct');
+    expect(field(verdict, 'Your answer')).toBe('> A, C');
+  });
+
+  it('shows the server leaderboard and the bank list', async () => {
+    const ada = h.sim.createUser({ username: 'ada' });
+    const { question } = await quizThread(h, ada, { type: 'choice' });
+    await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') }).waitForOriginal(isVerdict);
+    const board = await h.sim.slashCommand({ name: 'leaderboard', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(board).title).toBe('Leaderboard: last 7 days');
+    expect(embedOf(board).description).toBe(`1. <@${ada.id}>: 2 pt (1 answer(s))`);
+    const list = await h.sim.slashCommand({ name: 'bank', subcommand: 'list', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(list).description).toBe('`e2e-basics` · Inference basics · 5 question(s) · en-US');
+  });
+
+  it('suggests banks and topics while typing', async () => {
+    const ada = h.sim.createUser({ username: 'ada' });
+    const banks = h.sim.autocomplete({ name: 'quiz', user: ada, channelId: h.sim.channelId('quiz'), options: { bank: 'infer' }, focused: 'bank' });
+    await banks.ack;
+    expect(banks.choices()).toEqual([{ name: 'Inference basics (e2e-basics)', value: 'e2e-basics' }]);
+    const topics = h.sim.autocomplete({ name: 'quiz', user: ada, channelId: h.sim.channelId('quiz'), options: { bank: 'e2e-basics', topic: 'a' }, focused: 'topic' });
+    await topics.ack;
+    expect(topics.choices()!.map((c) => c.value)).toEqual(['caching', 'quantisation']);
+  });
+
+  it('imports a bank from an attachment for a member with Manage Server, and refuses everyone else', async () => {
+    const role = h.sim.createRole(h.sim.guildId, { name: 'teacher', permissions: ['ManageGuild'] });
+    const teacher = h.sim.createUser({ username: 'teacher', roles: [role.id] });
+    const student = h.sim.createUser({ username: 'student' });
+    const file = { filename: 'quantisation.txt', data: Buffer.from('What does INT8 quantisation store?\nA. 8-bit integers\nB. 32-bit floats\nANSWER: A\n') };
+
+    const refused = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: student, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.content.length > 0);
+    expect(refused.content).toBe('Importing a bank needs the Manage Server permission.');
+    expect(h.app.catalog.list()).toHaveLength(1);
+
+    const imported = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(imported).description).toMatch(/^Saved bank `[^`]+` with 1 question\(s\)/);
+    const newBank = h.app.catalog.list().find((bank) => bank.id !== 'e2e-basics')!;
+    expect(newBank.questions[0]).toMatchObject({ type: 'choice', answer: 'A' });
+    expect(fs.existsSync(path.join(h.dir, 'banks', `${newBank.id}.json`))).toBe(true);
+
+    const again = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(again).description).toBe(`A bank with the id \`${newBank.id}\` already exists. Use replace:true to overwrite it.`);
+  });
+
+  it('forgets a member after they confirm, and not before', async () => {
+    const ada = h.sim.createUser({ username: 'ada' });
+    const { question } = await quizThread(h, ada, { type: 'choice' });
+    await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') }).waitForOriginal(isVerdict);
+    const prompt = await h.sim.slashCommand({ name: 'forget-me', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.components.length > 0);
+    expect(prompt.flags & 64).toBe(64);
+    expect(h.app.store.statsForUser(ada.id).attempts).toBe(1);
+    const confirm = h.sim.clickButton({ message: prompt, user: ada, customId: buttonByLabel(prompt, 'Delete my data') });
+    await confirm.ack;
+    await h.sim.waitFor(() => h.sim.message(prompt.id)!.content.startsWith('Done:'));
+    expect(h.sim.message(prompt.id)!.content).toBe('Done: removed 1 answer(s), 1 session(s), 0 follow-up message(s) and 1 review card(s).');
+    expect(componentsOf(h.sim.message(prompt.id)!)).toEqual([]);
+    expect(h.app.store.statsForUser(ada.id).attempts).toBe(0);
+  });
+
+  it('serves a missed question again in /review', async () => {
+    const ada = h.sim.createUser({ username: 'ada' });
+    const { question } = await quizThread(h, ada, { type: 'choice' });
+    await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'A. Pruning') }).waitForOriginal(isVerdict);
+    const review = h.sim.slashCommand({ name: 'review', user: ada, channelId: h.sim.channelId('quiz') });
+    const card = await review.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
+    expect(embedOf(card).description).toContain(`Review: 1 question(s) due for <@${ada.id}>.`);
+    const threadId = /<#(\d+)>/.exec(embedOf(card).description!)![1]!;
+    const again = await h.sim.waitForMessage(threadId, (m) => m.embeds.length > 0);
+    expect(embedOf(again).description).toContain('Which technique keeps the keys and values');
+  });
+
+  it('answers an unexpected failure with a short apology and a reference id', async () => {
+    const ada = h.sim.createUser({ username: 'ada' });
+    const { question } = await quizThread(h, ada, { type: 'choice' });
+    h.app.db.close(); // every store call now throws: not a UserError
+    const click = h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') });
+    const ack = await click.ack;
+    expect(ack.elapsedMs).toBeLessThan(3000);
+    expect((ack.data as { content: string; flags: number }).content).toMatch(/^Sorry, something went wrong\. Reference: `[0-9A-F]{8}`\.$/);
+    expect((ack.data as { flags: number }).flags & 64).toBe(64);
+    const reference = /`([0-9A-F]{8})`/.exec((ack.data as { content: string }).content)![1];
+    expect(h.logs.find((line) => line.msg === 'interaction failed')).toMatchObject({ interactionId: click.id, reference });
+  });
+});
