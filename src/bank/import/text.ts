@@ -79,3 +79,11 @@ export function lineAt(text: string, offset: number): number {
 export function toHalfWidth(text: string): string {
   return text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
+
+/**
+ * Kangxi radicals and CJK compatibility ideographs (⼆ U+2F06 for 二, as in CMMLU) folded to the usual
+ * characters. Only those ranges: NFKC on the whole text would also turn Chinese punctuation half-width.
+ */
+export function foldCompatibilityIdeographs(text: string): string {
+  return text.replace(/[\u2e80-\u2fdf\uf900-\ufaff]/g, (ch) => ch.normalize('NFKC'));
+}
