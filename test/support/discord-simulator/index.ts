@@ -277,6 +277,8 @@ export interface SimulatorOptions {
   ackDeadlineMs?: number;
   /** Log each REST call to the console (noisy; for debugging a test). */
   verbose?: boolean;
+  /** Record failures in `sim.failures` without printing them (benchmarks that count them instead). */
+  quiet?: boolean;
 }
 
 /** A file a user uploads (an attachment option, or a file on a message). */
@@ -503,7 +505,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
 
   function fail(kind: SimFailure['kind'], detail: string): void {
     failures.push({ kind, detail, at: Date.now() });
-    console.warn(`[discord-simulator] ${kind}: ${detail}`);
+    if (!options.quiet) console.warn(`[discord-simulator] ${kind}: ${detail}`);
     changed();
   }
 
