@@ -9,6 +9,7 @@ export interface BenchModule {
 
 const modules: Array<() => Promise<{ default: BenchModule }>> = [
   () => import('./discord.ts'),
+  () => import('./newcomer.ts'),
 ];
 
 const only = process.argv.slice(2);
