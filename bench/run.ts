@@ -8,8 +8,10 @@ export interface BenchModule {
 }
 
 const modules: Array<() => Promise<{ default: BenchModule }>> = [
+  () => import('./grading.ts'),
   () => import('./discord.ts'),
   () => import('./newcomer.ts'),
+  () => import('./tutor.ts'),
 ];
 
 const only = process.argv.slice(2);
