@@ -40,7 +40,7 @@ function findColumns(header: string[]): Columns | undefined {
 export function parseCsv(text: string, options: { sourceName: string }): ParsedBank {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as typeof records;
+    records = parse(text, { relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as unknown as typeof records;
   } catch (error) {
     const lines = error && typeof error === 'object' && 'lines' in error && typeof error.lines === 'number' ? error.lines : undefined;
     const message = error instanceof Error ? error.message : String(error);
