@@ -53,6 +53,8 @@ export interface OpenAiServer {
   requests: RecordedRequest[];
   /** Chat completion requests only, in order. */
   readonly chatRequests: RecordedRequest[];
+  /** The most chat completion requests that were open at the same time (a client's concurrency). */
+  readonly peakConcurrency: number;
   /** A list is queued after any replies still waiting; a function answers every request from now on. */
   script(replies: ReplyScript[] | ((request: RecordedRequest) => ServerReply | Promise<ServerReply>)): void;
   /** Forgets recorded requests and scripted replies. */
@@ -126,6 +128,8 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 export async function startOpenAiServer(): Promise<OpenAiServer> {
   const requests: RecordedRequest[] = [];
+  let open = 0;
+  let peak = 0;
   let queue: ReplyScript[] = [];
   let handler: ((request: RecordedRequest) => ServerReply | Promise<ServerReply>) | null = null;
 
@@ -170,6 +174,11 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
         send(response, errorReply(404, `no route ${recorded.method} ${recorded.path}`));
         return;
       }
+      open += 1;
+      peak = Math.max(peak, open);
+      response.on('close', () => {
+        open -= 1;
+      });
       const reply = await nextReply(recorded);
       if (reply.delayMs && reply.delayMs > 0) {
         const closed = await new Promise<boolean>((resolve) => {
@@ -193,6 +202,9 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    get peakConcurrency() {
+      return peak;
+    },
     get chatRequests() {
       return requests.filter((request) => request.path === '/v1/chat/completions');
     },
@@ -202,6 +214,7 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
     },
     reset() {
       requests.length = 0;
+      peak = open;
       queue = [];
       handler = null;
     },

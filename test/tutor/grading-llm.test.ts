@@ -189,6 +189,17 @@ describe('grading a short answer with the LLM', () => {
   });
 });
 
+describe('the concurrency limit', () => {
+  it('keeps at most LLM_MAX_CONCURRENCY requests open and queues the rest', async () => {
+    env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_MAX_CONCURRENCY: '2' } });
+    llm.script(() => chatReply(goodReply, { delayMs: 150 }));
+    const results = await Promise.all(Array.from({ length: 5 }, (_, index) => env!.tutor.gradeFreeText(request(goodAnswer, { userId: `u${index}` }))));
+    expect(results.map((feedback) => feedback.gradedBy)).toEqual(['llm', 'llm', 'llm', 'llm', 'llm']);
+    expect(llm.chatRequests).toHaveLength(5);
+    expect(llm.peakConcurrency).toBe(2);
+  });
+});
+
 describe('when the LLM misbehaves the tutor falls back and says why', () => {
   it('falls back with note timeout when the reply is slower than LLM_TIMEOUT_MS', async () => {
     env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_TIMEOUT_MS: '300' } });
