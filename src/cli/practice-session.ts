@@ -41,7 +41,8 @@ export function createLineReader(input: Readable, output: Writable, terminal: bo
       const next = await lines.next();
       if (next.done) {
         ended = true;
-        if (!terminal) output.write('\n');
+        // Finish the prompt's line (after Ctrl-D, Ctrl-C or the end of a script).
+        output.write('\n');
         return null;
       }
       const line = String(next.value);
