@@ -426,8 +426,11 @@ export function renderVerdict(input: VerdictInput): MessagePayload {
   } else if (question.type === 'short' || question.type === 'essay') {
     fields.push({ name: t(locale, 'quiz.verdict.reference'), value: question.reference });
   }
-  if (outcome.feedback) fields.push(...feedbackFields(locale, outcome.feedback));
+  // Analysis comes before the rubric details: if an essay's feedback overflows the embed, the details go first.
+  const feedback = outcome.feedback ? feedbackFields(locale, outcome.feedback) : [];
+  if (feedback[0]) fields.push(feedback[0]);
   if (question.analysis.trim()) fields.push({ name: t(locale, 'quiz.verdict.analysis'), value: question.analysis });
+  fields.push(...feedback.slice(1));
   const description = [`**${t(locale, 'quiz.verdict.points', { score: formatPoints(score), max: formatPoints(maxScore) })}**`];
   if (outcome.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
   if (outcome.isLastQuestion) description.push(t(locale, 'quiz.verdict.lastQuestion'));

@@ -57,7 +57,7 @@ describe('a member quizzing in a thread', () => {
   it('takes a blank answer through its modal, one field per blank', async () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
-    const { question } = await startQuiz(sim, ada, { type: 'blank' });
+    const { question } = await startQuiz(sim, ada, { type: 'blank', count: 1 });
     const open = sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'Answer') });
     expect((await open.ack).type).toBe(9);
     expect(open.modal!.components).toHaveLength(2);
@@ -69,6 +69,12 @@ describe('a member quizzing in a thread', () => {
     expect(field(verdict, 'Your answer')).toBe('> 1. int8\n> 2. FP32');
     // The question's Answer button is gone once it has been answered.
     await sim.waitFor(() => componentsOf(sim.message(question.id)!).length === 0);
+
+    // A one-question quiz: the verdict offers Finish, which posts the summary.
+    const finish = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Finish') });
+    const summary = await finish.waitForFollowUp((m) => m.embeds.length > 0);
+    expect(embedOf(summary).description).toContain('**1 / 2 pt** · 1 of 1 answered');
+    expect(field(summary, 'To review')).toContain('Post-training quantisation usually maps');
     expect(sim.failures).toEqual([]);
   });
 
