@@ -101,11 +101,14 @@ describe('a fresh clone', () => {
   it("reaches the first question with the README's first command and nothing configured", async () => {
     const run = firstScreenCommands()[0]!.split('&&').map((step) => step.trim())[1]!;
     expect(run).toBe('npm run practice');
-    const { code, out } = await runNpm(['run', '--silent', 'practice', '--', '--user', 'newcomer', '--count', '2'], 'A\n\nB\n\n');
+    // Exactly the README's command, answers piped in; whatever the random questions are, the input ends
+    // and the quiz closes with a summary.
+    const { code, out } = await runNpm(['run', 'practice'], 'A\n\nB\n\n');
     expect(code).toBe(0);
-    expect(out).toContain('Practice: 2025年AI模型推理速度优化基础试卷 — 2 questions.');
-    expect(out).toMatch(/Question 1\/2 · .+ · \d+ points?\n\S/);
-    expect(out).toContain('Summary');
+    expect(out).toContain('Practice: 2025年AI模型推理速度优化基础试卷 — 5 questions.');
+    expect(out).toMatch(/Question 1\/5 · .+ · \d+ points?\n\S/);
+    expect(out).toContain('answer> A');
+    expect(out).toMatch(/Summary\n\d+(\.\d+)?\/\d+(\.\d+)? points · [0-2]\/5 answered/);
     expect(fs.existsSync(path.join(clone, 'var', 'study-tutor.sqlite'))).toBe(true);
   });
 
