@@ -17,7 +17,9 @@ import { detectInjection } from './injection.ts';
 import { createLlmClient, LlmCallError, type ChatMessage, type Completion, type LlmClient } from './llm-client.ts';
 import type { FindCachedFeedback, LlmCallOutcome, LlmPurpose, UsageLedger } from './ports.ts';
 import type { PromptSet } from './prompts.ts';
-import { describeLanguage, estimateTokens, normalizeForMatch, pickFeedbackLanguage, truncateText } from './text.ts';
+import { describeLanguage, estimateTokens, pickFeedbackLanguage, truncateText } from './text.ts';
+import { gradeAnswer } from '../grading/grade.ts';
+import type { FreeTextQuestion } from '../bank/schema.ts';
 import type { FollowUpReply, FollowUpRequest, FreeTextFeedback, GradeFreeTextRequest, TokenUsage, Tutor } from './types.ts';
 import { FEEDBACK_LIMITS } from './feedback-text.ts';
 
@@ -80,6 +82,15 @@ export type TutorNote =
 export function attemptStatusForFeedback(feedback: FreeTextFeedback): AttemptStatus {
   if (feedback.status === 'flagged') return 'flagged';
   return feedback.gradedBy === 'fallback' ? 'pending' : 'graded';
+}
+
+/**
+ * The key stored feedback is found by: the grader's `normalizedAnswer` for the answer, the same value
+ * the quiz flow stores with each attempt, so a caller that does not pass it still hits the cache.
+ */
+function cacheKeyFor(question: FreeTextQuestion, answer: string): string {
+  const grade = gradeAnswer(question, answer);
+  return grade.status === 'needs-feedback' ? grade.normalizedAnswer : answer.trim();
 }
 
 const GRADING_MAX_OUTPUT_TOKENS = 1_200;
@@ -188,7 +199,7 @@ export function createTutor(deps: TutorDeps): Tutor {
     }
 
     if (deps.findCachedFeedback) {
-      const normalized = request.normalizedAnswer ?? normalizeForMatch(answer);
+      const normalized = request.normalizedAnswer ?? cacheKeyFor(question, answer);
       const cached = deps.findCachedFeedback(request.bank.id, question.id, normalized);
       if (cached && cached.gradedBy === 'llm' && cached.status === 'graded' && cached.maxScore === question.points) {
         return { ...cached, note: 'cached', usage: { inputTokens: 0, outputTokens: 0 }, latencyMs: 0 };

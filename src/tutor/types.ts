@@ -50,7 +50,7 @@ export interface GradeFreeTextRequest {
   guildId?: string;
   /**
    * The answer as the grader normalised it (`NeedsFeedbackResult.normalizedAnswer`): the key for
-   * reusing stored feedback. When absent the tutor folds the answer itself.
+   * reusing stored feedback. When absent the tutor computes it with the same grader.
    */
   normalizedAnswer?: string;
 }

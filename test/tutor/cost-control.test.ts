@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { userBucketWaitMs } from '../../src/tutor/budget.ts';
+import { gradeAnswer } from '../../src/grading/grade.ts';
 import { chatReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
 import { englishBank, goodAnswer, goodReply, kvCacheQuestion, makeTutorEnv, type TutorEnv } from './helpers.ts';
 
@@ -159,6 +160,26 @@ describe('reusing stored feedback', () => {
     expect(second).toMatchObject({ gradedBy: 'llm', score: first.score, explanation: first.explanation, note: 'cached' });
     expect(second.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
     expect(env.usage.listCalls()).toHaveLength(1);
+  });
+
+  it('finds stored feedback by the grader\'s normalised answer when the caller does not pass it', async () => {
+    const looked: string[] = [];
+    const env = makeTutorEnv({
+      baseUrl: llm.url,
+      deps: {
+        findCachedFeedback: (_bank, _question, normalized) => {
+          looked.push(normalized);
+          return null;
+        },
+      },
+    });
+    envs.push(env);
+    llm.script([chatReply(goodReply)]);
+    await env.tutor.gradeFreeText(request('learner-1', 'guild-1', { answer: '  It\u200B stores keys.  ' }));
+    // What the quiz flow stores as the attempt's normalized_answer for the same text.
+    const stored = gradeAnswer(kvCacheQuestion, '  It\u200B stores keys.  ');
+    expect(stored.status === 'needs-feedback' && stored.normalizedAnswer).toBe('It stores keys.');
+    expect(looked).toEqual(['It stores keys.']);
   });
 
   it('does not reuse a provisional fallback score', async () => {
