@@ -69,7 +69,11 @@ process.on('message', (message: { type: string }) => {
     gc?.();
     gc?.();
     const usage = process.memoryUsage();
-    send({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, gc: Boolean(gc) });
+    const cpu = process.cpuUsage();
+    send({
+      type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external,
+      cpuMs: (cpu.user + cpu.system) / 1000, gc: Boolean(gc),
+    });
   } else if (message.type === 'stop') {
     void running.stop().finally(() => process.exit(0));
   }

@@ -13,7 +13,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -38,6 +38,8 @@ interface MemoryReport {
   heapUsed: number;
   heapTotal: number;
   external: number;
+  /** CPU time the bot process has used so far (user + system). */
+  cpuMs: number;
   gc: boolean;
 }
 
@@ -82,7 +84,7 @@ function waitForChild<T>(child: ChildProcess, type: string, timeoutMs: number): 
 }
 
 async function startContender(kind: BotKind): Promise<Contender> {
-  const sim = await startDiscordSimulator({ guilds: [{ name: 'Bench', channels: [{ name: 'quiz' }] }] });
+  const sim = await startDiscordSimulator({ guilds: [{ name: 'Bench', channels: [{ name: 'quiz' }] }], quiet: true });
   const dir = mkdtempSync(path.join(tmpdir(), `bench-discord-${kind}-`));
   const child = fork(path.join(here, 'discord-bot-process.ts'), [kind], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
@@ -98,7 +100,8 @@ async function startContender(kind: BotKind): Promise<Contender> {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const users = Array.from({ length: TOTAL_SESSIONS }, (_, i) => sim.createUser({ username: `learner-${i}`, locale: i % 2 ? 'zh-CN' : 'en-US' }));
+  // Spare learners: a /quiz that misses its deadline starts no session, and another one takes its place.
+  const users = Array.from({ length: Math.ceil(TOTAL_SESSIONS * 1.5) }, (_, i) => sim.createUser({ username: `learner-${i}`, locale: i % 2 ? 'zh-CN' : 'en-US' }));
   return { kind, sim, child, dir, channelId: sim.channelId('quiz'), users, quizzes: [], nextUser: 0 };
 }
 
@@ -151,36 +154,51 @@ function firstQuestionOf(c: Contender, quiz: InteractionHandle): StoredMessage |
   return found;
 }
 
-/** Polls (not on every simulator change: with 1,000 sessions that would starve the simulator itself). */
-async function poll(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** For each of the given /quiz interactions, a message with an answer button the same learner can click. */
-async function clickTargets(c: Contender, quizzes: InteractionHandle[]): Promise<Array<{ message: StoredMessage; customId: string; user: SimUser }>> {
+/**
+ * `count` messages with an answer button, each clickable by the learner it belongs to. For the tutor:
+ * the first questions of sessions whose /quiz was acknowledged; if some were not (a missed deadline
+ * starts no session), more sessions are started one at a time, unmeasured, to make up the number.
+ */
+async function clickTargets(c: Contender, count: number): Promise<Array<{ message: StoredMessage; customId: string; user: SimUser }>> {
   if (c.kind === 'bare') {
-    return quizzes.map((_quiz, i) => {
+    return Array.from({ length: count }, (_, i) => {
       const customId = `bare:answer:${i}:a`;
       const message = c.sim.seedBotMessage({ channelId: c.channelId, content: `Question ${i}`, components: [{ type: 1, components: [{ type: 2, style: 1, label: 'A', custom_id: customId }] }] });
       return { message, customId, user: c.users[i] as SimUser };
     });
   }
-  await poll(() => quizzes.every((q) => firstQuestionOf(c, q)), 300_000, `the first question of ${quizzes.length} tutor sessions`);
-  return quizzes.map((quiz) => {
+  await settle(c);
+  while (c.quizzes.filter((q) => firstQuestionOf(c, q)).length < count) {
+    const quiz = sendQuiz(c);
+    if ((await measure([quiz])).failed === 0) await settle(c);
+  }
+  return c.quizzes.filter((q) => firstQuestionOf(c, q)).slice(0, count).map((quiz) => {
     const message = firstQuestionOf(c, quiz) as StoredMessage;
     const userId = (quiz.payload.member as { user: { id: string } }).user.id;
     return { message, customId: answerButtonOf(message) as string, user: c.users.find((u) => u.id === userId) as SimUser };
   });
 }
 
-/** Waits until the tutor has posted the first question of every session (its REST backlog has drained). */
+/**
+ * Waits until the tutor has posted the first question of every session whose /quiz it acknowledged
+ * (its throttled REST backlog has drained), or until nothing new appeared for 30 s.
+ */
 async function settle(c: Contender): Promise<void> {
   if (c.kind === 'bare') return;
-  await poll(() => c.quizzes.every((q) => firstQuestionOf(c, q)), 600_000, `all ${c.quizzes.length} tutor sessions to post their first question`);
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const acked = c.quizzes.filter((q) => q.callbacks.some((cb) => cb.status >= 200 && cb.status < 300));
+    const done = acked.filter((q) => firstQuestionOf(c, q)).length;
+    if (done === acked.length) return;
+    if (done !== last) {
+      last = done;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > 30_000) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -215,15 +233,13 @@ async function runScenarios(contenders: Contender[], log: (line: string) => void
     for (const c of order) record('/quiz, sequential', c.kind, await measure([sendQuiz(c)]));
   }
 
-  log(`sending ${ROUNDS} /quiz at once to each bot…`);
-  const concurrentQuizzes = await Promise.all(contenders.map(async (c) => {
-    const handles = Array.from({ length: ROUNDS }, () => sendQuiz(c));
-    record(`/quiz, ${ROUNDS} at once`, c.kind, await measure(handles));
-    return handles;
-  }));
+  log(`sending ${ROUNDS} /quiz at once to each bot (interleaved)…`);
+  const burst = new Map<Contender, InteractionHandle[]>(contenders.map((c) => [c, []]));
+  for (let i = 0; i < ROUNDS; i += 1) for (const c of contenders) burst.get(c)?.push(sendQuiz(c));
+  await Promise.all(contenders.map(async (c) => record(`/quiz, ${ROUNDS} at once`, c.kind, await measure(burst.get(c) ?? []))));
 
-  log('waiting for the tutor to post the first question of those 400 sessions (its edits are throttled at 50 requests/s)…');
-  const targets = await Promise.all(contenders.map((c) => clickTargets(c, c.quizzes.slice(0, 2 * ROUNDS))));
+  log('waiting for the tutor to post the first question of those sessions (its edits are throttled at 50 requests/s)…');
+  const targets = await Promise.all(contenders.map((c) => clickTargets(c, 2 * ROUNDS)));
 
   log(`clicking ${ROUNDS} answer buttons one at a time on each bot…`);
   for (let i = 0; i < ROUNDS; i += 1) {
@@ -235,22 +251,26 @@ async function runScenarios(contenders: Contender[], log: (line: string) => void
     }
   }
 
-  log(`clicking ${ROUNDS} answer buttons at once on each bot…`);
-  await Promise.all(contenders.map(async (c, ci) => {
-    const handles = (targets[ci] ?? []).slice(ROUNDS, 2 * ROUNDS).map((target) => c.sim.clickButton(target));
-    record(`answer button, ${ROUNDS} at once`, c.kind, await measure(handles));
-  }));
-  void concurrentQuizzes;
+  log(`clicking ${ROUNDS} answer buttons at once on each bot (interleaved)…`);
+  const clicks = new Map<Contender, InteractionHandle[]>(contenders.map((c) => [c, []]));
+  for (let i = ROUNDS; i < 2 * ROUNDS; i += 1) {
+    for (const [ci, c] of contenders.entries()) {
+      const target = targets[ci]?.[i];
+      if (target) clicks.get(c)?.push(c.sim.clickButton(target));
+    }
+  }
+  await Promise.all(contenders.map(async (c) => record(`answer button, ${ROUNDS} at once`, c.kind, await measure(clicks.get(c) ?? []))));
   return samples;
 }
 
-async function runMemory(contenders: Contender[], log: (line: string) => void): Promise<Map<BotKind, { start: MemoryReport; end: MemoryReport }>> {
-  const results = new Map<BotKind, { start: MemoryReport; end: MemoryReport }>();
+async function runMemory(contenders: Contender[], log: (line: string) => void): Promise<Map<BotKind, { start: MemoryReport; end: MemoryReport; sessions: number }>> {
+  const results = new Map<BotKind, { start: MemoryReport; end: MemoryReport; sessions: number }>();
   log(`starting quiz sessions until each bot has had ${TOTAL_SESSIONS} (batches of ${BATCH})…`);
-  while (contenders.some((c) => c.quizzes.length < TOTAL_SESSIONS)) {
+  const acked = (c: Contender) => c.quizzes.filter((q) => q.callbacks.some((cb) => cb.status >= 200 && cb.status < 300)).length;
+  while (contenders.some((c) => acked(c) < TOTAL_SESSIONS && c.nextUser < c.users.length)) {
     await Promise.all(contenders.map(async (c) => {
-      const count = Math.min(BATCH, TOTAL_SESSIONS - c.quizzes.length);
-      await measure(Array.from({ length: count }, () => sendQuiz(c)));
+      const count = Math.min(BATCH, TOTAL_SESSIONS - acked(c), c.users.length - c.nextUser);
+      if (count > 0) await measure(Array.from({ length: count }, () => sendQuiz(c)));
     }));
   }
   log('waiting for every session to have its first question posted…');
@@ -259,7 +279,7 @@ async function runMemory(contenders: Contender[], log: (line: string) => void): 
     c.child.send({ type: 'memory' });
     const end = await waitForChild<MemoryReport>(c.child, 'memory', 30_000);
     const start = startMemory.get(c.kind) as MemoryReport;
-    results.set(c.kind, { start, end });
+    results.set(c.kind, { start, end, sessions: acked(c) });
   }
   return results;
 }
@@ -281,6 +301,7 @@ const bench: BenchModule = {
         }
       }
       if (contenders.length === 0) return;
+      log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) at start`);
       for (const c of contenders) {
         c.child.send({ type: 'memory' });
         startMemory.set(c.kind, await waitForChild<MemoryReport>(c.child, 'memory', 30_000));
@@ -306,15 +327,18 @@ const bench: BenchModule = {
       const memory = await runMemory(contenders, log);
       log('');
       log(`memory after ${TOTAL_SESSIONS} quiz sessions (after a full GC; each bot in its own process)`);
-      for (const [kind, { start, end }] of memory) {
-        log(`${kind.padEnd(6)} RSS ${mb(end.rss)} (at start ${mb(start.rss)}), heap used ${mb(end.heapUsed)} of ${mb(end.heapTotal)} (at start ${mb(start.heapUsed)})${end.gc ? '' : ' [no --expose-gc: figures include garbage]'}`);
+      for (const [kind, { start, end, sessions }] of memory) {
+        log(`${kind.padEnd(6)} ${sessions} sessions acknowledged; RSS ${mb(end.rss)} (at start ${mb(start.rss)}), heap used ${mb(end.heapUsed)} of ${mb(end.heapTotal)} (at start ${mb(start.heapUsed)}), external ${mb(end.external)}${end.gc ? '' : ' [no --expose-gc: figures include garbage]'}`);
+        log(`${kind.padEnd(6)} CPU time for the whole run after login: ${((end.cpuMs - start.cpuMs) / 1000).toFixed(1)} s`);
       }
       for (const c of contenders) {
         const kinds = new Map<string, number>();
         for (const f of c.sim.failures) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
         log(`${c.kind}: simulator saw ${c.sim.requests.length} REST calls; problems: ${kinds.size === 0 ? 'none' : [...kinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
       }
-      log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      const driverCpu = process.cpuUsage();
+      log(`driver (both simulators): CPU ${((driverCpu.user + driverCpu.system) / 1e6).toFixed(1)} s`);
+      log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
     } finally {
       await Promise.all(contenders.map(stopContender));
     }
