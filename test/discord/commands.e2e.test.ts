@@ -22,7 +22,10 @@ describe('the other commands', () => {
     h = await startHarness();
   });
   afterEach(async () => {
+    // No unknown route, rejected body, late or double acknowledgement, or missing permission anywhere.
+    const failures = h?.sim.failures ?? [];
     await h?.close();
+    expect(failures).toEqual([]);
   });
 
   it('registers every command in the guild through tutor deploy-commands, with Chinese names', () => {

@@ -21,7 +21,10 @@ function isVerdict(m: StoredMessage): boolean {
 describe('short answers and follow-ups in the thread', () => {
   let h: Harness;
   afterEach(async () => {
+    // No unknown route, rejected body, late or double acknowledgement, or missing permission anywhere.
+    const failures = h?.sim.failures ?? [];
     await h?.close();
+    expect(failures).toEqual([]);
   });
 
   it('grades a short answer typed in the thread with the tutor’s feedback, then answers a follow-up question', async () => {

@@ -6,7 +6,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { runCli } from '../../src/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { startDiscordBot, type RunningBot } from '../../src/discord/bot.ts';
+import { startDiscordBot, type RunningBot, type StartDiscordBotOptions } from '../../src/discord/bot.ts';
 import { startDiscordSimulator, type DiscordSimulator, type SimulatorOptions, type StoredMessage } from '../support/discord-simulator/index.ts';
 import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
 
@@ -102,13 +102,17 @@ export interface Harness {
 export interface HarnessOptions {
   simulator?: SimulatorOptions;
   env?: Record<string, string>;
+  /** Banks written next to the e2e bank. */
+  extraBanks?: BankInput[];
+  /** Passed to startDiscordBot, e.g. without MessageContent. */
+  botOptions?: StartDiscordBotOptions;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-discord-'));
   const banksDir = path.join(dir, 'banks');
   fs.mkdirSync(banksDir);
-  fs.writeFileSync(path.join(banksDir, `${e2eBank.id}.json`), JSON.stringify(e2eBank, null, 2));
+  for (const bank of [e2eBank, ...(options.extraBanks ?? [])]) fs.writeFileSync(path.join(banksDir, `${bank.id}.json`), JSON.stringify(bank, null, 2));
   const sim = await startDiscordSimulator(options.simulator);
   const llm = await startOpenAiServer();
   const env = {
@@ -131,7 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
   let app = await createApp(config, { cwd: dir, logger });
-  let bot = await startDiscordBot(app);
+  let bot = await startDiscordBot(app, options.botOptions);
   await sim.waitForReady();
 
   const harness: Harness = {
@@ -149,7 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await bot.stop();
       app.close();
       app = await createApp(config, { cwd: dir, logger });
-      bot = await startDiscordBot(app);
+      bot = await startDiscordBot(app, options.botOptions);
       await sim.waitForReady();
     },
     async close() {

@@ -20,7 +20,10 @@ describe('a member quizzing in a thread', () => {
     h = await startHarness();
   });
   afterEach(async () => {
+    // No unknown route, rejected body, late or double acknowledgement, or missing permission anywhere.
+    const failures = h?.sim.failures ?? [];
     await h?.close();
+    expect(failures).toEqual([]);
   });
 
   it('answers /quiz with a card, opens a thread, and grades a choice click there', async () => {

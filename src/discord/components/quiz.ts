@@ -46,6 +46,8 @@ export async function submitAndShowVerdict(
   questionId: string,
   answer: RawAnswer,
   answerText: string,
+  /** What the component's message is: the question (shown as answered) or a Continue prompt (buttons removed). */
+  source: 'question' | 'prompt' = 'question',
 ): Promise<void> {
   const { interaction, deps, locale, id } = context;
   const sessionId = id.sessionId;
@@ -59,7 +61,8 @@ export async function submitAndShowVerdict(
   // The question's own buttons go, so nobody clicks an answered question; a failure here is harmless.
   if (interaction.message) {
     const current = { bank: outcome.bank, question: outcome.question, index: outcome.session.position, total: outcome.session.questions.length };
-    await interaction.message.edit(renderAnsweredQuestion({ locale, sessionId, current })).catch((error: unknown) => {
+    const cleared = source === 'question' ? renderAnsweredQuestion({ locale, sessionId, current }) : { components: [] };
+    await interaction.message.edit(cleared).catch((error: unknown) => {
       deps.logger.debug({ err: error, interactionId: interaction.id }, 'could not clear an answered question’s buttons');
     });
   }
@@ -142,7 +145,8 @@ const answerModal: ComponentHandler<'modal'> = {
       return;
     }
     partialBlanks.delete(key);
-    await submitAndShowVerdict(context, question.id, answers, answers.map((answer, index) => `${index + 1}. ${answer}`).join('\n'));
+    const shown = answers.map((answer, index) => `${index + 1}. ${answer}`).join('\n');
+    await submitAndShowVerdict(context, question.id, answers, shown, id.from === 0 ? 'question' : 'prompt');
   },
 };
 

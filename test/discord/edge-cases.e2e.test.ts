@@ -1,0 +1,103 @@
+import { GatewayIntentBits } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BOT_INTENTS } from '../../src/discord/bot.ts';
+import type { StoredMessage } from '../support/discord-simulator/index.ts';
+import { buttonByLabel, embedOf, field, startHarness, type Harness } from './harness.ts';
+import { kvShortGrading, scriptTutor } from './llm.ts';
+
+const isVerdict = (m: StoredMessage) => m.embeds.length > 0 && /Correct|Partly right|Not quite|回答/.test(embedOf(m).title ?? '');
+
+describe('edge cases of the quiz thread', () => {
+  let h: Harness;
+  afterEach(async () => {
+    const failures = h?.sim.failures ?? [];
+    await h?.close();
+    expect(failures).toEqual([]);
+  });
+
+  it('takes seven blanks through two modals, five and then two', async () => {
+    h = await startHarness({
+      extraBanks: [
+        {
+          id: 'seven-blanks',
+          title: 'Seven blanks',
+          language: 'en-US',
+          source: 'test',
+          questions: [
+            {
+              id: 'b7',
+              type: 'blank',
+              stem: 'Count: __ __ __ __ __ __ __',
+              points: 7,
+              analysis: 'one to seven',
+              blanks: ['one', 'two', 'three', 'four', 'five', 'six', 'seven'].map((word) => ({ accept: [word] })),
+            },
+          ],
+        },
+      ],
+    });
+    const { sim } = h;
+    const ada = sim.createUser({ username: 'ada' });
+    const channelId = sim.channelId('quiz');
+    await sim.slashCommand({ name: 'quiz', user: ada, channelId, options: { bank: 'seven-blanks' } }).waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
+    const thread = sim.threads(channelId)[0]!;
+    const question = await sim.waitForMessage(thread.id, (m) => m.embeds.length > 0);
+
+    const first = sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'Answer') });
+    await first.ack;
+    expect(first.modal!.components).toHaveLength(5);
+    const part = sim.submitModal({ user: ada, fields: { 'blank-0': 'one', 'blank-1': 'two', 'blank-2': 'three', 'blank-3': 'four', 'blank-4': 'five' } });
+    const prompt = await part.waitForOriginal((m) => m.components.length > 0);
+    expect(prompt.content).toBe('Blanks 1–5 saved. Press Continue for the rest.');
+
+    const second = sim.clickButton({ message: prompt, user: ada, customId: buttonByLabel(prompt, 'Continue (blanks 6–7)') });
+    await second.ack;
+    expect(second.modal!.components).toHaveLength(2);
+    const rest = sim.submitModal({ user: ada, fields: { 'blank-5': 'six', 'blank-6': 'eight' } });
+    const verdict = await rest.waitForOriginal(isVerdict);
+    expect(embedOf(verdict).description).toContain('6 / 7 pt');
+    await sim.waitFor(() => sim.message(prompt.id)!.components.length === 0);
+    expect(sim.message(prompt.id)!.content).toBe('Blanks 1–5 saved. Press Continue for the rest.');
+  });
+
+  it('still runs on buttons without the Message Content intent, and ignores the empty typed messages', async () => {
+    h = await startHarness({
+      simulator: { privilegedIntents: { messageContent: false } },
+      botOptions: { intents: BOT_INTENTS.filter((intent) => intent !== GatewayIntentBits.MessageContent) },
+    });
+    scriptTutor(h.llm, kvShortGrading({ keys: 'keys and values' }), 'ok');
+    const { sim } = h;
+    const ada = sim.createUser({ username: 'ada' });
+    const channelId = sim.channelId('quiz');
+    await sim.slashCommand({ name: 'quiz', user: ada, channelId, options: { bank: 'e2e-basics', type: 'short' } }).waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
+    const thread = sim.threads(channelId)[0]!;
+    const question = await sim.waitForMessage(thread.id, (m) => m.embeds.length > 0);
+
+    sim.postMessage({ channelId: thread.id, user: ada, content: 'It keeps keys and values.' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sim.messages(thread.id).filter((m) => m.author.bot)).toHaveLength(1);
+
+    await sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'Answer') }).ack;
+    const verdict = await sim.submitModal({ user: ada, fields: { answer: 'It keeps keys and values.' } }).waitForOriginal(isVerdict);
+    expect(field(verdict, 'Tutor feedback')).toContain('The cache keeps past keys and values');
+  });
+
+  it('speaks Chinese to a zh-CN member while the question stays in the bank’s language', async () => {
+    h = await startHarness();
+    const { sim } = h;
+    const li = sim.createUser({ username: 'li', locale: 'zh-CN' });
+    const channelId = sim.channelId('quiz');
+    const card = await sim
+      .slashCommand({ name: 'quiz', user: li, channelId, options: { bank: 'e2e-basics', type: 'truefalse' } })
+      .waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
+    expect(embedOf(card).title).toBe('测验：Inference basics');
+    const thread = sim.threads(channelId)[0]!;
+    const question = await sim.waitForMessage(thread.id, (m) => m.embeds.length > 0);
+    expect(embedOf(question).title).toBe('第 1/1 题 · 判断题 · 1 分');
+    expect(embedOf(question).description).toBe('Pruning always makes a model less accurate.');
+    const verdict = await sim.clickButton({ message: question, user: li, customId: buttonByLabel(question, '对') }).waitForOriginal(isVerdict);
+    expect(embedOf(verdict).title).toBe('❌ 回答错误');
+    expect(field(verdict, '你的答案')).toBe('> 对');
+    expect(field(verdict, '解析')).toBe('Light pruning often keeps accuracy, sometimes after fine-tuning.');
+  });
+});
