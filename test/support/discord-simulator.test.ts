@@ -152,6 +152,36 @@ describe('the Discord simulator driving a real discord.js client', () => {
     expect(() => sim.seedBotMessage({ channelId: sim.channelId('quiz'), content: 'x'.repeat(2001) })).toThrow(/2000 or fewer/);
   });
 
+  it('serves autocomplete choices, reply fetches, follow-up edits, deletions and the application object', async () => {
+    const { sim, client } = await connectBareBot(async (interaction) => {
+      if (interaction.isAutocomplete()) {
+        const typed = interaction.options.getFocused();
+        await interaction.respond(['algebra', 'biology', 'chemistry'].filter((t) => t.startsWith(typed)).map((t) => ({ name: t, value: t })));
+      } else if (interaction.isChatInputCommand()) {
+        await interaction.reply('Working…');
+        const fetched = await interaction.fetchReply();
+        const followUp = await interaction.followUp(`Fetched ${fetched.content}`);
+        await interaction.editReply({ message: followUp.id, content: 'Edited follow-up' });
+        await interaction.deleteReply();
+      }
+    });
+    const application = await client.application?.fetch();
+    expect(application?.id).toBe(sim.applicationId);
+
+    const learner = sim.createUser({ username: 'ada' });
+    const typing = sim.autocomplete({ name: 'quiz', user: learner, options: { bank: 'b' }, focused: 'bank' });
+    expect((await typing.ack).type).toBe(8);
+    expect(typing.choices()).toEqual([{ name: 'biology', value: 'biology' }]);
+
+    const run = sim.slashCommand({ name: 'quiz', user: learner });
+    await sim.waitFor(() => run.followUps()[0]?.content === 'Edited follow-up' && !run.original());
+    expect(sim.messages(sim.channelId('general')).map((m) => m.content)).toEqual(['Edited follow-up']);
+    expect(sim.requests.map((r) => `${r.method} ${r.path.replace(/\/webhooks\/\d+\/[^/]+/, '/webhooks/:app/:token')}`)).toEqual(
+      expect.arrayContaining(['GET /webhooks/:app/:token/messages/@original', 'DELETE /webhooks/:app/:token/messages/@original']),
+    );
+    expect(sim.failures).toEqual([]);
+  });
+
   it('delivers a select menu choice and rejects values the menu does not offer', async () => {
     const { sim } = await connectBareBot(async (interaction) => {
       if (interaction.isChatInputCommand()) {
