@@ -3,7 +3,8 @@ import { askTutor } from './components/quiz.ts';
 import { resolveLocale } from './i18n.ts';
 import { classifyThreadMessage, stripQuestionMarker } from './message-rule.ts';
 import { newReference } from './router.ts';
-import { renderError, renderGrading, renderInvalidAnswer, renderThinking, renderVerdict } from './render.ts';
+import { isUserError } from '../errors.ts';
+import { renderError, renderGrading, renderInvalidAnswer, renderPlain, renderThinking, renderVerdict, translateError } from './render.ts';
 import type { BotDeps } from './types.ts';
 
 /**
@@ -36,9 +37,15 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
     pending = await message.reply(renderThinking(locale));
     await pending.edit(await askTutor(deps, session.id, message.author.id, stripQuestionMarker(text), locale));
   } catch (error) {
-    const reference = newReference();
-    deps.logger.error({ err: error, messageId: message.id, sessionId: session.id, reference }, 'thread message failed');
-    const payload = renderError(locale, reference);
+    let payload;
+    if (isUserError(error)) {
+      // E.g. a second message sent while the first answer is still being graded.
+      payload = renderPlain(translateError(locale, error.code, error.message));
+    } else {
+      const reference = newReference();
+      deps.logger.error({ err: error, messageId: message.id, sessionId: session.id, reference }, 'thread message failed');
+      payload = renderError(locale, reference);
+    }
     try {
       if (pending) await pending.edit({ ...payload, embeds: [], components: [] });
       else await message.reply(payload);
