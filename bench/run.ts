@@ -8,6 +8,7 @@ export interface BenchModule {
 }
 
 const modules: Array<() => Promise<{ default: BenchModule }>> = [
+  () => import('./storage.ts'),
   () => import('./grading.ts'),
   () => import('./discord.ts'),
   () => import('./newcomer.ts'),

@@ -1,5 +1,5 @@
 import type { BlankQuestion } from '../bank/schema.ts';
-import { compileAcceptPattern, isBlankText, normalizeForMatch, normalizeText, removeZeroWidth, splitBlankAnswers } from './normalize.ts';
+import { compileAcceptPattern, isBlankText, matchKeyOfNormalized, normalizeText, removeZeroWidth, splitBlankAnswers } from './normalize.ts';
 import { gradedResult, invalidResult, roundScore } from './result.ts';
 import type { GradeResult, PartVerdict, RawAnswer } from './types.ts';
 
@@ -88,6 +88,9 @@ function bestPairing(group: number[], keys: string[], blanks: CompiledBlank[]): 
   };
   let best = group.slice();
   let bestScore = group.reduce((sum, index) => sum + earns(index, index), 0);
+  const most = group.reduce((sum, index) => sum + (blanks[index]?.points ?? 0), 0);
+  // Answers in the key's order already earn everything: nothing to search.
+  if (bestScore >= most - 1e-12) return new Map(group.map((position) => [position, position]));
   if (group.length <= 7) {
     const permute = (prefix: number[], rest: number[]): void => {
       if (rest.length === 0) {
@@ -123,7 +126,8 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
   const parts = readParts(question, raw);
   if (!Array.isArray(parts)) return parts;
   const blanks = compile(question);
-  const keys = parts.map(normalizeForMatch);
+  const normalized = parts.map(normalizeText);
+  const keys = normalized.map(matchKeyOfNormalized);
 
   // position → the blank it is graded against: itself, unless an unordered group pairs it otherwise.
   const pairedWith = blanks.map((_, index) => index);
@@ -139,7 +143,7 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
   const verdicts: PartVerdict[] = blanks.map((_, position) => {
     const blank = blanks[pairedWith[position] ?? position] as CompiledBlank;
     const key = keys[position] ?? '';
-    const given = normalizeText(parts[position] ?? '');
+    const given = normalized[position] ?? '';
     const right = key !== '' && blank.matches(key);
     if (right) total += blank.points;
     return {
@@ -155,7 +159,7 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
     question,
     total,
     verdicts,
-    parts.map((part) => normalizeText(part)).join(' | '),
+    normalized.join(' | '),
     blanks.map((blank) => blank.display).join('; '),
   );
 }

@@ -1,6 +1,6 @@
 import type { ChoiceQuestion, MultiQuestion, Option } from '../bank/schema.ts';
 import { stripAnswerLeadIn } from './answer-prefix.ts';
-import { normalizeForMatch, normalizeText } from './normalize.ts';
+import { matchKeyOfNormalized, normalizeForMatch, normalizeText } from './normalize.ts';
 import { gradedResult, invalidResult, roundScore } from './result.ts';
 import type { GradeResult, PartVerdict } from './types.ts';
 
@@ -36,15 +36,14 @@ function findOption(question: OptionQuestion, key: string): Option | undefined {
   return question.options.find((option) => option.key === key);
 }
 
-/** Reads one piece (already NFKC-normalised) as a single option: by key form or exact option text. */
+/** Reads one piece (already through `normalizeText`) as a single option: by key form or exact option text. */
 function pickOption(question: OptionQuestion, text: string): OptionPick {
-  const textKey = normalizeForMatch(text);
   const form = KEY_FORM.exec(text);
   if (form) {
     const letter = (form[1] ?? '').toUpperCase();
     const afterSeparator = form[2];
     const afterSpace = form[3];
-    const rest = normalizeForMatch(afterSeparator ?? afterSpace ?? '');
+    const rest = matchKeyOfNormalized(afterSeparator ?? afterSpace ?? '');
     const option = findOption(question, letter);
     if (rest === '') return option ? { kind: 'key', key: letter } : { kind: 'unknown-key', letter };
     if (option) {
@@ -55,11 +54,11 @@ function pickOption(question: OptionQuestion, text: string): OptionPick {
       if (others.length === 1) return { kind: 'conflict', keys: [letter, others[0]?.[1] ?? ''] };
       // `C. because it is built for tensors`: a key followed by punctuation and an explanation.
       if (afterSeparator !== undefined) return { kind: 'key', key: letter };
-    } else if (afterSeparator !== undefined && !textKeysOf(question).has(textKey)) {
+    } else if (afterSeparator !== undefined && !textKeysOf(question).has(matchKeyOfNormalized(text))) {
       return { kind: 'unknown-key', letter };
     }
   }
-  const byText = textKeysOf(question).get(textKey);
+  const byText = textKeysOf(question).get(matchKeyOfNormalized(text));
   return byText === undefined ? { kind: 'none' } : { kind: 'key', key: byText };
 }
 
@@ -125,8 +124,16 @@ export function gradeChoice(question: ChoiceQuestion, raw: string): GradeResult 
 
 /** Words joining keys: `A and C`, `A和C`, `A与C`, `A & C`, `A+C`. */
 const KEY_JOINERS = /\s*(?:(?<![A-Za-z])and(?![A-Za-z])|和|与|及|以及|&|\+)\s*/giu;
+const MAY_JOIN = /and|[和与及&+]/i;
 /** Letters with nothing between them but spaces, separators and brackets: `ABC`, `A,B,C`, `A、B、C`, `a c b`, `(A)(C)`. */
-const LETTERS_ONLY = /^[A-Za-z\s,、;|/.()[\]]+$/u;
+const LETTERS_ONLY = /^[A-Za-z\s,、;|/.()[\]]+$/;
+
+/** Distinct keys in the order of the options (`DBA` → `ABD`). */
+function inOptionOrder(question: OptionQuestion, keys: readonly string[]): string[] {
+  const picked: string[] = [];
+  for (const option of question.options) if (keys.includes(option.key)) picked.push(option.key);
+  return picked;
+}
 
 /** The set of options a multi answer ticks, in key order, or the reason it ticks none. */
 function readMulti(question: MultiQuestion, raw: string): { keys: string[] } | GradeResult {
@@ -137,18 +144,16 @@ function readMulti(question: MultiQuestion, raw: string): { keys: string[] } | G
     .filter((line) => line !== '')
     .join('\n');
   const stripped = stripAnswerLeadIn(text);
-  const ordered = (keys: Iterable<string>) =>
-    question.options.map((option) => option.key).filter((key) => new Set(keys).has(key));
 
   let unknownLetter: string | undefined;
   for (const candidate of stripped === text ? [text] : [text, stripped]) {
-    const joined = candidate.replace(KEY_JOINERS, ',');
+    const joined = MAY_JOIN.test(candidate) ? candidate.replace(KEY_JOINERS, ',') : candidate;
     if (LETTERS_ONLY.test(joined)) {
       const letters = [...joined.toUpperCase().replace(/[^A-Z]/g, '')];
       const unknown = letters.find((letter) => !findOption(question, letter));
       // An unknown letter may still be an English option text (`Data`), tried next.
       if (unknown) unknownLetter ??= unknown;
-      else if (letters.length > 0) return { keys: ordered(letters) };
+      else if (letters.length > 0) return { keys: inOptionOrder(question, letters) };
     }
     // Option texts, or keys with their texts, one per line or separated: `A. 量化; C. 剪枝`.
     const pieces = candidate.split(/\s*[;|\n,、]\s*/u).filter((piece) => piece !== '');
@@ -159,14 +164,14 @@ function readMulti(question: MultiQuestion, raw: string): { keys: string[] } | G
       if (pick.kind !== 'key') break;
       keys.push(pick.key);
     }
-    if (keys.length === pieces.length && keys.length > 0) return { keys: ordered(keys) };
+    if (keys.length === pieces.length && keys.length > 0) return { keys: inOptionOrder(question, keys) };
     // A single option text that itself holds a comma.
     const whole = pickOption(question, candidate);
     if (whole.kind === 'key') return { keys: [whole.key] };
   }
   if (unknownLetter) return noValidOption(question, unknownLetter);
   const scanned = scanCapitalKeys(question, stripped);
-  if (scanned.length > 0) return { keys: ordered(scanned) };
+  if (scanned.length > 0) return { keys: inOptionOrder(question, scanned) };
   return noValidOption(question);
 }
 
@@ -195,14 +200,12 @@ export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
       if (isTicked) sum += fraction;
       if (!isTicked && fraction <= 0) continue;
       const share = Math.max(0, fraction) * points;
-      parts.push({
-        part: option.key,
-        verdict: isTicked ? (fraction > 0 ? 'correct' : 'wrong') : 'missed',
-        ...(isTicked ? { given: option.key } : {}),
-        ...(fraction > 0 ? { expected: option.key } : {}),
-        score: isTicked ? roundScore(share) : 0,
-        maxScore: roundScore(share),
-      });
+      const part: PartVerdict = { part: option.key, verdict: isTicked ? (fraction > 0 ? 'correct' : 'wrong') : 'missed', score: 0, maxScore: 0 };
+      if (isTicked) part.given = option.key;
+      if (fraction > 0) part.expected = option.key;
+      part.score = isTicked ? roundScore(share) : 0;
+      part.maxScore = roundScore(share);
+      parts.push(part);
     }
     rawScore = Math.min(1, Math.max(0, sum)) * points;
   } else {
@@ -217,14 +220,12 @@ export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
       const inKey = key.has(option.key);
       const isTicked = ticked.has(option.key);
       if (!inKey && !isTicked) continue;
-      parts.push({
-        part: option.key,
-        verdict: isTicked ? (inKey ? 'correct' : 'wrong') : 'missed',
-        ...(isTicked ? { given: option.key } : {}),
-        ...(inKey ? { expected: option.key } : {}),
-        score: isTicked && inKey ? roundScore((points / key.size) * credit) : 0,
-        maxScore: inKey ? roundScore(points / key.size) : 0,
-      });
+      const part: PartVerdict = { part: option.key, verdict: isTicked ? (inKey ? 'correct' : 'wrong') : 'missed', score: 0, maxScore: 0 };
+      if (isTicked) part.given = option.key;
+      if (inKey) part.expected = option.key;
+      part.score = isTicked && inKey ? roundScore((points / key.size) * credit) : 0;
+      part.maxScore = inKey ? roundScore(points / key.size) : 0;
+      parts.push(part);
     }
   }
   const expected = question.options.map((option) => option.key).filter((optionKey) => key.has(optionKey)).join('');

@@ -21,21 +21,25 @@ export interface GradeOptions {
  * `needs-feedback` for the tutor. Scores are in hundredths and always within 0..points.
  */
 export function gradeAnswer(question: Question, raw: RawAnswer, options: GradeOptions = {}): GradeResult {
-  const pieces: readonly string[] = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : [];
-  if (pieces.every((piece) => typeof piece !== 'string' || isBlankText(piece))) {
-    return invalidResult(question, 'empty', 'The answer is empty.');
+  // Typed as strings, but a caller may hand over anything (a JSON body, a bad custom id): never throw.
+  const strings: string[] =
+    typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.map((piece: unknown) => (typeof piece === 'string' ? piece : '')) : [];
+  let length = 0;
+  let blank = true;
+  for (const piece of strings) {
+    length += piece.length;
+    if (blank && !isBlankText(piece)) blank = false;
   }
+  if (blank) return invalidResult(question, 'empty', 'The answer is empty.');
   const limit =
     (question.type === 'short' || question.type === 'essay' ? question.maxLength : undefined) ??
     options.maxLength ??
     DEFAULT_ANSWER_MAX_LENGTH;
-  const length = pieces.reduce((sum, piece) => sum + (typeof piece === 'string' ? piece.length : 0), 0);
   if (length > limit) {
     return invalidResult(question, 'too-long', `The answer is ${length} characters long; the limit is ${limit}.`);
   }
-  const strings = pieces.map((piece) => (typeof piece === 'string' ? piece : ''));
   // Every type but `blank` takes one string; several given (e.g. repeated --answer) are one answer per line.
-  const text = strings.join('\n');
+  const text = strings.length === 1 ? (strings[0] as string) : strings.join('\n');
 
   switch (question.type) {
     case 'choice':

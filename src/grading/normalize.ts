@@ -23,6 +23,12 @@ const WHITESPACE_RUN = /\s+/gu;
 /** One separator between blank answers; `a;\nb` is one separator, `a;;b` skips a blank. */
 const BLANK_SEPARATOR = /\s*(?:\r\n|[;；|｜\r\n])\s*/u;
 
+/** Plain ASCII is already NFKC and holds no zero-width characters: the common case skips both. */
+const NON_ASCII = /[^\x00-\x7F]/;
+/** Whitespace that collapsing would change: a run of two or more, or any space other than ' '. */
+const COLLAPSIBLE_WHITESPACE = /\s\s|[^\S ]/;
+const ONLY_INVISIBLE = /^[\s\u200B-\u200D\u2060\uFEFF\u180E\u00AD]*$/;
+
 /** Removes invisible zero-width characters. */
 export function removeZeroWidth(text: string): string {
   return text.replace(ZERO_WIDTH, '');
@@ -30,7 +36,7 @@ export function removeZeroWidth(text: string): string {
 
 /** True when the text holds nothing but whitespace (any kind, including U+3000) and zero-width characters. */
 export function isBlankText(text: string): boolean {
-  return removeZeroWidth(text).trim() === '';
+  return ONLY_INVISIBLE.test(text);
 }
 
 /**
@@ -38,7 +44,9 @@ export function isBlankText(text: string): boolean {
  * removed, runs of whitespace collapsed to one space, ends trimmed. Case is kept.
  */
 export function normalizeText(text: string): string {
-  return removeZeroWidth(text.normalize('NFKC')).replace(WHITESPACE_RUN, ' ').trim();
+  let out = NON_ASCII.test(text) ? removeZeroWidth(text.normalize('NFKC')) : text;
+  if (COLLAPSIBLE_WHITESPACE.test(out)) out = out.replace(WHITESPACE_RUN, ' ');
+  return out.trim();
 }
 
 /** Lower-cases in a locale-independent way (no Turkish dotless i surprises). */
@@ -57,7 +65,13 @@ export function trimPunctuation(text: string): string {
  * needs none (`权重 剪枝` is `权重剪枝`) and pasted English often loses them (`TensorFlowLite`).
  */
 export function normalizeForMatch(text: string): string {
-  return trimPunctuation(foldCase(normalizeText(text))).replace(WHITESPACE_RUN, '');
+  return matchKeyOfNormalized(normalizeText(text));
+}
+
+/** `normalizeForMatch` for text that has been through `normalizeText` already (saves a second NFKC). */
+export function matchKeyOfNormalized(normalized: string): string {
+  const trimmed = trimPunctuation(foldCase(normalized));
+  return trimmed.includes(' ') ? trimmed.replace(WHITESPACE_RUN, '') : trimmed;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TrueFalseQuestion } from '../bank/schema.ts';
 import { stripAnswerLeadIn } from './answer-prefix.ts';
-import { normalizeForMatch, normalizeText } from './normalize.ts';
+import { matchKeyOfNormalized, normalizeText } from './normalize.ts';
 import { gradedResult, invalidResult } from './result.ts';
 import type { GradeResult } from './types.ts';
 
@@ -22,7 +22,7 @@ export function displayTrueFalse(question: TrueFalseQuestion, value: boolean): s
 
 export function gradeTrueFalse(question: TrueFalseQuestion, raw: string): GradeResult {
   const text = normalizeText(raw);
-  const value = WORD_VALUES.get(normalizeForMatch(text)) ?? WORD_VALUES.get(normalizeForMatch(stripAnswerLeadIn(text)));
+  const value = WORD_VALUES.get(matchKeyOfNormalized(text)) ?? WORD_VALUES.get(matchKeyOfNormalized(stripAnswerLeadIn(text)));
   if (value === undefined) {
     return invalidResult(question, 'not-true-false', 'Answer true or false (对/错, T/F, yes/no, √/×).');
   }
