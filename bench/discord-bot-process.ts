@@ -30,7 +30,8 @@ async function startBare(): Promise<Running> {
       : interaction.isButton()
         ? interaction.reply({ content: 'Grading…' })
         : Promise.resolve();
-    ack.catch((error: unknown) => console.error('bare bot: acknowledgement failed', error));
+    // A missed deadline is counted by the simulator (sim.failures); printing 10062s here would drown the figures.
+    ack.catch(() => undefined);
   });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(token);
