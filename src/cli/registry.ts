@@ -3,6 +3,7 @@ import { doctorCommand } from './doctor.ts';
 import { practiceCommand } from './practice.ts';
 import { bankCheckCommand } from './bank-check.ts';
 import { bankShowCommand } from './bank-show.ts';
+import { bankImportCommand } from './bank-import.ts';
 import { gradeCommand } from './grade.ts';
 import { dbBackupCommand, dbForgetCommand } from './db.ts';
 import { statsCommand } from './stats.ts';
@@ -17,6 +18,7 @@ export const cliCommands: CliCommand[] = [
   doctorCommand,
   bankCheckCommand,
   bankShowCommand,
+  bankImportCommand,
   gradeCommand,
   statsCommand,
   dbBackupCommand,

@@ -73,7 +73,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
     const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message);
     const line = position ? lineAt(text, Number(position[1])) : undefined;
-    return { questions: [], skipped: [], warnings: [], errors: [{ ...(line ? { line } : {}), message: `not valid JSON${line ? ` (line ${line})` : ''}: ${message}` }] };
+    return { questions: [], skipped: [], warnings: [], errors: [{ ...(line ? { line } : {}), message: `not valid JSON: ${message}` }] };
   }
   const root = data !== null && typeof data === 'object' ? (data as { keywords?: unknown; example?: unknown }) : undefined;
   if (!root || !Array.isArray(root.example)) {

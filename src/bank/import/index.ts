@@ -1,5 +1,7 @@
 import { basename, extname } from 'node:path';
-import { BankSchema, findMissingAnswers, QuestionIdSchema, type Bank, type Question, type QuestionType } from '../schema.ts';
+import { checkBankValue } from '../load.ts';
+import { findMissingAnswers, QuestionIdSchema, type Bank, type Question, type QuestionType } from '../schema.ts';
+import { formatProblem } from '../validate.ts';
 import { parseAiken } from './aiken.ts';
 import { parseCsv } from './csv.ts';
 import { detectFormat, type Detection } from './detect.ts';
@@ -20,7 +22,7 @@ import {
   type ParsedBank,
 } from './types.ts';
 
-export { formatImportReport } from './report.ts';
+export { formatImportError, formatImportReport } from './report.ts';
 export { IMPORT_FORMATS, MAX_IMPORT_BYTES } from './types.ts';
 export type { ImportFormat, ImportOutcome, ImportReport, ImportRequest, SkippedRegion, ImportWarning, ImportError } from './types.ts';
 
@@ -145,7 +147,7 @@ function finishImport(request: ImportRequest, parsed: ParsedBank, format: Import
   const errors: ImportError[] = [...parsed.errors];
   if (parsed.questions.length === 0) {
     const unparsed = parsed.skipped.filter((region) => region.reason !== 'boilerplate');
-    for (const region of unparsed) errors.push({ line: region.fromLine, message: `lines ${region.fromLine}–${region.toLine}: ${region.detail}` });
+    for (const region of unparsed) errors.push({ line: region.fromLine, ...(region.toLine !== region.fromLine ? { toLine: region.toLine } : {}), message: region.detail });
     if (errors.length === 0) errors.push({ message: `no questions found in ${filename}` });
     else errors.unshift({ message: `no questions could be imported from ${filename}` });
     return fail(errors, format);
@@ -153,36 +155,50 @@ function finishImport(request: ImportRequest, parsed: ParsedBank, format: Import
   if (parsed.errors.length > 0) return fail(errors, format);
   uniqueIds(parsed.questions);
 
+  const warnings = [...parsed.warnings];
+  const sourceName = basename(filename, extname(filename));
+  const language = parsed.language ?? guessLanguage(parsed.questions.map((question) => question.stem).join('\n'));
+  let derived = 0;
   const questions = parsed.questions.map(({ line: _line, ...question }) => {
     const missing = findMissingAnswers(question as Question);
-    return (missing.length > 0 ? { ...question, status: 'draft' } : question) as typeof question;
+    if (missing.length > 0) return { ...question, status: 'draft' } as typeof question;
+    if (question.analysis.trim() === '') {
+      derived += 1;
+      return { ...question, analysis: describeAnswer(question as Question, language) };
+    }
+    return question;
   });
-  const sourceName = basename(filename, extname(filename));
+  if (derived > 0) {
+    warnings.push({ message: `${derived} question(s) came without an analysis: their analysis only states the answer; add an explanation` });
+  }
+  const sections = (parsed.sections ?? []).map((section) => {
+    if (section.pointsEach === undefined) return section;
+    const differs = section.questionIds.some((id) => questions.find((question) => question.id === id)?.points !== section.pointsEach);
+    return differs ? { title: section.title, questionIds: section.questionIds } : section;
+  });
   const title = parsed.title?.trim() || sourceName;
   const bankId = request.bankId ?? slugifyBankId(sourceName, format === 'docx' ? 'paper' : format);
   const candidate = {
     id: bankId,
     title,
-    language: parsed.language ?? guessLanguage(questions.map((question) => question.stem).join('\n')),
+    language,
     source: `Imported from ${filename} (${format}) with tutor bank import; answers, analyses and marking points are the file's own`,
     ...(parsed.description ? { description: parsed.description } : {}),
-    ...(parsed.sections && parsed.sections.length > 0 ? { sections: parsed.sections } : {}),
+    ...(sections.length > 0 ? { sections } : {}),
     questions,
   };
-  const result = BankSchema.safeParse(candidate);
-  if (!result.success) {
+  const result = checkBankValue(candidate, filename);
+  const problems = result.problems.filter((problem) => problem.severity === 'error');
+  if (!result.bank || problems.length > 0) {
     return fail(
-      result.error.issues.map((issue) => {
-        const [, index] = issue.path;
-        const question = typeof index === 'number' && issue.path[0] === 'questions' ? parsed.questions[index] : undefined;
-        const where = question ? `question ${question.id}${question.line ? ` (line ${question.line})` : ''} › ` : '';
-        return { ...(question?.line ? { line: question.line } : {}), message: `${where}${issue.path.slice(question ? 2 : 0).join('.') || '(bank)'}: ${issue.message}` };
+      problems.map((problem) => {
+        const line = parsed.questions.find((question) => question.id === problem.questionId)?.line;
+        return { ...(line ? { line } : {}), message: formatProblem(problem) };
       }),
       format,
     );
   }
-  const bank: Bank = result.data;
-  const warnings = [...parsed.warnings];
+  const bank: Bank = result.bank;
   if (request.format === undefined || request.format === 'auto' || !detected || detected.format === format) {
     // nothing to add
   } else {
@@ -205,10 +221,33 @@ function buildReport(bank: Bank, parsed: ParsedBank, format: ImportFormat, forma
     questionCount: bank.questions.length,
     countsByType,
     answerKeysFound: bank.questions.length - drafts.length,
-    analysesFound: bank.questions.filter((question) => question.analysis.trim() !== '').length,
+    analysesFound: parsed.questions.filter((question) => question.analysis.trim() !== '').length,
     referencesFound: bank.questions.filter((question) => (question.type === 'short' || question.type === 'essay') && question.reference.trim() !== '').length,
     skipped: parsed.skipped,
     missingAnswers: drafts.map((question) => question.id),
-    warnings,
+    warnings: [...warnings].sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER)),
   };
+}
+
+/** A bare analysis for a question whose file gives none: it states the answer and nothing more. */
+function describeAnswer(question: Question, language: string): string {
+  const zh = language.startsWith('zh');
+  const label = zh ? '答案：' : 'Answer: ';
+  switch (question.type) {
+    case 'choice': {
+      const option = question.options.find((candidate) => candidate.key === question.answer);
+      return `${label}${question.answer}${option ? `. ${option.text}` : ''}`;
+    }
+    case 'multi':
+      return `${label}${question.answer.join(zh ? '、' : ', ')}`;
+    case 'truefalse':
+      return `${label}${question.answer ? (zh ? '正确' : 'true') : zh ? '错误' : 'false'}`;
+    case 'numeric':
+      return `${label}${question.answer}${question.unit ? ` ${question.unit}` : ''}${question.tolerance.value > 0 ? ` (±${question.tolerance.value})` : ''}`;
+    case 'blank':
+      return `${label}${question.blanks.map((blank) => blank.accept.join(' / ')).join(zh ? '；' : '; ')}`;
+    case 'short':
+    case 'essay':
+      return question.reference;
+  }
 }

@@ -106,7 +106,7 @@ const CLOZE = /\{(\d*):([A-Z_]+):((?:\\.|[^}\\])*)\}/g;
 export function parseMoodleXml(text: string): ParsedBank {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    return { questions: [], skipped: [], warnings: [], errors: [{ line: valid.err.line, message: `line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}` }] };
+    return { questions: [], skipped: [], warnings: [], errors: [{ line: valid.err.line, message: `not well-formed XML (column ${valid.err.col}): ${valid.err.msg}` }] };
   }
   const parser = new XMLParser({
     ignoreAttributes: false,

@@ -83,7 +83,8 @@ const POINTS_EACH = /每(?:小)?题\s*(\d+(?:\.\d+)?)\s*分/;
 const POINTS_PER_BLANK = /每(?:个)?空\s*(\d+(?:\.\d+)?)\s*分/;
 const PARTIAL_POINTS = /少选(?:得|给)?\s*(\d+(?:\.\d+)?)\s*分/;
 const SENTENCE_END = /[。.!?！？)）”"…;；:：\]】>》]$/;
-const BLANK_RUN = /_{2,}|＿{2,}/g;
+/** The same runs the grader counts as blanks (src/grading/blank.ts). */
+const BLANK_RUN = /[_＿]{2,}|＿/g;
 
 /** Download-site chrome around papers copied from document sites (book118, 道客巴巴 …). */
 const BOILERPLATE =

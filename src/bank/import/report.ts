@@ -1,5 +1,5 @@
 import { QUESTION_TYPES } from '../schema.ts';
-import type { ImportReport } from './types.ts';
+import type { ImportError, ImportReport } from './types.ts';
 
 /** The import report as plain text for the terminal and for Discord (no mentions, no markdown tricks). */
 export function formatImportReport(report: ImportReport): string {
@@ -32,4 +32,11 @@ export function formatImportReport(report: ImportReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `lines 4–62: message`, `line 7: message`, or the message alone. */
+export function formatImportError(error: ImportError): string {
+  if (error.line === undefined) return error.message;
+  const where = error.toLine !== undefined && error.toLine !== error.line ? `lines ${error.line}–${error.toLine}` : `line ${error.line}`;
+  return `${where}: ${error.message}`;
 }

@@ -47,7 +47,10 @@ export interface ImportReport {
 }
 
 export interface ImportError {
+  /** First line the error is about (1-based), when there is one. */
   line?: number;
+  /** Last line, when the error covers a region. */
+  toLine?: number;
   message: string;
 }
 
