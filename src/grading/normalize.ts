@@ -24,7 +24,7 @@ const WHITESPACE_RUN = /\s+/gu;
 const BLANK_SEPARATOR = /\s*(?:\r\n|[;；|｜\r\n])\s*/u;
 
 /** Plain ASCII is already NFKC and holds no zero-width characters: the common case skips both. */
-const NON_ASCII = /[^\x00-\x7F]/;
+const NON_ASCII = /[\u0080-\uFFFF]/;
 /** Whitespace that collapsing would change: a run of two or more, or any space other than ' '. */
 const COLLAPSIBLE_WHITESPACE = /\s\s|[^\S ]/;
 const ONLY_INVISIBLE = /^[\s\u200B-\u200D\u2060\uFEFF\u180E\u00AD]*$/;
