@@ -86,8 +86,9 @@ export function createLlmClient(config: LlmClientConfig, options: LlmClientOptio
         ? { type: 'json_schema' as const, json_schema: { name: request.json.name, strict: true, schema: request.json.schema } }
         : { type: 'json_object' as const }
       : undefined;
+    let deadline: NodeJS.Timeout | undefined;
     try {
-      const response = await openai.chat.completions.create(
+      const call = openai.chat.completions.create(
         {
           model,
           messages: request.messages,
@@ -97,6 +98,13 @@ export function createLlmClient(config: LlmClientConfig, options: LlmClientOptio
         },
         { signal: AbortSignal.timeout(config.LLM_TIMEOUT_MS) },
       );
+      // The SDK's sleep before a retry honours any `retry-after` and ignores the abort signal, so the
+      // deadline is also enforced here; the abandoned call aborts when it wakes and is ignored.
+      call.catch(() => undefined);
+      const expired = new Promise<never>((_resolve, reject) => {
+        deadline = setTimeout(() => reject(new LlmCallError('timeout', 'the LLM did not answer in time', Math.round(performance.now() - started))), config.LLM_TIMEOUT_MS);
+      });
+      const response = await Promise.race([call, expired]);
       const choice = response.choices[0];
       const usage = response.usage;
       return {
@@ -109,7 +117,9 @@ export function createLlmClient(config: LlmClientConfig, options: LlmClientOptio
         model: response.model || model,
       };
     } catch (error) {
-      throw classifyError(error, Math.round(performance.now() - started));
+      throw error instanceof LlmCallError ? error : classifyError(error, Math.round(performance.now() - started));
+    } finally {
+      clearTimeout(deadline);
     }
   }
 

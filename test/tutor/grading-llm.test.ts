@@ -222,6 +222,16 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
     expect(env.usage.listCalls()).toMatchObject([{ outcome: 'ok' }]);
   });
 
+  it('keeps to LLM_TIMEOUT_MS even when a 429 asks to retry much later', async () => {
+    env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_TIMEOUT_MS: '400' } });
+    llm.script([errorReply(429, 'Rate limit reached', { 'retry-after': '30' }), chatReply(goodReply)]);
+    const started = Date.now();
+    const feedback = await env.tutor.gradeFreeText(request());
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(feedback).toMatchObject({ gradedBy: 'fallback', note: 'timeout' });
+    expect(llm.chatRequests).toHaveLength(1);
+  });
+
   it('gives up after repeated 500s with backoff and falls back with note server-error', async () => {
     env = makeTutorEnv({ baseUrl: llm.url });
     llm.script(() => errorReply(500, 'upstream exploded'));
