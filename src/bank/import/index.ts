@@ -149,7 +149,7 @@ function finishImport(request: ImportRequest, parsed: ParsedBank, format: Import
     const unparsed = parsed.skipped.filter((region) => region.reason !== 'boilerplate');
     for (const region of unparsed) errors.push({ line: region.fromLine, ...(region.toLine !== region.fromLine ? { toLine: region.toLine } : {}), message: region.detail });
     if (errors.length === 0) errors.push({ message: `no questions found in ${filename}` });
-    else errors.unshift({ message: `no questions could be imported from ${filename}` });
+    else if (unparsed.length > 0) errors.unshift({ message: `no questions could be imported from ${filename}` });
     return fail(errors, format);
   }
   if (parsed.errors.length > 0) return fail(errors, format);
