@@ -1,6 +1,7 @@
 import {
   ChannelType,
   PermissionFlagsBits,
+  type PermissionsBitField,
   type ChatInputCommandInteraction,
   type Message,
   type ThreadChannel,
@@ -18,7 +19,7 @@ import type { BotDeps } from './types.ts';
  * posted there. Where no thread can open, the card says why and the questions follow in place.
  */
 
-type NoThreadReason = 'permission' | 'inThread' | 'dm' | 'channelType' | 'failed';
+export type NoThreadReason = 'permission' | 'inThread' | 'dm' | 'channelType' | 'failed';
 
 const NO_THREAD_KEYS: Record<NoThreadReason, MessageKey> = {
   permission: 'quiz.noThread.permission',
@@ -35,23 +36,46 @@ export function displayNameOf(interaction: ChatInputCommandInteraction): string 
   return interaction.user.globalName ?? interaction.user.username;
 }
 
-/** Why the quiz cannot have a thread here, or null when it can (and which kind). */
+export interface ThreadSituation {
+  inGuild: boolean;
+  /** null when the channel is unknown to the bot (not cached). */
+  channelType: ChannelType | null;
+  /** The bot's permissions in the channel. */
+  permissions: Readonly<PermissionsBitField> | null;
+  wantsPrivate: boolean;
+}
+
+export type ThreadDecision = { reason: NoThreadReason } | { private: boolean; privateRefused: boolean };
+
+/** Whether the quiz gets a thread (and which kind) or runs in place, and why. Pure: unit-tested. */
+export function decideThread(situation: ThreadSituation): ThreadDecision {
+  if (!situation.inGuild) return { reason: 'dm' };
+  const type = situation.channelType;
+  if (type === ChannelType.PublicThread || type === ChannelType.PrivateThread || type === ChannelType.AnnouncementThread) return { reason: 'inThread' };
+  if (type !== ChannelType.GuildText && type !== ChannelType.GuildAnnouncement) return { reason: 'channelType' };
+  const permissions = situation.permissions;
+  const canPost = permissions?.has(PermissionFlagsBits.SendMessagesInThreads) ?? false;
+  const canPublic = canPost && (permissions?.has(PermissionFlagsBits.CreatePublicThreads) ?? false);
+  // Private threads exist only in text channels and need their own permission.
+  const canPrivate = canPost && type === ChannelType.GuildText && (permissions?.has(PermissionFlagsBits.CreatePrivateThreads) ?? false);
+  if (situation.wantsPrivate && canPrivate) return { private: true, privateRefused: false };
+  if (canPublic) return { private: false, privateRefused: situation.wantsPrivate };
+  return { reason: 'permission' };
+}
+
 function threadPlan(
   interaction: ChatInputCommandInteraction,
   wantsPrivate: boolean,
 ): { reason: NoThreadReason } | { private: boolean; privateRefused: boolean; channel: TextChannel | NewsChannel } {
-  if (!interaction.inGuild()) return { reason: 'dm' };
   const channel = interaction.channel;
-  if (channel?.isThread()) return { reason: 'inThread' };
-  if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) return { reason: 'channelType' };
-  const permissions = interaction.appPermissions;
-  const canPost = permissions.has(PermissionFlagsBits.SendMessagesInThreads);
-  const canPublic = canPost && permissions.has(PermissionFlagsBits.CreatePublicThreads);
-  // Private threads exist only in text channels and need their own permission.
-  const canPrivate = canPost && channel.type === ChannelType.GuildText && permissions.has(PermissionFlagsBits.CreatePrivateThreads);
-  if (wantsPrivate && canPrivate) return { private: true, privateRefused: false, channel };
-  if (canPublic) return { private: false, privateRefused: wantsPrivate, channel };
-  return { reason: 'permission' };
+  const decision = decideThread({
+    inGuild: interaction.inGuild(),
+    channelType: channel?.type ?? null,
+    permissions: interaction.inGuild() ? interaction.appPermissions : null,
+    wantsPrivate,
+  });
+  if ('reason' in decision) return decision;
+  return { ...decision, channel: channel as TextChannel | NewsChannel };
 }
 
 export interface StartOptions {
@@ -75,7 +99,7 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
   const plan = threadPlan(interaction, options.wantsPrivate);
 
   if ('reason' in plan) {
-    await runInPlace(interaction, deps, locale, view, bankTitle, t(locale, NO_THREAD_KEYS[plan.reason]));
+    await runInPlace(interaction, locale, view, bankTitle, t(locale, NO_THREAD_KEYS[plan.reason]));
     return;
   }
 
@@ -91,7 +115,7 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
     }
   } catch (error) {
     deps.logger.warn({ err: error, interactionId: interaction.id, sessionId: view.session.id }, 'could not open a quiz thread; running in place');
-    await runInPlace(interaction, deps, locale, view, bankTitle, t(locale, 'quiz.noThread.failed'));
+    await runInPlace(interaction, locale, view, bankTitle, t(locale, 'quiz.noThread.failed'));
     return;
   }
   deps.quiz.attachThread(view.session.id, thread.id);
@@ -109,7 +133,6 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
 
 async function runInPlace(
   interaction: ChatInputCommandInteraction,
-  _deps: BotDeps,
   locale: UiLocale,
   view: SessionView,
   bankTitle: string,
