@@ -28,8 +28,11 @@
  * - `sim.selectMenu({ message, customId, values, user })` (values must be among the menu's options)
  * - `sim.submitModal({ user, fields: { answer: 'text' }, modal? })` answers `sim.lastModal` by default
  *   (14.28 label components, type 18 with `component`; legacy action-row modals answer in kind).
- * - `sim.postMessage({ channelId, user, content, attachments })` → the stored message (MESSAGE_CREATE
- *   reaches the bot with empty content unless it asked for MessageContent or is mentioned).
+ * - `sim.postMessage({ channelId, user, content, attachments, replyTo })` → the stored message
+ *   (MESSAGE_CREATE reaches the bot with empty content unless it asked for MessageContent or is mentioned).
+ * - `sim.seedBotMessage({ channelId, content, components })` stores a message as if the bot had posted it
+ *   before (no REST call, nothing dispatched): buttons that must survive a restart, benchmark targets.
+ * Attachment options take `{ filename, data, contentType }`; user options take a `SimUser`.
  *
  * ## The handle
  * `await handle.ack` → `{ type, data, elapsedMs }` of the first accepted callback (rejects if the bot did
@@ -44,6 +47,10 @@
  * `sim.failures` (unknown routes, rejected bodies, late or double acks: tests can expect it empty).
  * A stored message keeps `allowed_mentions` as sent and `pings` (who Discord would actually notify);
  * attachments keep their bytes in `attachment.data`.
+ *
+ * The bot can also fetch members (REST by id, list and search; gateway Request Guild Members), its
+ * application (`/applications/@me`), channels, messages and thread members. `quiet: true` keeps failures
+ * in `sim.failures` without printing them.
  *
  * Deadlines and errors follow Discord: a first callback after `ackDeadlineMs` (3000) → 404 code 10062;
  * a second one → 400 code 40060; too-long content, embeds, components or modals → 400 code 50035;
@@ -1571,7 +1578,14 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
       fail('invalid-body', `${method} ${path}: unreadable body (${(error as Error).message})`);
       return reply(400, { message: 'The request body contains invalid JSON.', code: 50109 });
     }
-    const found = rawPath === undefined ? undefined : routes.map((r) => ({ r, m: r.method === method ? r.pattern.exec(path) : null })).find((x) => x.m);
+    let found: { r: Route; m: RegExpExecArray } | undefined;
+    for (const r of rawPath === undefined ? [] : routes) {
+      const m = r.method === method ? r.pattern.exec(path) : null;
+      if (m) {
+        found = { r, m };
+        break;
+      }
+    }
     if (!found || !found.m) {
       record.status = 404;
       fail('unknown-route', `${method} ${url.pathname}${url.search} is not simulated (add it to test/support/discord-simulator)`);
