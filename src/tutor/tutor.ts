@@ -1,8 +1,10 @@
+import type { FreeTextQuestion } from '../bank/schema.ts';
 import type { Config } from '../config.ts';
+import { gradeAnswer } from '../grading/grade.ts';
 import type { AttemptStatus } from '../progress/ports.ts';
 import { checkBudget, type BudgetVerdict } from './budget.ts';
 import { gradeByRubricCoverage } from './fallback-grader.ts';
-import { feedbackStrings } from './feedback-text.ts';
+import { FEEDBACK_LIMITS, feedbackStrings } from './feedback-text.ts';
 import { buildFallbackFollowUp, buildFollowUpMessages } from './follow-up.ts';
 import {
   buildGradingMessages,
@@ -18,10 +20,7 @@ import { createLlmClient, LlmCallError, type ChatMessage, type Completion, type 
 import type { FindCachedFeedback, LlmCallOutcome, LlmPurpose, UsageLedger } from './ports.ts';
 import type { PromptSet } from './prompts.ts';
 import { describeLanguage, estimateTokens, pickFeedbackLanguage, truncateText } from './text.ts';
-import { gradeAnswer } from '../grading/grade.ts';
-import type { FreeTextQuestion } from '../bank/schema.ts';
 import type { FollowUpReply, FollowUpRequest, FreeTextFeedback, GradeFreeTextRequest, TokenUsage, Tutor } from './types.ts';
-import { FEEDBACK_LIMITS } from './feedback-text.ts';
 
 export type TutorConfig = Pick<
   Config,
