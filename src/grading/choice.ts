@@ -21,12 +21,30 @@ const KEY_FORM = /^[([]?\s*([A-Za-z])\s*[)\]]?(?:\s*[.:、)\]-]\s*(.*)|\s+(.*)|)
 
 const optionTextKeys = new WeakMap<OptionQuestion, Map<string, string>>();
 
-/** Normalised option text → key, computed once per question (the bank is immutable once loaded). */
+/** `张量处理器(TPU)` (after NFKC): the name and the abbreviation in brackets. */
+const NAME_AND_ABBREVIATION = /^(.+?)\s*\((.+)\)$/;
+
+/**
+ * Normalised option text → key, computed once per question (the bank is immutable once loaded).
+ * An option written `张量处理器（TPU）` is also named by `张量处理器` or `TPU` alone, unless another
+ * option could be meant by the same words.
+ */
 function textKeysOf(question: OptionQuestion): Map<string, string> {
   let keys = optionTextKeys.get(question);
   if (!keys) {
     keys = new Map();
     for (const option of question.options) keys.set(normalizeForMatch(option.text), option.key);
+    const aliases = new Map<string, string | null>();
+    for (const option of question.options) {
+      const parts = NAME_AND_ABBREVIATION.exec(normalizeText(option.text));
+      if (!parts) continue;
+      for (const alias of [parts[1] ?? '', parts[2] ?? ''].map(matchKeyOfNormalized)) {
+        if (alias === '' || keys.has(alias)) continue;
+        const earlier = aliases.get(alias);
+        aliases.set(alias, earlier === undefined || earlier === option.key ? option.key : null);
+      }
+    }
+    for (const [alias, key] of aliases) if (key !== null) keys.set(alias, key);
     optionTextKeys.set(question, keys);
   }
   return keys;
@@ -50,8 +68,11 @@ function pickOption(question: OptionQuestion, text: string): OptionPick {
       const ownText = normalizeForMatch(option.text);
       if (ownText.includes(rest) || rest.includes(ownText)) return { kind: 'key', key: letter };
       // `C. GPU` when GPU is option B's text: the learner may mean either, so ask again.
-      const others = [...textKeysOf(question)].filter(([otherText, otherKey]) => otherKey !== letter && (otherText.includes(rest) || rest.includes(otherText)));
-      if (others.length === 1) return { kind: 'conflict', keys: [letter, others[0]?.[1] ?? ''] };
+      const others = new Set<string>();
+      for (const [otherText, otherKey] of textKeysOf(question)) {
+        if (otherKey !== letter && (otherText.includes(rest) || rest.includes(otherText))) others.add(otherKey);
+      }
+      if (others.size === 1) return { kind: 'conflict', keys: [letter, [...others][0] ?? ''] };
       // `C. because it is built for tensors`: a key followed by punctuation and an explanation.
       if (afterSeparator !== undefined) return { kind: 'key', key: letter };
     } else if (afterSeparator !== undefined && !textKeysOf(question).has(matchKeyOfNormalized(text))) {

@@ -59,6 +59,10 @@ describe('choice questions', () => {
     '张量处理器（TPU）',
     '张量处理器(TPU)',
     '张量处理器 (tpu)。',
+    'TPU',
+    'tpu',
+    '张量处理器',
+    '答案是TPU',
     '  C  ',
     'C\u200B',
     '\u200BＣ\uFEFF',
@@ -81,6 +85,8 @@ describe('choice questions', () => {
     ['B. GPU', 'B'],
     ['图形处理器（GPU）', 'B'],
     ['神经形态芯片', 'D'],
+    ['GPU', 'B'],
+    ['cpu', 'A'],
   ])('grades %j as the wrong option %s, showing the right one as missed', (answer, key) => {
     const result = graded(gradeAnswer(tpuChoice, answer));
     expect(result).toMatchObject({ score: 0, maxScore: 2, correct: false, normalizedAnswer: key, expected: 'C' });
@@ -106,7 +112,8 @@ describe('choice questions', () => {
     ['(F)', 'no-valid-option', 'F is not one of the options'],
     ['选E', 'no-valid-option', 'E is not one of the options'],
     ['xyz', 'no-valid-option', 'names no option'],
-    ['TPU', 'no-valid-option', 'names no option'],
+    ['NPU', 'no-valid-option', 'names no option'],
+    ['处理器', 'no-valid-option', 'names no option'],
     ['不知道', 'no-valid-option', 'names no option'],
     ['AB', 'too-many-options', 'A, B'],
     ['A or C', 'too-many-options', 'A, C'],
