@@ -67,7 +67,8 @@ function startBot(env: Record<string, string>): BotProcess {
   };
 }
 
-describe('npm start (src/index.ts)', () => {
+// Each test starts a real process (tsx, discord.js): slow on a loaded CI machine, so allow more than the default.
+describe('npm start (src/index.ts)', { timeout: 90_000 }, () => {
   let dir: string;
   let sim: DiscordSimulator | undefined;
   let llm: OpenAiServer | undefined;
@@ -149,6 +150,15 @@ describe('npm start (src/index.ts)', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('exits 1 with plain words when Discord refuses the token, without leaking it to the logs', async () => {
+    sim = await startDiscordSimulator();
+    bot = startBot({ DISCORD_TOKEN: 'not.the.right.token', DISCORD_API_URL: sim.apiUrl, DATABASE_PATH: path.join(dir, 'tutor.sqlite') });
+    expect(await bot.exit).toBe(1);
+    expect(bot.stderr()).toContain('Discord refused DISCORD_TOKEN: it is mistyped or was reset.');
+    expect(bot.logs.find((line) => line.level === 'fatal')?.msg).toContain('Discord refused DISCORD_TOKEN');
+    expect(JSON.stringify(bot.logs)).not.toContain('not.the.right.token');
   });
 
   it('runs without the Message Content intent when the portal has not granted it, saying what that means', async () => {

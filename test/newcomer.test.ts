@@ -65,7 +65,7 @@ describe('.env.example', () => {
   });
 });
 
-describe('a fresh clone', () => {
+describe('a fresh clone', { timeout: 90_000 }, () => {
   let clone: string;
 
   beforeAll(() => {
@@ -74,7 +74,7 @@ describe('a fresh clone', () => {
     // tests never touch the network.
     execFileSync('git', ['clone', '--quiet', repo, clone]);
     fs.symlinkSync(path.join(repo, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
-  });
+  }, 60_000);
   afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
 
   function runNpm(args: string[], input: string): Promise<{ code: number | null; out: string; err: string }> {

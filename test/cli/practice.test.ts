@@ -231,7 +231,7 @@ describe('tutor practice', () => {
   });
 });
 
-describe('tutor practice as a process', () => {
+describe('tutor practice as a process', { timeout: 90_000 }, () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-practice-process-'));
