@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importBank, MAX_IMPORT_BYTES } from '../../src/bank/import/index.ts';
+import { datasetFile, importFile, papersDir } from './support.ts';
+
+describe('detecting the format', () => {
+  it.each([
+    [path.join(papersDir, 'database-midterm.txt'), 'paper', 'auto: 12 exam-paper section heading(s), e.g. "一、单项选择题"'],
+    [datasetFile('moodle-formats/question/format/gift/examples.txt'), 'gift', 'auto: 43 GIFT answer block(s) such as {=right ~wrong}'],
+    [datasetFile('moodle-formats/question/format/aiken/tests/fixtures/questions.aiken.txt'), 'aiken', 'auto: 2 "ANSWER: X" line(s) after A) … options (Aiken)'],
+    [datasetFile('moodle-formats/question/type/truefalse/tests/fixtures/testquestion.moodle.xml'), 'moodle-xml', 'auto: extension .xml; content is XML with a <quiz> root'],
+    [datasetFile('cmmlu/data/dev/machine_learning.csv'), 'csv', 'auto: extension .csv'],
+    [datasetFile('gaokao-bench/Data/Objective_Questions/2010-2022_Math_I_MCQs.json'), 'gaokao-json', 'auto: extension .json; JSON with an "example" list of questions (GAOKAO-Bench)'],
+  ])('detects %s as %s and says why', async (file, format, reason) => {
+    const outcome = await importFile(file);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.format).toBe(format);
+    expect(outcome.report.formatReason).toBe(reason);
+  });
+
+  it('detects by content when the extension says nothing', async () => {
+    const gift = fs.readFileSync(datasetFile('moodle-formats/question/format/gift/tests/fixtures/questions.gift.txt'));
+    const csv = fs.readFileSync(datasetFile('ceval/val/operating_system_val.csv'));
+    const outcomes = await Promise.all([importBank({ filename: 'export', content: gift }), importBank({ filename: 'export', content: csv })]);
+    expect(outcomes.map((outcome) => outcome.ok && outcome.format)).toEqual(['gift', 'csv']);
+  });
+
+  it.each([
+    ['moodle-formats/question/format/gift/examples.txt', 'aiken', 'examples.txt does not read as Aiken: it looks like GIFT (43 GIFT answer block(s) such as {=right ~wrong}); import it with --format gift'],
+    ['moodle-formats/question/format/aiken/tests/fixtures/questions.aiken.txt', 'csv', 'questions.aiken.txt does not read as CSV (C-Eval / CMMLU): it looks like Aiken (2 "ANSWER: X" line(s) after A) … options (Aiken)); import it with --format aiken'],
+    ['cmmlu/data/dev/machine_learning.csv', 'gaokao-json', 'machine_learning.csv does not read as GAOKAO-Bench JSON: it looks like CSV (C-Eval / CMMLU) (extension .csv); import it with --format csv'],
+    ['gaokao-bench/Data/Objective_Questions/2010-2022_Math_I_MCQs.json', 'moodle-xml', '2010-2022_Math_I_MCQs.json does not read as Moodle XML: it looks like GAOKAO-Bench JSON (extension .json; JSON with an "example" list of questions (GAOKAO-Bench)); import it with --format gaokao-json'],
+    ['moodle-formats/question/type/numerical/tests/fixtures/testquestion.moodle.xml', 'paper', 'testquestion.moodle.xml does not read as an exam paper (plain text): it looks like Moodle XML (extension .xml; content is XML with a <quiz> root); import it with --format moodle-xml'],
+  ])('names the real format when %s is given as %s', async (file, format, message) => {
+    const outcome = await importFile(datasetFile(file), format as never);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.errors).toEqual([{ message }]);
+  });
+});
+
+describe('refusing what is not a bank file', () => {
+  it('refuses a file over 20 MB before parsing it', async () => {
+    const outcome = await importBank({ filename: 'huge.txt', content: new Uint8Array(MAX_IMPORT_BYTES + 1) });
+    expect(outcome).toEqual({ ok: false, errors: [{ message: 'huge.txt is 20.0 MB: files over 20 MB are refused' }] });
+  });
+
+  it('refuses a binary file with the offset of its first NUL byte', async () => {
+    const outcome = await importBank({ filename: 'picture.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]) });
+    expect(outcome).toEqual({ ok: false, errors: [{ message: 'picture.png refused: the file is not text: it contains a NUL byte at offset 8' }] });
+  });
+
+  it('refuses GBK text given as a paper, saying it is not UTF-8', async () => {
+    const gbk = Buffer.from([0xd2, 0xbb, 0xa1, 0xa2, 0xd1, 0xa1, 0xd4, 0xf1, 0xcc, 0xe2, 0x0a]); // 一、选择题 in GBK
+    const outcome = await importBank({ filename: 'paper.txt', content: gbk, format: 'paper' });
+    expect(outcome).toEqual({
+      ok: false,
+      format: 'paper',
+      errors: [{ message: 'paper.txt refused: the file is not valid UTF-8 text (a GBK/GB2312 file? save it as UTF-8 and import again)' }],
+    });
+  });
+
+  it('refuses UTF-16 text with the fix', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('一、选择题\n', 'utf16le')]);
+    const outcome = await importBank({ filename: 'paper.txt', content: utf16, format: 'paper' });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.errors).toEqual([{ message: 'paper.txt refused: the file is UTF-16 text; save it as UTF-8 and import again' }]);
+  });
+
+  it('refuses an empty file and a bank id that is not allowed', async () => {
+    expect(await importBank({ filename: 'empty.txt', content: new Uint8Array(0) })).toEqual({ ok: false, errors: [{ message: 'empty.txt is empty' }] });
+    const badId = await importBank({ filename: 'quiz.txt', content: Buffer.from('一、选择题\n1. x\nA.a B.b\n'), bankId: 'my bank' });
+    expect(badId).toEqual({ ok: false, errors: [{ message: 'bank id "my bank": use letters, digits, ".", "_" or "-" (no spaces)' }] });
+  });
+
+  it('says it cannot tell the format of plain prose', async () => {
+    const outcome = await importBank({ filename: 'notes.txt', content: Buffer.from('Some notes about databases.\nNothing else.\n') });
+    expect(outcome).toEqual({ ok: false, errors: [{ message: 'could not tell the format of notes.txt: give it with --format paper|docx|gift|aiken|moodle-xml|csv|gaokao-json' }] });
+  });
+});
