@@ -232,7 +232,8 @@ export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
   } else {
     const anyWrong = [...ticked].some((tickedKey) => !key.has(tickedKey));
     const rightTicks = [...ticked].filter((tickedKey) => key.has(tickedKey)).length;
-    rawScore = anyWrong ? 0 : rightTicks === key.size ? points : points * question.partialCredit;
+    // A draft's empty key (never served, but graded by a careless caller) earns nothing.
+    rawScore = anyWrong || key.size === 0 ? 0 : rightTicks === key.size ? points : points * question.partialCredit;
     // The exam rule is not additive per option, so a part shows its share of the points scaled by the
     // credit the whole answer earned (all, partialCredit or none); parts then sum to the total only
     // when the answer is complete or worth nothing.
@@ -245,7 +246,7 @@ export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
       if (isTicked) part.given = option.key;
       if (inKey) part.expected = option.key;
       part.score = isTicked && inKey ? roundScore((points / key.size) * credit) : 0;
-      part.maxScore = inKey ? roundScore(points / key.size) : 0;
+      part.maxScore = inKey ? roundScore(points / key.size) : 0; // inKey implies key.size > 0
       parts.push(part);
     }
   }

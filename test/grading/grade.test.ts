@@ -542,6 +542,22 @@ describe('gradeAnswer as a function', () => {
     }
   });
 
+  it('never gives points against a draft’s empty key', () => {
+    const draftChoice = question({ ...tpuChoice, id: 'draft-choice', status: 'draft', answer: '' });
+    const draftMulti = question({ ...examMulti, id: 'draft-multi', status: 'draft', answer: [] });
+    const draftBlank = question({ ...latencyBlanks, id: 'draft-blank', status: 'draft', blanks: [{ accept: [] }, { accept: [] }] });
+    for (const [item, answer] of [
+      [draftChoice, 'C'],
+      [draftMulti, 'ABD'],
+      [draftMulti, 'C'],
+      [draftBlank, '延迟；吞吐量'],
+    ] as const) {
+      const result = gradeAnswer(item, answer);
+      expect(result.score).toBe(0);
+      if (result.status === 'graded') for (const part of result.parts) expect(Number.isFinite(part.maxScore)).toBe(true);
+    }
+  });
+
   it('gives the same result for the same question and answer every time', () => {
     for (const item of everyQuestion) {
       expect(gradeAnswer(item, 'A, B; 40 对')).toEqual(gradeAnswer(item, 'A, B; 40 对'));
