@@ -244,6 +244,8 @@ function answerRows(input: QuestionMessageInput): MessagePayload['components'] {
   const { locale, sessionId, current } = input;
   const { question, index } = current;
   const pointer: QuestionPointer = { id: question.id };
+  // More options than four rows of buttons hold: a single-choice menu with Submit, like `multi`.
+  if (question.type === 'choice' && question.options.length > 20) return optionMenuRows(input, question.options, 1);
   switch (question.type) {
     case 'choice': {
       const buttons = question.options.map((option) =>
@@ -261,26 +263,8 @@ function answerRows(input: QuestionMessageInput): MessagePayload['components'] {
           button(encodeComponentId({ kind: 'answer', sessionId, question: pointer, choice: 'F' }, index), t(locale, 'truefalse.false'), ButtonStyle.Danger),
         ),
       ];
-    case 'multi': {
-      const picked = new Set((input.selectedKeys ?? '').split(''));
-      const select: APIStringSelectComponent = {
-        type: ComponentType.StringSelect,
-        custom_id: encodeComponentId({ kind: 'select', sessionId, question: pointer }, index),
-        placeholder: t(locale, 'quiz.select.placeholder'),
-        min_values: 1,
-        max_values: Math.min(question.options.length, 25),
-        options: question.options.slice(0, 25).map((option) => ({
-          label: truncate(`${option.key}. ${option.text.replace(/\s+/g, ' ')}`, SELECT_LABEL_LIMIT),
-          value: option.key,
-          default: picked.has(option.key),
-        })),
-      };
-      const keys = input.selectedKeys ?? '';
-      return [
-        row(select),
-        row(button(encodeComponentId({ kind: 'submit', sessionId, question: pointer, keys }, index), t(locale, 'quiz.button.submit'), ButtonStyle.Primary, keys.length === 0)),
-      ];
-    }
+    case 'multi':
+      return optionMenuRows(input, question.options, question.options.length);
     default:
       return [row(button(encodeComponentId({ kind: 'open', sessionId, question: pointer, from: 0 }, index), t(locale, 'quiz.button.answer'), ButtonStyle.Primary))];
   }
@@ -294,6 +278,29 @@ function sessionRow(locale: string | null | undefined, sessionId: string, next?:
   buttons.push(button(encodeComponentId({ kind: 'ask', sessionId }), t(locale, 'quiz.button.ask')));
   buttons.push(button(encodeComponentId({ kind: 'end', sessionId }), t(locale, 'quiz.button.end'), ButtonStyle.Danger));
   return row(...buttons);
+}
+
+function optionMenuRows(input: QuestionMessageInput, options: ReadonlyArray<{ key: string; text: string }>, maxValues: number): MessagePayload['components'] {
+  const { locale, sessionId, current } = input;
+  const pointer: QuestionPointer = { id: current.question.id };
+  const picked = new Set((input.selectedKeys ?? '').split(''));
+  const select: APIStringSelectComponent = {
+    type: ComponentType.StringSelect,
+    custom_id: encodeComponentId({ kind: 'select', sessionId, question: pointer }, current.index),
+    placeholder: t(locale, 'quiz.select.placeholder'),
+    min_values: 1,
+    max_values: Math.min(maxValues, 25),
+    options: options.slice(0, 25).map((option) => ({
+      label: truncate(`${option.key}. ${option.text.replace(/\s+/g, ' ')}`, SELECT_LABEL_LIMIT),
+      value: option.key,
+      default: picked.has(option.key),
+    })),
+  };
+  const keys = input.selectedKeys ?? '';
+  return [
+    row(select),
+    row(button(encodeComponentId({ kind: 'submit', sessionId, question: pointer, keys }, current.index), t(locale, 'quiz.button.submit'), ButtonStyle.Primary, keys.length === 0)),
+  ];
 }
 
 /** The question with its answer components, plus Ask (a hint before answering) and End. */

@@ -118,6 +118,14 @@ describe('the other commands', () => {
 
     const again = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0);
     expect(embedOf(again).description).toBe(`A bank with the id \`${newBank.id}\` already exists. Use replace:true to overwrite it.`);
+
+    const edited = { filename: 'quantisation.txt', data: Buffer.from(file.data.toString().replace('ANSWER: A', 'ANSWER: B')) };
+    const replaced = await h.sim
+      .slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file: edited, replace: true } })
+      .waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(replaced).description).toMatch(/^Saved bank/);
+    expect(h.app.catalog.get(newBank.id)!.questions[0]).toMatchObject({ answer: 'B' });
+    expect(JSON.parse(fs.readFileSync(path.join(h.dir, 'banks', `${newBank.id}.json`), 'utf8')).questions[0].answer).toBe('B');
   });
 
   it('forgets a member after they confirm, and not before', async () => {

@@ -105,6 +105,17 @@ describe('question messages', () => {
     expect(selectAfter.options.filter((o) => o.default).map((o) => o.value)).toEqual(['A', 'C']);
   });
 
+  it('offers a choice question with more than twenty options as a one-pick menu, since buttons would not fit', () => {
+    const keys = 'ABCDEFGHIJKLMNOPQRSTU';
+    const q: Question = { id: 'many', type: 'choice', stem: 'Pick one', points: 1, analysis: '', answer: 'U', options: [...keys].map((key) => ({ key, text: `option ${key}` })) };
+    const payload = renderQuestion({ locale: 'en-US', sessionId: session.id, current: { bank, question: q, index: 0, total: 1 } });
+    const select = payload.components[0]!.components[0] as { type: number; max_values: number; options: unknown[] };
+    expect(select.type).toBe(ComponentType.StringSelect);
+    expect(select.max_values).toBe(1);
+    expect(select.options).toHaveLength(21);
+    expect(payload.components.length).toBeLessThanOrEqual(5);
+  });
+
   it('gives blank, short and essay questions an Answer button opening a modal', () => {
     for (const id of ['blank-1', 'short-1', 'essay-1']) {
       const payload = renderQuestion({ locale: 'en-US', sessionId: session.id, current: { bank, question: question(id), index: 0, total: 3 } });
