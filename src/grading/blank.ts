@@ -50,14 +50,22 @@ function compile(question: BlankQuestion): CompiledBlank[] {
 }
 
 /**
+ * Separators learners use for a list, tried only when they give exactly one piece per blank: spaces
+ * (`延迟 吞吐量`), then the enumeration comma and commas (`延迟、吞吐量`, `latency, throughput`). They are
+ * not separators in general because an accepted answer may contain them (`TensorFlow Lite`).
+ */
+const LOOSE_SEPARATORS = [/\s+/u, /\s*[、,，]\s*/u];
+
+/**
  * The answer for each blank, in order. One string is split on `;` `；` `|` `｜` or line breaks; a
  * list gives one entry per blank. An empty part skips that blank (`量化;` answers only the first of
  * two). Extra empty parts at the end are ignored.
  *
  * A different number of parts is `invalid` (`blank-count`), not graded: it is far more often a
  * separator problem than a learner skipping blanks, and skipping is still possible with an empty
- * part. One exception: one part holding exactly as many space-separated words as there are blanks
- * (`延迟 吞吐量` for two blanks) is read as one word per blank, the way learners type on a phone.
+ * part. One exception: one part that splits on spaces, or else on `、`/commas, into exactly as many
+ * pieces as there are blanks (`延迟 吞吐量`, `延迟、吞吐量`) is read as one piece per blank, the way
+ * learners type on a phone.
  */
 function readParts(question: BlankQuestion, raw: RawAnswer): string[] | GradeResult {
   const count = question.blanks.length;
@@ -67,8 +75,10 @@ function readParts(question: BlankQuestion, raw: RawAnswer): string[] | GradeRes
   if (parts.every((part) => isBlankText(part))) return invalidResult(question, 'empty', 'The answer is empty.');
   if (parts.length === count) return parts;
   if (parts.length === 1 && count > 1) {
-    const words = (parts[0] ?? '').split(/\s+/u);
-    if (words.length === count) return words;
+    for (const separator of LOOSE_SEPARATORS) {
+      const pieces = (parts[0] ?? '').split(separator);
+      if (pieces.length === count) return pieces.map((piece) => piece.trim());
+    }
   }
   const blanks = count === 1 ? '1 blank' : `${count} blanks`;
   const given = parts.length === 1 ? '1 part' : `${parts.length} parts`;

@@ -5,9 +5,10 @@
 
 /**
  * Characters that render as nothing: zero-width space/joiners, word joiner, BOM, Mongolian vowel
- * separator, soft hyphen. Learners paste them from web pages and chat apps without knowing.
+ * separator, soft hyphen, and the variation selectors that chat apps attach to ✔️ and ❌.
+ * Learners paste them from web pages and chat apps without knowing.
  */
-const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u180E\u00AD]/g;
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u180E\u00AD]|[\uFE00-\uFE0F]/g;
 
 /**
  * Punctuation trimmed from the ends of an answer, English and Chinese: ASCII, the Chinese marks NFKC
@@ -27,7 +28,7 @@ const BLANK_SEPARATOR = /\s*(?:\r\n|[;；|｜\r\n])\s*/u;
 const NON_ASCII = /[\u0080-\uFFFF]/;
 /** Whitespace that collapsing would change: a run of two or more, or any space other than ' '. */
 const COLLAPSIBLE_WHITESPACE = /\s\s|[^\S ]/;
-const ONLY_INVISIBLE = /^[\s\u200B-\u200D\u2060\uFEFF\u180E\u00AD]*$/;
+const ONLY_INVISIBLE = /^(?:[\s\u200B-\u200D\u2060\uFEFF\u180E\u00AD]|[\uFE00-\uFE0F])*$/;
 
 /** Removes invisible zero-width characters. */
 export function removeZeroWidth(text: string): string {

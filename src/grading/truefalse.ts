@@ -5,8 +5,8 @@ import { gradedResult, invalidResult } from './result.ts';
 import type { GradeResult } from './types.ts';
 
 /** Every way of saying true or false we accept, as `normalizeForMatch` leaves it (lower case, no spaces). */
-const TRUE_WORDS = ['对', '对的', '正确', '是', '是的', '真', '√', '✓', '✔', '☑', 't', 'true', 'yes', 'y', 'right', 'correct'];
-const FALSE_WORDS = ['错', '错的', '错误', '不对', '不正确', '否', '假', '非', '×', '✗', '✘', 'x', 'f', 'false', 'no', 'n', 'wrong', 'incorrect'];
+const TRUE_WORDS = ['对', '对的', '正确', '是', '是的', '真', '√', '✓', '✔', '☑', '✅', 't', 'true', 'yes', 'y', 'right', 'correct'];
+const FALSE_WORDS = ['错', '错的', '错误', '不对', '不正确', '否', '假', '非', '×', '✗', '✘', '✖', '❌', '❎', 'x', 'f', 'false', 'no', 'n', 'wrong', 'incorrect'];
 const WORD_VALUES = new Map<string, boolean>([
   ...TRUE_WORDS.map((word) => [word, true] as const),
   ...FALSE_WORDS.map((word) => [word, false] as const),

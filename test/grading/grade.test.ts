@@ -292,6 +292,9 @@ describe('true/false questions', () => {
     ['no', false],
     ['No!', false],
     ['wrong', false],
+    ['✔️', true],
+    ['✅', true],
+    ['❌', false],
   ])('reads %j as %s', (answer, value) => {
     const zh = graded(gradeAnswer(chineseTrueFalse, answer));
     expect(zh).toMatchObject({ normalizedAnswer: String(value), score: value ? 1 : 0, expected: '对' });
@@ -391,6 +394,9 @@ describe('fill-in-the-blank questions', () => {
     ['with zero-width characters', '权重\u200B剪枝；结构化剪枝；延\uFEFF迟'],
     ['with a trailing separator', '权重剪枝；结构化剪枝；延迟；'],
     ['as space-separated words, one per blank', '权重剪枝 结构化剪枝 延迟'],
+    ['separated by 、, one per blank', '权重剪枝、结构化剪枝、延迟'],
+    ['separated by commas, one per blank', 'weight pruning, structured pruning, latency'],
+    ['separated by full-width commas, one per blank', '权重剪枝，结构化剪枝，延迟'],
   ])('accepts the answers %s', (_label, answer) => {
     const result = graded(gradeAnswer(pruningBlanks, answer));
     expect(result).toMatchObject({ score: 3, maxScore: 3, correct: true, expected: '权重剪枝; 结构化剪枝; 延迟' });
