@@ -10,7 +10,17 @@ import path from 'node:path';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 
 interface Running {
+  client: Client;
   stop(): Promise<void>;
+}
+
+/** What discord.js holds in its caches: after many sessions this, not the tutor's own state, may dominate. */
+function countCaches(client: Client): { channels: number; messages: number } {
+  let messages = 0;
+  for (const channel of client.channels.cache.values()) {
+    if ('messages' in channel && channel.messages) messages += channel.messages.cache.size;
+  }
+  return { channels: client.channels.cache.size, messages };
 }
 
 const kind = process.argv[2];
@@ -36,7 +46,7 @@ async function startBare(): Promise<Running> {
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(token);
   await ready;
-  return { stop: () => client.destroy() };
+  return { client, stop: () => client.destroy() };
 }
 
 async function startTutor(): Promise<Running> {
@@ -54,6 +64,7 @@ async function startTutor(): Promise<Running> {
   const app = await createApp(config);
   const bot = await startDiscordBot(app, { token, apiUrl });
   return {
+    client: bot.client,
     async stop() {
       await bot.stop();
       app.close();
@@ -73,7 +84,7 @@ process.on('message', (message: { type: string }) => {
     const cpu = process.cpuUsage();
     send({
       type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external,
-      cpuMs: (cpu.user + cpu.system) / 1000, gc: Boolean(gc),
+      cpuMs: (cpu.user + cpu.system) / 1000, gc: Boolean(gc), cached: countCaches(running.client),
     });
   } else if (message.type === 'stop') {
     void running.stop().finally(() => process.exit(0));
