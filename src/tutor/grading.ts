@@ -24,10 +24,15 @@ export const GradingReplySchema = z.object({
 });
 export type GradingReply = z.infer<typeof GradingReplySchema>;
 
-/** The JSON schema sent with `json_schema` mode (strict mode wants no `$schema` key). */
+let cachedJsonSchema: Record<string, unknown> | undefined;
+
+/** The JSON schema sent with `json_schema` mode (strict mode wants no `$schema` key); built once. */
 export function gradingJsonSchema(): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(GradingReplySchema, { target: 'draft-7', io: 'output' }) as Record<string, unknown>;
-  return schema;
+  if (!cachedJsonSchema) {
+    const { $schema: _ignored, ...schema } = z.toJSONSchema(GradingReplySchema, { target: 'draft-7', io: 'output' }) as Record<string, unknown>;
+    cachedJsonSchema = schema;
+  }
+  return cachedJsonSchema;
 }
 
 export function gradingPromptFor(prompts: PromptSet, question: FreeTextQuestion): PromptTemplate {

@@ -13,12 +13,15 @@ export function pickFeedbackLanguage(locale: string | undefined, bankLanguage: s
   return tag.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
+let languageNames: Intl.DisplayNames | undefined;
+
 /** A human-readable language name for the prompt, e.g. `Chinese (zh-CN)`. */
 export function describeLanguage(locale: string | undefined, bankLanguage: string): string {
   const tag = (locale && locale.trim()) || bankLanguage;
   let name = tag;
   try {
-    name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag) ?? tag;
+    languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' });
+    name = languageNames.of(tag) ?? tag;
   } catch {
     // An odd tag still works as a plain label.
   }
