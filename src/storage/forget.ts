@@ -5,7 +5,7 @@ import type { Db } from './database.ts';
  * Tables this module deletes from by name. Any other table with a `user_id` column (the tutor's
  * `llm_calls`, and whatever later migrations add) is swept too and counted as `llmCalls`.
  */
-const KNOWN_TABLES = new Set(['users', 'quiz_sessions', 'attempts', 'follow_ups', 'review_cards', 'stats_questions', 'stats_slots', 'stats_rubric_misses']);
+const KNOWN_TABLES = new Set(['users', 'quiz_sessions', 'attempts', 'follow_ups', 'review_cards', 'stats_groups', 'stats_questions', 'stats_latest', 'stats_slots', 'stats_guild_hours', 'stats_rubric_misses']);
 
 /**
  * Deletes every row about one user in one transaction: attempts, follow-ups, review cards, the sessions
@@ -17,8 +17,11 @@ const KNOWN_TABLES = new Set(['users', 'quiz_sessions', 'attempts', 'follow_ups'
 export function forgetUser(db: Db, userId: string): ForgetResult {
   const run = db.transaction((): ForgetResult => {
     const remove = (sql: string): number => db.prepare(sql).run(userId).changes;
+    remove('DELETE FROM stats_groups WHERE user_id = ?');
     remove('DELETE FROM stats_questions WHERE user_id = ?');
+    remove('DELETE FROM stats_latest WHERE user_id = ?');
     remove('DELETE FROM stats_slots WHERE user_id = ?');
+    remove('DELETE FROM stats_guild_hours WHERE user_id = ?');
     remove('DELETE FROM stats_rubric_misses WHERE user_id = ?');
     const reviewCards = remove('DELETE FROM review_cards WHERE user_id = ?');
     const followUps = remove('DELETE FROM follow_ups WHERE user_id = ?');

@@ -371,12 +371,9 @@ function prepareStatements(db: Db) {
         state = excluded.state, last_review = excluded.last_review`),
     dueReviews: prepare(`
       SELECT bank_id, question_id FROM review_cards WHERE user_id = ? AND due <= ? ORDER BY due, bank_id, question_id LIMIT ?`),
-    // Latest attempt per question across guilds (SQLite takes the bare columns from the max(last_at) row).
     missedQuestions: prepare(`
-      SELECT bank_id, question_id FROM (
-        SELECT bank_id, question_id, max(last_at) AS last_at, last_full FROM stats_questions
-        WHERE user_id = ? GROUP BY bank_id, question_id
-      ) WHERE last_full = 0 ORDER BY last_at DESC, bank_id, question_id LIMIT ?`),
+      SELECT bank_id, question_id FROM stats_latest
+      WHERE user_id = ? AND last_full = 0 ORDER BY last_at DESC, bank_id, question_id LIMIT ?`),
   };
 }
 

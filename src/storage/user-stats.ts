@@ -18,7 +18,8 @@ import {
 import type { Db } from './database.ts';
 
 const SLOT_MS = 900_000;
-const WEEK_MS = 7 * MS_PER_DAY;
+const HOUR_MS = 3_600_000;
+const WEEK_HOURS = 7 * 24;
 
 const statementCache = new WeakMap<Db, Map<string, Statement>>();
 
@@ -110,14 +111,13 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
   const timeZone = filter.timeZone;
   const { where, params } = rollupFilter(userId, filter);
 
-  // One row per (bank, topic, type): enough for the totals and all three breakdowns.
+  // One row per bank, topic, type (and guild): enough for the totals and all three breakdowns.
   const groups = cached(
     db,
-    `SELECT bank_id, topic, question_type, sum(attempts), sum(correct), sum(points), sum(points_available)
-     FROM stats_questions WHERE ${where} GROUP BY bank_id, topic, question_type`,
+    `SELECT bank_id, topic, question_type, attempts, correct, points, points_available FROM stats_groups WHERE ${where}`,
   )
     .raw()
-    .all(params) as Array<[string, string | null, QuestionType, ...Sums]>;
+    .all(params) as Array<[string, string, QuestionType, ...Sums]>;
 
   const total = new Tally();
   const types = new Map<QuestionType, Tally>();
@@ -126,7 +126,7 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
   for (const [bankId, topic, type, ...sums] of groups) {
     total.add(sums);
     addTo(types, type, sums);
-    addTo(topics, topic, sums);
+    addTo(topics, topic === '' ? null : topic, sums);
     addTo(banks, bankId, sums);
   }
 
@@ -151,12 +151,14 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
     )
     .slice(0, WEAKEST_TOPICS_LIMIT);
 
-  // A question answered in several guilds has a row per guild: its latest attempt decides "mastered"
-  // (SQLite takes the bare last_full from the row holding max(last_at)).
+  // Within one guild, a question's latest attempt there decides "mastered" (SQLite takes the bare
+  // last_full from the row holding max(last_at)); across guilds, stats_latest holds it directly.
   const [questionsSeen, questionsMastered] = cached(
     db,
-    `SELECT count(*), coalesce(sum(last_full), 0) FROM (
-       SELECT max(last_at), last_full FROM stats_questions WHERE ${where} GROUP BY bank_id, question_id)`,
+    filter.guildId !== undefined
+      ? `SELECT count(*), coalesce(sum(last_full), 0) FROM (
+           SELECT max(last_at), last_full FROM stats_questions WHERE ${where} GROUP BY bank_id, question_id)`
+      : `SELECT count(*), coalesce(sum(last_full), 0) FROM stats_latest WHERE ${where}`,
   )
     .raw()
     .get(params) as [number, number];
@@ -175,9 +177,12 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
   const missedRubricPoints = cached(
     db,
     `SELECT m.bank_id AS bankId, m.question_id AS questionId, m.point_index AS "index", m.point AS point, m.missed AS missed,
-       (SELECT sum(q.attempts) FROM stats_questions AS q
-        WHERE q.user_id = @userId AND q.bank_id = m.bank_id AND q.question_id = m.question_id
-        ${filter.guildId !== undefined ? 'AND q.guild_id = @guildId' : ''}) AS attempts
+       ${
+         filter.guildId !== undefined
+           ? `(SELECT q.attempts FROM stats_questions AS q WHERE q.user_id = @userId AND q.bank_id = m.bank_id
+                AND q.question_id = m.question_id AND q.guild_id = @guildId)`
+           : `(SELECT q.attempts FROM stats_latest AS q WHERE q.user_id = @userId AND q.bank_id = m.bank_id AND q.question_id = m.question_id)`
+       } AS attempts
      FROM (
        SELECT bank_id, question_id, point_index, point, sum(missed) AS missed FROM stats_rubric_misses
        WHERE ${where} GROUP BY bank_id, question_id, point_index
@@ -242,15 +247,21 @@ function queryDays(db: Db, where: string, params: Record<string, string>, now: D
   return { daily, currentStreakDays: streaks.current, longestStreakDays: streaks.longest };
 }
 
-/** Points earned in one guild, from attempts made there only; rolling 7 days for `week`. */
+/**
+ * Points earned in one guild from attempts made there only. `week` is the last 7 days rounded out to
+ * whole UTC hours (the roll-up's unit): the current hour and the 168 before it.
+ */
 export function queryLeaderboard(db: Db, guildId: string, period: LeaderboardPeriod, now: Date): Leaderboard {
-  const since = period === 'week' ? now.getTime() - WEEK_MS : Number.MIN_SAFE_INTEGER;
+  const currentHour = Math.floor(now.getTime() / HOUR_MS);
+  const since = period === 'week' ? currentHour - WEEK_HOURS : Number.MIN_SAFE_INTEGER;
   const rows = cached(
     db,
-    `SELECT a.user_id AS userId, coalesce(u.display_name, a.user_id) AS displayName, sum(a.score) AS points, count(*) AS attempts
-     FROM attempts AS a LEFT JOIN users AS u ON u.id = a.user_id
-     WHERE a.guild_id = @guildId AND a.created_at >= @since AND a.created_at <= @now
-     GROUP BY a.user_id ORDER BY points DESC, attempts ASC, a.user_id LIMIT ${LEADERBOARD_LIMIT}`,
-  ).all({ guildId, since, now: now.getTime() }) as Leaderboard['rows'];
+    `SELECT h.user_id AS userId, coalesce(u.display_name, h.user_id) AS displayName, h.points AS points, h.attempts AS attempts
+     FROM (
+       SELECT user_id, sum(points) AS points, sum(attempts) AS attempts FROM stats_guild_hours
+       WHERE guild_id = @guildId AND hour >= @since AND hour <= @currentHour GROUP BY user_id
+     ) AS h LEFT JOIN users AS u ON u.id = h.user_id
+     ORDER BY h.points DESC, h.attempts ASC, h.user_id LIMIT ${LEADERBOARD_LIMIT}`,
+  ).all({ guildId, since, currentHour }) as Leaderboard['rows'];
   return { guildId, period, rows: rows.map((row) => ({ ...row, points: roundPoints(row.points) })) };
 }

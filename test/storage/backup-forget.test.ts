@@ -135,8 +135,11 @@ describe('forgetUser', () => {
       ['attempts', 'user_id'],
       ['follow_ups', 'user_id'],
       ['review_cards', 'user_id'],
+      ['stats_groups', 'user_id'],
       ['stats_questions', 'user_id'],
+      ['stats_latest', 'user_id'],
       ['stats_slots', 'user_id'],
+      ['stats_guild_hours', 'user_id'],
       ['stats_rubric_misses', 'user_id'],
     ] as const) {
       expect(countRows(db, table, `${column} = 'leaver'`), table).toBe(0);

@@ -41,7 +41,7 @@ describe('openDatabase', () => {
     expect(knownSchemaVersion()).toBe(migrations.length);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(
-      expect.arrayContaining(['attempts', 'follow_ups', 'quiz_sessions', 'review_cards', 'stats_questions', 'stats_rubric_misses', 'stats_slots', 'users']),
+      expect.arrayContaining(['attempts', 'follow_ups', 'quiz_sessions', 'review_cards', 'stats_groups', 'stats_guild_hours', 'stats_latest', 'stats_questions', 'stats_rubric_misses', 'stats_slots', 'users']),
     );
     const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all();
     expect(triggers).toEqual(['attempts_stats_insert', 'attempts_stats_regrade']);

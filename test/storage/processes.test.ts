@@ -41,6 +41,11 @@ function expectConsistent(db: Db): number {
   expect(db.pragma('foreign_key_check')).toEqual([]);
   const attempts = db.prepare('SELECT count(*) FROM attempts').pluck().get() as number;
   expect(db.prepare('SELECT coalesce(sum(attempts), 0) FROM stats_questions').pluck().get()).toBe(attempts);
+  expect(db.prepare('SELECT coalesce(sum(attempts), 0) FROM stats_groups').pluck().get()).toBe(attempts);
+  expect(db.prepare('SELECT coalesce(sum(attempts), 0) FROM stats_latest').pluck().get()).toBe(attempts);
+  expect(db.prepare('SELECT coalesce(sum(attempts), 0) FROM stats_guild_hours').pluck().get()).toBe(
+    db.prepare('SELECT count(*) FROM attempts WHERE guild_id IS NOT NULL').pluck().get(),
+  );
   expect(db.prepare('SELECT coalesce(sum(answered), 0) FROM stats_slots').pluck().get()).toBe(attempts);
   // Every stored attempt (none are flagged here) moved its card exactly once.
   expect(db.prepare('SELECT coalesce(sum(reps), 0) FROM review_cards').pluck().get()).toBe(attempts);

@@ -107,6 +107,7 @@ describe('SqliteProgressStore', () => {
       expect(() => store.recordAttempt(makeAttempt())).toThrow(/card write failed/);
       expect(db.prepare('SELECT count(*) FROM attempts').pluck().get()).toBe(0);
       expect(db.prepare('SELECT count(*) FROM stats_questions').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM stats_groups').pluck().get()).toBe(0);
       expect(db.prepare('SELECT count(*) FROM stats_slots').pluck().get()).toBe(0);
       expect(store.statsForUser('u1').attempts).toBe(0);
     });

@@ -296,6 +296,23 @@ describe('the server leaderboard', () => {
     });
   });
 
+  it('counts the week as the current hour and the 168 before it', () => {
+    store.recordAttempt(makeAttempt({ userId: 'u3', guildId: 'g1', createdAt: new Date('2026-03-03T12:00:00Z'), score: 4, maxScore: 4 }));
+    store.recordAttempt(makeAttempt({ userId: 'u3', guildId: 'g1', createdAt: new Date('2026-03-03T11:59:59Z'), score: 40, maxScore: 40 }));
+    store.recordAttempt(makeAttempt({ userId: 'u3', guildId: 'g1', createdAt: new Date('2026-03-10T12:59:00Z'), score: 1, maxScore: 1 }));
+    expect(store.leaderboard('g1', 'week', NOW).rows.find((row) => row.userId === 'u3')).toEqual({ userId: 'u3', displayName: 'Cai', points: 5, attempts: 2 });
+  });
+
+  it('moves a regraded attempt\'s points on the leaderboard', () => {
+    const pending = store.recordAttempt(
+      makeFreeTextAttempt(['missed', 'missed', 'missed'], { userId: 'u3', guildId: 'g1', createdAt: new Date('2026-03-09T10:00:00Z'), status: 'pending' }),
+    );
+    expect(store.leaderboard('g1', 'week', NOW).rows.find((row) => row.userId === 'u3')?.points).toBe(0);
+    store.updateAttemptGrading(pending.id, { score: 3, gradedBy: 'llm', status: 'graded', feedback: null });
+    expect(store.leaderboard('g1', 'week', NOW).rows[0]).toEqual({ userId: 'u1', displayName: 'Ann', points: 5, attempts: 5 });
+    expect(store.leaderboard('g1', 'week', NOW).rows.find((row) => row.userId === 'u3')).toEqual({ userId: 'u3', displayName: 'Cai', points: 3, attempts: 1 });
+  });
+
   it('ranks all-time points in that guild, leaving out users who only answered elsewhere', () => {
     expect(store.leaderboard('g1', 'all', NOW).rows).toEqual([
       { userId: 'u2', displayName: 'Bea', points: 8, attempts: 2 },
