@@ -35,6 +35,7 @@ export async function loadBanksForCli(io: CliIo): Promise<BankSetResult> {
 async function loadNamed(io: CliIo, names: string[]): Promise<BankSetResult> {
   if (names.length === 0) return loadBanksForCli(io);
   const files: string[] = [];
+  const folderProblems: BankProblem[] = [];
   for (const name of names) {
     const full = path.resolve(io.cwd, name);
     const isFolder = await stat(full).then(
@@ -47,9 +48,10 @@ async function loadNamed(io: CliIo, names: string[]): Promise<BankSetResult> {
     }
     const folder = await loadBankDirectory(full);
     files.push(...folder.files);
-    if (folder.files.length === 0) files.push(full);
+    if (folder.files.length === 0) folderProblems.push(...folder.problems);
   }
-  return withDisplayPaths(io, await loadBankFiles(files));
+  const result = await loadBankFiles(files);
+  return withDisplayPaths(io, { ...result, problems: [...folderProblems, ...result.problems] });
 }
 
 function plural(count: number, word: string): string {

@@ -141,6 +141,19 @@ describe('tutor bank check, bank show and grade', () => {
       expect(code).toBe(1);
     });
 
+    it('checks every bank in a folder named on the command line, and says when a folder holds none', async () => {
+      fs.mkdirSync(path.join(dir, 'empty'));
+      const { code, io } = await tutor('bank', 'check', 'banks', 'empty');
+      expect(io.stdout.text.split('\n')).toEqual([
+        'ok cli-bank: 5 questions (2 choice, 1 multi, 1 blank, 1 short), 22 points',
+        'warning: empty › (folder): no bank files (*.json)',
+        'warning: banks/cli-bank.json › draft-1 › status: draft (answer: no answer key): not served until it is completed and marked ready',
+        'Checked 1 file: 1 bank valid, no errors, 2 warnings.',
+        '',
+      ]);
+      expect(code).toBe(0);
+    });
+
     it('fails when the banks folder does not exist', async () => {
       const io = createTestIo({ env: { BANKS_DIR: 'missing' }, cwd: dir });
       expect(await runCli(['bank', 'check'], io)).toBe(1);
