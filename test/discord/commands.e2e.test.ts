@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SimUser, StoredMessage } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness } from './harness.ts';
+import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness, writesThatCouldPing } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
 
 const isVerdict = (m: StoredMessage) => m.embeds.length > 0 && /Correct|Partly right|Not quite/.test(embedOf(m).title ?? '');
@@ -24,8 +24,10 @@ describe('the other commands', () => {
   afterEach(async () => {
     // No unknown route, rejected body, late or double acknowledgement, or missing permission anywhere.
     const failures = h?.sim.failures ?? [];
+    const pingable = h ? writesThatCouldPing(h.sim) : [];
     await h?.close();
     expect(failures).toEqual([]);
+    expect(pingable).toEqual([]);
   });
 
   it('registers every command in the guild through tutor deploy-commands, with Chinese names', () => {

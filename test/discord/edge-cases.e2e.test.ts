@@ -2,7 +2,7 @@ import { GatewayIntentBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOT_INTENTS } from '../../src/discord/bot.ts';
 import type { StoredMessage } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, embedOf, field, startHarness, type Harness } from './harness.ts';
+import { buttonByLabel, embedOf, field, startHarness, type Harness, writesThatCouldPing } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
 
 const isVerdict = (m: StoredMessage) => m.embeds.length > 0 && /Correct|Partly right|Not quite|回答/.test(embedOf(m).title ?? '');
@@ -11,8 +11,10 @@ describe('edge cases of the quiz thread', () => {
   let h: Harness;
   afterEach(async () => {
     const failures = h?.sim.failures ?? [];
+    const pingable = h ? writesThatCouldPing(h.sim) : [];
     await h?.close();
     expect(failures).toEqual([]);
+    expect(pingable).toEqual([]);
   });
 
   it('takes seven blanks through two modals, five and then two', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorReply } from '../support/openai-server.ts';
-import { buttonByLabel, embedOf, field, startHarness, type Harness } from './harness.ts';
+import { buttonByLabel, embedOf, field, startHarness, type Harness, writesThatCouldPing } from './harness.ts';
 import { isGradingRequest, kvShortGrading, scriptTutor } from './llm.ts';
 import type { StoredMessage } from '../support/discord-simulator/index.ts';
 
@@ -23,8 +23,10 @@ describe('short answers and follow-ups in the thread', () => {
   afterEach(async () => {
     // No unknown route, rejected body, late or double acknowledgement, or missing permission anywhere.
     const failures = h?.sim.failures ?? [];
+    const pingable = h ? writesThatCouldPing(h.sim) : [];
     await h?.close();
     expect(failures).toEqual([]);
+    expect(pingable).toEqual([]);
   });
 
   it('grades a short answer typed in the thread with the tutor’s feedback, then answers a follow-up question', async () => {
@@ -120,10 +122,14 @@ describe('short answers and follow-ups in the thread', () => {
     expect(verdict.pings).toEqual({ users: [], roles: [], everyone: false });
     const botWrites = h.sim.requests.filter((r) => (r.method === 'POST' || r.method === 'PATCH') && /messages|webhooks|callback/.test(r.path));
     expect(botWrites.length).toBeGreaterThan(0);
+    type Payload = { content?: string; embeds?: unknown[]; allowed_mentions?: { parse?: unknown[] } };
     for (const request of botWrites) {
-      const body = request.body as { allowed_mentions?: { parse?: unknown[] }; data?: { allowed_mentions?: { parse?: unknown[] } } } | undefined;
-      const mentions = body?.allowed_mentions ?? body?.data?.allowed_mentions;
-      if (mentions) expect(mentions.parse, request.path).toEqual([]);
+      const body = request.body as (Payload & { data?: Payload }) | undefined;
+      const payload = body?.data ?? body;
+      // Every message the bot writes or edits says explicitly that nothing may be parsed for mentions.
+      if (payload && (payload.content !== undefined || payload.embeds !== undefined)) {
+        expect(payload.allowed_mentions?.parse, `${request.method} ${request.path}`).toEqual([]);
+      }
     }
     for (const message of h.sim.messages(thread.id).filter((m) => m.author.bot)) {
       expect(message.pings, message.id).toEqual({ users: [], roles: [], everyone: false });

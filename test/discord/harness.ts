@@ -197,3 +197,22 @@ export function embedOf(message: StoredMessage): EmbedJson {
 export function field(message: StoredMessage, name: string): string | undefined {
   return embedOf(message).fields?.find((f) => f.name === name)?.value;
 }
+
+type WritePayload = { content?: string; embeds?: unknown[]; allowed_mentions?: { parse?: unknown[] } };
+
+/**
+ * Every REST write of the bot that carries content or embeds (messages, edits, interaction replies)
+ * without `allowed_mentions.parse: []`: the list must stay empty, so no bot message can ever ping.
+ */
+export function writesThatCouldPing(sim: DiscordSimulator): string[] {
+  const problems: string[] = [];
+  for (const request of sim.requests) {
+    if (request.method !== 'POST' && request.method !== 'PATCH') continue;
+    const body = request.body as (WritePayload & { data?: WritePayload }) | undefined;
+    const payload = body?.data ?? body;
+    if (!payload || (payload.content === undefined && payload.embeds === undefined)) continue;
+    const parse = payload.allowed_mentions?.parse;
+    if (!Array.isArray(parse) || parse.length > 0) problems.push(`${request.method} ${request.path}`);
+  }
+  return problems;
+}

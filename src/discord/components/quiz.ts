@@ -6,6 +6,7 @@ import type { UiLocale } from '../i18n.ts';
 import { bankTitleOf } from '../quiz-flow.ts';
 import {
   BLANKS_PER_MODAL,
+  NO_MENTIONS,
   renderAnswerModal,
   renderAnsweredQuestion,
   renderAskModal,
@@ -61,7 +62,7 @@ export async function submitAndShowVerdict(
   // The question's own buttons go, so nobody clicks an answered question; a failure here is harmless.
   if (interaction.message) {
     const current = { bank: outcome.bank, question: outcome.question, index: outcome.session.position, total: outcome.session.questions.length };
-    const cleared = source === 'question' ? renderAnsweredQuestion({ locale, sessionId, current }) : { components: [] };
+    const cleared = source === 'question' ? renderAnsweredQuestion({ locale, sessionId, current }) : { components: [], allowedMentions: NO_MENTIONS };
     await interaction.message.edit(cleared).catch((error: unknown) => {
       deps.logger.debug({ err: error, interactionId: interaction.id }, 'could not clear an answered question’s buttons');
     });
@@ -155,7 +156,7 @@ const nextButton: ComponentHandler<'next'> = {
   defer: 'update',
   async handle({ interaction, id, deps, locale }) {
     const view = deps.quiz.next(id.sessionId, interaction.user.id);
-    await interaction.editReply({ components: [] });
+    await interaction.editReply({ components: [], allowedMentions: NO_MENTIONS });
     if (view.current) {
       await interaction.followUp(renderQuestion({ locale, sessionId: id.sessionId, current: view.current }));
       return;
@@ -169,7 +170,7 @@ const endButton: ComponentHandler<'end'> = {
   defer: 'update',
   async handle({ interaction, id, deps, locale }) {
     const summary = deps.quiz.end(id.sessionId, interaction.user.id);
-    await interaction.editReply({ components: [] });
+    await interaction.editReply({ components: [], allowedMentions: NO_MENTIONS });
     await interaction.followUp(renderSummary(locale, summary, bankTitleOf({ session: summary.session, current: null }, locale, deps)));
   },
 };
