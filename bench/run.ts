@@ -13,6 +13,7 @@ const modules: Array<() => Promise<{ default: BenchModule }>> = [
   () => import('./discord.ts'),
   () => import('./newcomer.ts'),
   () => import('./tutor.ts'),
+  () => import('./import.ts'),
 ];
 
 const only = process.argv.slice(2);

@@ -171,9 +171,10 @@ function finishImport(request: ImportRequest, parsed: ParsedBank, format: Import
   if (derived > 0) {
     warnings.push({ message: `${derived} question(s) came without an analysis: their analysis only states the answer; add an explanation` });
   }
+  const pointsById = new Map(questions.map((question) => [question.id, question.points]));
   const sections = (parsed.sections ?? []).map((section) => {
     if (section.pointsEach === undefined) return section;
-    const differs = section.questionIds.some((id) => questions.find((question) => question.id === id)?.points !== section.pointsEach);
+    const differs = section.questionIds.some((id) => pointsById.get(id) !== section.pointsEach);
     return differs ? { title: section.title, questionIds: section.questionIds } : section;
   });
   const title = parsed.title?.trim() || sourceName;
@@ -190,9 +191,10 @@ function finishImport(request: ImportRequest, parsed: ParsedBank, format: Import
   const result = checkBankValue(candidate, filename);
   const problems = result.problems.filter((problem) => problem.severity === 'error');
   if (!result.bank || problems.length > 0) {
+    const lineById = new Map(parsed.questions.map((question) => [question.id, question.line]));
     return fail(
       problems.map((problem) => {
-        const line = parsed.questions.find((question) => question.id === problem.questionId)?.line;
+        const line = problem.questionId === undefined ? undefined : lineById.get(problem.questionId);
         return { ...(line ? { line } : {}), message: formatProblem(problem) };
       }),
       format,

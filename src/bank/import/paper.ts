@@ -70,8 +70,8 @@ const KIND_WORDS: Array<[RegExp, SectionKind]> = [
 const NUMERAL = '[一二三四五六七八九十]+';
 const SECTION_WITH_NUMERAL = new RegExp(`^(${NUMERAL})\\s*[、.]\\s*(\\S.*)$`);
 const ANSWER_PART = /^(试卷答案|参考答案|标准答案|答案|答案解析|答案(及|与)解析|参考答案(及|与)(评分标准|解析|评分细则))\s*[:]?\s*$/;
-const DOT_NUMBER = /^(\d{1,3})\s*[.、](?!\d)\s*(.*)$/;
-const PAREN_NUMBER = /^\((\d{1,3})\)\s*(.*)$/;
+const DOT_NUMBER = /^(\d{1,4})\s*[.、](?!\d)\s*(.*)$/;
+const PAREN_NUMBER = /^\((\d{1,4})\)\s*(.*)$/;
 const OPTION_START = /^([A-H])\s*[.、:)]/;
 const COMPACT_KEYS = /^(?:\d{1,3}\s*[.、:]\s*[A-H]+\s*[,;，；]?\s*){2,}$/;
 const RANGE_KEYS = /^(\d{1,3})\s*[-~～—]+\s*(\d{1,3})\s*[.、:]?\s*([A-H](?:\s*[A-H])+)$/;
@@ -456,14 +456,15 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
 
   // Join answers to questions.
   const answersBySection = new Map<PaperSection, Map<number, PaperAnswer>>();
+  const numbersBySection = new Map(sections.map((candidate) => [candidate, new Set(candidate.questions.map((q) => q.number))]));
   for (const group of answerSections) {
     for (const entry of group.entries) {
       let target = group.target;
       if (!target && group.title === '(answers)') {
-        const owners = sections.filter((candidate) => candidate.questions.some((q) => q.number === entry.number));
+        const owners = sections.filter((candidate) => numbersBySection.get(candidate)!.has(entry.number));
         target = owners.length === 1 ? owners[0] : owners.find((candidate) => !answersBySection.get(candidate)?.has(entry.number));
       }
-      const matched = target?.questions.some((q) => q.number === entry.number);
+      const matched = target !== undefined && numbersBySection.get(target)!.has(entry.number);
       if (!target || !matched) {
         skippedLines.push({
           line: entry.line,

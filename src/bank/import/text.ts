@@ -85,5 +85,6 @@ export function toHalfWidth(text: string): string {
  * characters. Only those ranges: NFKC on the whole text would also turn Chinese punctuation half-width.
  */
 export function foldCompatibilityIdeographs(text: string): string {
+  if (!/[\u2e80-\u2fdf\uf900-\ufaff]/.test(text)) return text;
   return text.replace(/[\u2e80-\u2fdf\uf900-\ufaff]/g, (ch) => ch.normalize('NFKC'));
 }
