@@ -44,6 +44,8 @@ export class LlmCallError extends Error {
     readonly kind: Exclude<LlmCallOutcome, 'ok' | 'invalid' | 'refusal' | 'truncated'>,
     message: string,
     readonly latencyMs: number,
+    /** A 400 that names response_format or json_schema: the server has no structured outputs. */
+    readonly rejectedJsonSchema = false,
   ) {
     super(message);
     this.name = 'LlmCallError';
@@ -64,6 +66,8 @@ export type LlmClientConfig = Pick<
 export interface LlmClientOptions {
   /** SDK retries on 429/5xx/connection errors; default 2. */
   maxRetries?: number;
+  /** Called once when the server rejects json_schema and the client switches to json_object. */
+  onJsonModeDowngrade?: (reason: string) => void;
 }
 
 /** Keyless local servers (Ollama, LM Studio) still need a non-empty key for the SDK. */
@@ -79,10 +83,25 @@ export function createLlmClient(config: LlmClientConfig, options: LlmClientOptio
   const limiter = createConcurrencyLimiter(config.LLM_MAX_CONCURRENCY);
   const model = config.LLM_MODEL;
 
-  async function callOnce(request: CompletionRequest): Promise<Completion> {
+  // Servers without structured outputs (DeepSeek's API, older local servers) answer 400 to a
+  // json_schema response_format: the client then switches to json_object for good and says so.
+  let jsonMode = config.LLM_JSON_MODE;
+
+  async function callWithFallbackMode(request: CompletionRequest): Promise<Completion> {
+    try {
+      return await callOnce(request, jsonMode);
+    } catch (error) {
+      if (!(request.json && jsonMode === 'json_schema' && error instanceof LlmCallError && error.rejectedJsonSchema)) throw error;
+      jsonMode = 'json_object';
+      options.onJsonModeDowngrade?.(error.message);
+      return callOnce(request, jsonMode);
+    }
+  }
+
+  async function callOnce(request: CompletionRequest, mode: LlmClientConfig['LLM_JSON_MODE']): Promise<Completion> {
     const started = performance.now();
     const responseFormat = request.json
-      ? config.LLM_JSON_MODE === 'json_schema'
+      ? mode === 'json_schema'
         ? { type: 'json_schema' as const, json_schema: { name: request.json.name, strict: true, schema: request.json.schema } }
         : { type: 'json_object' as const }
       : undefined;
@@ -125,8 +144,10 @@ export function createLlmClient(config: LlmClientConfig, options: LlmClientOptio
 
   return {
     model,
-    jsonMode: config.LLM_JSON_MODE,
-    complete: (request) => limiter.run(() => callOnce(request)),
+    get jsonMode() {
+      return jsonMode;
+    },
+    complete: (request) => limiter.run(() => callWithFallbackMode(request)),
   };
 }
 
@@ -137,7 +158,8 @@ function classifyError(error: unknown, latencyMs: number): LlmCallError {
   if (error instanceof OpenAI.RateLimitError) return new LlmCallError('rate-limited', 'the LLM server kept rate-limiting (429)', latencyMs);
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
     if (error.status >= 500) return new LlmCallError('server-error', `the LLM server failed (${error.status})`, latencyMs);
-    return new LlmCallError('error', `the LLM server refused the request (${error.status}): ${error.message}`, latencyMs);
+    const rejectedJsonSchema = error.status === 400 && /response_format|json_schema|structured output/i.test(error.message);
+    return new LlmCallError('error', `the LLM server refused the request (${error.status}): ${error.message}`, latencyMs, rejectedJsonSchema);
   }
   if (error instanceof OpenAI.APIConnectionError) return new LlmCallError('error', `cannot reach the LLM server: ${error.message}`, latencyMs);
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {

@@ -110,7 +110,15 @@ export function createTutor(deps: TutorDeps): Tutor {
   const { config, prompts, usage } = deps;
   const clock = deps.clock ?? (() => new Date());
   const enforceBudgets = deps.enforceBudgets ?? true;
-  const llm: LlmClient | null = deps.llm ?? (config.llmEnabled ? createLlmClient(config, { maxRetries: deps.maxRetries }) : null);
+  const llm: LlmClient | null =
+    deps.llm ??
+    (config.llmEnabled
+      ? createLlmClient(config, {
+          maxRetries: deps.maxRetries,
+          onJsonModeDowngrade: (reason) =>
+            deps.logger?.warn({ reason }, 'the LLM server rejected json_schema output; using json_object (set LLM_JSON_MODE=json_object to skip the first try)'),
+        })
+      : null);
 
   interface CallContext {
     userId: string;

@@ -131,6 +131,17 @@ describe('grading a short answer with the LLM', () => {
     expect(feedback.status).toBe('graded');
   });
 
+  it('switches to json_object for good when the server rejects json_schema, and logs why', async () => {
+    const warnings: string[] = [];
+    env = makeTutorEnv({ baseUrl: llm.url, deps: { logger: { warn: (_details, message) => warnings.push(message) } } });
+    llm.script([errorReply(400, 'This response_format type is unavailable now'), chatReply(goodReply), chatReply(goodReply)]);
+    const first = await env.tutor.gradeFreeText(request());
+    const second = await env.tutor.gradeFreeText(request());
+    expect([first.gradedBy, second.gradedBy]).toEqual(['llm', 'llm']);
+    expect(llm.chatRequests.map((r) => r.body.response_format?.type)).toEqual(['json_schema', 'json_object', 'json_object']);
+    expect(warnings).toEqual([expect.stringContaining('json_object')]);
+  });
+
   it('ignores out-of-range, duplicate and fractional indexes and any score the model volunteers', async () => {
     env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_JSON_MODE: 'json_object' } });
     llm.script([
