@@ -1,10 +1,11 @@
 import type { Message } from 'discord.js';
+import type { MessagePayload } from './render.ts';
 import { askTutor } from './components/quiz.ts';
 import { resolveLocale } from './i18n.ts';
 import { classifyThreadMessage, stripQuestionMarker } from './message-rule.ts';
 import { newReference } from './router.ts';
 import { isUserError } from '../errors.ts';
-import { renderError, renderGrading, renderInvalidAnswer, renderPlain, renderThinking, renderVerdict, translateError } from './render.ts';
+import { renderAnsweredQuestion, renderError, renderGrading, renderInvalidAnswer, renderPlain, renderThinking, renderVerdict, translateError } from './render.ts';
 import type { BotDeps } from './types.ts';
 
 /**
@@ -32,6 +33,10 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
         return;
       }
       await pending.edit(renderVerdict({ locale, outcome, answerText: text }));
+      const answered = { bank: outcome.bank, question: outcome.question, index: outcome.session.position, total: outcome.session.questions.length };
+      await clearAnswerButton(message, session.id, renderAnsweredQuestion({ locale, sessionId: session.id, current: answered })).catch((error: unknown) => {
+        deps.logger.debug({ err: error, messageId: message.id }, 'could not clear an answered question’s buttons');
+      });
       return;
     }
     pending = await message.reply(renderThinking(locale));
@@ -53,4 +58,19 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
       deps.logger.warn({ err: secondError, messageId: message.id }, 'could not report an error in the thread');
     }
   }
+}
+
+/**
+ * After a typed answer, the question's Answer button would still invite a second answer: find the
+ * question among the thread's recent messages (the cache, else one fetch) and show it as answered.
+ */
+async function clearAnswerButton(message: Message, sessionId: string, answered: MessagePayload): Promise<void> {
+  if (!message.channel.isThread()) return;
+  const marker = `quiz:open:${sessionId}:`;
+  const botId = message.client.user.id;
+  const isQuestion = (candidate: Message) =>
+    candidate.author.id === botId && JSON.stringify(candidate.components.map((component) => component.toJSON())).includes(marker);
+  const thread = message.channel;
+  const found = thread.messages.cache.find(isQuestion) ?? (await thread.messages.fetch({ limit: 25 })).find(isQuestion);
+  if (found) await found.edit(answered);
 }

@@ -33,7 +33,7 @@ describe('short answers and follow-ups in the thread', () => {
     h = await startHarness();
     const answer = 'It stores the keys and values of previous tokens, and the memory grows with sequence length.';
     scriptTutor(h.llm, kvShortGrading({ keys: 'stores the keys and values of previous tokens', memory: 'the memory grows with sequence length' }), 'Each new token adds one key and one value per layer.');
-    const { user, thread } = await openShortQuiz(h);
+    const { user, thread, question } = await openShortQuiz(h);
 
     const typed = h.sim.postMessage({ channelId: thread.id, user, content: answer });
     const verdict = await h.sim.waitForMessage(thread.id, isVerdict, 10_000);
@@ -44,6 +44,8 @@ describe('short answers and follow-ups in the thread', () => {
     expect(field(verdict, 'Tutor feedback')).toContain('The cache keeps past keys and values');
     expect(field(verdict, 'Rubric')).toContain('✅ Stores the keys and values of previous tokens');
     expect(field(verdict, 'Reference answer')).toContain('only the new token is computed');
+    // The question's Answer button goes once a typed answer has been graded.
+    await h.sim.waitFor(() => h.sim.message(question.id)!.components.length === 0);
     const grading = h.llm.chatRequests.filter(isGradingRequest);
     expect(grading).toHaveLength(1);
     expect(JSON.stringify(grading[0]!.body.messages)).toContain(answer);
@@ -58,6 +60,18 @@ describe('short answers and follow-ups in the thread', () => {
     const stored = h.app.store.attemptsForSession(h.app.quiz.findActiveByThread(thread.id)!.id);
     expect(stored.map((a) => [a.questionId, a.score, a.gradedBy, a.rawAnswer])).toEqual([['kv-short', 4, 'llm', answer]]);
     expect(h.sim.failures).toEqual([]);
+  });
+
+  it('takes a typed answer after a restart and clears the question posted before it', async () => {
+    h = await startHarness();
+    scriptTutor(h.llm, kvShortGrading({ keys: 'keys and values' }), 'ok');
+    const { user, thread, question } = await openShortQuiz(h);
+    await h.restart();
+    h.sim.postMessage({ channelId: thread.id, user, content: 'It caches the keys and values.' });
+    const verdict = await h.sim.waitForMessage(thread.id, isVerdict, 10_000);
+    expect(embedOf(verdict).description).toContain('2 / 4 pt');
+    await h.sim.waitFor(() => h.sim.message(question.id)!.components.length === 0);
+    expect(h.sim.requests.some((r) => r.method === 'GET' && r.path === `/channels/${thread.id}/messages`)).toBe(true);
   });
 
   it('sends a question typed before answering to the tutor instead of grading it', async () => {
