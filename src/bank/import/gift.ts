@@ -116,15 +116,14 @@ function parseNumeric(text: string): { answer: number; tolerance: number } | und
   return undefined;
 }
 
+/** Questions are separated by blank lines, as in Moodle's reader; `//` comment lines are dropped. */
 function splitBlocks(text: string): Block[] {
-  const lines = text.split('\n');
   const blocks: Block[] = [];
   let current: { line: number; endLine: number; lines: string[] } | undefined;
-  let depth = 0;
-  lines.forEach((raw, index) => {
+  text.split('\n').forEach((raw, index) => {
     const lineNo = index + 1;
-    if (depth === 0 && /^\s*\/\//.test(raw)) return;
-    if (raw.trim() === '' && depth === 0) {
+    if (/^\s*\/\//.test(raw)) return;
+    if (raw.trim() === '') {
       if (current) blocks.push({ line: current.line, endLine: current.endLine, text: current.lines.join('\n') });
       current = undefined;
       return;
@@ -132,11 +131,6 @@ function splitBlocks(text: string): Block[] {
     current ??= { line: lineNo, endLine: lineNo, lines: [] };
     current.lines.push(raw);
     current.endLine = lineNo;
-    for (let i = 0; i < raw.length; i += 1) {
-      if (raw[i] === '\\') i += 1;
-      else if (raw[i] === '{') depth += 1;
-      else if (raw[i] === '}') depth = Math.max(0, depth - 1);
-    }
   });
   if (current) blocks.push({ line: current.line, endLine: current.endLine, text: current.lines.join('\n') });
   return blocks;
