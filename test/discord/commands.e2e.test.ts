@@ -108,6 +108,15 @@ describe('the other commands', () => {
     const student = h.sim.createUser({ username: 'student' });
     const file = { filename: 'quantisation.txt', data: Buffer.from('What does INT8 quantisation store?\nA. 8-bit integers\nB. 32-bit floats\nANSWER: A\n') };
 
+    const garbage = { filename: 'notes.bin', data: Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0]) };
+    const rejected = await h.sim
+      .slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file: garbage } })
+      .waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(rejected).title).toBe('Import report: notes.bin');
+    expect(embedOf(rejected).description).toBe('Nothing was saved: fix the problems below and import again.');
+    expect(field(rejected, 'Problems')).toMatch(/^• .*notes\.bin/);
+    expect(h.app.catalog.list()).toHaveLength(1);
+
     const refused = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: student, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.content.length > 0);
     expect(refused.content).toBe('Importing a bank needs the Manage Server permission.');
     expect(h.app.catalog.list()).toHaveLength(1);
