@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readCsvRecords } from '../../src/bank/import/csv.ts';
 import { importBank } from '../../src/bank/import/index.ts';
 import { datasetFile, importFile, importOk, question } from './support.ts';
 
@@ -57,6 +58,22 @@ describe('importing C-Eval and CMMLU CSV', () => {
       { fromLine: 4, toLine: 4, reason: 'invalid', detail: 'answer "E" is not one of the options', excerpt: 'What does DNS resolve?' },
     ]);
   });
+
+  it('reads quoted fields with commas, doubled quotes and line breaks, keeping line numbers', () => {
+    expect(readCsvRecords('a,b\r\n"x, y","say ""hi"""\n"two\nlines",z\n\n')).toEqual({
+      records: [
+        { record: ['a', 'b'], fromLine: 1, toLine: 1 },
+        { record: ['x, y', 'say "hi"'], fromLine: 2, toLine: 2 },
+        { record: ['two\nlines', 'z'], fromLine: 3, toLine: 4 },
+      ],
+    });
+  });
+
+  it('gives the line of a quoted field that is never closed', async () => {
+    const outcome = await importBank({ filename: 'x.csv', content: Buffer.from('question,A,B,answer\n"ok",a,b,A\n"unclosed,a,b,A\n') });
+    expect(outcome).toEqual({ ok: false, format: 'csv', errors: [{ line: 3, message: 'not valid CSV: a quoted field is never closed (missing ")' }] });
+  });
+
 
   it('names the columns it needs when the header is wrong', async () => {
     const outcome = await importBank({ filename: 'bad.csv', content: Buffer.from('q,opt1,opt2\nhello,a,b\n') });

@@ -74,6 +74,34 @@ describe('importing GIFT', () => {
   });
 });
 
+describe('importing malformed GIFT', () => {
+  it('reports each broken question with its line and reason, and keeps the good one', async () => {
+    const gift = [
+      '// broken examples',
+      '::Unclosed:: What is 2+2? {=4 ~5',
+      '',
+      '::No right:: Pick one {~a ~b}',
+      '',
+      '::Bad weights:: Pick two {~%40%a ~%40%b ~c}',
+      '',
+      'Just a description line without answers.',
+      '',
+      '::Good:: The sky is blue.{T}',
+      '',
+    ].join('\n');
+    const outcome = await importBank({ filename: 'mixed.gift', content: Buffer.from(gift) });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.bank.questions.map((q) => [q.id, q.type, q.stem])).toEqual([['q-5', 'truefalse', 'The sky is blue.']]);
+    expect(outcome.report.skipped.map(({ fromLine, reason, detail }) => [fromLine, reason, detail])).toEqual([
+      [2, 'unparsed', 'the answer block "{" is never closed by "}"'],
+      [4, 'invalid', '"No right" has no right answer (no = and no positive %weight%)'],
+      [6, 'invalid', 'the positive weights of "Bad weights" add up to 80%, not 100%'],
+      [8, 'unparsed', 'no answer block {…}: a description or text that is not a GIFT question'],
+    ]);
+  });
+});
+
 describe('importing Aiken', () => {
   it('imports the two questions of questions.aiken.txt', async () => {
     const { bank, report } = await importOk(moodle('format/aiken/tests/fixtures/questions.aiken.txt'));
