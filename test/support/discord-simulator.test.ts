@@ -415,6 +415,33 @@ describe('the Discord simulator driving a real discord.js client', () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
   });
 
+  it('injects rate limits that discord.js waits out and server errors that reach the bot', async () => {
+    const outcomes: string[] = [];
+    const { sim } = await connectBareBot(async (interaction) => {
+      if (!interaction.isChatInputCommand() || interaction.channel?.type !== ChannelType.GuildText) return;
+      await interaction.deferReply();
+      try {
+        const thread = await interaction.channel.threads.create({ name: interaction.commandName });
+        outcomes.push(`thread ${thread.name}`);
+      } catch (error) {
+        outcomes.push(`failed ${(error as { status?: number }).status}`);
+      }
+      await interaction.editReply('done');
+    });
+    const learner = sim.createUser({ username: 'kim' });
+    sim.injectFault({ method: 'POST', path: '/threads', status: 429, retryAfterSeconds: 0.2 });
+    const limited = sim.slashCommand({ name: 'limited', user: learner });
+    await limited.waitForOriginal((m) => m.content === 'done');
+    expect(outcomes).toEqual(['thread limited']);
+    expect(sim.requests.filter((r) => r.path.endsWith('/threads')).map((r) => r.status)).toEqual([429, 200]);
+
+    sim.injectFault({ method: 'POST', path: /\/threads$/, status: 403, body: { message: 'Missing Access', code: 50001 } });
+    const refused = sim.slashCommand({ name: 'refused', user: learner });
+    await refused.waitForOriginal((m) => m.content === 'done');
+    expect(outcomes).toEqual(['thread limited', 'failed 403']);
+    expect(sim.threads().map((t) => t.name)).toEqual(['limited']);
+  });
+
   it('rejects content Discord would reject and logs routes it does not simulate', async () => {
     const errors: string[] = [];
     const { sim, client } = await connectBareBot(async (interaction) => {

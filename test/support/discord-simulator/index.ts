@@ -50,7 +50,8 @@
  *
  * The bot can also fetch members (REST by id, list and search; gateway Request Guild Members), its
  * application (`/applications/@me`), channels, messages and thread members. `quiet: true` keeps failures
- * in `sim.failures` without printing them.
+ * in `sim.failures` without printing them. `sim.injectFault({ method, path, status, times })` makes REST
+ * calls fail (429 with Retry-After, 5xx, 4xx) to test the bot's error paths.
  *
  * Deadlines and errors follow Discord: a first callback after `ackDeadlineMs` (3000) → 404 code 10062;
  * a second one → 400 code 40060; too-long content, embeds, components or modals → 400 code 50035;
@@ -341,6 +342,16 @@ export interface PostMessageInput {
   replyTo?: string;
 }
 
+export interface FaultInput {
+  method?: string;
+  path: RegExp | string;
+  status: number;
+  body?: Json;
+  /** For 429: seconds to wait (Retry-After); default 0.05. */
+  retryAfterSeconds?: number;
+  times?: number;
+}
+
 export interface DiscordSimulator {
   apiUrl: string;
   gatewayUrl: string;
@@ -384,6 +395,12 @@ export interface DiscordSimulator {
   waitForMessage(channelId: string, predicate?: (m: StoredMessage) => boolean, timeoutMs?: number): Promise<StoredMessage>;
   /** Resolves with the first truthy value of `probe`, re-checked on every state change. */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
+  /**
+   * Makes the next `times` (default 1) REST calls matching `method` and `path` (a RegExp or a substring of
+   * the decoded path, e.g. `/threads`) fail with `status`: 429 carries Retry-After (discord.js waits and
+   * retries), 5xx is retried by discord.js too, 4xx is final. The call is logged but does not run.
+   */
+  injectFault(fault: FaultInput): void;
   close(): Promise<void>;
 }
 
@@ -503,6 +520,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
   const failures: SimFailure[] = [];
   const commands = { global: [] as RegisteredCommand[], guild: new Map<string, RegisteredCommand[]>() };
   const threadByStarter = new Map<string, string>();
+  const faults: Array<FaultInput & { remaining: number }> = [];
   /** Files uploaded as attachment options (not on any message). */
   const uploads = new Map<string, StoredAttachment>();
   let lastModal: ShownModal | undefined;
@@ -1591,6 +1609,18 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
       fail('unknown-route', `${method} ${url.pathname}${url.search} is not simulated (add it to test/support/discord-simulator)`);
       return reply(404, { message: '404: Not Found', code: 0 });
     }
+    const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path)));
+    if (fault) {
+      fault.remaining -= 1;
+      record.status = fault.status;
+      if (fault.status === 429) {
+        const retryAfter = fault.retryAfterSeconds ?? 0.05;
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter), 'x-ratelimit-scope': 'user' })
+          .end(JSON.stringify(fault.body ?? { message: 'You are being rate limited.', retry_after: retryAfter, global: false }));
+        return;
+      }
+      return reply(fault.status, fault.body ?? { message: `${fault.status}: injected by the test`, code: 0 });
+    }
     if (found.r.auth && req.headers.authorization !== `Bot ${token}`) {
       record.status = 401;
       fail('unauthorized', `${method} ${path} without the bot token`);
@@ -1817,6 +1847,9 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     waitForMessage: (channelId, predicate = () => true, timeoutMs = 5000) =>
       waitFor(() => visibleMessages(channelId).find((m) => (m.flags & MessageFlag.Loading) === 0 && predicate(m)), timeoutMs, `a message in channel ${channels.get(channelId)?.name ?? channelId}`),
     waitFor,
+    injectFault(fault) {
+      faults.push({ ...fault, remaining: fault.times ?? 1 });
+    },
     async close() {
       if (closed) return;
       closed = true;
