@@ -9,7 +9,7 @@
  * await client.login(sim.token);                       // or DISCORD_API_URL=sim.apiUrl, DISCORD_TOKEN=sim.token
  * await sim.waitForReady();                            // the bot identified and received every GUILD_CREATE
  * ...
- * await client.destroy(); await sim.close();           // close() ends sockets, timers and the server
+ * await client.destroy(); await sim.close();           // destroy the client first, or it keeps reconnecting
  * ```
  * Seed your own world with `startDiscordSimulator({ guilds: [{ name, locale, roles: [{ name, permissions }],
  * channels: [{ name, botDeny: ['CreatePublicThreads'] }] }], privilegedIntents: { messageContent: false } })`.
@@ -41,7 +41,7 @@
  * `handle.callbacks` (every callback attempt with its HTTP status).
  *
  * ## Reading what happened
- * `sim.messages(channelId)` (oldest first, deleted ones left out), `sim.message(id)`,
+ * `sim.messages(channelId)` (oldest first; deleted ones left out, ephemeral ones kept with flag 64), `sim.message(id)`,
  * `sim.waitForMessage(channelId, pred, ms)`, `sim.threads(parentId?)`, `sim.channel(id)`, `sim.lastModal`,
  * `sim.commands` (global and guild), `sim.requests` (every REST call: method, route, body, status),
  * `sim.failures` (unknown routes, rejected bodies, late or double acks: tests can expect it empty).
