@@ -192,6 +192,17 @@ describe('a member quizzing in a thread', () => {
     await sim.waitForMessage(thread!.id, (m) => m.embeds.length > 0);
   });
 
+  it('opens a public thread instead, and says so, when private threads are not allowed', async () => {
+    const { sim } = h;
+    const ada = sim.createUser({ username: 'ada' });
+    const channelId = sim.channelId('quiz');
+    sim.setBotPermissions(channelId, { deny: ['CreatePrivateThreads'] });
+    const command = sim.slashCommand({ name: 'quiz', user: ada, channelId, options: { bank: 'e2e-basics', type: 'choice', private: true } });
+    const card = await command.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
+    expect(embedOf(card).description).toContain("Private threads aren't allowed here, so I opened a public thread.");
+    expect(sim.threads(channelId).map((t) => t.type)).toEqual([11]);
+  });
+
   it('says plainly when no question matches', async () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
