@@ -12,7 +12,8 @@ export interface InjectionFinding {
 const SIGNALS: Array<{ name: string; pattern: RegExp }> = [
   { name: 'ignore-instructions', pattern: /\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|any|the|your|these)\b[^.\n]{0,30}\b(instructions?|prompts?|rules?|directions?|guidelines?|rubric)\b/i },
   { name: 'award-marks', pattern: /\b(award|give|grant|assign|mark|score|rate)\b[^.\n]{0,30}\b(full|maximum|max|all(?: the)?|perfect|100\s*%?|top)\b[^.\n]{0,15}\b(marks?|points?|score|credit|grade)\b/i },
-  { name: 'award-marks', pattern: /\b(full marks|maximum score|perfect score)\b/i },
+  // `maximum score` alone is left out: beam search and benchmarks talk about it honestly.
+  { name: 'award-marks', pattern: /\bfull (marks|credit)\b/i },
   { name: 'verdict-claim', pattern: /\b(every|all|each)\b[^.\n]{0,30}\b(rubric\s+)?points?\b[^.\n]{0,20}\b(are|is|as|be)\b[^.\n]{0,10}\b(met|satisfied|correct)\b/i },
   { name: 'verdict-json', pattern: /"\s*(verdict|points|injection_suspected)\s*"\s*:/i },
   { name: 'role-play', pattern: /\b(you are now|act as|pretend to be|new instructions?|system prompt|developer mode|jailbreak)\b/i },

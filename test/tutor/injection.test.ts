@@ -82,6 +82,7 @@ describe('the injection tripwire', () => {
     '缓存保存之前token的键和值，避免重复计算，代价是显存随长度增长。',
     'The grader in my class once said caching is about memory. It uses more memory as the length grows.',
     '推理引擎在模型推理优化中扮演什么角色？它是连接训练好的模型和硬件的桥梁。',
+    'Beam search keeps the sequences with the maximum score at each step.',
   ])('lets an honest answer through: %s', (answer) => {
     expect(detectInjection(answer)).toBeNull();
   });
