@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/storage/database.ts';
+import { knownSchemaVersion, openDatabase, type Db } from '../../src/storage/database.ts';
 import { makeTempDir, removeDir } from './fixtures.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -85,6 +85,22 @@ describe('several processes on one database file', () => {
       const attempts = expectConsistent(db);
       expect(attempts).toBeGreaterThanOrEqual(300);
       expect(db.prepare("SELECT count(*) FROM users WHERE id = 'victim'").pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lets two processes start on a new file together: the schema is created once and both write', async () => {
+    const fresh = path.join(dir, 'fresh', 'tutor.sqlite');
+    const writers = [startWriter(fresh, 'first', 100), startWriter(fresh, 'second', 100)];
+    children.push(...writers);
+    const results = await Promise.all(writers.map(waitForExit));
+    for (const result of results) expect(result).toEqual({ code: 0, signal: null, stderr: '' });
+
+    const db = openDatabase(fresh);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(knownSchemaVersion());
+      expect(expectConsistent(db)).toBe(200);
     } finally {
       db.close();
     }
