@@ -99,7 +99,7 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
   const plan = threadPlan(interaction, options.wantsPrivate);
 
   if ('reason' in plan) {
-    await runInPlace(interaction, locale, view, bankTitle, t(locale, NO_THREAD_KEYS[plan.reason]));
+    await runInPlace(interaction, deps, locale, view, bankTitle, t(locale, NO_THREAD_KEYS[plan.reason]));
     return;
   }
 
@@ -115,10 +115,14 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
     }
   } catch (error) {
     deps.logger.warn({ err: error, interactionId: interaction.id, sessionId: view.session.id }, 'could not open a quiz thread; running in place');
-    await runInPlace(interaction, locale, view, bankTitle, t(locale, 'quiz.noThread.failed'));
+    await runInPlace(interaction, deps, locale, view, bankTitle, t(locale, 'quiz.noThread.failed'));
     return;
   }
   deps.quiz.attachThread(view.session.id, thread.id);
+  deps.logger.info(
+    { sessionId: view.session.id, userId: interaction.user.id, guildId: interaction.guildId, threadId: thread.id, mode: view.session.mode, private: plan.private },
+    'quiz started in a thread',
+  );
   await thread.send(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
   await interaction.editReply(
     renderQuizCard({
@@ -133,11 +137,13 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
 
 async function runInPlace(
   interaction: ChatInputCommandInteraction,
+  deps: BotDeps,
   locale: UiLocale,
   view: SessionView,
   bankTitle: string,
   notice: string,
 ): Promise<void> {
+  deps.logger.info({ sessionId: view.session.id, userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, notice }, 'quiz started in place');
   await interaction.editReply(renderQuizCard({ locale, session: view.session, bankTitle, threadId: null, notice }));
   await interaction.followUp(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
 }
