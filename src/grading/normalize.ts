@@ -15,14 +15,22 @@ const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u180E\u00AD]|[\uFE00-\uFE0F]/g;
  * keeps (、。“”「」【】《》…), and the full-width forms (，；：！？（）) for text not yet through NFKC.
  * `#`, `+`, `%` and other symbols are kept: they carry meaning (C#, C++, 50%).
  */
-const EDGE_PUNCTUATION = '\\s.,;:!?\'"`()\\[\\]{}<>、。“”‘’「」『』【】《》〈〉〔〕…—–·・~！，；：？（）［］｛｝＜＞＂＇．';
-const LEADING_PUNCTUATION = new RegExp(`^[${EDGE_PUNCTUATION}]+`, 'u');
-const TRAILING_PUNCTUATION = new RegExp(`[${EDGE_PUNCTUATION}]+$`, 'u');
+const EDGE_PUNCTUATION = new Set('.,;:!?\'"`()[]{}<>、。“”‘’「」『』【】《》〈〉〔〕…—–·・~！，；：？（）［］｛｝＜＞＂＇．');
+const SPACE = /\s/;
+
+function isEdgeCharacter(char: string): boolean {
+  return EDGE_PUNCTUATION.has(char) || SPACE.test(char);
+}
 
 const WHITESPACE_RUN = /\s+/gu;
 
-/** One separator between blank answers; `a;\nb` is one separator, `a;;b` skips a blank. */
-const BLANK_SEPARATOR = /\s*(?:\r\n|[;；|｜\r\n])\s*/u;
+/**
+ * One separator between blank answers; `a;;b` skips a blank. `a;\nb` is one separator: the line
+ * break after a `;` is dropped first. (No `\s*` around the separator: on a long run of spaces that
+ * would backtrack quadratically; pieces are trimmed instead.)
+ */
+const BLANK_SEPARATOR = /\r?\n|[;；|｜\r]/u;
+const SEPARATOR_THEN_LINE_BREAK = /([;；|｜])[ \t\u3000]*\r?\n/gu;
 
 /** Plain ASCII is already NFKC and holds no zero-width characters: the common case skips both. */
 const NON_ASCII = /[\u0080-\uFFFF]/;
@@ -55,9 +63,24 @@ export function foldCase(text: string): string {
   return text.toLowerCase();
 }
 
-/** Strips whitespace and punctuation (English and Chinese) from both ends. */
+/**
+ * Strips whitespace and punctuation (English and Chinese) from both ends. A scan, not a `[…]+$`
+ * regex: that one retries from every position and goes quadratic on a long run of punctuation.
+ */
 export function trimPunctuation(text: string): string {
-  return text.replace(LEADING_PUNCTUATION, '').replace(TRAILING_PUNCTUATION, '');
+  return trimEnd(trimStart(text));
+}
+
+function trimStart(text: string): string {
+  let start = 0;
+  while (start < text.length && isEdgeCharacter(text.charAt(start))) start += 1;
+  return start === 0 ? text : text.slice(start);
+}
+
+function trimEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && isEdgeCharacter(text.charAt(end - 1))) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /**
@@ -81,6 +104,7 @@ export function matchKeyOfNormalized(normalized: string): string {
  */
 export function splitBlankAnswers(text: string): string[] {
   return removeZeroWidth(text)
+    .replace(SEPARATOR_THEN_LINE_BREAK, '$1')
     .split(BLANK_SEPARATOR)
     .map((piece) => piece.trim());
 }
@@ -96,11 +120,28 @@ export function compileAcceptPattern(accepted: string): (normalizedAnswer: strin
   }
   // Normalise each literal piece on its own so that trimming never eats a wildcard's neighbour.
   const pieces = accepted.split('*').map((piece) => foldCase(normalizeText(piece)).replace(WHITESPACE_RUN, ''));
+  pieces[0] = trimStart(pieces[0] ?? '');
+  pieces[pieces.length - 1] = trimEnd(pieces[pieces.length - 1] ?? '');
+  return (answer) => matchesGlob(pieces, answer);
+}
+
+/**
+ * `first*middle*…*last` without a regular expression: a regex of several `.*` backtracks
+ * catastrophically on a long answer (`*a*b*c*` against 4000 characters took seconds). The first
+ * piece must start the answer, the last must end it, and the middle ones appear in order between:
+ * taking each middle piece at its leftmost place is always safe, so one pass decides.
+ */
+function matchesGlob(pieces: readonly string[], answer: string): boolean {
   const first = pieces[0] ?? '';
-  const last = pieces[pieces.length - 1] ?? '';
-  pieces[0] = first.replace(LEADING_PUNCTUATION, '');
-  pieces[pieces.length - 1] = last.replace(TRAILING_PUNCTUATION, '');
-  const source = pieces.map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  const pattern = new RegExp(`^${source}$`, 'su');
-  return (answer) => pattern.test(answer);
+  const last = pieces.length > 1 ? (pieces[pieces.length - 1] ?? '') : '';
+  if (answer.length < first.length + last.length || !answer.startsWith(first) || !answer.endsWith(last)) return false;
+  const end = answer.length - last.length;
+  let position = first.length;
+  for (let index = 1; index < pieces.length - 1; index += 1) {
+    const piece = pieces[index] ?? '';
+    const found = answer.indexOf(piece, position);
+    if (found < 0 || found + piece.length > end) return false;
+    position = found + piece.length;
+  }
+  return true;
 }

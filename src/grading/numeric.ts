@@ -6,7 +6,8 @@ import type { GradeResult } from './types.ts';
 
 /** `约 3.5`, `≈3.5`, `about 3.5`: hedges before a number. */
 const HEDGE = /^(?:约|大约|大概|approximately|approx\.?|about|around|roughly|≈|~)\s*/iu;
-const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/iu;
+/** Unambiguous on purpose (`\d+(?:\.\d*)?`, not `\d+\.?\d*`), so a long run of digits cannot backtrack. */
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/iu;
 /** `1.5×10^6`, `1.5x10^6`, `1.5*10**-3`; `1.5×10⁶` arrives here as `1.5×10^6` (see SUPERSCRIPT). */
 const TIMES_TEN = /^(.+?)[x×*]10(?:\^|\*\*)([+-]?\d+)$/iu;
 /** Superscript exponents, rewritten before NFKC would flatten `10⁶` into `106`. */

@@ -564,6 +564,19 @@ describe('gradeAnswer as a function', () => {
     }
   });
 
+  it('grades long adversarial answers (runs of punctuation, spaces, digits, letters) without hanging', () => {
+    const wildcard = question({ ...oneBlank, id: 'wildcards', blanks: [{ accept: ['*a*b*c*', '*soft*label*'] }] });
+    const long = ['.'.repeat(3999) + 'a', ' '.repeat(3998) + 'a.', 'ab'.repeat(1999) + 'd', '1'.repeat(3990) + 'x10^', '、'.repeat(3999) + 'a', '1 '.repeat(1999), 'A '.repeat(1999)];
+    for (const item of [...everyQuestion, wildcard]) {
+      for (const answer of long) {
+        const result = gradeAnswer(item, answer);
+        expect(result.score).toBeLessThanOrEqual(item.points);
+      }
+    }
+    expect(graded(gradeAnswer(wildcard, `${'ab'.repeat(1999)}c`)).score).toBe(2);
+    expect(graded(gradeAnswer(wildcard, `${'ab'.repeat(1999)}d`)).score).toBe(0);
+  });
+
   it('gives the same result for the same question and answer every time', () => {
     for (const item of everyQuestion) {
       expect(gradeAnswer(item, 'A, B; 40 对')).toEqual(gradeAnswer(item, 'A, B; 40 对'));

@@ -84,6 +84,13 @@ describe('answer normalisation', () => {
     ['*probabilit*', 'improbable', false],
     ['*probabilit*', normalizeForMatch('the probability distribution'), true],
     ['a.b', 'axb', false],
+    ['*a*b*c*', 'xaybzc', true],
+    ['*a*b*c*', 'cba', false],
+    ['a*a', 'a', false],
+    ['a*a', 'aa', true],
+    ['a*b*a', 'aba', true],
+    ['a*b*a', 'aab', false],
+    ['*', 'anything', true],
     ['(FP16)', 'fp16', true],
   ])('the accept pattern %j matches %j: %s', (accept, answer, matches) => {
     expect(compileAcceptPattern(accept)(answer)).toBe(matches);
