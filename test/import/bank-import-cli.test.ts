@@ -116,7 +116,7 @@ describe('tutor bank import', () => {
   it('rejects an unknown --format and a missing file', async () => {
     const format = await tutor('bank', 'import', path.join(papersDir, 'network-quiz.txt'), '--format', 'word');
     expect(format.code).toBe(2);
-    expect(format.stderr).toBe('Unknown --format "word": use auto, paper, docx, gift, aiken, moodle-xml, csv, gaokao-json\n');
+    expect(format.stderr).toBe('Unknown --format "word": use auto, paper, docx, gift, aiken, moodle-xml, csv, gaokao-json, cs-bench-json, agieval-jsonl\n');
     const missing = await tutor('bank', 'import', 'nowhere.txt');
     expect(missing).toEqual({ code: 1, stdout: '', stderr: 'nowhere.txt: no such file\n' });
   });

@@ -78,6 +78,6 @@ describe('refusing what is not a bank file', () => {
 
   it('says it cannot tell the format of plain prose', async () => {
     const outcome = await importBank({ filename: 'notes.txt', content: Buffer.from('Some notes about databases.\nNothing else.\n') });
-    expect(outcome).toEqual({ ok: false, errors: [{ message: 'could not tell the format of notes.txt: give it with --format paper|docx|gift|aiken|moodle-xml|csv|gaokao-json' }] });
+    expect(outcome).toEqual({ ok: false, errors: [{ message: 'could not tell the format of notes.txt: give it with --format paper|docx|gift|aiken|moodle-xml|csv|gaokao-json|cs-bench-json|agieval-jsonl' }] });
   });
 });

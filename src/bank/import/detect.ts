@@ -31,7 +31,13 @@ export function detectFormat(filename: string, content: Uint8Array, text: string
       return { format: 'gaokao-json', reason: `${ext ? `extension ${ext}; ` : ''}JSON with an "example" list of questions (GAOKAO-Bench)` };
     }
   }
+  if (head.startsWith('[') && /"Format"\s*:/.test(head) && /"Question"\s*:/.test(head)) {
+    return { format: 'cs-bench-json', reason: `${ext ? `extension ${ext}; ` : ''}a JSON list of items with "Format" and "Question" (CS-Bench)` };
+  }
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
+  if (firstLine.trimStart().startsWith('{') && /"question"\s*:/.test(firstLine) && /"(label|options)"\s*:/.test(firstLine)) {
+    return { format: 'agieval-jsonl', reason: `${ext ? `extension ${ext}; ` : ''}JSON Lines with "question", "options" and "label" (AGIEval)` };
+  }
   if (ext === '.csv' || /^\s*,?\s*(id\s*,\s*)?question\s*,\s*A\s*,\s*B\s*,/i.test(firstLine)) {
     return { format: 'csv', reason: ext === '.csv' ? 'extension .csv' : 'a CSV header with question,A,B,… columns' };
   }

@@ -2,7 +2,9 @@ import { basename, extname } from 'node:path';
 import { checkBankValue } from '../load.ts';
 import { findMissingAnswers, QuestionIdSchema, type Bank, type Question, type QuestionType } from '../schema.ts';
 import { formatProblem } from '../validate.ts';
+import { parseAgievalJsonl } from './agieval.ts';
 import { parseAiken } from './aiken.ts';
+import { parseCsBenchJson } from './cs-bench.ts';
 import { parseCsv } from './csv.ts';
 import { detectFormat, type Detection } from './detect.ts';
 import { extractDocxText } from './docx.ts';
@@ -34,6 +36,8 @@ const FORMAT_NAMES: Record<ImportFormat, string> = {
   'moodle-xml': 'Moodle XML',
   csv: 'CSV (C-Eval / CMMLU)',
   'gaokao-json': 'GAOKAO-Bench JSON',
+  'cs-bench-json': 'CS-Bench JSON',
+  'agieval-jsonl': 'AGIEval JSON Lines',
 };
 
 export function isImportFormat(value: string): value is ImportFormat {
@@ -59,6 +63,10 @@ function parseText(format: Exclude<ImportFormat, 'docx'>, text: string, filename
       return parseCsv(text, { sourceName });
     case 'gaokao-json':
       return parseGaokaoJson(text);
+    case 'cs-bench-json':
+      return parseCsBenchJson(text);
+    case 'agieval-jsonl':
+      return parseAgievalJsonl(text);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Bank, BankInput, QuestionType } from '../schema.ts';
 
-export const IMPORT_FORMATS = ['paper', 'docx', 'gift', 'aiken', 'moodle-xml', 'csv', 'gaokao-json'] as const;
+export const IMPORT_FORMATS = ['paper', 'docx', 'gift', 'aiken', 'moodle-xml', 'csv', 'gaokao-json', 'cs-bench-json', 'agieval-jsonl'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** Files above this size are refused before any parsing. */
