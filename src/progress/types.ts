@@ -73,7 +73,11 @@ export const LEADERBOARD_LIMIT = 10;
 
 export type LeaderboardPeriod = 'week' | 'all';
 
-/** Points earned in one guild: the last 7 days (`week`) or all time; only users who answered there. */
+/**
+ * Points earned in one guild from answers given there (top 10, most points first, fewer attempts
+ * breaking ties): `week` is the last 7 days rounded out to whole UTC hours (the current hour and the
+ * 168 before it), `all` is all time.
+ */
 export interface Leaderboard {
   guildId: string;
   period: LeaderboardPeriod;
