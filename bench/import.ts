@@ -98,6 +98,8 @@ const bench: BenchModule = {
       ['moodle-xml', read(filesUnder('datasets/moodle-formats/question', /\.xml$/))],
       ['csv', read([...filesUnder('datasets/ceval', /\.csv$/), ...filesUnder('datasets/cmmlu', /\.csv$/)])],
       ['gaokao-json', read(filesUnder('datasets/gaokao-bench/Data', /\.json$/))],
+      ['cs-bench-json', read(filesUnder('datasets/cs-bench/Dataset', /\.json$/))],
+      ['agieval-jsonl', read(filesUnder('datasets/agieval/data', /\.jsonl$/))],
     ];
     log('| format | files | questions | refused files | ms per file | questions/s | MB/s |');
     log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
