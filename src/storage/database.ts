@@ -69,6 +69,7 @@ export function openDatabase(filePath: string, options: OpenDatabaseOptions = {}
         filePath,
       );
     }
+    probeTables(db, filePath);
     if (readonly) {
       if (found < known) {
         throw new DatabaseError(
@@ -97,6 +98,21 @@ function readUserVersion(db: Db, filePath: string): number {
     // Touching sqlite_master makes SQLite read and check the header and the schema page.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return db.pragma('user_version', { simple: true }) as number;
+  } catch (error) {
+    throw unreadable(filePath, error);
+  }
+}
+
+/**
+ * Reads the first row of every table (bypassing indexes), which touches each root page: a file damaged there
+ * stops the start with a clear message instead of failing on some later query. (A full
+ * `PRAGMA quick_check` reads the whole file, too slow for every start; `tutor db backup` runs one on
+ * its copy.)
+ */
+function probeTables(db: Db, filePath: string): void {
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+    for (const table of tables) db.prepare(`SELECT 1 FROM "${table.replaceAll('"', '""')}" NOT INDEXED LIMIT 1`).get();
   } catch (error) {
     throw unreadable(filePath, error);
   }

@@ -152,6 +152,25 @@ describe('openDatabase', () => {
     expect(sha256(file)).toBe(before);
   });
 
+  it("refuses a file whose table pages are damaged, naming the path, rather than failing on a later query", () => {
+    const file = path.join(dir, 'tutor.sqlite');
+    const db = openDatabase(file);
+    const store = db.prepare("INSERT INTO users (id, display_name, created_at, updated_at) VALUES (?, 'x', 0, 0)");
+    for (let index = 0; index < 50; index += 1) store.run(`user-${index}`);
+    const rootPage = db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'users'").pluck().get() as number;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    const bytes = fs.readFileSync(file);
+    bytes.fill(0xa5, (rootPage - 1) * pageSize, rootPage * pageSize);
+    fs.writeFileSync(file, bytes);
+
+    const error = catchError(() => openDatabase(file));
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(/malformed|corrupt/);
+  });
+
   it('opens read-only without migrating, and says so when the file does not exist', () => {
     const file = path.join(dir, 'tutor.sqlite');
     expect(() => openDatabase(file, { readonly: true })).toThrow(/No database at .*tutor\.sqlite/);
