@@ -77,6 +77,11 @@ function validateQuestion(question: Question, report: QuestionReport): void {
     case 'blank':
       validateBlanks(question, report);
       break;
+    case 'numeric':
+      if (question.tolerance.kind === 'relative' && question.answer === 0 && question.tolerance.value > 0) {
+        report('warning', 'tolerance', 'a relative tolerance around an answer of 0 accepts only 0 exactly; use an absolute tolerance');
+      }
+      break;
     case 'short':
     case 'essay': {
       if (question.rubric.length === 0) break;
@@ -93,9 +98,15 @@ function validateQuestion(question: Question, report: QuestionReport): void {
 
 function validateOptions(question: Question & { type: 'choice' | 'multi' }, report: QuestionReport): void {
   const keys = new Set<string>();
+  const texts = new Map<string, number>();
   question.options.forEach((option, index) => {
     if (keys.has(option.key)) report('error', `options[${index}].key`, `duplicate option key "${option.key}"`);
     keys.add(option.key);
+    // Learners may answer with the option text; two options with the same text cannot be told apart.
+    const text = normalizeForMatch(option.text);
+    const earlier = texts.get(text);
+    if (earlier !== undefined) report('warning', `options[${index}].text`, `the same text as options[${earlier}]`);
+    else texts.set(text, index);
   });
   const keyList = [...keys].join(', ');
   const answers = question.type === 'choice' ? (question.answer === '' ? [] : [question.answer]) : question.answer;
@@ -150,6 +161,8 @@ function validateBlanks(question: BlankQuestion, report: QuestionReport): void {
       if (accepted.replace(/\*/g, '').trim() === '') report('warning', field, `"${accepted}" accepts any answer`);
       else if (normalizeForMatch(accepted.replace(/\*/g, '')) === '') {
         report('error', field, `"${accepted}" is empty once spaces and punctuation are removed, so no answer can match it`);
+      } else if (/[;；|｜\n]/u.test(accepted)) {
+        report('warning', field, `"${accepted}" holds a blank separator (; | or a new line), so a typed answer is split there and never matches it`);
       }
     });
   });

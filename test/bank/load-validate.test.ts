@@ -329,6 +329,43 @@ describe('bank validation', () => {
     ]);
   });
 
+  it.each<[string, (bank: Bank) => void, string]>([
+    [
+      'two options with the same text',
+      (bank) => {
+        (questionAt(bank, 0).options as Array<{ key: string; text: string }>)[3] = { key: 'D', text: 'tpu' };
+      },
+      'warning: bank.json › q-choice › options[3].text: the same text as options[2]',
+    ],
+    [
+      'an accepted answer holding a blank separator',
+      (bank) => {
+        questionAt(bank, 2).blanks = [{ accept: ['延迟', '延迟;时延'] }, { accept: ['吞吐量'] }];
+      },
+      'warning: bank.json › q-blank › blanks[0].accept[1]: "延迟;时延" holds a blank separator (; | or a new line), so a typed answer is split there and never matches it',
+    ],
+    [
+      'an accepted answer that is only a wildcard',
+      (bank) => {
+        questionAt(bank, 2).blanks = [{ accept: ['*'] }, { accept: ['吞吐量'] }];
+      },
+      'warning: bank.json › q-blank › blanks[0].accept[0]: "*" accepts any answer',
+    ],
+    [
+      'a relative tolerance around zero',
+      (bank) => {
+        bank.questions.push({ id: 'q-zero', type: 'numeric', stem: '偏差是多少？', points: 1, analysis: '0。', answer: 0, tolerance: { kind: 'relative', value: 0.1 } });
+      },
+      'warning: bank.json › q-zero › tolerance: a relative tolerance around an answer of 0 accepts only 0 exactly; use an absolute tolerance',
+    ],
+  ])('warns about %s but still loads the bank', (_label, change, expected) => {
+    const bank = validBank();
+    change(bank);
+    const result = checkBankValue(bank, 'bank.json');
+    expect(result.problems.map(formatProblem)).toEqual([expected]);
+    expect(result.bank).toBeDefined();
+  });
+
   it('warns about a misspelt field that would otherwise be silently ignored', () => {
     const bank = validBank();
     questionAt(bank, 1).partialcredit = 0.3;
