@@ -17,6 +17,7 @@ const papers = [
   ['the seed paper', sharedFile(seedPaper)],
   ['the database mid-term', path.join(papersDir, 'database-midterm.txt')],
   ['the network quiz', path.join(papersDir, 'network-quiz.txt')],
+  ['the OS practice with answers under each question', path.join(papersDir, 'os-practice-inline-answers.txt')],
 ] as const;
 
 describe('importing Word documents', () => {

@@ -192,6 +192,43 @@ describe('importing a network quiz with （n） numbering and compact keys', () 
   });
 });
 
+describe('importing OS practice with 【答案】【解析】 under each question', () => {
+  const file = path.join(papersDir, 'os-practice-inline-answers.txt');
+
+  it('joins the answers written under each question, including 【答案】B【解析】… on one line', async () => {
+    const { bank, report } = await importOk(file);
+    expect(report.countsByType).toEqual({ choice: 2, multi: 1, truefalse: 2, blank: 2, short: 2 });
+    expect(report.missingAnswers).toEqual([]);
+    expect(report.referencesFound).toBe(2);
+    expect(question(bank, 'choice-1')).toMatchObject({ answer: 'B', analysis: '时间片用完后进程回到就绪队列等待再次调度；等待事件会使进程进入阻塞状态。' });
+    expect(question(bank, 'choice-2')).toMatchObject({ answer: 'B', analysis: expect.stringMatching(/^短作业优先总是先选短作业/) });
+    expect(question(bank, 'multi-1')).toMatchObject({ answer: ['A', 'B', 'C', 'D'], partialCredit: 0.5 });
+    expect(['truefalse-1', 'truefalse-2'].map((id) => (question(bank, id) as { answer: boolean }).answer)).toEqual([false, true]);
+    expect(question(bank, 'blank-1')).toMatchObject({ points: 4, blanks: [{ accept: ['就绪态', '就绪'] }, { accept: ['阻塞态', '等待态', '阻塞'] }] });
+    expect(question(bank, 'short-2')).toMatchObject({
+      points: 8,
+      reference: '（1）页号 = 2500 / 1024 取整 = 2，页内偏移 = 2500 - 2048 = 452。\n（2）物理地址 = 5 × 1024 + 452 = 5572。',
+      rubric: [
+        { point: '页号和偏移各算对', points: 4 },
+        { point: '物理地址算对', points: 4 },
+      ],
+    });
+  });
+
+  it('skips page numbers and page boilerplate in the middle of the paper', async () => {
+    const { bank, report } = await importOk(file);
+    expect(report.skipped.map(({ fromLine, detail }) => [fromLine, detail])).toEqual([
+      [16, 'page number'],
+      [17, 'page boilerplate (download notice, comments, related documents)'],
+      [59, 'page number'],
+      [60, 'page boilerplate (download notice, comments, related documents)'],
+    ]);
+    expect(report.warnings.filter((warning) => warning.message.includes('cut off'))).toEqual([]);
+    expect(bank.description).toBe('适用：计算机类专业本科二年级');
+    expect(bank.title).toBe('操作系统原理 课后练习（答案附在每题后）');
+  });
+});
+
 describe('papers with gaps and mistakes', () => {
   const paper = (text: string) => importBank({ filename: 'quiz.txt', content: Buffer.from(text), format: 'paper' });
 

@@ -78,6 +78,9 @@ const RANGE_KEYS = /^(\d{1,3})\s*[-~～—]+\s*(\d{1,3})\s*[.、:]?\s*([A-H](?:\
 const ANALYSIS_LABEL = /^(解析|分析|详解|解答|说明)\s*[:]\s*/;
 const REFERENCE_LABEL = /^(答|参考答案|答案|参考要点|答题要点|解)\s*[:]\s*/;
 const RUBRIC_LABEL = /^(评分要点|评分标准|评分细则|给分点|采分点)\s*[:]?\s*/;
+/** 【答案】C【解析】… written right under a question, as many papers with answers do. */
+const BRACKET_LABEL = /【\s*(答案|参考答案|解析|分析|详解|解答|点评|评分要点|评分标准)\s*】/g;
+const INLINE_ANSWER_START = /^(【\s*(答案|参考答案|解析|分析|详解|解答|点评|评分要点|评分标准)\s*】|(答案|解析|评分要点)\s*:)/;
 const POINTS_MARK = /[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]\s*[。.;,]?\s*$/;
 const POINTS_EACH = /每(?:小)?题\s*(\d+(?:\.\d+)?)\s*分/;
 const POINTS_PER_BLANK = /每(?:个)?空\s*(\d+(?:\.\d+)?)\s*分/;
@@ -257,7 +260,25 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     return answer;
   };
 
-  const addAnswerText = (entry: PaperAnswer, original: string, line: LineInfo) => {
+  const addAnswerText = (entry: PaperAnswer, original: string, line: LineInfo): void => {
+    if (/【/.test(original)) {
+      // `【答案】C【解析】…` → `答案:C` then `解析:…`, one segment at a time.
+      const segments = original.split(/(?=【\s*(?:答案|参考答案|解析|分析|详解|解答|点评|评分要点|评分标准)\s*】)/).filter((segment) => segment.trim());
+      if (segments.length > 1 || BRACKET_LABEL.test(segments[0] ?? '')) {
+        BRACKET_LABEL.lastIndex = 0;
+        for (const segment of segments) {
+          const labelled = segment.replace(BRACKET_LABEL, (_m, label: string) => `${label === '点评' ? '解析' : label}:`);
+          BRACKET_LABEL.lastIndex = 0;
+          addPlainAnswerText(entry, labelled, line);
+        }
+        return;
+      }
+      BRACKET_LABEL.lastIndex = 0;
+    }
+    addPlainAnswerText(entry, original, line);
+  };
+
+  const addPlainAnswerText = (entry: PaperAnswer, original: string, line: LineInfo) => {
     let rest = original.trim();
     const h = toHalfWidth(rest);
     if (entry.mode === 'rubric') {
@@ -310,6 +331,19 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
 
   let inBoilerplate = false;
   let lastText: LineInfo | undefined;
+  let inlineAnswer: PaperAnswer | undefined;
+  const inlineSections = new Map<PaperSection, AnswerSection>();
+  const startInlineAnswer = (target: PaperSection, q: PaperQuestion, line: LineInfo): PaperAnswer => {
+    let group = inlineSections.get(target);
+    if (!group) {
+      group = { title: `${target.title || '(questions)'} (answers under the questions)`, line: line.index, target, entries: [] };
+      inlineSections.set(target, group);
+      answerSections.push(group);
+    }
+    const entry: PaperAnswer = { number: q.number, line: line.index, key: [], analysis: [], reference: [], rubric: [], mode: 'key' };
+    group.entries.push(entry);
+    return entry;
+  };
   for (const line of lines) {
     if (!line.t) continue;
     if (BOILERPLATE.test(line.t)) {
@@ -320,11 +354,11 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
       if (mode !== 'preamble') inBoilerplate = true;
       continue;
     }
-    if (mode !== 'preamble' && !inBoilerplate) lastText = line;
     if (PAGE_MARK.test(line.h)) {
       skip(line, 'boilerplate', 'page number');
       continue;
     }
+    if (mode !== 'preamble' && !inBoilerplate) lastText = line;
     const sectionMatch = matchSection(line.h);
     const isAnswerPart = ANSWER_PART.test(line.h) && mode !== 'answers' && mode !== 'preamble';
     const numberMatch = DOT_NUMBER.exec(line.h) ?? PAREN_NUMBER.exec(line.h);
@@ -362,6 +396,12 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     if (mode === 'questions') {
       if (sectionMatch) {
         startSection(line, sectionMatch);
+        inlineAnswer = undefined;
+        continue;
+      }
+      if (question && (inlineAnswer || INLINE_ANSWER_START.test(line.h)) && !DOT_NUMBER.test(line.h) && !(PAREN_NUMBER.test(line.h) && section?.style === 'paren')) {
+        inlineAnswer ??= startInlineAnswer(section!, question, line);
+        addAnswerText(inlineAnswer, line.t, line);
         continue;
       }
       if (EXAM_HEADER.test(line.t) && !question) {
@@ -372,6 +412,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
       const style: NumberStyle | undefined = DOT_NUMBER.test(line.h) ? 'dot' : PAREN_NUMBER.test(line.h) ? 'paren' : undefined;
       if (numberMatch && style && (current.style === undefined || current.style === style)) {
         current.style = style;
+        inlineAnswer = undefined;
         const rest = line.t.slice(line.t.length - numberMatch[2]!.length);
         question = { number: Number(numberMatch[1]), line: line.index, endLine: line.index, stem: [], options: [], implicit: false };
         current.questions.push(question);
