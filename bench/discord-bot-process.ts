@@ -7,6 +7,7 @@
  * (answered after a full GC with RSS and heap figures) and `stop`.
  */
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 
 interface Running {
@@ -73,6 +74,9 @@ async function startTutor(): Promise<Running> {
 }
 
 const running = kind === 'bare' ? await startBare() : await startTutor();
+// How long the event loop was blocked, from login on: an acknowledgement cannot go out while it is.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const send = (message: unknown) => process.send?.(message);
 
 process.on('message', (message: { type: string }) => {
@@ -85,6 +89,7 @@ process.on('message', (message: { type: string }) => {
     send({
       type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external,
       cpuMs: (cpu.user + cpu.system) / 1000, gc: Boolean(gc), cached: countCaches(running.client),
+      loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     });
   } else if (message.type === 'stop') {
     void running.stop().finally(() => process.exit(0));

@@ -44,6 +44,8 @@ interface MemoryReport {
   cpuMs: number;
   /** Channels and messages in discord.js's caches. */
   cached: { channels: number; messages: number };
+  /** Event-loop delay since login (sampled every 5 ms). */
+  loopDelayMs: { p50: number; p99: number; max: number };
   gc: boolean;
 }
 
@@ -349,6 +351,7 @@ const bench: BenchModule = {
       log(`memory after ${TOTAL_SESSIONS} quiz sessions (after a full GC; each bot in its own process)`);
       for (const [kind, { start, end, sessions, missed }] of memory) {
         log(`${kind.padEnd(6)} ${sessions} sessions acknowledged (${missed} /quiz missed the deadline in the batches); RSS ${mb(end.rss)} (at start ${mb(start.rss)}), heap used ${mb(end.heapUsed)} of ${mb(end.heapTotal)} (at start ${mb(start.heapUsed)}), external ${mb(end.external)}${end.gc ? '' : ' [no --expose-gc: figures include garbage]'}`);
+        log(`${kind.padEnd(6)} event-loop delay over the run: p50 ${end.loopDelayMs.p50.toFixed(1)} ms, p99 ${end.loopDelayMs.p99.toFixed(1)} ms, max ${end.loopDelayMs.max.toFixed(0)} ms`);
         log(`${kind.padEnd(6)} discord.js caches ${end.cached.channels} channels and ${end.cached.messages} messages; CPU time for the run after login ${((end.cpuMs - start.cpuMs) / 1000).toFixed(1)} s`);
       }
       for (const c of contenders) {
