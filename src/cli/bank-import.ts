@@ -61,9 +61,9 @@ export const bankImportCommand: CliCommand = {
 
     const banksDir = resolveBanksDir(io);
     const out = values.out ? path.resolve(io.cwd, values.out) : path.join(banksDir, `${outcome.bank.id}.json`);
-    const clash = await findBankFileWithId(banksDir, outcome.bank.id);
+    // Only a file in the banks folder is loaded next to the others, so only there can ids clash.
+    const clash = path.dirname(out) === banksDir ? await findBankFileWithId(banksDir, outcome.bank.id) : undefined;
     if (clash && path.resolve(clash) !== out) {
-      // A second file with the same bank id would make the loader reject one of them.
       io.stderr.write(`Bank id "${outcome.bank.id}" is already used by ${displayPath(io, clash)}: choose another with --id. Nothing was written.\n`);
       return 1;
     }

@@ -265,6 +265,14 @@ describe('papers with gaps and mistakes', () => {
     expect(outcome.report.warnings).toContainEqual({ line: 7, questionId: 'choice-1', message: 'key "E" names option E that the question does not have: kept as a draft' });
   });
 
+  it('reads answer keys written several to a line and as ranges', async () => {
+    const questions = Array.from({ length: 5 }, (_, index) => `${index + 1}. 第${index + 1}题\nA.甲  B.乙  C.丙  D.丁`).join('\n');
+    const outcome = await paper(`测验\n一、选择题\n${questions}\n答案\n一、选择题\n1.C 2.A\n3～5 BDA\n`);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.bank.questions.map((q) => (q.type === 'choice' ? q.answer : ''))).toEqual(['C', 'A', 'B', 'D', 'A']);
+  });
+
   it('refuses text with no sections or numbered questions', async () => {
     const outcome = await paper('这只是一段普通的文字，没有题目。\n');
     expect(outcome).toEqual({ ok: false, format: 'paper', errors: [{ message: 'no section headings (一、选择题 …) or numbered questions were found: is this an exam paper?' }] });
