@@ -92,9 +92,33 @@ export function fitEmbed(embed: APIEmbed): APIEmbed {
   return fitted;
 }
 
+/**
+ * Discord counts the 6,000-character limit over all embeds of a message: the later embeds (the
+ * verdict's details under a question) lose fields first.
+ */
+export function fitEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
+  const fitted = embeds.map(fitEmbed);
+  let total = fitted.reduce((sum, embed) => sum + embedLength(embed), 0);
+  for (let index = fitted.length - 1; index >= 0 && total > EMBED_LIMITS.total; index--) {
+    const embed = fitted[index]!;
+    while (total > EMBED_LIMITS.total && embed.fields && embed.fields.length > 0) {
+      const dropped = embed.fields[embed.fields.length - 1]!;
+      embed.fields = embed.fields.slice(0, -1);
+      total -= dropped.name.length + dropped.value.length;
+    }
+    if (total > EMBED_LIMITS.total && embed.description) {
+      const keep = Math.max(1, embed.description.length - (total - EMBED_LIMITS.total));
+      total -= embed.description.length;
+      embed.description = truncate(embed.description, keep);
+      total += embed.description.length;
+    }
+  }
+  return fitted;
+}
+
 function message(parts: { content?: string; embeds?: APIEmbed[]; components?: MessagePayload['components'] }): MessagePayload {
   const payload: MessagePayload = {
-    embeds: (parts.embeds ?? []).map(fitEmbed),
+    embeds: fitEmbeds(parts.embeds ?? []),
     components: parts.components ?? [],
     allowedMentions: NO_MENTIONS,
   };
@@ -419,6 +443,11 @@ export interface VerdictInput {
   outcome: Extract<AnswerOutcome, { status: 'graded' }>;
   /** What the learner submitted, shown back to them (never parsed for mentions). */
   answerText: string;
+  /**
+   * Set when the verdict replaces the question's own message (a button answer): the question is
+   * kept above the verdict, its answer buttons replaced by Next, Ask and End.
+   */
+  withQuestion?: boolean;
 }
 
 /** The verdict: points, the learner's answer, the correct answer, the analysis and any tutor feedback. */
@@ -441,9 +470,12 @@ export function renderVerdict(input: VerdictInput): MessagePayload {
   const description = [`**${t(locale, 'quiz.verdict.points', { score: formatPoints(score), max: formatPoints(maxScore) })}**`];
   if (outcome.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
   if (outcome.isLastQuestion) description.push(t(locale, 'quiz.verdict.lastQuestion'));
+  const verdict: APIEmbed = { title: t(locale, verdictKey), description: description.join('\n'), color, fields };
+  const current = { bank: outcome.bank, question, index: outcome.session.position, total: outcome.session.questions.length };
+  const answeredQuestion: APIEmbed = { ...questionEmbed({ locale, sessionId: outcome.session.id, current }), fields: [], color: COLOR.neutral };
   return message({
     content: '',
-    embeds: [{ title: t(locale, verdictKey), description: description.join('\n'), color, fields }],
+    embeds: input.withQuestion ? [answeredQuestion, verdict] : [verdict],
     components: [sessionRow(locale, outcome.session.id, { last: outcome.isLastQuestion })],
   });
 }

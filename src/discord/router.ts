@@ -51,7 +51,8 @@ async function acknowledge(interaction: Acknowledgeable, policy: DeferPolicy, lo
 async function respond(interaction: Acknowledgeable, policy: DeferPolicy, payload: MessagePayload): Promise<void> {
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
-  } else if (policy === 'update') {
+  } else if (policy === 'update' || policy === 'none') {
+    // The handler acknowledged (or deferred an update of) the component's message: never overwrite it.
     await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
   } else {
     await interaction.editReply({ ...payload, embeds: [], components: [] });

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SimUser, StoredMessage } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness, writesThatCouldPing } from './harness.ts';
+import type { SimUser } from '../support/discord-simulator/index.ts';
+import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness, writesThatCouldPing, isVerdict, verdictEmbed } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
 
-const isVerdict = (m: StoredMessage) => m.embeds.length > 0 && /Correct|Partly right|Not quite/.test(embedOf(m).title ?? '');
 
 async function quizThread(h: Harness, user: SimUser, options: Record<string, string | number>) {
   const channelId = h.sim.channelId('quiz');
@@ -77,7 +76,7 @@ describe('the other commands', () => {
     });
     const submit = h.sim.clickButton({ message: updated, user: ada, customId: buttonByLabel(updated, 'Submit') });
     const verdict = await submit.waitForOriginal(isVerdict);
-    expect(embedOf(verdict).title).toBe('✅ Correct');
+    expect(verdictEmbed(verdict).title).toBe('✅ Correct');
     expect(field(verdict, 'Your answer')).toBe('> A, C');
   });
 

@@ -1,11 +1,9 @@
 import { GatewayIntentBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOT_INTENTS } from '../../src/discord/bot.ts';
-import type { StoredMessage } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, embedOf, field, startHarness, type Harness, writesThatCouldPing } from './harness.ts';
+import { buttonByLabel, embedOf, field, startHarness, type Harness, writesThatCouldPing, isVerdict, verdictEmbed } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
 
-const isVerdict = (m: StoredMessage) => m.embeds.length > 0 && /Correct|Partly right|Not quite|回答/.test(embedOf(m).title ?? '');
 
 describe('edge cases of the quiz thread', () => {
   let h: Harness;
@@ -57,7 +55,7 @@ describe('edge cases of the quiz thread', () => {
     expect(second.modal!.components).toHaveLength(2);
     const rest = sim.submitModal({ user: ada, fields: { 'blank-5': 'six', 'blank-6': 'eight' } });
     const verdict = await rest.waitForOriginal(isVerdict);
-    expect(embedOf(verdict).description).toContain('6 / 7 pt');
+    expect(verdictEmbed(verdict).description).toContain('6 / 7 pt');
     await sim.waitFor(() => sim.message(prompt.id)!.components.length === 0);
     expect(sim.message(prompt.id)!.content).toBe('Blanks 1–5 saved. Press Continue for the rest.');
   });
@@ -98,7 +96,7 @@ describe('edge cases of the quiz thread', () => {
     expect(embedOf(question).title).toBe('第 1/1 题 · 判断题 · 1 分');
     expect(embedOf(question).description).toBe('Pruning always makes a model less accurate.');
     const verdict = await sim.clickButton({ message: question, user: li, customId: buttonByLabel(question, '对') }).waitForOriginal(isVerdict);
-    expect(embedOf(verdict).title).toBe('❌ 回答错误');
+    expect(verdictEmbed(verdict).title).toBe('❌ 回答错误');
     expect(field(verdict, '你的答案')).toBe('> 对');
     expect(field(verdict, '解析')).toBe('Light pruning often keeps accuracy, sometimes after fine-tuning.');
   });

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorReply } from '../support/openai-server.ts';
-import { buttonByLabel, embedOf, field, startHarness, type Harness, writesThatCouldPing } from './harness.ts';
+import { buttonByLabel, embedOf, field, startHarness, type Harness, writesThatCouldPing, isVerdict, verdictEmbed } from './harness.ts';
 import { isGradingRequest, kvShortGrading, scriptTutor } from './llm.ts';
-import type { StoredMessage } from '../support/discord-simulator/index.ts';
 
 async function openShortQuiz(h: Harness, username = 'ada') {
   const user = h.sim.createUser({ username, locale: 'en-US' });
@@ -14,9 +13,6 @@ async function openShortQuiz(h: Harness, username = 'ada') {
   return { user, thread, question };
 }
 
-function isVerdict(m: StoredMessage): boolean {
-  return m.embeds.length > 0 && /Correct|Partly right|Not quite/.test(embedOf(m).title ?? '');
-}
 
 describe('short answers and follow-ups in the thread', () => {
   let h: Harness;
@@ -39,8 +35,8 @@ describe('short answers and follow-ups in the thread', () => {
     const verdict = await h.sim.waitForMessage(thread.id, isVerdict, 10_000);
     expect(verdict.message_reference).toMatchObject({ message_id: typed.id });
     expect(verdict.editCount).toBeGreaterThanOrEqual(1); // "Grading…" first, then the verdict
-    expect(embedOf(verdict).title).toBe('✅ Correct');
-    expect(embedOf(verdict).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(verdict).title).toBe('✅ Correct');
+    expect(verdictEmbed(verdict).description).toContain('4 / 4 pt');
     expect(field(verdict, 'Tutor feedback')).toContain('The cache keeps past keys and values');
     expect(field(verdict, 'Rubric')).toContain('✅ Stores the keys and values of previous tokens');
     expect(field(verdict, 'Reference answer')).toContain('only the new token is computed');
@@ -69,7 +65,7 @@ describe('short answers and follow-ups in the thread', () => {
     await h.restart();
     h.sim.postMessage({ channelId: thread.id, user, content: 'It caches the keys and values.' });
     const verdict = await h.sim.waitForMessage(thread.id, isVerdict, 10_000);
-    expect(embedOf(verdict).description).toContain('2 / 4 pt');
+    expect(verdictEmbed(verdict).description).toContain('2 / 4 pt');
     await h.sim.waitFor(() => h.sim.message(question.id)!.components.length === 0);
     expect(h.sim.requests.some((r) => r.method === 'GET' && r.path === `/channels/${thread.id}/messages`)).toBe(true);
   });

@@ -194,8 +194,26 @@ export function embedOf(message: StoredMessage): EmbedJson {
   return embed;
 }
 
+const VERDICT_TITLE = /Correct|Partly right|Not quite|回答正确|部分正确|回答错误/;
+
+/** The verdict embed: alone on a typed or modal answer's reply, under the question after a button answer. */
+export function verdictEmbed(message: StoredMessage): EmbedJson {
+  const found = (message.embeds as EmbedJson[]).find((embed) => VERDICT_TITLE.test(embed.title ?? ''));
+  if (!found) throw new Error(`No verdict on message: ${JSON.stringify(message.embeds)}`);
+  return found;
+}
+
+export function isVerdict(message: StoredMessage): boolean {
+  return (message.embeds as EmbedJson[]).some((embed) => VERDICT_TITLE.test(embed.title ?? ''));
+}
+
+/** A field's value, looked up in every embed of the message. */
 export function field(message: StoredMessage, name: string): string | undefined {
-  return embedOf(message).fields?.find((f) => f.name === name)?.value;
+  for (const embed of message.embeds as EmbedJson[]) {
+    const found = embed.fields?.find((f) => f.name === name);
+    if (found) return found.value;
+  }
+  return undefined;
 }
 
 type WritePayload = { content?: string; embeds?: unknown[]; allowed_mentions?: { parse?: unknown[] } };

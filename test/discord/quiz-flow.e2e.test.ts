@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator, SimUser, StoredMessage } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness, writesThatCouldPing } from './harness.ts';
+import type { DiscordSimulator, SimUser } from '../support/discord-simulator/index.ts';
+import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness, writesThatCouldPing, isVerdict, verdictEmbed } from './harness.ts';
 
 async function startQuiz(sim: DiscordSimulator, user: SimUser, options: Record<string, string | number | boolean>) {
   const channelId = sim.channelId('quiz');
@@ -12,7 +12,6 @@ async function startQuiz(sim: DiscordSimulator, user: SimUser, options: Record<s
   return { card, thread, question };
 }
 
-const isVerdict = (m: StoredMessage) => m.embeds.length > 0 && /Correct|Partly right|Not quite/.test(embedOf(m).title ?? '');
 
 describe('a member quizzing in a thread', () => {
   let h: Harness;
@@ -45,10 +44,15 @@ describe('a member quizzing in a thread', () => {
     const question = await sim.waitForMessage(thread!.id, (m) => m.embeds.length > 0);
     expect(embedOf(question).description).toContain('Which technique keeps the keys and values');
     const click = sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') });
-    expect((await click.ack).elapsedMs).toBeLessThan(3000);
-    const verdict = await click.waitForOriginal((m) => m.embeds.length > 0);
-    expect(embedOf(verdict).title).toBe('✅ Correct');
-    expect(embedOf(verdict).description).toContain('2 / 2 pt');
+    const ack = await click.ack;
+    expect(ack.elapsedMs).toBeLessThan(3000);
+    expect(ack.type).toBe(7); // graded at once: the question's own message becomes question + verdict
+    const verdict = await click.waitForOriginal(isVerdict);
+    expect(verdict.id).toBe(question.id);
+    expect(embedOf(verdict).description).toContain('Which technique keeps the keys and values');
+    expect(componentsOf(verdict).map((c) => c.label)).toEqual(['Finish', 'Ask', 'End']); // the only choice question
+    expect(verdictEmbed(verdict).title).toBe('✅ Correct');
+    expect(verdictEmbed(verdict).description).toContain('2 / 2 pt');
     expect(field(verdict, 'Correct answer')).toBe('B');
     expect(field(verdict, 'Analysis')).toContain('The KV cache stores past keys');
     expect(verdict.channel_id).toBe(thread!.id);
@@ -69,8 +73,8 @@ describe('a member quizzing in a thread', () => {
     const submit = sim.submitModal({ user: ada, fields: { 'blank-0': 'int8', 'blank-1': 'FP32' } });
     expect((await submit.ack).elapsedMs).toBeLessThan(3000);
     const verdict = await submit.waitForOriginal(isVerdict);
-    expect(embedOf(verdict).title).toBe('🟡 Partly right');
-    expect(embedOf(verdict).description).toContain('1 / 2 pt');
+    expect(verdictEmbed(verdict).title).toBe('🟡 Partly right');
+    expect(verdictEmbed(verdict).description).toContain('1 / 2 pt');
     expect(field(verdict, 'Your answer')).toBe('> 1. int8\n> 2. FP32');
     // The question's Answer button is gone once it has been answered.
     await sim.waitFor(() => componentsOf(sim.message(question.id)!).length === 0);
@@ -101,8 +105,8 @@ describe('a member quizzing in a thread', () => {
       sim.clickButton({ message: bobQuiz.question, user: bob, customId: buttonByLabel(bobQuiz.question, 'A. Pruning') }),
     ];
     const [adaVerdict, bobVerdict] = await Promise.all([adaClick.waitForOriginal(isVerdict), bobClick.waitForOriginal((m) => m.embeds.length > 0)]);
-    expect(embedOf(adaVerdict).title).toBe('✅ Correct');
-    expect(embedOf(bobVerdict).title).toBe('❌ 回答错误');
+    expect(verdictEmbed(adaVerdict).title).toBe('✅ Correct');
+    expect(verdictEmbed(bobVerdict).title).toBe('❌ 回答错误');
     expect(field(bobVerdict, '正确答案')).toBe('B');
     const sessions = [adaQuiz.thread.id, bobQuiz.thread.id].map((id) => h.app.quiz.findActiveByThread(id)!);
     expect(sessions.map((s) => s.ownerId)).toEqual([ada.id, bob.id]);
@@ -164,7 +168,7 @@ describe('a member quizzing in a thread', () => {
     expect(question.channel_id).toBe(channelId);
     expect(sim.threads(channelId)).toHaveLength(0);
     const verdict = await sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') }).waitForOriginal(isVerdict);
-    expect(embedOf(verdict).title).toBe('✅ Correct');
+    expect(verdictEmbed(verdict).title).toBe('✅ Correct');
   });
 
   it('runs the quiz in place when started inside a thread', async () => {
@@ -176,7 +180,7 @@ describe('a member quizzing in a thread', () => {
     expect(embedOf(card).description).toContain("We're already in a thread, so the quiz runs here.");
     const question = await command.waitForFollowUp((m) => m.embeds.length > 0);
     const verdict = await sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'False') }).waitForOriginal(isVerdict);
-    expect(embedOf(verdict).title).toBe('✅ Correct');
+    expect(verdictEmbed(verdict).title).toBe('✅ Correct');
     expect(field(verdict, 'Your answer')).toBe('> False');
   });
 

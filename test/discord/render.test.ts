@@ -6,6 +6,7 @@ import { parseComponentId } from '../../src/discord/custom-id.ts';
 import {
   EMBED_LIMITS,
   fitEmbed,
+  fitEmbeds,
   optionButtonLabel,
   renderAnswerModal,
   renderAskModal,
@@ -187,6 +188,25 @@ describe('verdicts', () => {
     expect(fields['Your answer']).toBe('> B');
     expect(fields['Analysis']).toBe(q.analysis.slice(0, 1024).length === q.analysis.length ? q.analysis : expect.any(String));
     expect(buttons(payload).map((b) => b.label)).toEqual(['Next', 'Ask', 'End']);
+  });
+
+  it('keeps the question above the verdict when the verdict replaces the question’s message', () => {
+    const q = question('choice-1');
+    const payload = renderVerdict({ locale: 'en-US', outcome: gradedOutcome(q, 0), answerText: 'B', withQuestion: true });
+    expect(payload.embeds.map((e) => e.title)).toEqual([`Question 1/3 · Single choice · ${q.points} pt`, '❌ Not quite']);
+    expect(payload.embeds[0]!.description).toContain(q.stem);
+    expect(buttons(payload).map((b) => b.label)).toEqual(['Next', 'Ask', 'End']);
+  });
+
+  it('keeps all embeds of a message within 6,000 characters together, trimming the later ones first', () => {
+    const embeds = fitEmbeds([
+      { title: 'question', description: 'q'.repeat(4000) },
+      { title: 'verdict', description: 'v'.repeat(500), fields: Array.from({ length: 4 }, (_, i) => ({ name: `f${i}`, value: 'x'.repeat(1000) })) },
+    ]);
+    const total = embeds.reduce((sum, e) => sum + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0), 0);
+    expect(total).toBeLessThanOrEqual(6000);
+    expect(embeds[0]!.description).toHaveLength(4000);
+    expect(embeds[1]!.fields!.length).toBeLessThan(4);
   });
 
   it('offers Finish instead of Next after the last question', () => {

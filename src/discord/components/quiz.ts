@@ -1,3 +1,4 @@
+import { MessageFlags } from 'discord.js';
 import type { RawAnswer } from '../../grading/types.ts';
 import { UserError } from '../../errors.ts';
 import type { QuizSession, SessionView } from '../../quiz/types.ts';
@@ -69,14 +70,52 @@ export async function submitAndShowVerdict(
   }
 }
 
+/** If grading has not answered within this long, acknowledge first and edit afterwards. */
+const INSTANT_GRADING_BUDGET_MS = 1_500;
+
+/**
+ * A button answer to an objective question (choice, true/false, multi): graded by rule in
+ * milliseconds, so the click is answered by updating the question's own message with the verdict
+ * (one callback, no "Grading…" message). Should grading ever be slow, the update is deferred first,
+ * so the 3-second deadline still holds.
+ */
+async function gradeInPlace(
+  context: Pick<ComponentContext, 'interaction' | 'deps' | 'locale'> & { id: { sessionId: string } },
+  questionId: string,
+  answer: RawAnswer,
+  answerText: string,
+): Promise<void> {
+  const { interaction, deps, locale, id } = context;
+  if (interaction.isModalSubmit()) return;
+  let lateAck: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
+    lateAck = interaction.deferUpdate();
+  }, INSTANT_GRADING_BUDGET_MS);
+  let outcome;
+  try {
+    outcome = await deps.quiz.submitAnswer({ sessionId: id.sessionId, questionId, userId: interaction.user.id, answer, locale });
+  } finally {
+    clearTimeout(timer);
+    if (lateAck) await lateAck;
+  }
+  if (outcome.status === 'invalid') {
+    if (outcome.grade.status !== 'invalid') throw new Error('An invalid outcome without a reason');
+    const note = { ...renderInvalidAnswer(locale, outcome.grade.reason), flags: MessageFlags.Ephemeral as const };
+    await (lateAck ? interaction.followUp(note) : interaction.reply(note));
+    return;
+  }
+  const payload = renderVerdict({ locale, outcome, answerText, withQuestion: true });
+  await (lateAck ? interaction.editReply(payload) : interaction.update(payload));
+}
+
 const answerButton: ComponentHandler<'answer'> = {
   kinds: ['answer'],
-  defer: 'grading',
+  defer: 'none',
   async handle(context) {
     const { id, deps } = context;
     const { current } = requireCurrent(deps, id.sessionId, id.question);
     const answer = current.question.type === 'truefalse' ? (id.choice === 'T' ? 'true' : 'false') : id.choice;
-    await submitAndShowVerdict(context, current.question.id, answer, answer);
+    await gradeInPlace(context, current.question.id, answer, answer);
   },
 };
 
@@ -93,11 +132,11 @@ const multiSelect: ComponentHandler<'select'> = {
 
 const multiSubmit: ComponentHandler<'submit'> = {
   kinds: ['submit'],
-  defer: 'grading',
+  defer: 'none',
   async handle(context) {
     const { id, deps } = context;
     const { current } = requireCurrent(deps, id.sessionId, id.question);
-    await submitAndShowVerdict(context, current.question.id, id.keys, id.keys.split('').join(', '));
+    await gradeInPlace(context, current.question.id, id.keys, id.keys.split('').join(', '));
   },
 };
 
