@@ -284,6 +284,8 @@ describe('paper helpers', () => {
     ['A.外键  B.主键  C.索引  D.视图', ['外键', '主键', '索引', '视图']],
     ['Ａ．外模式　Ｂ．模式　Ｃ．内模式　Ｄ．存储模式', ['外模式', '模式', '内模式', '存储模式']],
     ['A、TCP B、UDP', ['TCP', 'UDP']],
+    ['(A)栈 (B)队列 (C)堆', ['栈', '队列', '堆']],
+    ['（A）栈　（B）队列', ['栈', '队列']],
     ['A. B+树索引  B. 哈希索引', ['B+树索引', '哈希索引']],
   ])('splits options on one line: %s', (line, texts) => {
     expect(splitOptions(line, 'A')?.map((option) => option.text)).toEqual(texts);

@@ -72,7 +72,7 @@ const SECTION_WITH_NUMERAL = new RegExp(`^(${NUMERAL})\\s*[、.]\\s*(\\S.*)$`);
 const ANSWER_PART = /^(试卷答案|参考答案|标准答案|答案|答案解析|答案(及|与)解析|参考答案(及|与)(评分标准|解析|评分细则))\s*[:]?\s*$/;
 const DOT_NUMBER = /^(\d{1,4})\s*[.、](?!\d)\s*(.*)$/;
 const PAREN_NUMBER = /^\((\d{1,4})\)\s*(.*)$/;
-const OPTION_START = /^([A-H])\s*[.、:)]/;
+const OPTION_START = /^\(?([A-H])\s*[.、:)]/;
 const COMPACT_KEYS = /^(?:\d{1,3}\s*[.、:]\s*[A-H]+\s*[,;，；]?\s*){2,}$/;
 const RANGE_KEYS = /^(\d{1,3})\s*[-~～—]+\s*(\d{1,3})\s*[.、:]?\s*([A-H](?:\s*[A-H])+)$/;
 const ANALYSIS_LABEL = /^(解析|分析|详解|解答|说明)\s*[:]\s*/;
@@ -133,7 +133,7 @@ function matchSection(h: string): SectionMatch | undefined {
  */
 export function splitOptions(original: string, firstKey: string): Option[] | undefined {
   const h = toHalfWidth(original);
-  const marker = /(^|\s)([A-H])\s*[.、:)]/g;
+  const marker = /(^|\s)\(?([A-H])\s*[.、:)]/g;
   const starts: Array<{ key: string; at: number; textAt: number }> = [];
   let expected = firstKey.charCodeAt(0);
   for (let match = marker.exec(h); match; match = marker.exec(h)) {
@@ -152,7 +152,7 @@ export function splitOptions(original: string, firstKey: string): Option[] | und
 /** Options written after the stem on the same line: `下列哪个是主键（ ）A.x B.y C.z D.w`. */
 function splitTrailingOptions(original: string): { stem: string; options: Option[] } | undefined {
   const h = toHalfWidth(original);
-  const first = /(\s|[)）])A\s*[.、:]/.exec(h);
+  const first = /(\s|[)）])(?:A\s*[.、:]|\(A\))/.exec(h);
   if (!first) return undefined;
   const at = first.index + first[1]!.length;
   const options = splitOptions(original.slice(at), 'A');
