@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importBank, MAX_IMPORT_BYTES } from '../../src/bank/import/index.ts';
+import { IMPORT_FORMATS, importBank, MAX_IMPORT_BYTES } from '../../src/bank/import/index.ts';
 import { datasetFile, importFile, papersDir } from './support.ts';
 
 describe('detecting the format', () => {
@@ -80,4 +80,28 @@ describe('refusing what is not a bank file', () => {
     const outcome = await importBank({ filename: 'notes.txt', content: Buffer.from('Some notes about databases.\nNothing else.\n') });
     expect(outcome).toEqual({ ok: false, errors: [{ message: 'could not tell the format of notes.txt: give it with --format paper|docx|gift|aiken|moodle-xml|csv|gaokao-json|cs-bench-json|agieval-jsonl' }] });
   });
+});
+
+describe('bad input never crashes the importer', () => {
+  it('answers every shared sample under every format with a bank or plain errors, never an exception', async () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (!entry.name.endsWith('.md')) files.push(full);
+      }
+    };
+    walk(path.dirname(datasetFile('README.md')));
+    walk(papersDir);
+    expect(files.length).toBeGreaterThan(60);
+    for (const file of files) {
+      const content = fs.readFileSync(file);
+      for (const format of ['auto', ...IMPORT_FORMATS] as const) {
+        const outcome = await importBank({ filename: path.basename(file), content, format });
+        if (outcome.ok) expect(outcome.bank.questions.length, `${file} as ${format}`).toBeGreaterThan(0);
+        else expect(outcome.errors.every((error) => error.message.length > 0), `${file} as ${format}`).toBe(true);
+      }
+    }
+  }, 120_000);
 });
