@@ -100,4 +100,31 @@ describe('edge cases of the quiz thread', () => {
     expect(field(verdict, '你的答案')).toBe('> 对');
     expect(field(verdict, '解析')).toBe('Light pruning often keeps accuracy, sometimes after fine-tuning.');
   });
+
+  it('defers a button answer first when grading is unexpectedly slow, then shows the verdict', async () => {
+    h = await startHarness({
+      wrapApp: (app) => ({
+        ...app,
+        quiz: {
+          ...app.quiz,
+          submitAnswer: async (input) => {
+            await new Promise((resolve) => setTimeout(resolve, 2_500));
+            return app.quiz.submitAnswer(input);
+          },
+        },
+      }),
+    });
+    const { sim } = h;
+    const ada = sim.createUser({ username: 'ada' });
+    const channelId = sim.channelId('quiz');
+    await sim.slashCommand({ name: 'quiz', user: ada, channelId, options: { bank: 'e2e-basics', type: 'choice' } }).waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
+    const question = await sim.waitForMessage(sim.threads(channelId)[0]!.id, (m) => m.embeds.length > 0);
+    const click = sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') });
+    const ack = await click.ack;
+    expect(ack.type).toBe(6); // a deferred update, well before the deadline
+    expect(ack.elapsedMs).toBeLessThan(3000);
+    const verdict = await click.waitForOriginal(isVerdict, 10_000);
+    expect(verdictEmbed(verdict).title).toBe('✅ Correct');
+    expect(click.callbacks.filter((c) => c.status < 300)).toHaveLength(1);
+  });
 });

@@ -6,7 +6,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { runCli } from '../../src/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { startDiscordBot, type RunningBot, type StartDiscordBotOptions } from '../../src/discord/bot.ts';
+import { startDiscordBot, type BotApp, type RunningBot, type StartDiscordBotOptions } from '../../src/discord/bot.ts';
 import { startDiscordSimulator, type DiscordSimulator, type SimulatorOptions, type StoredMessage } from '../support/discord-simulator/index.ts';
 import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
 
@@ -106,6 +106,8 @@ export interface HarnessOptions {
   extraBanks?: BankInput[];
   /** Passed to startDiscordBot, e.g. without MessageContent. */
   botOptions?: StartDiscordBotOptions;
+  /** Changes what the bot is given, e.g. a quiz service that answers slowly. */
+  wrapApp?: (app: App) => BotApp;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -135,7 +137,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
   let app = await createApp(config, { cwd: dir, logger });
-  let bot = await startDiscordBot(app, options.botOptions);
+  const forBot = (built: App): BotApp => (options.wrapApp ? options.wrapApp(built) : built);
+  let bot = await startDiscordBot(forBot(app), options.botOptions);
   await sim.waitForReady();
 
   const harness: Harness = {
@@ -153,7 +156,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await bot.stop();
       app.close();
       app = await createApp(config, { cwd: dir, logger });
-      bot = await startDiscordBot(app, options.botOptions);
+      bot = await startDiscordBot(forBot(app), options.botOptions);
       await sim.waitForReady();
     },
     async close() {
