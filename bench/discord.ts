@@ -10,7 +10,8 @@
  *
  * Scenarios (200 interactions each): `/quiz` sequentially and all at once, then a click on an answer
  * button of a session's first question, sequentially and all at once. The bare bot answers with the
- * same first callback types as the tutor (a deferred reply to /quiz, a "Grading…" reply to a button).
+ * same first callback types as the tutor (a deferred reply to /quiz; an update of the button's message
+ * with the verdict); the table prints the types seen, so a change in the tutor's policy shows.
  * An interaction not acknowledged within 3 s counts as infinitely slow in the percentiles.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -66,6 +67,8 @@ interface Sample {
   kind: BotKind;
   latencies: number[];
   failed: number;
+  /** How many first callbacks of each type (5 deferred reply, 4 reply, 7 update…), to check like is compared with like. */
+  types: Map<number, number>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -131,10 +134,10 @@ function sendQuiz(c: Contender): InteractionHandle {
   return handle;
 }
 
-async function measure(handles: InteractionHandle[]): Promise<{ latencies: number[]; failed: number }> {
+async function measure(handles: InteractionHandle[]): Promise<{ latencies: number[]; failed: number; types: number[] }> {
   const settled = await Promise.allSettled(handles.map((h) => h.ack));
-  const latencies = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.elapsedMs] : []));
-  return { latencies, failed: settled.length - latencies.length };
+  const acks = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  return { latencies: acks.map((a) => a.elapsedMs), failed: settled.length - acks.length, types: acks.map((a) => a.type) };
 }
 
 function answerButtonOf(message: StoredMessage): string | undefined {
@@ -225,14 +228,15 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'miss
 
 async function runScenarios(contenders: Contender[], log: (line: string) => void): Promise<Sample[]> {
   const samples: Sample[] = [];
-  const record = (scenario: string, kind: BotKind, result: { latencies: number[]; failed: number }) => {
+  const record = (scenario: string, kind: BotKind, result: { latencies: number[]; failed: number; types: number[] }) => {
     let sample = samples.find((s) => s.scenario === scenario && s.kind === kind);
     if (!sample) {
-      sample = { scenario, kind, latencies: [], failed: 0 };
+      sample = { scenario, kind, latencies: [], failed: 0, types: new Map() };
       samples.push(sample);
     }
     sample.latencies.push(...result.latencies);
     sample.failed += result.failed;
+    for (const type of result.types) sample.types.set(type, (sample.types.get(type) ?? 0) + 1);
   };
 
   log(`sending ${ROUNDS} /quiz one at a time to each bot (alternating)…`);
@@ -331,10 +335,11 @@ const bench: BenchModule = {
       const samples = await runScenarios(contenders, log);
       log('');
       log('first acknowledgement, ms from INTERACTION_CREATE to the callback (nearest-rank percentiles; "missed" = not within 3 s)');
-      log(`${'scenario'.padEnd(28)} ${'bot'.padEnd(6)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}  n    failed`);
+      log(`${'scenario'.padEnd(28)} ${'bot'.padEnd(6)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}  n    missed  callback types`);
       for (const sample of samples) {
         const s = summarize(sample);
-        log(`${sample.scenario.padEnd(28)} ${sample.kind.padEnd(6)} ${ms(s.p50)} ${ms(s.p95)} ${ms(s.p99)} ${ms(s.max)}  ${String(sample.latencies.length).padEnd(4)} ${sample.failed}`);
+        const types = [...sample.types].map(([type, n]) => `${type}×${n}`).join(' ');
+        log(`${sample.scenario.padEnd(28)} ${sample.kind.padEnd(6)} ${ms(s.p50)} ${ms(s.p95)} ${ms(s.p99)} ${ms(s.max)}  ${String(sample.latencies.length).padEnd(4)} ${String(sample.failed).padEnd(6)}  ${types}`);
       }
       const scenarios = [...new Set(samples.map((s) => s.scenario))];
       for (const scenario of scenarios) {
