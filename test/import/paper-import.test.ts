@@ -273,6 +273,14 @@ describe('papers with gaps and mistakes', () => {
     expect(outcome.bank.questions.map((q) => (q.type === 'choice' ? q.answer : ''))).toEqual(['C', 'A', 'B', 'D', 'A']);
   });
 
+  it('keeps a numbered list inside a model answer as part of that answer', async () => {
+    const outcome = await paper('测验\n一、简答题（每题4分）\n1. 问题一？\n2. 说明索引的优缺点。\n参考答案\n一、简答题\n1. 答：答案一。\n2. 答：\n1. 优点是加快查询。\n2. 缺点是增加写开销。\n评分要点：①优点（2分）②缺点（2分）\n');
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.bank.questions[1]).toMatchObject({ reference: '1. 优点是加快查询。\n2. 缺点是增加写开销。', rubric: [{ point: '优点', points: 2 }, { point: '缺点', points: 2 }] });
+    expect(outcome.report.warnings.filter((warning) => warning.message.includes('second answer'))).toEqual([]);
+  });
+
   it('refuses text with no sections or numbered questions', async () => {
     const outcome = await paper('这只是一段普通的文字，没有题目。\n');
     expect(outcome).toEqual({ ok: false, format: 'paper', errors: [{ message: 'no section headings (一、选择题 …) or numbered questions were found: is this an exam paper?' }] });

@@ -469,7 +469,9 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     const style: NumberStyle | undefined = DOT_NUMBER.test(line.h) ? 'dot' : PAREN_NUMBER.test(line.h) ? 'paren' : undefined;
     const targetStyle = answerSection?.target?.style;
     const inRubricPoint = answer?.mode === 'rubric' && POINTS_MARK.test(line.h);
-    if (numberMatch && style && !inRubricPoint && (targetStyle === undefined || targetStyle === style || answer?.mode === 'key')) {
+    // `1. 首先… 2. 其次…` inside a model answer: numbers that do not move past the current answer are content.
+    const itemInText = answer !== undefined && answer.mode !== 'key' && numberMatch !== null && Number(numberMatch[1]) <= answer.number;
+    if (numberMatch && style && !inRubricPoint && !itemInText && (targetStyle === undefined || targetStyle === style || answer?.mode === 'key')) {
       const entry = newAnswer(Number(numberMatch[1]), line);
       addAnswerText(entry, line.t.slice(line.t.length - numberMatch[2]!.length), line);
       continue;
