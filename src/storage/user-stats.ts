@@ -163,7 +163,7 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
     .raw()
     .get(params) as [number, number];
 
-  const { daily, currentStreakDays, longestStreakDays } = queryDays(db, where, params, now, timeZone);
+  const { daily, currentStreakDays, longestStreakDays } = queryDays(db, where, params, userId, now, timeZone);
 
   const cardParams: Record<string, string | number> = { userId, now: now.getTime() };
   if (filter.bankId !== undefined) cardParams.bankId = filter.bankId;
@@ -213,30 +213,40 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
 }
 
 /**
- * Answers per local calendar day. SQLite knows no IANA zones, so SQL sums per 15-minute slot (in key
- * order, no sort) and the slots are mapped to days here with the zone's offsets over the user's range.
+ * Answers per local calendar day. SQLite knows no IANA zones, so the zone's offsets over the user's
+ * range of slots become a CASE on the slot number (bound as parameters, so the statement is reused;
+ * JavaScript numbers bind as REAL, hence the CAST that keeps the division an integer one), and SQL
+ * returns one row per day.
  */
-function queryDays(db: Db, where: string, params: Record<string, string>, now: Date, timeZone: string) {
+function queryDays(db: Db, where: string, params: Record<string, string>, userId: string, now: Date, timeZone: string) {
   const today = localDayNumber(now.getTime(), timeZone);
-  const slots = cached(db, `SELECT slot, sum(answered), sum(correct) FROM stats_slots WHERE ${where} GROUP BY slot ORDER BY slot`)
-    .raw()
-    .all(params) as Array<[number, number, number]>;
+  const [first, last] = cached(db, 'SELECT min(slot), max(slot) FROM stats_slots WHERE user_id = ?').raw().get(userId) as [
+    number | null,
+    number | null,
+  ];
   const perDay = new Map<number, { answered: number; correct: number }>();
-  if (slots.length > 0) {
-    const segments = zoneOffsetSegments(timeZone, slots[0]![0] * SLOT_MS, slots.at(-1)![0] * SLOT_MS);
-    let segment = 0;
-    for (const [slot, answered, correct] of slots) {
-      const ms = slot * SLOT_MS;
-      while (segment + 1 < segments.length && segments[segment + 1]!.startMs <= ms) segment += 1;
-      const day = Math.floor((ms + segments[segment]!.offsetMs) / MS_PER_DAY);
-      const counts = perDay.get(day);
-      if (counts) {
-        counts.answered += answered;
-        counts.correct += correct;
-      } else if (answered > 0) {
-        perDay.set(day, { answered, correct });
-      }
-    }
+  if (first !== null && last !== null) {
+    const segments = zoneOffsetSegments(timeZone, first * SLOT_MS, last * SLOT_MS);
+    const dayParams: Record<string, string | number> = { ...params };
+    segments.forEach((segment, index) => {
+      dayParams[`offset${index}`] = segment.offsetMs;
+      if (index > 0) dayParams[`from${index}`] = Math.ceil(segment.startMs / SLOT_MS);
+    });
+    const offset =
+      segments.length === 1
+        ? '@offset0'
+        : `CASE ${segments
+            .slice(1)
+            .map((_, index) => `WHEN slot < @from${index + 1} THEN @offset${index}`)
+            .join(' ')} ELSE @offset${segments.length - 1} END`;
+    const rows = cached(
+      db,
+      `SELECT (slot * ${SLOT_MS} + CAST(${offset} AS INTEGER)) / ${MS_PER_DAY} AS day, sum(answered), sum(correct)
+       FROM stats_slots WHERE ${where} GROUP BY day`,
+    )
+      .raw()
+      .all(dayParams) as Array<[number, number, number]>;
+    for (const [day, answered, correct] of rows) if (answered > 0) perDay.set(day, { answered, correct });
   }
   const streaks = computeStreaks(perDay.keys(), today);
   const daily: DailyCount[] = [];
