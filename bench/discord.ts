@@ -9,7 +9,8 @@
  * request escapes discord.js's own 50 requests/s throttle, so edits and follow-ups are not timed here.
  *
  * Scenarios (200 interactions each): `/quiz` sequentially and all at once, then a click on an answer
- * button of a session's first question, sequentially and all at once. The bare bot answers with the
+ * button of a session's first question, sequentially and all at once. Each burst of 200 is repeated
+ * (3 times per bot, ABBA order) and pooled, with each burst's p95 shown. The bare bot answers with the
  * same first callback types as the tutor (a deferred reply to /quiz; an update of the button's message
  * with the verdict); the table prints the types seen, so a change in the tutor's policy shows.
  * An interaction not acknowledged within 3 s counts as infinitely slow in the percentiles.
@@ -30,8 +31,10 @@ import type { BenchModule } from './run.ts';
 
 // Smaller numbers for a quick look: BENCH_DISCORD_ROUNDS=20 BENCH_DISCORD_SESSIONS=100 npm run bench -- discord
 const ROUNDS = Number(process.env.BENCH_DISCORD_ROUNDS ?? 200);
-const TOTAL_SESSIONS = Math.max(Number(process.env.BENCH_DISCORD_SESSIONS ?? 1000), 2 * ROUNDS);
+const TOTAL_SESSIONS = Math.max(Number(process.env.BENCH_DISCORD_SESSIONS ?? 1000), (1 + Number(process.env.BENCH_DISCORD_BURSTS ?? 3)) * ROUNDS);
 const BATCH = 50;
+/** Each burst scenario is repeated this many times per bot (ABBA order) and pooled. */
+const BURSTS = Number(process.env.BENCH_DISCORD_BURSTS ?? 3);
 const QUIZ_OPTIONS = { type: 'choice', count: 2 };
 
 type BotKind = 'tutor' | 'bare';
@@ -67,6 +70,8 @@ interface Sample {
   kind: BotKind;
   latencies: number[];
   failed: number;
+  /** p95 of each repeated burst, to show how much one burst varies from the next. */
+  roundP95: number[];
   /** How many first callbacks of each type (5 deferred reply, 4 reply, 7 update…), to check like is compared with like. */
   types: Map<number, number>;
 }
@@ -228,12 +233,13 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'miss
 
 async function runScenarios(contenders: Contender[], log: (line: string) => void): Promise<Sample[]> {
   const samples: Sample[] = [];
-  const record = (scenario: string, kind: BotKind, result: { latencies: number[]; failed: number; types: number[] }) => {
+  const record = (scenario: string, kind: BotKind, result: { latencies: number[]; failed: number; types: number[] }, round?: number) => {
     let sample = samples.find((s) => s.scenario === scenario && s.kind === kind);
     if (!sample) {
-      sample = { scenario, kind, latencies: [], failed: 0, types: new Map() };
+      sample = { scenario, kind, latencies: [], failed: 0, types: new Map(), roundP95: [] };
       samples.push(sample);
     }
+    if (round !== undefined) sample.roundP95.push(summarize({ ...sample, latencies: result.latencies, failed: result.failed }).p95);
     sample.latencies.push(...result.latencies);
     sample.failed += result.failed;
     for (const type of result.types) sample.types.set(type, (sample.types.get(type) ?? 0) + 1);
@@ -246,14 +252,18 @@ async function runScenarios(contenders: Contender[], log: (line: string) => void
   }
 
   // One bot's burst at a time: on a small machine two simultaneous bursts would mostly measure each other.
-  log(`sending ${ROUNDS} /quiz at once to each bot in turn…`);
-  for (const c of contenders) {
-    record(`/quiz, ${ROUNDS} at once`, c.kind, await measure(Array.from({ length: ROUNDS }, () => sendQuiz(c))));
-    await settle(c);
+  // Repeated in ABBA order, because a single burst mostly measures whatever else the machine was doing then.
+  const burstOrder = (round: number) => (round % 2 === 0 ? contenders : [...contenders].reverse());
+  log(`sending ${ROUNDS} /quiz at once to each bot in turn, ${BURSTS} times…`);
+  for (let round = 0; round < BURSTS; round += 1) {
+    for (const c of burstOrder(round)) {
+      record(`/quiz, ${ROUNDS} at once`, c.kind, await measure(Array.from({ length: ROUNDS }, () => sendQuiz(c))), round);
+      await settle(c);
+    }
   }
 
   log('waiting for the tutor to post the first question of those sessions (its edits are throttled at 50 requests/s)…');
-  const targets = await Promise.all(contenders.map((c) => clickTargets(c, 2 * ROUNDS)));
+  const targets = await Promise.all(contenders.map((c) => clickTargets(c, (1 + BURSTS) * ROUNDS)));
 
   log(`clicking ${ROUNDS} answer buttons one at a time on each bot…`);
   for (let i = 0; i < ROUNDS; i += 1) {
@@ -265,11 +275,15 @@ async function runScenarios(contenders: Contender[], log: (line: string) => void
     }
   }
 
-  log(`clicking ${ROUNDS} answer buttons at once on each bot in turn…`);
-  for (const [ci, c] of [...contenders.entries()].reverse()) {
-    const handles = (targets[ci] ?? []).slice(ROUNDS, 2 * ROUNDS).map((target) => c.sim.clickButton(target));
-    record(`answer button, ${ROUNDS} at once`, c.kind, await measure(handles));
-    await settle(c);
+  log(`clicking ${ROUNDS} answer buttons at once on each bot in turn, ${BURSTS} times…`);
+  for (let round = 0; round < BURSTS; round += 1) {
+    for (const c of burstOrder(round + 1)) {
+      const ci = contenders.indexOf(c);
+      const from = (1 + round) * ROUNDS;
+      const handles = (targets[ci] ?? []).slice(from, from + ROUNDS).map((target) => c.sim.clickButton(target));
+      record(`answer button, ${ROUNDS} at once`, c.kind, await measure(handles), round);
+      await settle(c);
+    }
   }
   return samples;
 }
@@ -339,7 +353,8 @@ const bench: BenchModule = {
       for (const sample of samples) {
         const s = summarize(sample);
         const types = [...sample.types].map(([type, n]) => `${type}×${n}`).join(' ');
-        log(`${sample.scenario.padEnd(28)} ${sample.kind.padEnd(6)} ${ms(s.p50)} ${ms(s.p95)} ${ms(s.p99)} ${ms(s.max)}  ${String(sample.latencies.length).padEnd(4)} ${String(sample.failed).padEnd(6)}  ${types}`);
+        const rounds = sample.roundP95.length > 0 ? `  p95 per burst: ${sample.roundP95.map((v) => ms(v).trim()).join(', ')}` : '';
+        log(`${sample.scenario.padEnd(28)} ${sample.kind.padEnd(6)} ${ms(s.p50)} ${ms(s.p95)} ${ms(s.p99)} ${ms(s.max)}  ${String(sample.latencies.length).padEnd(4)} ${String(sample.failed).padEnd(6)}  ${types}${rounds}`);
       }
       const scenarios = [...new Set(samples.map((s) => s.scenario))];
       for (const scenario of scenarios) {
