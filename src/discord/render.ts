@@ -570,6 +570,8 @@ export function renderError(locale: string | null | undefined, reference: string
 export interface StatsInput {
   locale: string | null | undefined;
   stats: UserStats;
+  /** The member's name for the title (a mention would not render there). */
+  userName: string;
   bankTitle?: string;
   /** The attachment name of the chart image, when one is attached. */
   chartFile?: string;
@@ -578,7 +580,8 @@ export interface StatsInput {
 export function renderStats(input: StatsInput): MessagePayload {
   const { locale, stats } = input;
   const user = userMention(stats.userId);
-  if (stats.attempts === 0) return message({ embeds: [{ title: t(locale, 'stats.title', { user: '' }).trim(), description: t(locale, 'stats.empty', { user }), color: COLOR.neutral }] });
+  const title = t(locale, 'stats.title', { user: input.userName });
+  if (stats.attempts === 0) return message({ embeds: [{ title, description: t(locale, 'stats.empty', { user }), color: COLOR.neutral }] });
   const fields: APIEmbedField[] = [
     {
       name: t(locale, 'stats.overview'),
@@ -616,7 +619,7 @@ export function renderStats(input: StatsInput): MessagePayload {
     fields.push({ name: t(locale, 'stats.missedRubric'), value: stats.missedRubricPoints.map((p) => `• ${p.point} (${p.missed}/${p.attempts})`).join('\n') });
   }
   const embed: APIEmbed = {
-    title: t(locale, 'stats.title', { user: '' }).trim(),
+    title,
     description: [user, input.bankTitle ? t(locale, 'stats.scope.bank', { bank: input.bankTitle }) : ''].filter(Boolean).join('\n'),
     color: COLOR.info,
     fields,

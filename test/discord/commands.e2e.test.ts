@@ -50,6 +50,7 @@ describe('the other commands', () => {
     expect(ack.type).toBe(5);
     expect((ack.data as { flags: number }).flags & 64).toBe(64);
     const reply = await stats.waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(reply).title).toBe('Progress of ada');
     expect(field(reply, 'Overview')).toContain('2 answers · accuracy 0%');
     expect(field(reply, 'By question type')).toBe('Single choice: 0/1 (0%)\nShort answer: 0/1 (0%)');
     expect(embedOf(reply).image!.url).toBe('attachment://progress-30-days.png');

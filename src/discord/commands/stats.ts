@@ -47,13 +47,15 @@ export const statsCommand: SlashCommand = {
       timeZone: deps.config.TIME_ZONE,
     });
     const bankTitle = bankId ? (deps.catalog.get(bankId)?.title ?? bankId) : undefined;
+    const member = interaction.options.getMember('user');
+    const userName = (member && 'displayName' in member ? member.displayName : null) ?? user.globalName ?? user.username;
     if (stats.attempts === 0) {
-      await interaction.editReply(renderStats({ locale, stats, bankTitle }));
+      await interaction.editReply(renderStats({ locale, stats, userName, bankTitle }));
       return;
     }
     const chart = renderDailyChartPng(stats.daily);
     await interaction.editReply({
-      ...renderStats({ locale, stats, bankTitle, chartFile: CHART_FILE_NAME }),
+      ...renderStats({ locale, stats, userName, bankTitle, chartFile: CHART_FILE_NAME }),
       files: [{ attachment: chart, name: CHART_FILE_NAME }],
     });
   },
