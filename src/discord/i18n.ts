@@ -86,7 +86,7 @@ const enUS = {
   'stats.scope.bank': 'Bank: {bank}',
   'stats.overview': 'Overview',
   'stats.overviewLine':
-    '{attempts} answers · accuracy {accuracy} · {points}/{available} pt\n{seen} questions seen, {mastered} mastered\nStreak: {streak} day(s) (longest {longest}) · {due} review(s) due',
+    '{attempts} answer(s) · accuracy {accuracy} · {points}/{available} pt\n{seen} question(s) seen, {mastered} mastered\nStreak: {streak} day(s) (longest {longest}) · {due} review(s) due',
   'stats.byType': 'By question type',
   'stats.byBank': 'By bank',
   'stats.weakTopics': 'Weakest topics',

@@ -51,7 +51,7 @@ describe('the other commands', () => {
     expect((ack.data as { flags: number }).flags & 64).toBe(64);
     const reply = await stats.waitForOriginal((m) => m.embeds.length > 0);
     expect(embedOf(reply).title).toBe('Progress of ada');
-    expect(field(reply, 'Overview')).toContain('2 answers · accuracy 0%');
+    expect(field(reply, 'Overview')).toContain('2 answer(s) · accuracy 0%');
     expect(field(reply, 'By question type')).toBe('Single choice: 0/1 (0%)\nShort answer: 0/1 (0%)');
     expect(embedOf(reply).image!.url).toBe('attachment://progress-30-days.png');
     const [chart] = reply.attachments;

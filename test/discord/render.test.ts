@@ -331,7 +331,7 @@ describe('summaries, notes and limits', () => {
     const embed = renderStats({ locale: 'en-US', stats, userName: 'Ada', chartFile: 'c.png' }).embeds[0]!;
     expect(embed.title).toBe('Progress of Ada');
     expect(embed.image).toEqual({ url: 'attachment://c.png' });
-    expect(embed.fields![0]!.value).toContain('4 answers · accuracy 75% · 6/8 pt');
+    expect(embed.fields![0]!.value).toContain('4 answer(s) · accuracy 75% · 6/8 pt');
     expect(embed.fields![0]!.value).toContain('Streak: 2 day(s) (longest 5) · 1 review(s) due');
   });
 });
