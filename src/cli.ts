@@ -7,25 +7,29 @@ import type { CliIo } from './cli/types.ts';
 
 dotenv.config({ quiet: true });
 
-function helpText(): string {
+async function helpText(): Promise<string> {
   const lines = ['Usage: tutor <command> [options]', '', 'Commands:'];
-  for (const command of cliCommands) lines.push(`  ${command.usage.padEnd(60)} ${command.summary}`);
+  for (const entry of cliCommands) {
+    const command = await entry.load();
+    lines.push(`  ${command.usage.padEnd(60)} ${command.summary}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
 /** Runs one command line in-process and returns the exit code; tests call this directly. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.stdout.write(helpText());
+    io.stdout.write(await helpText());
     return argv.length === 0 ? 1 : 0;
   }
-  const command = [...cliCommands]
+  const entry = [...cliCommands]
     .sort((a, b) => b.path.length - a.path.length)
     .find((candidate) => candidate.path.every((word, index) => argv[index] === word));
-  if (!command) {
-    io.stderr.write(`Unknown command: ${argv.join(' ')}\n\n${helpText()}`);
+  if (!entry) {
+    io.stderr.write(`Unknown command: ${argv.join(' ')}\n\n${await helpText()}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(argv.slice(command.path.length), io);
   } catch (error) {
