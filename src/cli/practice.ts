@@ -90,8 +90,8 @@ export const practiceCommand: CliCommand = {
         {
           userId: `${LOCAL_USER_PREFIX}${userName}`,
           displayName: userName,
-          // stats takes the stored id, so the hint shows it as typed: `--user local:<name>`.
-          userName: `${LOCAL_USER_PREFIX}${userName}`,
+          // `tutor stats --user <name>` finds `local:<name>`, so the hint shows the name as typed.
+          userName,
           ...(values.bank ? { bankId: values.bank } : {}),
           ...(type ? { type } : {}),
           ...(values.topic ? { topic: values.topic } : {}),

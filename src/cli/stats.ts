@@ -22,7 +22,9 @@ export const statsCommand: CliCommand = {
     const db = openExistingDatabase(io);
     try {
       const store = new SqliteProgressStore(db, { timeZone: config.TIME_ZONE });
-      const stats = store.statsForUser(values.user, {
+      // `tutor practice --user ada` stores its answers as `local:ada`; accept the plain name it was given.
+      const userId = !store.getUser(values.user) && store.getUser(`local:${values.user}`) ? `local:${values.user}` : values.user;
+      const stats = store.statsForUser(userId, {
         ...(values.guild ? { guildId: values.guild } : {}),
         ...(values.bank ? { bankId: values.bank } : {}),
         timeZone: config.TIME_ZONE,
@@ -30,7 +32,7 @@ export const statsCommand: CliCommand = {
       if (values.json) {
         io.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
       } else {
-        io.stdout.write(renderStatsText(stats, store.getUser(values.user)?.displayName ?? null));
+        io.stdout.write(renderStatsText(stats, store.getUser(userId)?.displayName ?? null));
       }
       return 0;
     } finally {

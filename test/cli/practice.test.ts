@@ -82,7 +82,7 @@ describe('tutor practice', () => {
     expect(out).toContain('Reference answer:\n  A batch lets the accelerator run one large matrix multiplication');
     expect(out).toContain('Summary\n');
     expect(out).toMatch(/\d+(\.\d+)?\/31 points · 9\/9 answered · /);
-    expect(out).toContain('Your progress so far: npm run tutor -- stats --user local:ada');
+    expect(out).toContain('Your progress so far: npm run tutor -- stats --user ada');
 
     const { sessions, attempts, stats } = storedAttempts('local:ada');
     expect(sessions).toEqual([{ id: expect.any(String), status: 'finished' }]);
@@ -104,7 +104,7 @@ describe('tutor practice', () => {
   it('shows the attempts in `tutor stats` for the practice user afterwards', async () => {
     await practice(['--type', 'choice', '--user', 'grace'], ['C', '']);
     const io = createTestIo({ env, cwd: dir });
-    expect(await runCli(['stats', '--user', 'local:grace', '--json'], io)).toBe(0);
+    expect(await runCli(['stats', '--user', 'grace', '--json'], io)).toBe(0);
     const stats = JSON.parse(io.stdout.text) as { attempts: number; correct: number };
     expect(stats.attempts).toBe(1);
     expect(stats.correct).toBe(1);
@@ -269,7 +269,7 @@ describe('tutor practice as a process', { timeout: 90_000 }, () => {
     expect(result.out).toContain('Summary');
     expect(result.out).toMatch(/\d\/4 points · 2\/2 answered/);
 
-    const stats = await run(['stats', '--user', 'local:piped', '--json'], '', env);
+    const stats = await run(['stats', '--user', 'piped', '--json'], '', env);
     expect(stats.code).toBe(0);
     expect((JSON.parse(stats.out) as { attempts: number }).attempts).toBe(2);
   });
