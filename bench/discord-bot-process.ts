@@ -4,7 +4,8 @@
  * callback types the tutor uses first) or `tutor` (the real bot from src/, on a fresh SQLite file).
  *
  * Environment: BENCH_API_URL, BENCH_TOKEN, BENCH_DIR (a temp folder). Parent messages: `memory`
- * (answered after a full GC with RSS and heap figures) and `stop`.
+ * (answered after a full GC with RSS and heap figures), `drop-caches` (empties discord.js's thread and
+ * message caches, answered with `dropped`) and `stop`.
  */
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -92,6 +93,17 @@ process.on('message', (message: { type: string }) => {
       cpuMs: (cpu.user + cpu.system) / 1000, gc: Boolean(gc), cached: countCaches(running.client),
       loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     });
+  } else if (message.type === 'drop-caches') {
+    // Only at the very end: forget cached threads and messages, so the next `memory` shows the bot's own share.
+    for (const channel of running.client.channels.cache.values()) {
+      if ('messages' in channel && channel.messages) channel.messages.cache.clear();
+      if (channel.isThread()) {
+        channel.guild.channels.cache.delete(channel.id);
+        channel.parent?.threads.cache.delete(channel.id);
+        running.client.channels.cache.delete(channel.id);
+      }
+    }
+    send({ type: 'dropped' });
   } else if (message.type === 'stop') {
     void running.stop().finally(() => process.exit(0));
   }

@@ -294,6 +294,8 @@ interface MemoryResult {
   sessions: number;
   /** /quiz interactions of this phase that were not acknowledged within 3 s (they start no session). */
   missed: number;
+  /** After emptying discord.js's thread and message caches: what the bot itself holds. */
+  withoutCaches: MemoryReport;
 }
 
 /**
@@ -318,7 +320,11 @@ async function runMemory(contenders: Contender[], log: (line: string) => void): 
     c.child.send({ type: 'memory' });
     const end = await waitForChild<MemoryReport>(c.child, 'memory', 30_000);
     const start = startMemory.get(c.kind) as MemoryReport;
-    results.set(c.kind, { start, end, sessions: acked(c), missed: missed.get(c.kind) ?? 0 });
+    c.child.send({ type: 'drop-caches' });
+    await waitForChild(c.child, 'dropped', 30_000);
+    c.child.send({ type: 'memory' });
+    const withoutCaches = await waitForChild<MemoryReport>(c.child, 'memory', 30_000);
+    results.set(c.kind, { start, end, sessions: acked(c), missed: missed.get(c.kind) ?? 0, withoutCaches });
   }
   return results;
 }
@@ -369,10 +375,11 @@ const bench: BenchModule = {
       const memory = await runMemory(contenders, log);
       log('');
       log(`memory after ${TOTAL_SESSIONS} quiz sessions (after a full GC; each bot in its own process)`);
-      for (const [kind, { start, end, sessions, missed }] of memory) {
+      for (const [kind, { start, end, sessions, missed, withoutCaches }] of memory) {
         log(`${kind.padEnd(6)} ${sessions} sessions acknowledged (${missed} /quiz missed the deadline in the batches); RSS ${mb(end.rss)} (at start ${mb(start.rss)}), heap used ${mb(end.heapUsed)} of ${mb(end.heapTotal)} (at start ${mb(start.heapUsed)}), external ${mb(end.external)}${end.gc ? '' : ' [no --expose-gc: figures include garbage]'}`);
         log(`${kind.padEnd(6)} event-loop delay over the run: p50 ${end.loopDelayMs.p50.toFixed(1)} ms, p99 ${end.loopDelayMs.p99.toFixed(1)} ms, max ${end.loopDelayMs.max.toFixed(0)} ms`);
-        log(`${kind.padEnd(6)} discord.js caches ${end.cached.channels} channels and ${end.cached.messages} messages; CPU time for the run after login ${((end.cpuMs - start.cpuMs) / 1000).toFixed(1)} s`);
+        log(`${kind.padEnd(6)} discord.js caches ${end.cached.channels} channels and ${end.cached.messages} messages; with them emptied, heap used ${mb(withoutCaches.heapUsed)}`);
+        log(`${kind.padEnd(6)} CPU time for the run after login ${((end.cpuMs - start.cpuMs) / 1000).toFixed(1)} s`);
       }
       for (const c of contenders) {
         const kinds = new Map<string, number>();
