@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import { UserError } from '../errors.ts';
 import type { GradeResult } from '../grading/types.ts';
 import type {
@@ -107,9 +107,12 @@ export class SqliteProgressStore implements ProgressStore {
   readonly #clock: () => Date;
   readonly #timeZone: string;
   readonly #statements: ReturnType<typeof prepareStatements>;
+  /** Built once: `db.transaction` makes a new wrapper (and looks up its BEGIN/COMMIT statements) per call. */
+  readonly #transaction: Transaction<(work: () => unknown) => unknown>;
 
   constructor(db: Db, options: SqliteProgressStoreOptions = {}) {
     this.#db = db;
+    this.#transaction = db.transaction((work: () => unknown) => work());
     this.#clock = options.clock ?? (() => new Date());
     this.#timeZone = options.timeZone ?? 'UTC';
     this.#statements = prepareStatements(db);
@@ -307,7 +310,7 @@ export class SqliteProgressStore implements ProgressStore {
   #write<T>(work: () => T): T {
     // Nested calls (a write inside a write) join the outer transaction.
     if (this.#db.inTransaction) return work();
-    return this.#db.transaction(work).immediate();
+    return this.#transaction.immediate(work) as T;
   }
 }
 
