@@ -61,8 +61,9 @@ export const initialMigration: Migration = {
         latency_ms INTEGER,
         created_at INTEGER NOT NULL
       ) STRICT;
+      -- Each index on attempts is one more page written per recorded answer (a WAL frame at every commit):
+      -- only the ones a query uses. Per-guild figures come from the roll-ups, not from attempts.
       CREATE INDEX attempts_user_time ON attempts(user_id, created_at);
-      CREATE INDEX attempts_guild_time ON attempts(guild_id, created_at);
       CREATE INDEX attempts_session ON attempts(session_id) WHERE session_id IS NOT NULL;
       CREATE INDEX attempts_feedback_cache ON attempts(bank_id, question_id, normalized_answer) WHERE graded_by = 'llm';
       CREATE INDEX attempts_pending ON attempts(id) WHERE status = 'pending';
