@@ -174,6 +174,7 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
     .pluck()
     .get(cardParams) as number;
 
+  // The top points are chosen before each one's attempt count is looked up, so only those few are.
   const missedRubricPoints = cached(
     db,
     `SELECT m.bank_id AS bankId, m.question_id AS questionId, m.point_index AS "index", m.point AS point, m.missed AS missed,
@@ -185,10 +186,10 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
        } AS attempts
      FROM (
        SELECT bank_id, question_id, point_index, point, sum(missed) AS missed FROM stats_rubric_misses
-       WHERE ${where} GROUP BY bank_id, question_id, point_index
+       WHERE ${where} GROUP BY bank_id, question_id, point_index HAVING missed > 0
+       ORDER BY missed DESC, bank_id, question_id, point_index LIMIT ${MISSED_RUBRIC_LIMIT}
      ) AS m
-     WHERE m.missed > 0
-     ORDER BY m.missed DESC, m.bank_id, m.question_id, m.point_index LIMIT ${MISSED_RUBRIC_LIMIT}`,
+     ORDER BY m.missed DESC, m.bank_id, m.question_id, m.point_index`,
   ).all(params) as MissedRubricPoint[];
 
   return {
@@ -220,10 +221,14 @@ export function queryUserStats(db: Db, userId: string, filter: StatsFilter & { n
  */
 function queryDays(db: Db, where: string, params: Record<string, string>, userId: string, now: Date, timeZone: string) {
   const today = localDayNumber(now.getTime(), timeZone);
-  const [first, last] = cached(db, 'SELECT min(slot), max(slot) FROM stats_slots WHERE user_id = ?').raw().get(userId) as [
-    number | null,
-    number | null,
-  ];
+  // Two subqueries, because SQLite answers a lone min() or max() from the index edge but scans every
+  // row of the user for `min(slot), max(slot)` together.
+  const [first, last] = cached(
+    db,
+    'SELECT (SELECT min(slot) FROM stats_slots WHERE user_id = @userId), (SELECT max(slot) FROM stats_slots WHERE user_id = @userId)',
+  )
+    .raw()
+    .get({ userId }) as [number | null, number | null];
   const perDay = new Map<number, { answered: number; correct: number }>();
   if (first !== null && last !== null) {
     const segments = zoneOffsetSegments(timeZone, first * SLOT_MS, last * SLOT_MS);
