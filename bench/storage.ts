@@ -5,7 +5,7 @@ import type { QuestionType } from '../src/bank/schema.ts';
 import type { GradeResult } from '../src/grading/types.ts';
 import type { NewAttempt } from '../src/progress/ports.ts';
 import { openDatabase, type Db } from '../src/storage/database.ts';
-import { partVerdicts, SqliteProgressStore } from '../src/storage/progress-store.ts';
+import { encodeGrade, partVerdicts, SqliteProgressStore } from '../src/storage/progress-store.ts';
 import type { FreeTextFeedback } from '../src/tutor/types.ts';
 import type { BenchModule } from './run.ts';
 
@@ -146,7 +146,7 @@ function answerFor(questionType: QuestionType, variant: number) {
   const entry = {
     fields,
     json: {
-      grade: JSON.stringify(fields.grade),
+      grade: encodeGrade(fields.grade, { ...fields, questionType }),
       feedback: fields.feedback ? JSON.stringify(fields.feedback) : null,
       parts: JSON.stringify(partVerdicts(fields.grade, fields.feedback)),
     },

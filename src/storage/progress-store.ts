@@ -227,7 +227,7 @@ export class SqliteProgressStore implements ProgressStore {
     this.#write(() => {
       const row = this.#statements.getAttempt.get(attemptId) as AttemptRow | undefined;
       if (!row) throw new UserError('attempt-not-found', `No attempt ${attemptId}.`, { attemptId });
-      const grade = JSON.parse(row.grade) as GradeResult;
+      const grade = decodeGrade(row.grade, row);
       this.#statements.updateGrading.run({
         id: attemptId,
         score: update.score,
@@ -396,7 +396,7 @@ function attemptParams(attempt: NewAttempt) {
     status: attempt.status,
     gradedBy: attempt.gradedBy,
     partVerdicts: JSON.stringify(partVerdicts(attempt.grade, attempt.feedback)),
-    grade: JSON.stringify(attempt.grade),
+    grade: encodeGrade(attempt.grade, attempt),
     feedback: attempt.feedback ? JSON.stringify(attempt.feedback) : null,
     promptVersion: attempt.promptVersion ?? null,
     model: attempt.model ?? null,
@@ -405,6 +405,32 @@ function attemptParams(attempt: NewAttempt) {
     latencyMs: attempt.latencyMs ?? null,
     createdAt: attempt.createdAt.getTime(),
   };
+}
+
+/**
+ * The grade as stored in `attempts.grade`: without `questionType`, `maxScore` and (unless the answer
+ * was invalid) `normalizedAnswer` when they equal the attempt's own columns, which never change after
+ * the insert; `decodeGrade` puts them back. About 60 of an objective grade's 230 bytes. A value that
+ * differs from its column is kept, so nothing is lost, and rows stored in full read back unchanged.
+ */
+export function encodeGrade(grade: GradeResult, columns: Pick<NewAttempt, 'questionType' | 'maxScore' | 'normalizedAnswer'>): string {
+  const compact: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(grade)) {
+    const redundant =
+      (key === 'questionType' && value === columns.questionType) ||
+      (key === 'maxScore' && value === columns.maxScore) ||
+      (key === 'normalizedAnswer' && grade.status !== 'invalid' && value === columns.normalizedAnswer);
+    if (!redundant) compact[key] = value;
+  }
+  return JSON.stringify(compact);
+}
+
+export function decodeGrade(json: string, row: Pick<AttemptRow, 'question_type' | 'max_score' | 'normalized_answer'>): GradeResult {
+  const grade = JSON.parse(json) as Record<string, unknown>;
+  grade.questionType ??= row.question_type;
+  grade.maxScore ??= row.max_score;
+  if (grade.status !== 'invalid') grade.normalizedAnswer ??= row.normalized_answer;
+  return grade as unknown as GradeResult;
 }
 
 /** The verdict per part, kept in its own column: options/blanks for objective answers, rubric points for free text. */
@@ -489,7 +515,7 @@ function toAttempt(row: AttemptRow): AttemptRecord {
     maxScore: row.max_score,
     status: row.status,
     gradedBy: row.graded_by,
-    grade: JSON.parse(row.grade) as GradeResult,
+    grade: decodeGrade(row.grade, row),
     feedback: row.feedback === null ? null : (JSON.parse(row.feedback) as FreeTextFeedback),
     promptVersion: row.prompt_version,
     model: row.model,

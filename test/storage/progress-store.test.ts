@@ -82,6 +82,33 @@ describe('SqliteProgressStore', () => {
       expect(stored[0]!.topic).toBe('Pruning');
     });
 
+    it('stores a grade without the fields its own columns hold, and gives back exactly the grade it was given', () => {
+      store.createSession(makeSession());
+      const objective = makeAttempt({ sessionId: 's1' });
+      const freeText = makeFreeTextAttempt(['met', 'missed'], { sessionId: 's1', questionId: 'q2' });
+      // A grade whose fields differ from the attempt's columns keeps them.
+      const mismatched = makeAttempt({ sessionId: 's1', questionId: 'q3', normalizedAnswer: 'stored differently' });
+      for (const attempt of [objective, freeText, mismatched]) store.recordAttempt(attempt);
+
+      const stored = db.prepare('SELECT grade FROM attempts ORDER BY id').pluck().all() as string[];
+      const keys = stored.map((json) => Object.keys(JSON.parse(json) as object));
+      expect(keys[0]).not.toContain('questionType');
+      expect(keys[0]).not.toContain('maxScore');
+      expect(keys[0]).not.toContain('normalizedAnswer');
+      expect(keys[1]).not.toContain('normalizedAnswer');
+      expect(keys[2]).toContain('normalizedAnswer');
+      expect(stored[0]!.length).toBeLessThan(JSON.stringify(objective.grade).length);
+      expect(store.attemptsForSession('s1').map((attempt) => attempt.grade)).toEqual([objective.grade, freeText.grade, mismatched.grade]);
+    });
+
+    it('reads a grade stored in full (as rows written before the compact form) unchanged', () => {
+      store.createSession(makeSession());
+      const attempt = makeAttempt({ sessionId: 's1' });
+      const { id } = store.recordAttempt(attempt);
+      db.prepare('UPDATE attempts SET grade = ? WHERE id = ?').run(JSON.stringify(attempt.grade), id);
+      expect(store.attemptsForSession('s1')[0]!.grade).toEqual(attempt.grade);
+    });
+
     it('keeps the verdict per part in its own column: options for objective answers, rubric points for free text', () => {
       store.recordAttempt(makeAttempt({ score: 0 }));
       store.recordAttempt(makeFreeTextAttempt(['met', 'partial', 'missed'], { questionId: 'q2' }));
