@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
 import { importBank } from '../bank/import/index.ts';
 import type { Config } from '../config.ts';
 import { writeBankFile } from './commands/bank.ts';
@@ -41,6 +41,13 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
   const clientOptions: ClientOptions = {
     intents: options.intents ?? BOT_INTENTS,
     allowedMentions: NO_MENTIONS,
+    // Every quiz opens a thread and posts a few messages; without sweepers discord.js would cache them
+    // for the life of the process. Buttons and modals carry their message, so nothing needs old ones.
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      messages: { interval: 1_800, lifetime: 1_800 },
+      threads: { interval: 3_600, lifetime: 3_600 },
+    },
   };
   if (apiUrl) clientOptions.rest = { api: apiUrl.replace(/\/+$/, '') };
   const client = new Client(clientOptions);
