@@ -1,10 +1,9 @@
-import { SlashCommandBuilder, type AutocompleteInteraction } from 'discord.js';
-import { QUESTION_TYPES, type QuestionType } from '../../bank/schema.ts';
-import { MAX_QUIZ_COUNT } from '../../quiz/quiz-service.ts';
-import { t } from '../i18n.ts';
+import { SlashCommandBuilder } from 'discord.js';
+import type { QuestionType } from '../../bank/schema.ts';
 import { startQuizFromCommand } from '../quiz-flow.ts';
-import type { BotDeps, SlashCommand } from '../types.ts';
+import type { SlashCommand } from '../types.ts';
 import { descriptionLocalizations as d, nameLocalizations as n } from './localize.ts';
+import { autocompleteBankOrTopic, bankOption, privateThreadOption, questionCountOption, questionTypeOption, topicOption } from './options.ts';
 
 /** `/quiz [bank] [type] [topic] [count] [private]`: a quiz card here, the questions in a thread. */
 export const quizCommand: SlashCommand = {
@@ -13,52 +12,11 @@ export const quizCommand: SlashCommand = {
     .setNameLocalizations(n({ en: 'quiz', zh: '测验' }))
     .setDescription('Start a quiz in a thread')
     .setDescriptionLocalizations(d({ en: 'Start a quiz in a thread', zh: '在子区中开始一次测验' }))
-    .addStringOption((option) =>
-      option
-        .setName('bank')
-        .setNameLocalizations(n({ en: 'bank', zh: '题库' }))
-        .setDescription('Question bank')
-        .setDescriptionLocalizations(d({ en: 'Question bank', zh: '题库' }))
-        .setAutocomplete(true),
-    )
-    .addStringOption((option) =>
-      option
-        .setName('type')
-        .setNameLocalizations(n({ en: 'type', zh: '题型' }))
-        .setDescription('Only questions of this type')
-        .setDescriptionLocalizations(d({ en: 'Only questions of this type', zh: '只出这种题型' }))
-        .addChoices(
-          ...QUESTION_TYPES.map((type) => ({
-            name: t('en-US', `type.${type}`),
-            name_localizations: { 'zh-CN': t('zh-CN', `type.${type}`) },
-            value: type,
-          })),
-        ),
-    )
-    .addStringOption((option) =>
-      option
-        .setName('topic')
-        .setNameLocalizations(n({ en: 'topic', zh: '知识点' }))
-        .setDescription('Only questions on this topic')
-        .setDescriptionLocalizations(d({ en: 'Only questions on this topic', zh: '只出这个知识点的题' }))
-        .setAutocomplete(true),
-    )
-    .addIntegerOption((option) =>
-      option
-        .setName('count')
-        .setNameLocalizations(n({ en: 'count', zh: '题数' }))
-        .setDescription('How many questions')
-        .setDescriptionLocalizations(d({ en: 'How many questions', zh: '题目数量' }))
-        .setMinValue(1)
-        .setMaxValue(MAX_QUIZ_COUNT),
-    )
-    .addBooleanOption((option) =>
-      option
-        .setName('private')
-        .setNameLocalizations(n({ en: 'private', zh: '私密' }))
-        .setDescription('Use a private thread (where the server allows it)')
-        .setDescriptionLocalizations(d({ en: 'Use a private thread (where the server allows it)', zh: '使用私密子区（如果服务器允许）' })),
-    )
+    .addStringOption(bankOption({ en: 'Question bank', zh: '题库' }))
+    .addStringOption(questionTypeOption)
+    .addStringOption(topicOption)
+    .addIntegerOption(questionCountOption)
+    .addBooleanOption(privateThreadOption)
     .toJSON(),
   defer: 'public',
   async execute({ interaction, deps, locale }) {
@@ -76,34 +34,3 @@ export const quizCommand: SlashCommand = {
   },
   autocomplete: autocompleteBankOrTopic,
 };
-
-const AUTOCOMPLETE_LIMIT = 25;
-
-/** Banks by id or title; topics of the chosen bank (or of every bank), matching what is typed. */
-export async function autocompleteBankOrTopic(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
-  const focused = interaction.options.getFocused(true);
-  const typed = String(focused.value).toLowerCase();
-  if (focused.name === 'bank') {
-    const choices = deps.catalog
-      .list()
-      .filter((bank) => bank.id.toLowerCase().includes(typed) || bank.title.toLowerCase().includes(typed))
-      .slice(0, AUTOCOMPLETE_LIMIT)
-      .map((bank) => ({ name: `${bank.title} (${bank.id})`.slice(0, 100), value: bank.id }));
-    await interaction.respond(choices);
-    return;
-  }
-  if (focused.name === 'topic') {
-    const bankId = interaction.options.getString('bank');
-    const banks = bankId ? [deps.catalog.get(bankId)].filter((bank) => bank !== undefined) : deps.catalog.list();
-    const topics = new Set<string>();
-    for (const bank of banks) for (const question of deps.catalog.servableQuestions(bank.id)) if (question.topic) topics.add(question.topic);
-    const choices = [...topics]
-      .filter((topic) => topic.toLowerCase().includes(typed))
-      .sort()
-      .slice(0, AUTOCOMPLETE_LIMIT)
-      .map((topic) => ({ name: topic.slice(0, 100), value: topic.slice(0, 100) }));
-    await interaction.respond(choices);
-    return;
-  }
-  await interaction.respond([]);
-}

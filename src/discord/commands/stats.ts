@@ -2,8 +2,8 @@ import { SlashCommandBuilder } from 'discord.js';
 import { renderDailyChartPng } from '../chart.ts';
 import { renderStats } from '../render.ts';
 import type { SlashCommand } from '../types.ts';
-import { autocompleteBankOrTopic } from './quiz.ts';
 import { descriptionLocalizations as d, nameLocalizations as n } from './localize.ts';
+import { autocompleteBankOrTopic, bankOption } from './options.ts';
 
 export const CHART_FILE_NAME = 'progress-30-days.png';
 
@@ -21,14 +21,7 @@ export const statsCommand: SlashCommand = {
         .setDescription('Whose progress (default: yours)')
         .setDescriptionLocalizations(d({ en: 'Whose progress (default: yours)', zh: '查看谁的进度（默认是你自己）' })),
     )
-    .addStringOption((option) =>
-      option
-        .setName('bank')
-        .setNameLocalizations(n({ en: 'bank', zh: '题库' }))
-        .setDescription('Only this bank')
-        .setDescriptionLocalizations(d({ en: 'Only this bank', zh: '只统计这个题库' }))
-        .setAutocomplete(true),
-    )
+    .addStringOption(bankOption({ en: 'Only this bank', zh: '只统计这个题库' }))
     .addBooleanOption((option) =>
       option
         .setName('public')
