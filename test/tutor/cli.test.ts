@@ -1,26 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { SqliteUsageRepository } from '../../src/storage/usage-repository.ts';
 import { gradeByRubricCoverage } from '../../src/tutor/fallback-grader.ts';
 import { createTestIo } from '../cli/io.ts';
-import { chatReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+import { chatReply } from '../support/openai-server.ts';
 import { englishBank, goodAnswer, goodReply, gradingReply, kvCacheQuestion, PROMPTS_DIR } from './helpers.ts';
+import { useLoopbackLlm } from './setup.ts';
 
-let llm: OpenAiServer;
+const { llm } = await useLoopbackLlm();
 let dir: string;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  llm = await startOpenAiServer();
-});
-afterAll(async () => {
-  await llm.close();
-});
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'study-tutor-tutor-cli-'));
   fs.mkdirSync(path.join(dir, 'banks'));
@@ -31,7 +26,6 @@ beforeEach(() => {
   env = { DATABASE_PATH: path.join(dir, 'db.sqlite'), BANKS_DIR: path.join(dir, 'banks'), PROMPTS_DIR };
 });
 afterEach(() => {
-  llm.reset();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,25 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { userBucketWaitMs } from '../../src/tutor/budget.ts';
 import { gradeAnswer } from '../../src/grading/grade.ts';
-import { chatReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+import { chatReply } from '../support/openai-server.ts';
 import { englishBank, goodAnswer, goodReply, kvCacheQuestion, makeTutorEnv, type TutorEnv } from './helpers.ts';
+import { useLoopbackLlm } from './setup.ts';
 
-let llm: OpenAiServer;
-const envs: TutorEnv[] = [];
-beforeAll(async () => {
-  llm = await startOpenAiServer();
-});
-afterAll(async () => {
-  await llm.close();
-});
-afterEach(() => {
-  for (const env of envs.splice(0)) env.close();
-  llm.reset();
-});
+const { llm, makeEnv } = await useLoopbackLlm();
 
 const request = (userId = 'learner-1', guildId = 'guild-1', extra: Record<string, unknown> = {}) => ({
   bank: englishBank,
@@ -32,8 +22,7 @@ const request = (userId = 'learner-1', guildId = 'guild-1', extra: Record<string
 
 describe('the per-user call budget', () => {
   it('falls back with an explanation once the bucket is empty, and refills over the hour', async () => {
-    const env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '2' } });
-    envs.push(env);
+    const env = makeEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '2' } });
     llm.script(() => chatReply(goodReply));
 
     expect((await env.tutor.gradeFreeText(request())).gradedBy).toBe('llm');
@@ -54,8 +43,7 @@ describe('the per-user call budget', () => {
   });
 
   it('explains the budget in Chinese to a Chinese learner', async () => {
-    const env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '1' } });
-    envs.push(env);
+    const env = makeEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '1' } });
     llm.script(() => chatReply(goodReply));
     await env.tutor.gradeFreeText(request());
     const reply = await env.tutor.followUp({
@@ -74,6 +62,7 @@ describe('the per-user call budget', () => {
 
   it('survives a restart because it is computed from the stored calls', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'study-tutor-budget-'));
+    const envs: TutorEnv[] = [];
     try {
       llm.script(() => chatReply(goodReply));
       const first = makeTutorEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '1' }, dir });
@@ -103,8 +92,7 @@ describe('the per-user call budget', () => {
 
 describe('the per-guild daily token budget', () => {
   it('stops LLM calls for the guild once its tokens for the UTC day are used, until midnight UTC', async () => {
-    const env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_GUILD_DAILY_TOKENS: '250' } });
-    envs.push(env);
+    const env = makeEnv({ baseUrl: llm.url, env: { LLM_GUILD_DAILY_TOKENS: '250' } });
     env.now.value = new Date('2026-03-10T21:00:00Z');
     llm.script(() => chatReply(goodReply, { promptTokens: 200, completionTokens: 60 }));
 
@@ -125,11 +113,10 @@ describe('reusing stored feedback', () => {
   it('answers an identical normalised answer from the store without calling the model', async () => {
     // The tutor is built before the store that shares its database, as in the composition root.
     const holder: { store?: SqliteProgressStore } = {};
-    const env = makeTutorEnv({
+    const env = makeEnv({
       baseUrl: llm.url,
       deps: { findCachedFeedback: (bankId, questionId, normalized) => holder.store!.findCachedFeedback(bankId, questionId, normalized) },
     });
-    envs.push(env);
     const store = new SqliteProgressStore(env.db);
     holder.store = store;
     llm.script([chatReply(goodReply)]);
@@ -164,7 +151,7 @@ describe('reusing stored feedback', () => {
 
   it('finds stored feedback by the grader\'s normalised answer when the caller does not pass it', async () => {
     const looked: string[] = [];
-    const env = makeTutorEnv({
+    const env = makeEnv({
       baseUrl: llm.url,
       deps: {
         findCachedFeedback: (_bank, _question, normalized) => {
@@ -173,7 +160,6 @@ describe('reusing stored feedback', () => {
         },
       },
     });
-    envs.push(env);
     llm.script([chatReply(goodReply)]);
     await env.tutor.gradeFreeText(request('learner-1', 'guild-1', { answer: '  It\u200B stores keys.  ' }));
     // What the quiz flow stores as the attempt's normalized_answer for the same text.
@@ -183,7 +169,7 @@ describe('reusing stored feedback', () => {
   });
 
   it('does not reuse a provisional fallback score', async () => {
-    const env = makeTutorEnv({
+    const env = makeEnv({
       baseUrl: llm.url,
       deps: {
         findCachedFeedback: () => ({
@@ -199,7 +185,6 @@ describe('reusing stored feedback', () => {
         }),
       },
     });
-    envs.push(env);
     llm.script([chatReply(goodReply)]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback).toMatchObject({ gradedBy: 'llm', score: 3.5 });
@@ -209,8 +194,7 @@ describe('reusing stored feedback', () => {
 
 describe('the usage report', () => {
   it('sums calls and tokens by user, guild and UTC day', async () => {
-    const env = makeTutorEnv({ baseUrl: llm.url });
-    envs.push(env);
+    const env = makeEnv({ baseUrl: llm.url });
     llm.script(() => chatReply(goodReply, { promptTokens: 300, completionTokens: 40 }));
     await env.tutor.gradeFreeText(request('a', 'guild-1'));
     await env.tutor.gradeFreeText(request('b', 'guild-1'));

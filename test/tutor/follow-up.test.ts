@@ -1,23 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChoiceQuestion } from '../../src/bank/schema.ts';
 import { trimHistory } from '../../src/tutor/follow-up.ts';
 import type { FollowUpRequest } from '../../src/tutor/types.ts';
-import { chatReply, errorReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
-import { allMessages, englishBank, goodAnswer, kvCacheQuestion, makeTutorEnv, type TutorEnv } from './helpers.ts';
+import { chatReply, errorReply } from '../support/openai-server.ts';
+import { allMessages, englishBank, goodAnswer, kvCacheQuestion, type TutorEnv } from './helpers.ts';
+import { useLoopbackLlm } from './setup.ts';
 
-let llm: OpenAiServer;
-let env: TutorEnv | undefined;
-beforeAll(async () => {
-  llm = await startOpenAiServer();
-});
-afterAll(async () => {
-  await llm.close();
-});
-afterEach(() => {
-  env?.close();
-  env = undefined;
-  llm.reset();
-});
+const { llm, makeEnv } = await useLoopbackLlm();
+let env: TutorEnv;
 
 const choiceQuestion: ChoiceQuestion = {
   id: 'tpu',
@@ -47,7 +37,7 @@ const base = (overrides: Partial<FollowUpRequest> = {}): FollowUpRequest => ({
 
 describe('follow-up before the learner has answered', () => {
   it('sends neither the reference answer nor the analysis nor the rubric, and asks for hints only', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply('Think about what stays the same for earlier tokens.', { promptTokens: 300, completionTokens: 20 })]);
     const reply = await env.tutor.followUp(base());
 
@@ -64,7 +54,7 @@ describe('follow-up before the learner has answered', () => {
   });
 
   it('does not send the answer key or analysis of a choice question', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply('Which of these is built for matrices?')]);
     await env.tutor.followUp(base({ question: choiceQuestion, message: 'Just tell me the answer' }));
     const sent = allMessages(llm.chatRequests[0]!.body);
@@ -74,7 +64,7 @@ describe('follow-up before the learner has answered', () => {
   });
 
   it('without an LLM gives a hint from the topic and rubric points, never the reference', async () => {
-    env = makeTutorEnv();
+    env = makeEnv();
     const reply = await env.tutor.followUp(base());
     expect(reply).toMatchObject({ gradedBy: 'fallback', note: 'no-llm-configured' });
     expect(reply.text).toContain(kvCacheQuestion.rubric[0]!.point);
@@ -102,7 +92,7 @@ describe('follow-up after grading', () => {
   });
 
   it('sends the reference, analysis, rubric, the learner answer and the feedback, and asks for a full explanation', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply('Because the cache grows with batch size too.')]);
     const reply = await env.tutor.followUp(answered);
     expect(reply.text).toBe('Because the cache grows with batch size too.');
@@ -115,7 +105,7 @@ describe('follow-up after grading', () => {
   });
 
   it('sends the recent thread history within the token bound, newest kept', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url, env: { FOLLOW_UP_HISTORY_TOKENS: '70' } });
+    env = makeEnv({ baseUrl: llm.url, env: { FOLLOW_UP_HISTORY_TOKENS: '70' } });
     llm.script([chatReply('ok')]);
     const history = Array.from({ length: 10 }, (_, index) => ({
       role: index % 2 === 0 ? ('user' as const) : ('assistant' as const),
@@ -130,7 +120,7 @@ describe('follow-up after grading', () => {
   });
 
   it('falls back to the bank explanation when the server keeps failing', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script(() => errorReply(503, 'overloaded', { 'retry-after-ms': '5' }));
     const reply = await env.tutor.followUp(answered);
     expect(reply).toMatchObject({ gradedBy: 'fallback', note: 'server-error' });
@@ -139,14 +129,14 @@ describe('follow-up after grading', () => {
   });
 
   it('writes the fallback in Chinese for a Chinese learner', async () => {
-    env = makeTutorEnv();
+    env = makeEnv();
     const reply = await env.tutor.followUp({ ...answered, question: choiceQuestion, locale: 'zh-CN' });
     expect(reply.text).toContain('参考答案');
     expect(reply.text).toContain('C');
   });
 
   it('cuts a long reply to fit one Discord message', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply('long '.repeat(1000))]);
     const reply = await env.tutor.followUp(answered);
     expect(reply.text.length).toBeLessThanOrEqual(1900);

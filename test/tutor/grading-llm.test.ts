@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chatReply, errorReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+import { describe, expect, it } from 'vitest';
+import { chatReply, errorReply } from '../support/openai-server.ts';
 import {
   allMessages,
   englishBank,
@@ -7,25 +7,13 @@ import {
   goodReply,
   gradingReply,
   kvCacheQuestion,
-  makeTutorEnv,
   userMessage,
   type TutorEnv,
 } from './helpers.ts';
+import { useLoopbackLlm } from './setup.ts';
 
-let llm: OpenAiServer;
-let env: TutorEnv | undefined;
-
-beforeAll(async () => {
-  llm = await startOpenAiServer();
-});
-afterAll(async () => {
-  await llm.close();
-});
-afterEach(() => {
-  env?.close();
-  env = undefined;
-  llm.reset();
-});
+const { llm, makeEnv } = await useLoopbackLlm();
+let env: TutorEnv;
 
 const request = (answer = goodAnswer, extra: Record<string, unknown> = {}) => ({
   bank: englishBank,
@@ -38,7 +26,7 @@ const request = (answer = goodAnswer, extra: Record<string, unknown> = {}) => ({
 
 describe('grading a short answer with the LLM', () => {
   it('computes the score from the verdicts and shows the model feedback', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply(goodReply, { promptTokens: 812, completionTokens: 140 })]);
 
     const feedback = await env.tutor.gradeFreeText(request());
@@ -60,7 +48,7 @@ describe('grading a short answer with the LLM', () => {
   });
 
   it('sends the stem, reference, analysis and rubric before the delimited answer, with a strict JSON schema', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply(goodReply)]);
     await env.tutor.gradeFreeText(request(goodAnswer, { locale: 'zh-CN' }));
 
@@ -82,7 +70,7 @@ describe('grading a short answer with the LLM', () => {
   });
 
   it('keeps the question material as an identical prefix for two different answers, so prompt caches apply', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply(goodReply), chatReply(goodReply)]);
     await env.tutor.gradeFreeText(request());
     await env.tutor.gradeFreeText(request('A completely different answer about memory.'));
@@ -93,7 +81,7 @@ describe('grading a short answer with the LLM', () => {
   });
 
   it('asks for a bare JSON object when LLM_JSON_MODE is json_object', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_JSON_MODE: 'json_object' } });
+    env = makeEnv({ baseUrl: llm.url, env: { LLM_JSON_MODE: 'json_object' } });
     llm.script([chatReply(goodReply)]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback.gradedBy).toBe('llm');
@@ -122,7 +110,7 @@ describe('grading a short answer with the LLM', () => {
       score: 1,
     },
   ])('checks evidence: $case', async ({ points, verdicts, score }) => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply(gradingReply(points))]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback.rubric.map((point) => point.verdict)).toEqual(verdicts);
@@ -133,7 +121,7 @@ describe('grading a short answer with the LLM', () => {
 
   it('switches to json_object for good when the server rejects json_schema, and logs why', async () => {
     const warnings: string[] = [];
-    env = makeTutorEnv({ baseUrl: llm.url, deps: { logger: { warn: (_details, message) => warnings.push(message) } } });
+    env = makeEnv({ baseUrl: llm.url, deps: { logger: { warn: (_details, message) => warnings.push(message) } } });
     llm.script([errorReply(400, 'This response_format type is unavailable now'), chatReply(goodReply), chatReply(goodReply)]);
     const first = await env.tutor.gradeFreeText(request());
     const second = await env.tutor.gradeFreeText(request());
@@ -143,7 +131,7 @@ describe('grading a short answer with the LLM', () => {
   });
 
   it('ignores out-of-range, duplicate and fractional indexes and any score the model volunteers', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_JSON_MODE: 'json_object' } });
+    env = makeEnv({ baseUrl: llm.url, env: { LLM_JSON_MODE: 'json_object' } });
     llm.script([
       chatReply({
         ...gradingReply([
@@ -165,7 +153,7 @@ describe('grading a short answer with the LLM', () => {
   });
 
   it('never scores above the marks available even when every point is met', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([
       chatReply(
         gradingReply([
@@ -181,7 +169,7 @@ describe('grading a short answer with the LLM', () => {
   });
 
   it('cuts long model prose so the feedback fits one Discord embed', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([
       chatReply({
         ...goodReply,
@@ -202,7 +190,7 @@ describe('grading a short answer with the LLM', () => {
 
 describe('the concurrency limit', () => {
   it('keeps at most LLM_MAX_CONCURRENCY requests open and queues the rest', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_MAX_CONCURRENCY: '2' } });
+    env = makeEnv({ baseUrl: llm.url, env: { LLM_MAX_CONCURRENCY: '2' } });
     llm.script(() => chatReply(goodReply, { delayMs: 150 }));
     const results = await Promise.all(Array.from({ length: 5 }, (_, index) => env!.tutor.gradeFreeText(request(goodAnswer, { userId: `u${index}` }))));
     expect(results.map((feedback) => feedback.gradedBy)).toEqual(['llm', 'llm', 'llm', 'llm', 'llm']);
@@ -213,7 +201,7 @@ describe('the concurrency limit', () => {
 
 describe('when the LLM misbehaves the tutor falls back and says why', () => {
   it('falls back with note timeout when the reply is slower than LLM_TIMEOUT_MS', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_TIMEOUT_MS: '300' } });
+    env = makeEnv({ baseUrl: llm.url, env: { LLM_TIMEOUT_MS: '300' } });
     llm.script([chatReply(goodReply, { delayMs: 5_000 })]);
     const started = Date.now();
     const feedback = await env.tutor.gradeFreeText(request());
@@ -225,7 +213,7 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
   });
 
   it('retries after a 429 and grades with the LLM when the retry succeeds', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([errorReply(429, 'Rate limit reached', { 'retry-after-ms': '30' }), chatReply(goodReply)]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(llm.chatRequests).toHaveLength(2);
@@ -234,7 +222,7 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
   });
 
   it('keeps to LLM_TIMEOUT_MS even when a 429 asks to retry much later', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url, env: { LLM_TIMEOUT_MS: '400' } });
+    env = makeEnv({ baseUrl: llm.url, env: { LLM_TIMEOUT_MS: '400' } });
     llm.script([errorReply(429, 'Rate limit reached', { 'retry-after': '30' }), chatReply(goodReply)]);
     const started = Date.now();
     const feedback = await env.tutor.gradeFreeText(request());
@@ -244,7 +232,7 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
   });
 
   it('gives up after repeated 500s with backoff and falls back with note server-error', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script(() => errorReply(500, 'upstream exploded'));
     const started = Date.now();
     const feedback = await env.tutor.gradeFreeText(request());
@@ -257,7 +245,7 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
   });
 
   it('sends invalid JSON back once for repair and uses the repaired reply', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply('Sure! Here is the grading: {points: met}'), chatReply(goodReply)]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback).toMatchObject({ gradedBy: 'llm', score: 3.5 });
@@ -269,7 +257,7 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
   });
 
   it('falls back with note invalid-output when the repair is invalid too', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply('{"points": "all of them"}'), chatReply('{"points": []')]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(llm.chatRequests).toHaveLength(2);
@@ -278,7 +266,7 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
   });
 
   it('falls back with note refusal when the model refuses', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply(null, { refusal: "I'm sorry, I can't help with that." })]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback).toMatchObject({ gradedBy: 'fallback', note: 'refusal' });
@@ -289,21 +277,21 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
     ['content_filter', 'refusal'],
     ['length', 'truncated'],
   ])('falls back when finish_reason is %s', async (finishReason, note) => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply(goodReply, { finishReason })]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback).toMatchObject({ gradedBy: 'fallback', note });
   });
 
   it('grades with the fallback and note no-llm-configured when no key or base URL is set', async () => {
-    env = makeTutorEnv();
+    env = makeEnv();
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback).toMatchObject({ gradedBy: 'fallback', provisional: true, note: 'no-llm-configured', status: 'graded' });
     expect(env.usage.listCalls()).toEqual([]);
   });
 
   it('sends a placeholder key to a keyless local server configured by base URL only', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url, env: { OPENAI_API_KEY: '' } });
+    env = makeEnv({ baseUrl: llm.url, env: { OPENAI_API_KEY: '' } });
     llm.script([chatReply(goodReply)]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback.gradedBy).toBe('llm');
@@ -311,7 +299,7 @@ describe('when the LLM misbehaves the tutor falls back and says why', () => {
   });
 
   it('estimates tokens when the server reports no usage', async () => {
-    env = makeTutorEnv({ baseUrl: llm.url });
+    env = makeEnv({ baseUrl: llm.url });
     llm.script([chatReply(goodReply, { omitUsage: true })]);
     const feedback = await env.tutor.gradeFreeText(request());
     expect(feedback.usage!.inputTokens).toBeGreaterThan(200);
