@@ -288,11 +288,15 @@ export class SqliteProgressStore implements ProgressStore {
   }
 
   statsForUser(userId: string, filter: StatsFilter = {}): UserStats {
-    return queryUserStats(this.#db, userId, {
-      ...filter,
-      now: filter.now ?? this.#clock(),
-      timeZone: filter.timeZone ?? this.#timeZone,
-    });
+    const query = () =>
+      queryUserStats(this.#db, userId, {
+        ...filter,
+        now: filter.now ?? this.#clock(),
+        timeZone: filter.timeZone ?? this.#timeZone,
+      });
+    // One read transaction for the six queries: every figure comes from the same snapshot even while
+    // another process records answers, and the WAL read lock is taken once instead of per query.
+    return this.#db.inTransaction ? query() : (this.#transaction.deferred(query) as UserStats);
   }
 
   leaderboard(guildId: string, period: LeaderboardPeriod, now?: Date): Leaderboard {
