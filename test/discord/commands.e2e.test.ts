@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SimUser } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness, writesThatCouldPing, isVerdict, verdictEmbed } from './harness.ts';
+import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
 
 
@@ -20,14 +20,7 @@ describe('the other commands', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    // No unknown route, rejected body, late or double acknowledgement, or missing permission anywhere.
-    const failures = h?.sim.failures ?? [];
-    const pingable = h ? writesThatCouldPing(h.sim) : [];
-    await h?.close();
-    expect(failures).toEqual([]);
-    expect(pingable).toEqual([]);
-  });
+  closeAndCheckHarnessAfterEach(() => h);
 
   it('registers every command in the guild through tutor deploy-commands, with Chinese names', () => {
     const registered = h.sim.commands.guild.get(h.sim.guildId)!;

@@ -1,19 +1,13 @@
 import { GatewayIntentBits } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BOT_INTENTS } from '../../src/discord/bot.ts';
-import { buttonByLabel, embedOf, field, startHarness, type Harness, writesThatCouldPing, isVerdict, verdictEmbed } from './harness.ts';
+import { buttonByLabel, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
 
 
 describe('edge cases of the quiz thread', () => {
   let h: Harness;
-  afterEach(async () => {
-    const failures = h?.sim.failures ?? [];
-    const pingable = h ? writesThatCouldPing(h.sim) : [];
-    await h?.close();
-    expect(failures).toEqual([]);
-    expect(pingable).toEqual([]);
-  });
+  closeAndCheckHarnessAfterEach(() => h);
 
   it('takes seven blanks through two modals, five and then two', async () => {
     h = await startHarness({

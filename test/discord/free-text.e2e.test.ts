@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorReply } from '../support/openai-server.ts';
-import { buttonByLabel, embedOf, field, startHarness, type Harness, writesThatCouldPing, isVerdict, verdictEmbed } from './harness.ts';
+import { buttonByLabel, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 import { isGradingRequest, kvShortGrading, scriptTutor } from './llm.ts';
 
 async function openShortQuiz(h: Harness, username = 'ada') {
@@ -16,14 +16,7 @@ async function openShortQuiz(h: Harness, username = 'ada') {
 
 describe('short answers and follow-ups in the thread', () => {
   let h: Harness;
-  afterEach(async () => {
-    // No unknown route, rejected body, late or double acknowledgement, or missing permission anywhere.
-    const failures = h?.sim.failures ?? [];
-    const pingable = h ? writesThatCouldPing(h.sim) : [];
-    await h?.close();
-    expect(failures).toEqual([]);
-    expect(pingable).toEqual([]);
-  });
+  closeAndCheckHarnessAfterEach(() => h);
 
   it('grades a short answer typed in the thread with the tutor’s feedback, then answers a follow-up question', async () => {
     h = await startHarness();

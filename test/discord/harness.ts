@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, expect } from 'vitest';
 import type { BankInput } from '../../src/bank/schema.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { runCli } from '../../src/cli.ts';
@@ -168,6 +169,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   return harness;
+}
+
+/**
+ * Call inside a describe whose tests keep their harness in a variable: after each test it closes that
+ * harness, then checks the whole run had no unknown route, rejected body, late or double
+ * acknowledgement or missing permission (the simulator's failures), and no bot write that could ping.
+ */
+export function closeAndCheckHarnessAfterEach(current: () => Harness | undefined): void {
+  afterEach(async () => {
+    const h = current();
+    const failures = h?.sim.failures ?? [];
+    const pingable = h ? writesThatCouldPing(h.sim) : [];
+    await h?.close();
+    expect(failures).toEqual([]);
+    expect(pingable).toEqual([]);
+  });
 }
 
 type Component = { type: number; custom_id?: string; label?: string; disabled?: boolean; components?: Component[] };

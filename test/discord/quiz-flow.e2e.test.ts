@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DiscordSimulator, SimUser } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, startHarness, type Harness, writesThatCouldPing, isVerdict, verdictEmbed } from './harness.ts';
+import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 
 async function startQuiz(sim: DiscordSimulator, user: SimUser, options: Record<string, string | number | boolean>) {
   const channelId = sim.channelId('quiz');
@@ -18,14 +18,7 @@ describe('a member quizzing in a thread', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    // No unknown route, rejected body, late or double acknowledgement, or missing permission anywhere.
-    const failures = h?.sim.failures ?? [];
-    const pingable = h ? writesThatCouldPing(h.sim) : [];
-    await h?.close();
-    expect(failures).toEqual([]);
-    expect(pingable).toEqual([]);
-  });
+  closeAndCheckHarnessAfterEach(() => h);
 
   it('answers /quiz with a card, opens a thread, and grades a choice click there', async () => {
     const { sim } = h;
