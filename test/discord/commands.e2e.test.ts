@@ -1,19 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SimUser } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, type Harness, isVerdict, verdictEmbed } from './harness.ts';
+import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, startQuizInThread, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
-
-
-async function quizThread(h: Harness, user: SimUser, options: Record<string, string | number>) {
-  const channelId = h.sim.channelId('quiz');
-  const command = h.sim.slashCommand({ name: 'quiz', user, channelId, options: { bank: 'e2e-basics', ...options } });
-  const card = await command.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
-  const threadId = /<#(\d+)>/.exec(embedOf(card).description!)![1]!;
-  const question = await h.sim.waitForMessage(threadId, (m) => m.embeds.length > 0);
-  return { threadId, question };
-}
 
 describe('the other commands', () => {
   let h: Harness;
@@ -32,11 +21,11 @@ describe('the other commands', () => {
   it('counts the attempts of a quiz in /stats, privately, with the 30-day chart attached', async () => {
     const ada = h.sim.createUser({ username: 'ada' });
     scriptTutor(h.llm, kvShortGrading({ keys: 'keys and values' }), 'ok');
-    const choice = await quizThread(h, ada, { type: 'choice' });
+    const choice = await startQuizInThread(h.sim, ada, { type: 'choice' });
     await h.sim.clickButton({ message: choice.question, user: ada, customId: buttonByLabel(choice.question, 'A. Pruning') }).waitForOriginal(isVerdict);
-    const short = await quizThread(h, ada, { type: 'short' });
-    h.sim.postMessage({ channelId: short.threadId, user: ada, content: 'It caches keys and values of earlier tokens.' });
-    await h.sim.waitForMessage(short.threadId, isVerdict, 10_000);
+    const short = await startQuizInThread(h.sim, ada, { type: 'short' });
+    h.sim.postMessage({ channelId: short.thread.id, user: ada, content: 'It caches keys and values of earlier tokens.' });
+    await h.sim.waitForMessage(short.thread.id, isVerdict, 10_000);
 
     const stats = h.sim.slashCommand({ name: 'stats', user: ada, channelId: h.sim.channelId('general') });
     const ack = await stats.ack;
@@ -61,7 +50,7 @@ describe('the other commands', () => {
 
   it('grades a multi question from its select menu and Submit', async () => {
     const ada = h.sim.createUser({ username: 'ada' });
-    const { question } = await quizThread(h, ada, { type: 'multi' });
+    const { question } = await startQuizInThread(h.sim, ada, { type: 'multi' });
     const select = h.sim.selectMenu({ message: question, user: ada, customId: buttonByPrefix(question, 'quiz:select:'), values: ['C', 'A'] });
     await select.ack;
     const updated = await h.sim.waitFor(() => {
@@ -76,7 +65,7 @@ describe('the other commands', () => {
 
   it('shows the server leaderboard and the bank list', async () => {
     const ada = h.sim.createUser({ username: 'ada' });
-    const { question } = await quizThread(h, ada, { type: 'choice' });
+    const { question } = await startQuizInThread(h.sim, ada, { type: 'choice' });
     await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') }).waitForOriginal(isVerdict);
     const board = await h.sim.slashCommand({ name: 'leaderboard', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.embeds.length > 0);
     expect(embedOf(board).title).toBe('Leaderboard: last 7 days');
@@ -134,7 +123,7 @@ describe('the other commands', () => {
 
   it('forgets a member after they confirm, and not before', async () => {
     const ada = h.sim.createUser({ username: 'ada' });
-    const { question } = await quizThread(h, ada, { type: 'choice' });
+    const { question } = await startQuizInThread(h.sim, ada, { type: 'choice' });
     await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') }).waitForOriginal(isVerdict);
     const prompt = await h.sim.slashCommand({ name: 'forget-me', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.components.length > 0);
     expect(prompt.flags & 64).toBe(64);
@@ -149,7 +138,7 @@ describe('the other commands', () => {
 
   it('serves a missed question again in /review', async () => {
     const ada = h.sim.createUser({ username: 'ada' });
-    const { question } = await quizThread(h, ada, { type: 'choice' });
+    const { question } = await startQuizInThread(h.sim, ada, { type: 'choice' });
     await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'A. Pruning') }).waitForOriginal(isVerdict);
     const review = h.sim.slashCommand({ name: 'review', user: ada, channelId: h.sim.channelId('quiz') });
     const card = await review.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
@@ -161,7 +150,7 @@ describe('the other commands', () => {
 
   it('answers an unexpected failure with a short apology and a reference id', async () => {
     const ada = h.sim.createUser({ username: 'ada' });
-    const { question } = await quizThread(h, ada, { type: 'choice' });
+    const { question } = await startQuizInThread(h.sim, ada, { type: 'choice' });
     h.app.db.close(); // every store call now throws: not a UserError
     const click = h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') });
     const ack = await click.ack;

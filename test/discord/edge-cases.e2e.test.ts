@@ -1,7 +1,7 @@
 import { GatewayIntentBits } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { BOT_INTENTS } from '../../src/discord/bot.ts';
-import { buttonByLabel, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, type Harness, isVerdict, verdictEmbed } from './harness.ts';
+import { buttonByLabel, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, startQuizInThread, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
 
 
@@ -32,10 +32,7 @@ describe('edge cases of the quiz thread', () => {
     });
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
-    const channelId = sim.channelId('quiz');
-    await sim.slashCommand({ name: 'quiz', user: ada, channelId, options: { bank: 'seven-blanks' } }).waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
-    const thread = sim.threads(channelId)[0]!;
-    const question = await sim.waitForMessage(thread.id, (m) => m.embeds.length > 0);
+    const { question } = await startQuizInThread(sim, ada, { bank: 'seven-blanks' });
 
     const first = sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'Answer') });
     await first.ack;
@@ -62,10 +59,7 @@ describe('edge cases of the quiz thread', () => {
     scriptTutor(h.llm, kvShortGrading({ keys: 'keys and values' }), 'ok');
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
-    const channelId = sim.channelId('quiz');
-    await sim.slashCommand({ name: 'quiz', user: ada, channelId, options: { bank: 'e2e-basics', type: 'short' } }).waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
-    const thread = sim.threads(channelId)[0]!;
-    const question = await sim.waitForMessage(thread.id, (m) => m.embeds.length > 0);
+    const { thread, question } = await startQuizInThread(sim, ada, { type: 'short' });
 
     sim.postMessage({ channelId: thread.id, user: ada, content: 'It keeps keys and values.' });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -110,9 +104,7 @@ describe('edge cases of the quiz thread', () => {
     });
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
-    const channelId = sim.channelId('quiz');
-    await sim.slashCommand({ name: 'quiz', user: ada, channelId, options: { bank: 'e2e-basics', type: 'choice' } }).waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
-    const question = await sim.waitForMessage(sim.threads(channelId)[0]!.id, (m) => m.embeds.length > 0);
+    const { question } = await startQuizInThread(sim, ada, { type: 'choice' });
     const click = sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') });
     const ack = await click.ack;
     expect(ack.type).toBe(6); // a deferred update, well before the deadline

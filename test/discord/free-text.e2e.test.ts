@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { errorReply } from '../support/openai-server.ts';
-import { buttonByLabel, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, type Harness, isVerdict, verdictEmbed } from './harness.ts';
+import { buttonByLabel, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, startQuizInThread, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 import { isGradingRequest, kvShortGrading, scriptTutor } from './llm.ts';
 
 async function openShortQuiz(h: Harness, username = 'ada') {
   const user = h.sim.createUser({ username, locale: 'en-US' });
-  const channelId = h.sim.channelId('quiz');
-  const command = h.sim.slashCommand({ name: 'quiz', user, channelId, options: { bank: 'e2e-basics', type: 'short' } });
-  await command.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
-  const thread = h.sim.threads(channelId).at(-1)!;
-  const question = await h.sim.waitForMessage(thread.id, (m) => m.embeds.length > 0);
+  const { thread, question } = await startQuizInThread(h.sim, user, { type: 'short' });
   return { user, thread, question };
 }
-
 
 describe('short answers and follow-ups in the thread', () => {
   let h: Harness;

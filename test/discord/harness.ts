@@ -8,7 +8,7 @@ import { runCli } from '../../src/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startDiscordBot, type BotApp, type RunningBot, type StartDiscordBotOptions } from '../../src/discord/bot.ts';
-import { startDiscordSimulator, type DiscordSimulator, type SimulatorOptions, type StoredMessage } from '../support/discord-simulator/index.ts';
+import { startDiscordSimulator, type DiscordSimulator, type SimulatorOptions, type SimUser, type StoredMessage } from '../support/discord-simulator/index.ts';
 import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
 
 /**
@@ -212,6 +212,20 @@ export function embedOf(message: StoredMessage): EmbedJson {
   const embed = message.embeds[0] as EmbedJson | undefined;
   if (!embed) throw new Error(`No embed on message: ${JSON.stringify(message)}`);
   return embed;
+}
+
+/**
+ * `/quiz` in the quiz channel (on the e2e bank unless `options.bank` says otherwise): waits for the card
+ * to link the new thread and for the first question in it. Safe to run for several members at once.
+ */
+export async function startQuizInThread(sim: DiscordSimulator, user: SimUser, options: Record<string, string | number | boolean> = {}) {
+  const channelId = sim.channelId('quiz');
+  const before = new Set(sim.threads(channelId).map((t) => t.id));
+  const command = sim.slashCommand({ name: 'quiz', user, channelId, options: { bank: 'e2e-basics', ...options } });
+  const card = await command.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
+  const thread = await sim.waitFor(() => sim.threads(channelId).find((t) => !before.has(t.id) && card.embeds.length > 0 && embedOf(card).description!.includes(t.id)));
+  const question = await sim.waitForMessage(thread.id, (m) => m.embeds.length > 0);
+  return { card, thread, question };
 }
 
 const VERDICT_TITLE = /Correct|Partly right|Not quite|回答正确|部分正确|回答错误/;

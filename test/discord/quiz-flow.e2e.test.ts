@@ -1,17 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DiscordSimulator, SimUser } from '../support/discord-simulator/index.ts';
-import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, type Harness, isVerdict, verdictEmbed } from './harness.ts';
-
-async function startQuiz(sim: DiscordSimulator, user: SimUser, options: Record<string, string | number | boolean>) {
-  const channelId = sim.channelId('quiz');
-  const before = new Set(sim.threads(channelId).map((t) => t.id));
-  const command = sim.slashCommand({ name: 'quiz', user, channelId, options: { bank: 'e2e-basics', ...options } });
-  const card = await command.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
-  const thread = await sim.waitFor(() => sim.threads(channelId).find((t) => !before.has(t.id) && card.embeds.length > 0 && embedOf(card).description!.includes(t.id)));
-  const question = await sim.waitForMessage(thread.id, (m) => m.embeds.length > 0);
-  return { card, thread, question };
-}
-
+import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, startQuizInThread, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 
 describe('a member quizzing in a thread', () => {
   let h: Harness;
@@ -59,7 +47,7 @@ describe('a member quizzing in a thread', () => {
   it('takes a blank answer through its modal, one field per blank', async () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
-    const { question } = await startQuiz(sim, ada, { type: 'blank', count: 1 });
+    const { question } = await startQuizInThread(sim, ada, { type: 'blank', count: 1 });
     const open = sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'Answer') });
     expect((await open.ack).type).toBe(9);
     expect(open.modal!.components).toHaveLength(2);
@@ -84,7 +72,7 @@ describe('a member quizzing in a thread', () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
     const bob = sim.createUser({ username: 'bob', locale: 'zh-CN' });
-    const [adaQuiz, bobQuiz] = await Promise.all([startQuiz(sim, ada, { type: 'choice' }), startQuiz(sim, bob, { type: 'choice' })]);
+    const [adaQuiz, bobQuiz] = await Promise.all([startQuizInThread(sim, ada, { type: 'choice' }), startQuizInThread(sim, bob, { type: 'choice' })]);
     expect(adaQuiz.thread.id).not.toBe(bobQuiz.thread.id);
 
     const intrusion = sim.clickButton({ message: adaQuiz.question, user: bob, customId: buttonByLabel(adaQuiz.question, 'A. Pruning') });
@@ -109,7 +97,7 @@ describe('a member quizzing in a thread', () => {
   it('keeps working after a restart: an old Next button continues the quiz, a finished one says so', async () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
-    const { thread, question } = await startQuiz(sim, ada, { topic: 'caching', count: 2 });
+    const { thread, question } = await startQuizInThread(sim, ada, { topic: 'caching', count: 2 });
     const verdict = await sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') }).waitForOriginal(isVerdict);
 
     await h.restart();
@@ -139,7 +127,7 @@ describe('a member quizzing in a thread', () => {
     const { sim, llm } = h;
     llm.script(() => ({ status: 200, body: { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Think about what decoding repeats.' } }] } }));
     const ada = sim.createUser({ username: 'ada' });
-    const { question } = await startQuiz(sim, ada, { type: 'choice' });
+    const { question } = await startQuizInThread(sim, ada, { type: 'choice' });
     await sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'Ask') }).ack;
     const submit = sim.submitModal({ user: ada, fields: { message: 'Can I get a hint?' } });
     expect(((await submit.ack).data as { content: string }).content).toBe('⏳ The tutor is thinking…');
@@ -167,7 +155,7 @@ describe('a member quizzing in a thread', () => {
   it('runs the quiz in place when started inside a thread', async () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
-    const { thread } = await startQuiz(sim, ada, { type: 'choice' });
+    const { thread } = await startQuizInThread(sim, ada, { type: 'choice' });
     const command = sim.slashCommand({ name: 'quiz', user: ada, channelId: thread.id, options: { bank: 'e2e-basics', type: 'truefalse' } });
     const card = await command.waitForOriginal((m) => m.embeds.length > 0);
     expect(embedOf(card).description).toContain("We're already in a thread, so the quiz runs here.");
