@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { QuestionSchema, type Question } from '../src/bank/schema.ts';
 import { gradeAnswer } from '../src/grading/grade.ts';
 import type { RawAnswer } from '../src/grading/types.ts';
+import { absoluteNumeric as numeric, chineseTrueFalse as trueFalse, examMulti, fractionMulti, tpuChoice as choice } from '../test/grading/fixtures.ts';
 import type { BenchModule } from './run.ts';
 
 /**
@@ -12,49 +13,8 @@ import type { BenchModule } from './run.ts';
 
 const q = (input: unknown): Question => QuestionSchema.parse(input);
 
-const choice = q({
-  id: 'choice-4',
-  type: 'choice',
-  stem: '以下哪种硬件设备通常专门设计用于加速AI模型的推理计算？',
-  points: 2,
-  analysis: 'TPU。',
-  options: [
-    { key: 'A', text: '中央处理器（CPU）' },
-    { key: 'B', text: '图形处理器（GPU）' },
-    { key: 'C', text: '张量处理器（TPU）' },
-    { key: 'D', text: '神经形态芯片' },
-  ],
-  answer: 'C',
-});
-const examMulti = q({
-  id: 'multi-exam',
-  type: 'multi',
-  stem: 'Which reduce weight memory?',
-  points: 4,
-  analysis: '…',
-  options: [
-    { key: 'A', text: 'INT8 quantization' },
-    { key: 'B', text: 'Structured pruning' },
-    { key: 'C', text: 'A larger batch size' },
-    { key: 'D', text: 'Distillation' },
-  ],
-  answer: ['A', 'B', 'D'],
-});
-const fractionMulti = q({
-  id: 'multi-fraction',
-  type: 'multi',
-  stem: 'Which are inference runtimes?',
-  points: 2,
-  analysis: '…',
-  options: [
-    { key: 'A', text: 'TensorRT', fraction: 0.5 },
-    { key: 'B', text: 'ONNX Runtime', fraction: 0.5 },
-    { key: 'C', text: 'Matplotlib', fraction: -0.5 },
-    { key: 'D', text: 'pandas', fraction: -0.5 },
-  ],
-  answer: ['A', 'B'],
-  scoring: 'fraction',
-});
+// The choice, multi, true/false and numeric questions are the grading tests' fixtures (plain data, no
+// vitest). The blank question stays here: it carries the longer accept lists of a real bank.
 const blanks = q({
   id: 'blank-3',
   type: 'blank',
@@ -67,17 +27,6 @@ const blanks = q({
     { accept: ['延迟', '时延', '推理延迟', 'latency'] },
   ],
   unordered: [[0, 1]],
-});
-const trueFalse = q({ id: 'tf', type: 'truefalse', stem: 'INT8 量化通常会减小模型体积。', points: 1, analysis: '…', answer: true });
-const numeric = q({
-  id: 'num',
-  type: 'numeric',
-  stem: 'Images per second?',
-  points: 2,
-  analysis: '…',
-  answer: 40,
-  tolerance: { kind: 'absolute', value: 0.5 },
-  unit: 'images/s',
 });
 
 const mix: Array<[Question, RawAnswer]> = [
