@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema, loadConfig } from '../src/config.ts';
+import { runProcess, type ProcessResult } from './support/run-process.ts';
 
 /**
  * A newcomer's first ten minutes: the README's first screen gives two commands, and the first one
@@ -77,19 +78,10 @@ describe('a fresh clone', { timeout: 90_000 }, () => {
   }, 60_000);
   afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
 
-  function runNpm(args: string[], input: string): Promise<{ code: number | null; out: string; err: string }> {
-    return new Promise((resolve, reject) => {
-      // Only what a shell gives a newcomer: no DATABASE_PATH, no keys, no token.
-      const env = { PATH: process.env.PATH ?? '', HOME: clone, npm_config_cache: path.join(clone, '.npm-cache'), npm_config_update_notifier: 'false' };
-      const child = spawn('npm', args, { cwd: clone, env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, out, err }));
-      child.stdin.end(input);
-    });
+  function runNpm(args: string[], input: string): Promise<ProcessResult> {
+    // Only what a shell gives a newcomer: no DATABASE_PATH, no keys, no token.
+    const env = { PATH: process.env.PATH ?? '', HOME: clone, npm_config_cache: path.join(clone, '.npm-cache'), npm_config_update_notifier: 'false' };
+    return runProcess('npm', args, { cwd: clone, env, input });
   }
 
   it('has no .env and no database to start with', () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { runCli } from '../../src/cli.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { chatReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+import { runProcess, type ProcessResult } from '../support/run-process.ts';
 import { gradingReply } from '../tutor/helpers.ts';
 import { createLiveInput, createTestIo } from './io.ts';
 
@@ -238,21 +238,8 @@ describe('tutor practice as a process', { timeout: 90_000 }, () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function run(args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(repo, 'bin/tutor.js'), ...args], {
-        cwd: repo,
-        env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, out, err }));
-      child.stdin.end(input);
-    });
+  function run(args: string[], input: string, env: Record<string, string>): Promise<ProcessResult> {
+    return runProcess(process.execPath, [path.join(repo, 'bin/tutor.js'), ...args], { cwd: repo, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, input });
   }
 
   it('takes answers piped on standard input, exits 0 at the end, and the attempts show in tutor stats', async () => {
