@@ -9,7 +9,7 @@ import { SqliteUsageRepository } from '../../src/storage/usage-repository.ts';
 import { gradeByRubricCoverage } from '../../src/tutor/fallback-grader.ts';
 import { createTestIo } from '../cli/io.ts';
 import { chatReply } from '../support/openai-server.ts';
-import { englishBank, goodAnswer, goodReply, gradingReply, kvCacheQuestion, PROMPTS_DIR } from './helpers.ts';
+import { englishBank, goodAnswer, goodReply, gradingReply, kvCacheAttempt, kvCacheQuestion, PROMPTS_DIR } from './helpers.ts';
 import { useLoopbackLlm } from './setup.ts';
 
 const { llm } = await useLoopbackLlm();
@@ -83,24 +83,7 @@ describe('tutor regrade --pending', () => {
     const store = new SqliteProgressStore(db);
     store.upsertUser({ id: userId, displayName: userId });
     const feedback = gradeByRubricCoverage(kvCacheQuestion, answer, { language: 'en', note: 'timeout' });
-    const record = store.recordAttempt({
-      sessionId: null,
-      userId,
-      guildId: 'g1',
-      bankId: englishBank.id,
-      questionId: kvCacheQuestion.id,
-      questionType: 'short',
-      topic: null,
-      rawAnswer: answer,
-      normalizedAnswer: answer.toLowerCase(),
-      score: feedback.score,
-      maxScore: 4,
-      gradedBy: 'fallback',
-      status: 'pending',
-      grade: { status: 'needs-feedback', questionType: 'short', score: 0, maxScore: 4, normalizedAnswer: answer.toLowerCase() },
-      feedback,
-      createdAt: new Date('2026-03-10T12:00:00Z'),
-    });
+    const record = store.recordAttempt(kvCacheAttempt(answer, feedback, { userId, guildId: 'g1', maxScore: 4, gradedBy: 'fallback', status: 'pending' }));
     db.close();
     return record.id;
   }

@@ -6,7 +6,7 @@ import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { userBucketWaitMs } from '../../src/tutor/budget.ts';
 import { gradeAnswer } from '../../src/grading/grade.ts';
 import { chatReply } from '../support/openai-server.ts';
-import { englishBank, goodAnswer, goodReply, kvCacheQuestion, makeTutorEnv, type TutorEnv } from './helpers.ts';
+import { englishBank, goodAnswer, goodReply, kvCacheAttempt, kvCacheQuestion, makeTutorEnv, type TutorEnv } from './helpers.ts';
 import { useLoopbackLlm } from './setup.ts';
 
 const { llm, makeEnv } = await useLoopbackLlm();
@@ -123,24 +123,7 @@ describe('reusing stored feedback', () => {
 
     const first = await env.tutor.gradeFreeText(request('learner-1', 'guild-1', { normalizedAnswer: 'kv answer' }));
     store.upsertUser({ id: 'learner-1', displayName: 'Learner' });
-    store.recordAttempt({
-      sessionId: null,
-      userId: 'learner-1',
-      guildId: 'guild-1',
-      bankId: englishBank.id,
-      questionId: kvCacheQuestion.id,
-      questionType: 'short',
-      topic: null,
-      rawAnswer: goodAnswer,
-      normalizedAnswer: 'kv answer',
-      score: first.score,
-      maxScore: first.maxScore,
-      gradedBy: first.gradedBy,
-      status: 'graded',
-      grade: { status: 'needs-feedback', questionType: 'short', score: 0, maxScore: 4, normalizedAnswer: 'kv answer' },
-      feedback: first,
-      createdAt: env.now.value,
-    });
+    store.recordAttempt(kvCacheAttempt(goodAnswer, first, { normalizedAnswer: 'kv answer', status: 'graded', createdAt: env.now.value }));
 
     const second = await env.tutor.gradeFreeText(request('learner-2', 'guild-1', { normalizedAnswer: 'kv answer' }));
     expect(llm.chatRequests).toHaveLength(1);

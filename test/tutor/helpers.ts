@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FreeTextQuestion, ShortQuestion } from '../../src/bank/schema.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { NewAttempt } from '../../src/progress/ports.ts';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
 import { SqliteUsageRepository } from '../../src/storage/usage-repository.ts';
-import { createTutor, loadPrompts, type TutorDeps } from '../../src/tutor/index.ts';
+import { attemptStatusForFeedback, createTutor, loadPrompts, type TutorDeps } from '../../src/tutor/index.ts';
 import type { GradingReply } from '../../src/tutor/grading.ts';
-import type { Tutor } from '../../src/tutor/types.ts';
+import type { FreeTextFeedback, Tutor } from '../../src/tutor/types.ts';
 
 export const PROMPTS_DIR = path.resolve(import.meta.dirname, '../../prompts');
 
@@ -63,6 +64,34 @@ export const goodReply = gradingReply([
   { index: 1, verdict: 'met', quote: 'we avoid recomputing the prefix at every step' },
   { index: 2, verdict: 'partial', quote: 'memory that grows with the sequence length' },
 ]);
+
+/**
+ * The attempt the quiz flow records for `answer` to `kvCacheQuestion` with this feedback, as learner-1 in
+ * guild-1; tests override what they vary. `normalizedAnswer` and `maxScore` also apply to the stored grade.
+ */
+export function kvCacheAttempt(answer: string, feedback: FreeTextFeedback, overrides: Partial<NewAttempt> = {}): NewAttempt {
+  const normalizedAnswer = overrides.normalizedAnswer ?? answer.toLowerCase();
+  const maxScore = overrides.maxScore ?? feedback.maxScore;
+  return {
+    sessionId: null,
+    userId: 'learner-1',
+    guildId: 'guild-1',
+    bankId: englishBank.id,
+    questionId: kvCacheQuestion.id,
+    questionType: 'short',
+    topic: null,
+    rawAnswer: answer,
+    normalizedAnswer,
+    score: feedback.score,
+    maxScore,
+    gradedBy: feedback.gradedBy,
+    status: attemptStatusForFeedback(feedback),
+    grade: { status: 'needs-feedback', questionType: 'short', score: 0, maxScore, normalizedAnswer },
+    feedback,
+    createdAt: new Date('2026-03-10T12:00:00Z'),
+    ...overrides,
+  };
+}
 
 export interface TutorEnv {
   dir: string;

@@ -5,10 +5,10 @@ import { loadGradingDataset } from '../../src/tutor/eval/datasets.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { detectInjection, neutralizeAnswer } from '../../src/tutor/injection.ts';
 import { buildGradingMessages } from '../../src/tutor/grading.ts';
-import { attemptStatusForFeedback, loadPrompts } from '../../src/tutor/index.ts';
+import { loadPrompts } from '../../src/tutor/index.ts';
 import type { FreeTextFeedback } from '../../src/tutor/types.ts';
 import { chatReply } from '../support/openai-server.ts';
-import { englishBank, gradingReply, kvCacheQuestion, PROMPTS_DIR, quantizationQuestionZh, type TutorEnv } from './helpers.ts';
+import { englishBank, gradingReply, kvCacheAttempt, kvCacheQuestion, PROMPTS_DIR, quantizationQuestionZh, type TutorEnv } from './helpers.ts';
 import { useLoopbackLlm } from './setup.ts';
 
 const DATASETS = path.resolve(import.meta.dirname, '../../../shared/datasets');
@@ -20,24 +20,7 @@ let env: TutorEnv;
 function storeAttempt(testEnv: TutorEnv, answer: string, feedback: FreeTextFeedback) {
   const store = new SqliteProgressStore(testEnv.db);
   store.upsertUser({ id: 'learner-1', displayName: 'Learner' });
-  store.recordAttempt({
-    sessionId: null,
-    userId: 'learner-1',
-    guildId: 'guild-1',
-    bankId: englishBank.id,
-    questionId: kvCacheQuestion.id,
-    questionType: 'short',
-    topic: null,
-    rawAnswer: answer,
-    normalizedAnswer: answer.toLowerCase(),
-    score: feedback.score,
-    maxScore: feedback.maxScore,
-    gradedBy: feedback.gradedBy,
-    status: attemptStatusForFeedback(feedback),
-    grade: { status: 'needs-feedback', questionType: 'short', score: 0, maxScore: feedback.maxScore, normalizedAnswer: answer.toLowerCase() },
-    feedback,
-    createdAt: new Date('2026-03-10T12:00:00Z'),
-  });
+  store.recordAttempt(kvCacheAttempt(answer, feedback));
   return testEnv.db.prepare('SELECT status, graded_by AS gradedBy, score FROM attempts').get() as { status: string; gradedBy: string; score: number };
 }
 
