@@ -50,58 +50,12 @@ function getScheduler(): FSRS {
 }
 
 /**
- * The card after one graded answer at `now`. `card` null means the learner's first answer to the
- * question. An answer stamped before the card's last review (clock skew, a late regrade) is applied at
- * the last review time so intervals never go negative.
- *
- * This is ts-fsrs's long-term scheduler (`fsrs().next` with `enable_short_term: false`) computed
- * directly from its FSRS formulas (`next_state`, `next_interval`, `forgetting_curve`): `next` copies the
- * card several times, builds a seed string and four review logs per call, which cost about as much as
- * storing the attempt. `scheduleReviewWithTsFsrs` is the reference; a test holds the two equal.
+ * The card after one graded answer at `now`, by ts-fsrs's long-term scheduler (no fuzz, no
+ * short-term steps, so intervals are whole days and tests are repeatable). `card` null means the
+ * learner's first answer to the question. An answer stamped before the card's last review (clock skew,
+ * a late regrade) is applied at the last review time so intervals never go negative.
  */
 export function scheduleReview(card: ReviewCard | null, score: number, maxScore: number, now: Date): ReviewCard {
-  const at = card?.lastReview && card.lastReview.getTime() > now.getTime() ? card.lastReview : now;
-  const algorithm = getScheduler();
-  const grade = FSRS_GRADES[rateAnswer(score, maxScore)];
-  const isNew = !card || card.state === State.New;
-  // A card that has been reviewed counts whole UTC calendar days since then (ts-fsrs's dateDiffInDays).
-  const elapsed = !isNew && card.lastReview ? calendarDaysBetween(card.lastReview, at) : 0;
-  const memory = { difficulty: card?.difficulty ?? 0, stability: card?.stability ?? 0 };
-  const retrievability = isNew ? undefined : algorithm.forgetting_curve(elapsed, memory.stability);
-  // The four ratings' intervals constrain each other (again < hard < good < easy), so all are computed.
-  const states = ([Rating.Again, Rating.Hard, Rating.Good, Rating.Easy] as const).map((rating) =>
-    algorithm.next_state(memory, elapsed, rating, retrievability),
-  );
-  const [again = 0, hard = 0, good = 0] = states.map((state): number => algorithm.next_interval(state.stability, elapsed));
-  const againDays = Math.min(again, hard);
-  const hardDays = Math.max(hard, againDays + 1);
-  const goodDays = Math.max(good, hardDays + 1);
-  const scheduledDays = grade === Rating.Again ? againDays : grade === Rating.Hard ? hardDays : goodDays;
-  const next = states[grade - 1]!;
-  return {
-    due: new Date(at.getTime() + scheduledDays * MS_PER_DAY),
-    stability: next.stability,
-    difficulty: next.difficulty,
-    elapsedDays: elapsed,
-    scheduledDays,
-    learningSteps: 0,
-    reps: (card?.reps ?? 0) + 1,
-    lapses: (card?.lapses ?? 0) + (!isNew && grade === Rating.Again ? 1 : 0),
-    state: State.Review,
-    lastReview: new Date(at.getTime()),
-  };
-}
-
-const MS_PER_DAY = 86_400_000;
-
-function calendarDaysBetween(from: Date, to: Date): number {
-  const fromDay = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
-  const toDay = Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), to.getUTCDate());
-  return Math.floor((toDay - fromDay) / MS_PER_DAY);
-}
-
-/** The same step through ts-fsrs's own scheduler: the reference `scheduleReview` is tested against. */
-export function scheduleReviewWithTsFsrs(card: ReviewCard | null, score: number, maxScore: number, now: Date): ReviewCard {
   const at = card?.lastReview && card.lastReview.getTime() > now.getTime() ? card.lastReview : now;
   const current: Card = card ? toFsrsCard(card) : createEmptyCard(at);
   const { card: next } = getScheduler().next(current, at, FSRS_GRADES[rateAnswer(score, maxScore)]);
