@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { gradeCommand } from '../../src/cli/grade.ts';
+import { writeTempBanks } from '../support/temp-banks.ts';
 import { createTestIo, type TestIo } from './io.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,10 +92,7 @@ describe('tutor bank check, bank show and grade', () => {
   let banksDir: string;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-cli-'));
-    banksDir = path.join(dir, 'banks');
-    fs.mkdirSync(banksDir);
-    fs.writeFileSync(path.join(banksDir, 'cli-bank.json'), JSON.stringify(testBank(), null, 2));
+    ({ dir, banksDir } = writeTempBanks('tutor-cli-', [testBank()]));
   });
   afterEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });

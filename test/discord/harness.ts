@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect } from 'vitest';
 import type { BankInput } from '../../src/bank/schema.ts';
@@ -10,6 +9,7 @@ import { createLogger } from '../../src/logger.ts';
 import { startDiscordBot, type BotApp, type RunningBot, type StartDiscordBotOptions } from '../../src/discord/bot.ts';
 import { startDiscordSimulator, type DiscordSimulator, type SimulatorOptions, type SimUser, type StoredMessage } from '../support/discord-simulator/index.ts';
 import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
+import { writeTempBanks } from '../support/temp-banks.ts';
 
 /**
  * One end-to-end world: the Discord simulator, the OpenAI-compatible server, a temp folder with a
@@ -112,10 +112,7 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-discord-'));
-  const banksDir = path.join(dir, 'banks');
-  fs.mkdirSync(banksDir);
-  for (const bank of [e2eBank, ...(options.extraBanks ?? [])]) fs.writeFileSync(path.join(banksDir, `${bank.id}.json`), JSON.stringify(bank, null, 2));
+  const { dir, banksDir } = writeTempBanks('tutor-discord-', [e2eBank, ...(options.extraBanks ?? [])]);
   const sim = await startDiscordSimulator(options.simulator);
   const llm = await startOpenAiServer();
   const env = {

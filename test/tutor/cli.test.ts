@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
@@ -9,6 +8,7 @@ import { SqliteUsageRepository } from '../../src/storage/usage-repository.ts';
 import { gradeByRubricCoverage } from '../../src/tutor/fallback-grader.ts';
 import { createTestIo } from '../cli/io.ts';
 import { chatReply } from '../support/openai-server.ts';
+import { writeTempBanks } from '../support/temp-banks.ts';
 import { englishBank, goodAnswer, goodReply, gradingReply, kvCacheAttempt, kvCacheQuestion, PROMPTS_DIR } from './helpers.ts';
 import { useLoopbackLlm } from './setup.ts';
 
@@ -17,13 +17,11 @@ let dir: string;
 let env: Record<string, string>;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'study-tutor-tutor-cli-'));
-  fs.mkdirSync(path.join(dir, 'banks'));
-  fs.writeFileSync(
-    path.join(dir, 'banks', 'tutor-test.json'),
-    JSON.stringify({ ...englishBank, source: 'tests', questions: [kvCacheQuestion, { ...kvCacheQuestion, id: 'kv-essay', type: 'essay' }] }),
-  );
-  env = { DATABASE_PATH: path.join(dir, 'db.sqlite'), BANKS_DIR: path.join(dir, 'banks'), PROMPTS_DIR };
+  const banks = writeTempBanks('study-tutor-tutor-cli-', [
+    { ...englishBank, source: 'tests', questions: [kvCacheQuestion, { ...kvCacheQuestion, id: 'kv-essay', type: 'essay' }] },
+  ]);
+  dir = banks.dir;
+  env = { DATABASE_PATH: path.join(dir, 'db.sqlite'), BANKS_DIR: banks.banksDir, PROMPTS_DIR };
 });
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
