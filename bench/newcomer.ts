@@ -73,7 +73,13 @@ function readRssKb(pid: number): number {
 
 /** The process's RSS and its children's: tsx keeps an esbuild service process beside node. */
 function readTreeRssKb(pid: number): { node: number; children: number } {
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+  let listing = '';
+  try {
+    listing = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  } catch {
+    // ps exits 1 when the process has no children (tsx's esbuild service is not always running).
+  }
+  const children = listing
     .split('\n')
     .map((line) => Number(line.trim()))
     .filter((child) => child > 0);
