@@ -25,6 +25,8 @@ export interface FeedbackStrings {
   userBudget(minutes: number): string;
   guildBudget(hoursUntilReset: number): string;
   hintIntro: string;
+  /** When neither a topic nor a marking-point aspect can be named without giving the answer away. */
+  hintStem: string;
   hintPoints(points: string[]): string;
   hintTopic(topic: string): string;
   noLlmFollowUp: string;
@@ -41,6 +43,7 @@ const zh: FeedbackStrings = {
   userBudget: (minutes) => `你的 AI 辅导次数暂时用完了，大约 ${minutes} 分钟后恢复。在此之前评分使用关键词覆盖的暂定分。`,
   guildBudget: (hours) => `本服务器今天的 AI 额度已用完，约 ${hours} 小时后（UTC 零点）重置。在此之前评分使用关键词覆盖的暂定分。`,
   hintIntro: '提示（还没作答，所以不直接给答案）：',
+  hintStem: '再读一遍题干，抓住其中的关键词；作答后会给出参考答案和解析。',
   hintPoints: (points) => `想一想下面这些方面：${points.join('；')}。`,
   hintTopic: (topic) => `这道题考查的主题是「${topic}」。`,
   noLlmFollowUp: 'AI 辅导暂时不可用，下面是题库自带的讲解。',
@@ -60,6 +63,7 @@ const en: FeedbackStrings = {
   guildBudget: (hours) =>
     `This server has used today's AI budget; it resets in about ${hours} hour${hours === 1 ? '' : 's'} (midnight UTC). Until then answers get a provisional keyword-coverage score.`,
   hintIntro: "A hint (you haven't answered yet, so no answer key):",
+  hintStem: 'Read the question again and pick out its key terms; once you answer you will see the reference answer and analysis.',
   hintPoints: (points) => `Think about: ${points.join('; ')}.`,
   hintTopic: (topic) => `This question is about ${topic}.`,
   noLlmFollowUp: 'The AI tutor is unavailable right now; here is the explanation from the question bank.',

@@ -103,6 +103,20 @@ export function buildFollowUpMessages(
   return messages;
 }
 
+/** Longest lead-in of a marking point that is still a heading, not its content. */
+const ASPECT_MAX_CHARS = 24;
+
+/**
+ * The aspect a marking point is about, without its content: the lead-in before its first colon
+ * ("剪枝的优缺点：能减少计算量…" → "剪枝的优缺点"). A point with no short lead-in gives no hint, since its
+ * text is the answer itself.
+ */
+export function rubricAspect(point: string): string | null {
+  const match = /^([^:：]{2,})[:：]/.exec(point.trim());
+  const aspect = match?.[1]?.trim();
+  return aspect && [...aspect].length <= ASPECT_MAX_CHARS ? aspect : null;
+}
+
 /** The reply without an LLM: a hint that gives nothing away before answering, the bank's explanation after. */
 export function buildFallbackFollowUp(request: FollowUpRequest, language: FeedbackLanguage): string {
   const strings = feedbackStrings(language);
@@ -111,7 +125,9 @@ export function buildFallbackFollowUp(request: FollowUpRequest, language: Feedba
   if (!request.answered) {
     lines.push(strings.hintIntro);
     if (question.topic) lines.push(strings.hintTopic(question.topic));
-    if (isFreeText(question)) lines.push(strings.hintPoints(question.rubric.map((point) => point.point)));
+    const aspects = isFreeText(question) ? question.rubric.map((point) => rubricAspect(point.point)).filter((aspect) => aspect !== null) : [];
+    if (aspects.length > 0) lines.push(strings.hintPoints(aspects));
+    if (!question.topic && aspects.length === 0) lines.push(strings.hintStem);
     return truncateText(lines.join('\n'), FEEDBACK_LIMITS.followUpChars);
   }
   lines.push(strings.afterAnswerIntro, `${strings.referenceHeading} ${describeAnswerKey(question)}`);

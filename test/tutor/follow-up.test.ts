@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChoiceQuestion } from '../../src/bank/schema.ts';
-import { trimHistory } from '../../src/tutor/follow-up.ts';
+import { rubricAspect, trimHistory } from '../../src/tutor/follow-up.ts';
 import type { FollowUpRequest } from '../../src/tutor/types.ts';
 import { chatReply, errorReply } from '../support/openai-server.ts';
 import { allMessages, englishBank, goodAnswer, kvCacheQuestion, type TutorEnv } from './helpers.ts';
@@ -63,13 +63,32 @@ describe('follow-up before the learner has answered', () => {
     expect(sent).not.toMatch(/Correct answer/);
   });
 
-  it('without an LLM gives a hint from the topic and rubric points, never the reference', async () => {
+  it('without an LLM gives a hint from the topic, never the reference, the analysis or a marking point', async () => {
     env = makeEnv();
     const reply = await env.tutor.followUp(base());
     expect(reply).toMatchObject({ gradedBy: 'fallback', note: 'no-llm-configured' });
-    expect(reply.text).toContain(kvCacheQuestion.rubric[0]!.point);
+    expect(reply.text).toContain('Read the question again');
+    for (const point of kvCacheQuestion.rubric) expect(reply.text).not.toContain(point.point);
     expect(reply.text).not.toContain(kvCacheQuestion.reference);
     expect(reply.text).not.toContain(kvCacheQuestion.analysis);
+  });
+
+  it('without an LLM names the aspects the marking points cover, but not what they say', async () => {
+    env = makeEnv();
+    const question = {
+      ...kvCacheQuestion,
+      rubric: [
+        { point: '剪枝的优缺点：能减少计算量，通常需要微调恢复精度', points: 2 },
+        { point: '量化的优缺点：体积变小，需要校准', points: 1 },
+        { point: 'Avoids recomputation of the prefix for every new token', points: 1 },
+      ],
+    };
+    const reply = await env.tutor.followUp(base({ question, locale: 'zh-CN' }));
+    expect(reply.text).toContain('剪枝的优缺点');
+    expect(reply.text).toContain('量化的优缺点');
+    expect(reply.text).not.toContain('能减少计算量');
+    expect(reply.text).not.toContain('需要校准');
+    expect(reply.text).not.toContain('Avoids recomputation');
   });
 });
 
@@ -146,5 +165,17 @@ describe('follow-up after grading', () => {
 describe('trimming history', () => {
   it('keeps nothing when even the newest turn is over the bound', () => {
     expect(trimHistory([{ role: 'user', content: 'x'.repeat(1000) }], 10)).toEqual([]);
+  });
+});
+
+describe('the aspect of a marking point', () => {
+  it.each([
+    ['剪枝的优缺点：能减少计算量', '剪枝的优缺点'],
+    ['Latency: the time one request takes', 'Latency'],
+    ['指出本质区别：剪枝移除不重要的权重', '指出本质区别'],
+    ['Stores the keys and values of previous tokens', null],
+    ['这是一个很长很长的要点开头它本身已经把答案的大部分内容说出来了所以不能作为提示：细节', null],
+  ])('of "%s" is %s', (point, aspect) => {
+    expect(rubricAspect(point)).toBe(aspect);
   });
 });
