@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.ts';
+import { createTestIo } from './cli/io.ts';
 
 /**
  * `npm test` must pass in a clone with nothing beside it: no code, test, benchmark or CI step may
@@ -27,5 +29,13 @@ describe('the repository stands alone', () => {
   it('still finds the string when a file does contain it, so the check above can fail', () => {
     const probe = execFileSync('git', ['grep', '-c', '-F', ['shared', 'seed'].join('/'), '--', 'data/seed/SOURCE.md'], { cwd: repo, encoding: 'utf8' });
     expect(probe).toMatch(/^data\/seed\/SOURCE\.md:\d+\n$/);
+  });
+
+  it('keeps the seed paper as data beside the banks: bank check reads data/banks only', async () => {
+    const io = createTestIo({ env: {}, cwd: repo });
+    const code = await runCli(['bank', 'check'], io);
+    expect(code).toBe(0);
+    expect(io.stdout.text).toMatch(/^Checked 1 file: 1 bank valid/m);
+    expect(io.stdout.text).not.toContain('data/seed');
   });
 });

@@ -49,6 +49,13 @@ describe('the tutor command installed as npm installs bins', { timeout: 60_000 }
     expect(`${out}${err}`).toContain('0 banks valid, 1 error in 1 file');
   });
 
+  it('runs as npx tutor in the clone, which is what the README tells a newcomer', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: elsewhere, npm_config_cache: path.join(elsewhere, '.npm-cache'), npm_config_update_notifier: 'false' };
+    const { code, out } = await runProcess('npx', ['--no-install', 'tutor', '--help'], { cwd: repo, env, input: '' });
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: tutor <command> [options]');
+  });
+
   it('runs the same command line through npm run tutor', async () => {
     const { code, out } = await runProcess(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--version'], { cwd: repo, env: { PATH: process.env.PATH ?? '', HOME: elsewhere }, input: '' });
     expect({ code, out }).toEqual({ code: 0, out: `${packageVersion()}\n` });
