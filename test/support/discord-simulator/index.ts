@@ -894,11 +894,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
         }
         sessions.delete(session);
         previous.socket = session.socket;
-        session.sessionId = previous.sessionId;
-        session.socket.removeAllListeners('message');
-        session.socket.removeAllListeners('close');
-        session.socket.removeAllListeners('error');
-        attachSocket(previous);
+        socketSessions.set(session.socket, previous);
         const since = Number(d.seq ?? 0);
         const missed = previous.log.filter((entry) => entry.s > since);
         for (const entry of missed) send(previous, entry.packet);
@@ -1789,25 +1785,26 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     });
   });
   const wss = new WebSocketServer({ server });
-  function attachSocket(session: GatewaySession): void {
-    const socket = session.socket;
-    socket.on('message', (data) => handleGatewayMessage(session, data.toString()));
-    socket.on('close', (code) => {
-      if (session.socket !== socket) return;
-      // A client that closes with 1000/1001 (client.destroy()) ends its session; any other close
-      // (a drop, 4200 "resuming") keeps it for RESUME, like Discord.
-      if (!session.identified || code === 1000 || code === 1001) sessions.delete(session);
-      changed();
-    });
-    socket.on('error', () => {
-      if (session.socket === socket && !session.identified) sessions.delete(session);
-    });
-  }
+  /** Which session a socket speaks for: a RESUME hands the new socket the dropped session. */
+  const socketSessions = new WeakMap<WebSocket, GatewaySession>();
 
   wss.on('connection', (socket) => {
     const session: GatewaySession = { socket, sequence: 0, identified: false, intents: 0, sessionId: createSnowflake(), log: [], invalidated: false };
     sessions.add(session);
-    attachSocket(session);
+    socketSessions.set(socket, session);
+    socket.on('message', (data) => handleGatewayMessage(socketSessions.get(socket) ?? session, data.toString()));
+    socket.on('close', (code) => {
+      const owner = socketSessions.get(socket) ?? session;
+      if (owner.socket !== socket) return;
+      // A client that closes with 1000/1001 (client.destroy()) ends its session; any other close
+      // (a drop, 4200 "resuming") keeps it for RESUME, like Discord.
+      if (!owner.identified || code === 1000 || code === 1001) sessions.delete(owner);
+      changed();
+    });
+    socket.on('error', () => {
+      const owner = socketSessions.get(socket) ?? session;
+      if (owner.socket === socket && !owner.identified) sessions.delete(owner);
+    });
     send(session, { op: 10, d: { heartbeat_interval: 41_250 } });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
