@@ -230,6 +230,27 @@ describe('results that survive a misbehaving Discord', () => {
     expect(storedAttempts(h, sessionIdOf(second))).toEqual([['kv-choice', 2]]);
   });
 
+  it('grades a modal answer sent in a locked thread, with “Grading…” and the verdict shown privately', async () => {
+    h = await startHarness({ extraBanks: [faultsBank] });
+    scriptTutor(h.llm, FULL_MARKS, 'ok');
+    const { ada, thread, question: first, sessionId } = await startFaultsQuiz(h);
+    await h.sim.clickButton({ message: first, user: ada, customId: buttonByLabel(first, 'Answer') }).ack;
+    h.sim.updateThread(thread.id, { locked: true }); // locked while the learner types
+    const submit = h.sim.submitModal({ user: ada, fields: { answer: SHORT_ANSWER } });
+    const ack = await submit.ack;
+    expect(ack.elapsedMs).toBeLessThan(3000);
+    expect((ack.data as { flags: number; content: string }).flags & 64).toBe(64);
+    const verdict = await submit.waitForOriginal(isVerdict, 10_000);
+    expect(verdict.flags & 64).toBe(64);
+    expect(verdictEmbed(verdict).description).toContain('4 / 4 pt');
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4]]);
+
+    h.sim.updateThread(thread.id, { locked: false });
+    await goOn(h, ada, verdict);
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4], ['prune-tf', 1]]);
+    expect(apologies(h)).toEqual([]);
+  });
+
   it('waits out a 429 on the verdict edit, per route and global, and retries a 5xx, showing the verdict in place', async () => {
     h = await startHarness({ extraBanks: [faultsBank] });
     scriptTutor(h.llm, FULL_MARKS, 'ok');

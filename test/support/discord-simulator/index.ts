@@ -50,8 +50,26 @@
  *
  * The bot can also fetch members (REST by id, list and search; gateway Request Guild Members), its
  * application (`/applications/@me`), channels, messages and thread members. `quiet: true` keeps failures
- * in `sim.failures` without printing them. `sim.injectFault({ method, path, status, times })` makes REST
- * calls fail (429 with Retry-After, 5xx, 4xx) to test the bot's error paths.
+ * in `sim.failures` without printing them.
+ *
+ * ## Faults (a Discord that misbehaves as the real one does)
+ * - `sim.injectFault({ method, path, status, times, retryAfterSeconds, scope })` makes REST calls fail:
+ *   429 with Retry-After (`scope: 'global'` adds X-RateLimit-Global, so discord.js holds back every
+ *   request), 5xx (discord.js retries three times), 4xx (final).
+ * - `sim.beforeRequest({ method, path, run })` runs `run` right before a matching call is handled:
+ *   `run: () => sim.deleteMessage(id)` is "a moderator deletes the message as the bot edits it".
+ * - `sim.deleteMessage(id)`, `sim.deleteChannel(id)`: later calls answer 10008 Unknown Message and
+ *   10003 Unknown Channel.
+ * - `sim.updateThread(id, { archived, locked })` (THREAD_UPDATE to the bot). An archived thread refuses
+ *   edits with 400 code 50083 and is reopened by a new message (a reply, follow-up or channel message)
+ *   unless locked. A locked thread refuses interaction responses and follow-ups with 400 code 160005
+ *   ("Thread is locked"), the bot's own messages with 403 code 50013, and, when also archived,
+ *   everything with 50083 (as discord/discord-api-docs#5517 reports); ephemeral responses still go.
+ * - `sim.dropGateway({ code?, invalidateSession? })` closes the gateway (4000 by default): discord.js
+ *   RESUMEs, and the events dispatched meanwhile (a click, a message) are replayed before RESUMED.
+ *   With `invalidateSession` the RESUME gets op 9 and the bot IDENTIFYs afresh (events are lost, as on
+ *   Discord). `sim.gatewayEvents` lists identify / drop / resume / invalid-session in order.
+ * These refusals are Discord behaving as documented, not bot mistakes: they stay out of `sim.failures`.
  *
  * Deadlines and errors follow Discord: a first callback after `ackDeadlineMs` (3000) → 404 code 10062;
  * a second one → 400 code 40060; too-long content, embeds, components or modals → 400 code 50035;
