@@ -175,6 +175,44 @@ describe('results that survive a misbehaving Discord', () => {
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4], ['prune-tf', 1]]);
   });
 
+  it('posts the verdict of a typed answer anew, as a reply to it, when the “Grading…” reply is deleted', async () => {
+    h = await startHarness({ extraBanks: [faultsBank] });
+    scriptTutor(h.llm, FULL_MARKS, 'ok', { delayMs: 1_500 });
+    const { ada, thread, sessionId } = await startFaultsQuiz(h);
+    const typed = h.sim.postMessage({ channelId: thread.id, user: ada, content: SHORT_ANSWER });
+    const grading = await h.sim.waitForMessage(thread.id, (m) => m.content.includes('Grading your answer'));
+    h.sim.deleteMessage(grading.id);
+
+    const verdict = await h.sim.waitForMessage(thread.id, isVerdict, 10_000);
+    expect(verdict.message_reference).toMatchObject({ message_id: typed.id });
+    expect(verdictEmbed(verdict).description).toContain('4 / 4 pt');
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4]]);
+    await goOn(h, ada, verdict);
+    expect(apologies(h)).toEqual([]);
+  });
+
+  it('shows the stored verdict of a typed answer on the question’s Answer button when the thread was locked while grading', async () => {
+    h = await startHarness({ extraBanks: [faultsBank] });
+    scriptTutor(h.llm, FULL_MARKS, 'ok', { delayMs: 1_500 });
+    const { ada, thread, question: first, sessionId } = await startFaultsQuiz(h);
+    h.sim.postMessage({ channelId: thread.id, user: ada, content: SHORT_ANSWER });
+    const grading = await h.sim.waitForMessage(thread.id, (m) => m.content.includes('Grading your answer'));
+    h.sim.updateThread(thread.id, { locked: true });
+    // Stored, but the locked thread takes neither the edit nor a new message.
+    await h.sim.waitFor(() => storedAttempts(h, sessionId).length === 1, 10_000, 'the stored answer');
+    await h.sim.waitFor(() => h.sim.requests.filter((r) => r.path === `/channels/${thread.id}/messages` && r.method === 'POST' && r.status === 403).length === 1);
+    expect(h.sim.message(grading.id)!.content).toContain('Grading your answer');
+
+    h.sim.updateThread(thread.id, { locked: false });
+    const click = h.sim.clickButton({ message: first, user: ada, customId: buttonByLabel(first, 'Answer') });
+    expect((await click.ack).type).toBe(7); // the verdict instead of a modal for an answered question
+    const shown = await click.waitForOriginal(isVerdict);
+    expect(shown.id).toBe(first.id);
+    expect(verdictEmbed(shown).description).toContain('4 / 4 pt');
+    await goOn(h, ada, shown);
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4], ['prune-tf', 1]]);
+  });
+
   it('shows the verdict privately on a click in a locked thread, and the stored verdict with Next on a click after unlocking', async () => {
     h = await startHarness();
     const { sim } = h;

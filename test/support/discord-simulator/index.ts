@@ -1058,7 +1058,8 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     if (channel.locked && !moderator) {
       if (channel.archived) throw new HttpError(400, { message: 'Thread is archived', code: 50083 });
       if (via === 'interaction') throw new HttpError(400, { message: 'Thread is locked', code: 160005 });
-      throw missingPermissions(`thread ${channel.name} is locked`);
+      // Not recorded in sim.failures: a moderator locked the thread, the bot did nothing wrong.
+      throw new HttpError(403, { message: 'Missing Permissions', code: 50013 });
     }
     if (channel.archived && kind === 'edit') throw new HttpError(400, { message: 'Thread is archived', code: 50083 });
   }
