@@ -98,6 +98,7 @@ describe('results that survive a misbehaving Discord', () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
     const { thread, question: first } = await startQuizInThread(sim, ada, { topic: 'caching', count: 2 });
+    const sessionId = sessionIdOf(first);
     const verdict = await sim.clickButton({ message: first, user: ada, customId: buttonByLabel(first, 'B. KV cache') }).waitForOriginal(isVerdict);
     expect(verdict.id).toBe(first.id); // a button answer turns the question itself into the verdict
 
@@ -114,7 +115,7 @@ describe('results that survive a misbehaving Discord', () => {
     const { submit } = await openAndSubmit(h, ada, second);
     const graded = await submit.waitForOriginal(isVerdict, 10_000);
     expect(verdictEmbed(graded).description).toContain('4 / 4 pt');
-    expect(storedAttempts(h, sessionIdOf(second))).toEqual([['kv-choice', 2], ['kv-short', 4]]);
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2], ['kv-short', 4]]);
     expect(apologies(h)).toEqual([]);
   });
 
@@ -123,7 +124,7 @@ describe('results that survive a misbehaving Discord', () => {
     scriptTutor(h.llm, FULL_MARKS, 'ok', { delayMs: 1_500 });
     const { ada, thread, question: first, sessionId } = await startFaultsQuiz(h);
     const { submit, grading } = await openAndSubmit(h, ada, first);
-    expect(h.llm.chatRequests).toHaveLength(0); // still waiting on the model…
+    expect(storedAttempts(h, sessionId)).toEqual([]); // the model is still thinking…
     h.sim.deleteMessage(grading.id); // …when a moderator deletes the reply
 
     const verdict = await submit.waitForFollowUp(isVerdict, 10_000);
@@ -213,6 +214,45 @@ describe('results that survive a misbehaving Discord', () => {
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4], ['prune-tf', 1]]);
   });
 
+  it('shows the question again, not the one after it, when Next is pressed twice because its buttons could not be removed', async () => {
+    h = await startHarness();
+    const { sim } = h;
+    const ada = sim.createUser({ username: 'ada' });
+    const { thread, question: first } = await startQuizInThread(sim, ada, { topic: 'caching', count: 2 });
+    const sessionId = sessionIdOf(first);
+    const verdict = await sim.clickButton({ message: first, user: ada, customId: buttonByLabel(first, 'B. KV cache') }).waitForOriginal(isVerdict);
+    sim.updateThread(thread.id, { archived: true });
+
+    const next = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Next') });
+    const second = await next.waitForFollowUp(isQuestion(/^Question 2\/2/));
+    expect(sim.channel(thread.id)!.archived).toBe(false); // the new question reopened the thread
+    expect(buttonByLabel(sim.message(verdict.id)!, 'Next')).toMatch(/^quiz:next:/); // the archived edit was refused
+
+    const again = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Next') });
+    const repeated = await again.waitForFollowUp(isQuestion(/^Question 2\/2/));
+    expect(embedOf(repeated).description).toBe(embedOf(second).description);
+    const session = h.app.store.getSession(sessionId)!;
+    expect([session.status, session.position]).toEqual(['active', 1]);
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2]]);
+  });
+
+  it('posts the first question under the quiz card when the new thread is locked before it arrives', async () => {
+    h = await startHarness();
+    const { sim } = h;
+    const ada = sim.createUser({ username: 'ada' });
+    const channelId = sim.channelId('quiz');
+    sim.beforeRequest({ method: 'POST', path: /^\/channels\/\d+\/messages$/, run: () => sim.updateThread(sim.threads(channelId)[0]!.id, { locked: true }) });
+    const command = sim.slashCommand({ name: 'quiz', user: ada, channelId, options: { bank: 'e2e-basics', topic: 'caching', count: 2 } });
+    const first = await command.waitForFollowUp(isQuestion(/^Question 1\/2/));
+    expect(first.channel_id).toBe(channelId);
+    const sessionId = sessionIdOf(first);
+    const verdict = await sim.clickButton({ message: first, user: ada, customId: buttonByLabel(first, 'B. KV cache') }).waitForOriginal(isVerdict);
+    expect(verdictEmbed(verdict).title).toBe('✅ Correct');
+    const next = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Next') });
+    await next.waitForFollowUp(isQuestion(/^Question 2\/2/));
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2]]);
+  });
+
   it('shows the verdict privately on a click in a locked thread, and the stored verdict with Next on a click after unlocking', async () => {
     h = await startHarness();
     const { sim } = h;
@@ -256,6 +296,7 @@ describe('results that survive a misbehaving Discord', () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
     const { thread, question: first } = await startQuizInThread(sim, ada, { topic: 'caching', count: 2 });
+    const sessionId = sessionIdOf(first);
     sim.updateThread(thread.id, { locked: true });
     const privateVerdict = await sim.clickButton({ message: first, user: ada, customId: buttonByLabel(first, 'B. KV cache') }).waitForOriginal(isVerdict);
 
@@ -265,7 +306,7 @@ describe('results that survive a misbehaving Discord', () => {
     expect(second.flags & 64).toBe(64);
     // The private copy lost its Next, so the quiz cannot be skipped ahead by clicking it twice.
     await sim.waitFor(() => componentsOf(sim.message(privateVerdict.id)!).length === 0);
-    expect(storedAttempts(h, sessionIdOf(second))).toEqual([['kv-choice', 2]]);
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2]]);
   });
 
   it('grades a modal answer sent in a locked thread, with “Grading…” and the verdict shown privately', async () => {
@@ -333,12 +374,13 @@ describe('results that survive a misbehaving Discord', () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
     const { thread, question: first } = await startQuizInThread(sim, ada, { topic: 'caching', count: 2 });
+    const sessionId = sessionIdOf(first);
     const verdict = await sim.clickButton({ message: first, user: ada, customId: buttonByLabel(first, 'B. KV cache') }).waitForOriginal(isVerdict);
 
     sim.dropGateway();
     const next = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Next') });
     expect((await next.ack).elapsedMs).toBeLessThan(3000);
-    const second = await next.waitForFollowUp(isQuestion(/^Question 2\/2 · Short answer/));
+    await next.waitForFollowUp(isQuestion(/^Question 2\/2 · Short answer/));
     const resumes = sim.gatewayEvents.filter((e) => e.kind === 'resume');
     expect(sim.gatewayEvents.map((e) => e.kind)).toEqual(['identify', 'drop', 'resume']);
     expect(resumes[0]!.replayed).toBeGreaterThanOrEqual(1); // the click, sent while the bot was away
@@ -347,7 +389,7 @@ describe('results that survive a misbehaving Discord', () => {
     sim.postMessage({ channelId: thread.id, user: ada, content: SHORT_ANSWER });
     const graded = await sim.waitForMessage(thread.id, (m) => isVerdict(m) && m.id !== verdict.id, 10_000);
     expect(verdictEmbed(graded).description).toContain('4 / 4 pt');
-    expect(storedAttempts(h, sessionIdOf(second))).toEqual([['kv-choice', 2], ['kv-short', 4]]);
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2], ['kv-short', 4]]);
   });
 
   it('identifies afresh when Discord refuses to resume the dropped session, and the quiz goes on', async () => {
@@ -355,6 +397,7 @@ describe('results that survive a misbehaving Discord', () => {
     const { sim } = h;
     const ada = sim.createUser({ username: 'ada' });
     const { question: first } = await startQuizInThread(sim, ada, { topic: 'caching', count: 2 });
+    const sessionId = sessionIdOf(first);
     const verdict = await sim.clickButton({ message: first, user: ada, customId: buttonByLabel(first, 'B. KV cache') }).waitForOriginal(isVerdict);
 
     sim.dropGateway({ invalidateSession: true });
@@ -363,7 +406,7 @@ describe('results that survive a misbehaving Discord', () => {
     expect(sim.gatewayEvents.map((e) => e.kind)).toEqual(['identify', 'drop', 'invalid-session', 'identify']);
 
     const next = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Next') });
-    const second = await next.waitForFollowUp(isQuestion(/^Question 2\/2/));
-    expect(storedAttempts(h, sessionIdOf(second))).toEqual([['kv-choice', 2]]);
+    await next.waitForFollowUp(isQuestion(/^Question 2\/2/));
+    expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2]]);
   });
 });
