@@ -10,6 +10,7 @@ import {
   componentsOf,
   e2eBank,
   embedOf,
+  field,
   isVerdict,
   startHarness,
   startQuizInThread,
@@ -328,6 +329,31 @@ describe('results that survive a misbehaving Discord', () => {
     await goOn(h, ada, verdict);
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4], ['prune-tf', 1]]);
     expect(apologies(h)).toEqual([]);
+  });
+
+  it('shows the stored verdict, answer as given, on a Submit from an old copy of an answered multi question', async () => {
+    h = await startHarness();
+    const { sim } = h;
+    const ada = sim.createUser({ username: 'ada' });
+    const { thread, question } = await startQuizInThread(sim, ada, { type: 'multi' });
+    const sessionId = sessionIdOf(question);
+    await sim.selectMenu({ message: question, user: ada, customId: buttonByPrefix(question, 'quiz:select:'), values: ['C', 'A'] }).ack;
+    const picked = await sim.waitFor(() => {
+      const current = sim.message(question.id)!;
+      return componentsOf(current).some((c) => c.custom_id?.endsWith(':AC') && !c.disabled) ? structuredClone(current) : undefined;
+    });
+    await sim.clickButton({ message: question, user: ada, customId: buttonByLabel(picked, 'Submit') }).waitForOriginal(isVerdict);
+
+    // The same question still open on another device: its Submit is clicked again.
+    const copy = sim.seedBotMessage({ channelId: thread.id, embeds: picked.embeds, components: picked.components });
+    const again = sim.clickButton({ message: copy, user: ada, customId: buttonByLabel(copy, 'Submit') });
+    expect((await again.ack).type).toBe(7);
+    const shown = await again.waitForOriginal(isVerdict);
+    expect(shown.id).toBe(copy.id);
+    expect(verdictEmbed(shown).title).toBe('✅ Correct');
+    expect(field(shown, 'Your answer')).toBe('> A, C');
+    expect(componentsOf(shown).map((c) => c.label)).toEqual(['Finish', 'Ask', 'End']);
+    expect(storedAttempts(h, sessionId)).toEqual([['speed-multi', 2]]);
   });
 
   it('waits out a 429 on the verdict edit, per route and global, and retries a 5xx, showing the verdict in place', async () => {

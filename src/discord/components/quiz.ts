@@ -69,9 +69,14 @@ async function showStoredVerdict(
     gradedBy: attempt.gradedBy,
     isLastQuestion: current.index >= current.total - 1,
   };
+  // Shown as it was when first graded: numbered blanks, and a menu's keys ("AC") as "A, C".
   const type = current.question.type;
   const answerText =
-    type === 'blank' ? attempt.answer.split('\n').map((blank, index) => `${index + 1}. ${blank}`).join('\n') : type === 'multi' ? attempt.answer.split('').join(', ') : attempt.answer;
+    type === 'blank'
+      ? attempt.answer.split('\n').map((blank, index) => `${index + 1}. ${blank}`).join('\n')
+      : type === 'multi' && /^[A-Z]+$/.test(attempt.answer)
+        ? attempt.answer.split('').join(', ')
+        : attempt.answer;
   // Unless a reply ("Grading…") was sent, the message shown is the question's own: keep the question above the verdict.
   await deliverResult(interaction, renderVerdict({ locale, outcome, answerText, withQuestion: !interaction.replied }), deps.logger);
   return true;
