@@ -1,8 +1,5 @@
 import { MessageFlags } from 'discord.js';
 import type { RawAnswer } from '../../grading/types.ts';
-import { UserError } from '../../errors.ts';
-import type { QuizSession, SessionView } from '../../quiz/types.ts';
-import type { QuestionPointer } from '../custom-id.ts';
 import type { UiLocale } from '../i18n.ts';
 import { bankTitleOf } from '../quiz-flow.ts';
 import {
@@ -21,26 +18,10 @@ import {
 import type { BotDeps, ComponentContext, ComponentHandler } from '../types.ts';
 
 /**
- * The quiz's buttons, select menu and modals. The dispatcher has already checked that the clicker
- * owns the session and that it is still active, and has acknowledged the interaction per `defer`.
+ * The quiz's buttons, select menu and modals. The quiz service checks who may click and whether the
+ * question can still be answered (`quiz.openQuestion`, `quiz.submitAnswer`); the dispatcher asked it
+ * before acknowledging the interaction per `defer`.
  */
-
-function questionIdOf(session: QuizSession, pointer: QuestionPointer): string {
-  if ('id' in pointer) return pointer.id;
-  const ref = session.questions[pointer.index];
-  if (!ref) throw new UserError('stale-question', 'That question is not part of this quiz.');
-  return ref.questionId;
-}
-
-/** The current question, checked to be the one the component was made for and still unanswered. */
-function requireCurrent(deps: BotDeps, sessionId: string, pointer: QuestionPointer): SessionView & { current: NonNullable<SessionView['current']> } {
-  const view = deps.quiz.view(sessionId);
-  const current = view.current;
-  if (!current) throw new UserError('session-finished', 'This quiz has already finished.');
-  if (current.question.id !== questionIdOf(view.session, pointer)) throw new UserError('stale-question', 'That question is no longer the current one.');
-  if (current.attempt) throw new UserError('already-answered', 'You have already answered this question.');
-  return { ...view, current };
-}
 
 /** Grades an answer and turns the visible "Grading…" reply into the verdict. */
 export async function submitAndShowVerdict(
@@ -112,8 +93,8 @@ const answerButton: ComponentHandler<'answer'> = {
   kinds: ['answer'],
   defer: 'none',
   async handle(context) {
-    const { id, deps } = context;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { interaction, id, deps } = context;
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const answer = current.question.type === 'truefalse' ? (id.choice === 'T' ? 'true' : 'false') : id.choice;
     await gradeInPlace(context, current.question.id, answer, answer);
   },
@@ -124,7 +105,7 @@ const multiSelect: ComponentHandler<'select'> = {
   defer: 'update',
   async handle({ interaction, id, deps, locale }) {
     if (!interaction.isStringSelectMenu()) return;
-    const view = requireCurrent(deps, id.sessionId, id.question);
+    const view = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const keys = [...interaction.values].sort().join('');
     await interaction.editReply(renderQuestion({ locale, sessionId: id.sessionId, current: view.current, selectedKeys: keys }));
   },
@@ -134,8 +115,8 @@ const multiSubmit: ComponentHandler<'submit'> = {
   kinds: ['submit'],
   defer: 'none',
   async handle(context) {
-    const { id, deps } = context;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { interaction, id, deps } = context;
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     await gradeInPlace(context, current.question.id, id.keys, id.keys.split('').join(', '));
   },
 };
@@ -145,7 +126,7 @@ const openAnswerModal: ComponentHandler<'open'> = {
   defer: 'none',
   async handle({ interaction, id, deps, locale }) {
     if (interaction.isModalSubmit()) return;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     await interaction.showModal(renderAnswerModal({ locale, sessionId: id.sessionId, question: current.question, index: current.index, from: id.from }));
   },
 };
@@ -162,7 +143,7 @@ const answerModal: ComponentHandler<'modal'> = {
   async handle(context) {
     const { interaction, id, deps, locale } = context;
     if (!interaction.isModalSubmit()) return;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const question = current.question;
     if (question.type !== 'blank') {
       const text = interaction.fields.getTextInputValue('answer');
