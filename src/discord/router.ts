@@ -10,9 +10,10 @@ import type { BotDeps, ComponentInteraction, DeferPolicy } from './types.ts';
 
 /**
  * The one entry point for interactions: finds the command or component, asks the quiz service whether
- * the clicker may use it, acknowledges it per the handler's defer policy (so the 3-second deadline holds even when the
- * handler waits on the LLM), runs it, and turns errors into a message: a UserError in plain words,
- * anything else logged with the interaction id and answered with a short apology and a reference.
+ * the clicker may use it, acknowledges it per the handler's defer policy (so the 3-second deadline
+ * holds even when the handler waits on the LLM), runs it, and turns errors into a message: a UserError
+ * in plain words, anything else logged with the interaction id and answered with a short apology and a
+ * reference.
  */
 
 export function newReference(): string {
