@@ -59,6 +59,11 @@ export interface CreateAppOptions {
   existingDatabase?: boolean;
   /** False skips the tutor's per-user and per-guild budgets: the operator's runs (grade, regrade, eval). */
   enforceBudgets?: boolean;
+  /**
+   * Load the prompts when the tutor is first asked, not at start: `tutor grade` on an objective answer
+   * never needs them, and should work from any folder. The bot loads them at start, to fail early.
+   */
+  promptsOnFirstUse?: boolean;
 }
 
 interface Storage {
@@ -103,6 +108,18 @@ export function createRecordsApp(config: Config, options: CreateAppOptions = {})
   return recordsServices(config, options.logger ?? createSilentLogger(), openStorage(config, options));
 }
 
+/** An object built when one of its members is first used (every member, so the type can grow freely). */
+function builtOnFirstUse<T extends object>(build: () => T): T {
+  let built: T | undefined;
+  return new Proxy({} as T, {
+    get(_target, key) {
+      built ??= build();
+      const value: unknown = Reflect.get(built, key);
+      return typeof value === 'function' ? value.bind(built) : value;
+    },
+  });
+}
+
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createSilentLogger();
   const cwd = options.cwd ?? process.cwd();
@@ -110,7 +127,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const banksDir = path.resolve(cwd, config.BANKS_DIR);
 
   // Prompts and banks are checked before the database opens, so a broken install fails without side effects.
-  const prompts = loadPrompts(path.resolve(cwd, config.PROMPTS_DIR));
+  const promptsDir = path.resolve(cwd, config.PROMPTS_DIR);
+  const prompts = options.promptsOnFirstUse ? undefined : loadPrompts(promptsDir);
   const loaded = await loadBankDirectory(banksDir);
   for (const problem of loaded.problems) {
     logger[problem.severity === 'error' ? 'error' : 'warn']({ problem }, 'bank problem');
@@ -120,15 +138,17 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const storage = openStorage(config, { ...options, clock });
   const { store } = storage;
   try {
-    const tutor = createTutor({
-      config,
-      prompts,
-      usage: storage.usage,
-      findCachedFeedback: (bankId, questionId, normalizedAnswer) => store.findCachedFeedback(bankId, questionId, normalizedAnswer),
-      clock,
-      logger: logger.child({ component: 'tutor' }),
-      ...(options.enforceBudgets === false ? { enforceBudgets: false } : {}),
-    });
+    const buildTutor = (): Tutor =>
+      createTutor({
+        config,
+        prompts: prompts ?? loadPrompts(promptsDir),
+        usage: storage.usage,
+        findCachedFeedback: (bankId, questionId, normalizedAnswer) => store.findCachedFeedback(bankId, questionId, normalizedAnswer),
+        clock,
+        logger: logger.child({ component: 'tutor' }),
+        ...(options.enforceBudgets === false ? { enforceBudgets: false } : {}),
+      });
+    const tutor = prompts ? buildTutor() : builtOnFirstUse(buildTutor);
     const quiz = createQuizService({
       catalog,
       store,

@@ -9,7 +9,7 @@ import type { CliIo } from './types.ts';
  * own words, so logs stay off unless LOG_LEVEL asks for them, and then go to standard error.
  */
 
-type CliAppOptions = Pick<CreateAppOptions, 'existingDatabase' | 'enforceBudgets'> & {
+type CliAppOptions = Pick<CreateAppOptions, 'existingDatabase' | 'enforceBudgets' | 'promptsOnFirstUse'> & {
   /** The configuration to build from, when the command adjusts it (default: parsed from the environment). */
   config?: Config;
 };

@@ -107,7 +107,7 @@ export const gradeCommand: CliCommand = {
     }
     const request: GradeCliRequest = { bank: values.bank as string, question: values.question as string, answers: values.answer ?? [] };
     // Run by the operator: no learner's budget is spent, nothing is stored but the LLM call in usage.
-    const app = await createCliApp(io, { enforceBudgets: false });
+    const app = await createCliApp(io, { enforceBudgets: false, promptsOnFirstUse: true });
     try {
       const { bank, question } = await findGradeTarget(io, app.banks, request);
       const { result, feedback } = await app.grading.gradeOne({

@@ -99,8 +99,7 @@ describe('tutor bank check, bank show and grade', () => {
   });
 
   async function tutor(...args: string[]): Promise<{ code: number; io: TestIo }> {
-    // `tutor grade` runs on the app (its tutor records LLM calls in usage), which loads the prompts.
-    const io = createTestIo({ env: { BANKS_DIR: 'banks', PROMPTS_DIR: path.join(repoRoot, 'prompts') }, cwd: dir });
+    const io = createTestIo({ env: { BANKS_DIR: 'banks' }, cwd: dir });
     const code = await runCli(args, io);
     return { code, io };
   }
@@ -258,7 +257,7 @@ describe('tutor bank check, bank show and grade', () => {
     });
 
     it('uses ANSWER_MAX_LENGTH as the length limit', async () => {
-      const io = createTestIo({ env: { BANKS_DIR: 'banks', ANSWER_MAX_LENGTH: '5', PROMPTS_DIR: path.join(repoRoot, 'prompts') }, cwd: dir });
+      const io = createTestIo({ env: { BANKS_DIR: 'banks', ANSWER_MAX_LENGTH: '5' }, cwd: dir });
       await runCli(['grade', '--bank', 'cli-bank', '--question', 'choice-1', '--answer', 'C. 张量处理器', '--json'], io);
       expect(JSON.parse(io.stdout.text)).toMatchObject({ status: 'invalid', reason: { code: 'too-long' } });
     });
