@@ -1,18 +1,12 @@
 import { Client, Events, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
-import { importBank } from '../bank/import/index.ts';
 import type { Config } from '../config.ts';
-import { writeBankFile } from './commands/bank.ts';
 import { handleThreadMessage } from './messages.ts';
 import { NO_MENTIONS } from './render.ts';
 import { handleInteraction } from './router.ts';
 import type { BotDeps } from './types.ts';
 
 /** What the bot needs from the composition root's App (which satisfies it as is). */
-export type BotApp = Omit<BotDeps, 'config'> & {
-  config: BotDeps['config'] & Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'>;
-  /** Absolute folder of the banks; `/bank import` writes there (else BANKS_DIR as configured). */
-  banksDir?: string;
-};
+export type BotApp = BotDeps & { config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'> };
 
 export interface StartDiscordBotOptions {
   token?: string;
@@ -52,9 +46,12 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
   if (apiUrl) clientOptions.rest = { api: apiUrl.replace(/\/+$/, '') };
   const client = new Client(clientOptions);
   const deps: BotDeps = {
-    ...app,
-    importBank: app.importBank ?? importBank,
-    saveBank: app.saveBank ?? ((bank) => writeBankFile(app.banksDir ?? app.config.BANKS_DIR, bank)),
+    logger: app.logger,
+    quiz: app.quiz,
+    banks: app.banks,
+    stats: app.stats,
+    maintenance: app.maintenance,
+    ...(app.fetchAttachment ? { fetchAttachment: app.fetchAttachment } : {}),
   };
   const logger = app.logger.child({ component: 'discord' });
   client.on(Events.InteractionCreate, (interaction) => {

@@ -18,8 +18,8 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
   if (message.author.bot || message.system || !message.channel.isThread()) return;
   const text = message.content.trim();
   if (!text) return;
-  const session = deps.quiz.findActiveByThread(message.channelId);
-  if (!session || session.ownerId !== message.author.id) return;
+  const session = deps.quiz.findActiveByThread(message.channelId, message.author.id);
+  if (!session) return;
   const locale = resolveLocale(session.locale);
   let pending: Message | undefined;
   try {

@@ -87,7 +87,6 @@ export interface StartOptions {
 /** Runs after the dispatcher deferred a public reply. */
 export async function startQuizFromCommand(interaction: ChatInputCommandInteraction, deps: BotDeps, locale: UiLocale, options: StartOptions): Promise<void> {
   const displayName = displayNameOf(interaction);
-  deps.store.upsertUser({ id: interaction.user.id, displayName, locale: interaction.locale });
   const view = deps.quiz.start({
     ...options.input,
     userId: interaction.user.id,
@@ -154,10 +153,10 @@ async function runInPlace(
   await postResult(interaction, renderQuestion({ locale, sessionId: view.session.id, current: view.current! }), deps.logger);
 }
 
-export function bankTitleOf(view: SessionView, locale: UiLocale, deps?: Pick<BotDeps, 'catalog'>): string {
+export function bankTitleOf(view: SessionView, locale: UiLocale, deps?: Pick<BotDeps, 'banks'>): string {
   if (view.session.mode === 'review' && !view.session.bankId) return locale === 'zh-CN' ? '复习' : 'Review';
   const bankId = view.session.bankId;
-  return view.current?.bank.title ?? (bankId ? deps?.catalog.get(bankId)?.title : undefined) ?? bankId ?? 'quiz';
+  return view.current?.bank.title ?? (bankId ? deps?.banks.get(bankId)?.title : undefined) ?? bankId ?? 'quiz';
 }
 
 /** The next question's message, or null when the session has finished. */

@@ -232,7 +232,7 @@ describe('results that survive a misbehaving Discord', () => {
     const again = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Next') });
     const repeated = await again.waitForFollowUp(isQuestion(/^Question 2\/2/));
     expect(embedOf(repeated).description).toBe(embedOf(second).description);
-    const session = h.app.store.getSession(sessionId)!;
+    const session = h.store.getSession(sessionId)!;
     expect([session.status, session.position]).toEqual(['active', 1]);
     expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2]]);
   });

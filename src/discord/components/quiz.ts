@@ -1,8 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import type { RawAnswer } from '../../grading/types.ts';
-import { UserError } from '../../errors.ts';
-import type { AnswerOutcome, QuizSession, SessionView } from '../../quiz/types.ts';
-import type { QuestionPointer } from '../custom-id.ts';
+import type { AnswerOutcome, QuestionPointer } from '../../quiz/types.ts';
 import { deliverResult, postResult, retireButtons } from '../deliver.ts';
 import type { UiLocale } from '../i18n.ts';
 import { bankTitleOf } from '../quiz-flow.ts';
@@ -22,26 +20,10 @@ import {
 import type { BotDeps, ComponentContext, ComponentHandler } from '../types.ts';
 
 /**
- * The quiz's buttons, select menu and modals. The dispatcher has already checked that the clicker
- * owns the session and that it is still active, and has acknowledged the interaction per `defer`.
+ * The quiz's buttons, select menu and modals. The quiz service checks who may click and whether the
+ * question can still be answered (`quiz.openQuestion`, `quiz.submitAnswer`); the dispatcher asked it
+ * before acknowledging the interaction per `defer`.
  */
-
-function questionIdOf(session: QuizSession, pointer: QuestionPointer): string {
-  if ('id' in pointer) return pointer.id;
-  const ref = session.questions[pointer.index];
-  if (!ref) throw new UserError('stale-question', 'That question is not part of this quiz.');
-  return ref.questionId;
-}
-
-/** The current question, checked to be the one the component was made for and still unanswered. */
-function requireCurrent(deps: BotDeps, sessionId: string, pointer: QuestionPointer): SessionView & { current: NonNullable<SessionView['current']> } {
-  const view = deps.quiz.view(sessionId);
-  const current = view.current;
-  if (!current) throw new UserError('session-finished', 'This quiz has already finished.');
-  if (current.question.id !== questionIdOf(view.session, pointer)) throw new UserError('stale-question', 'That question is no longer the current one.');
-  if (current.attempt) throw new UserError('already-answered', 'You have already answered this question.');
-  return { ...view, current };
-}
 
 /**
  * A click on a question whose answer is already stored (a repeat click, or the result never reached
@@ -53,9 +35,10 @@ async function showStoredVerdict(
   pointer: QuestionPointer,
 ): Promise<boolean> {
   const { interaction, deps, locale, id } = context;
-  const { session, current } = deps.quiz.view(id.sessionId);
-  const attempt = current?.attempt;
-  if (!current || !attempt || current.question.id !== questionIdOf(session, pointer)) return false;
+  const answered = deps.quiz.answeredQuestion(id.sessionId, interaction.user.id, pointer);
+  if (!answered) return false;
+  const { session, current } = answered;
+  const attempt = current.attempt;
   const outcome: Extract<AnswerOutcome, { status: 'graded' }> = {
     status: 'graded',
     session,
@@ -151,9 +134,9 @@ const answerButton: ComponentHandler<'answer'> = {
   kinds: ['answer'],
   defer: 'none',
   async handle(context) {
-    const { id, deps } = context;
+    const { interaction, id, deps } = context;
     if (await showStoredVerdict(context, id.question)) return;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const answer = current.question.type === 'truefalse' ? (id.choice === 'T' ? 'true' : 'false') : id.choice;
     await gradeInPlace(context, current.question.id, answer, answer);
   },
@@ -166,7 +149,7 @@ const multiSelect: ComponentHandler<'select'> = {
     const { interaction, id, deps, locale } = context;
     if (!interaction.isStringSelectMenu()) return;
     if (await showStoredVerdict(context, id.question)) return;
-    const view = requireCurrent(deps, id.sessionId, id.question);
+    const view = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const keys = [...interaction.values].sort().join('');
     await deliverResult(interaction, renderQuestion({ locale, sessionId: id.sessionId, current: view.current, selectedKeys: keys }), deps.logger);
   },
@@ -176,9 +159,9 @@ const multiSubmit: ComponentHandler<'submit'> = {
   kinds: ['submit'],
   defer: 'none',
   async handle(context) {
-    const { id, deps } = context;
+    const { interaction, id, deps } = context;
     if (await showStoredVerdict(context, id.question)) return;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     await gradeInPlace(context, current.question.id, id.keys, id.keys.split('').join(', '));
   },
 };
@@ -190,7 +173,7 @@ const openAnswerModal: ComponentHandler<'open'> = {
     const { interaction, id, deps, locale } = context;
     if (interaction.isModalSubmit()) return;
     if (await showStoredVerdict(context, id.question)) return;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     await interaction.showModal(renderAnswerModal({ locale, sessionId: id.sessionId, question: current.question, index: current.index, from: id.from }));
   },
 };
@@ -208,7 +191,7 @@ const answerModal: ComponentHandler<'modal'> = {
     const { interaction, id, deps, locale } = context;
     if (!interaction.isModalSubmit()) return;
     if (await showStoredVerdict(context, id.question)) return;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const question = current.question;
     if (question.type !== 'blank') {
       const text = interaction.fields.getTextInputValue('answer');
