@@ -498,11 +498,17 @@ describe('importing an English midterm with answers under each question (english
     ]);
   });
 
-  it('turns the marking scheme into marking points, "4 marks each, all four" counting four', async () => {
+  it('keeps the model answer\'s 1.…4. list in the answer and turns the marking scheme into marking points, "4 marks each, all four" counting four', async () => {
     const { bank, report } = await importOk(file, 'paper');
     expect(question(bank, 'short-1')).toMatchObject({
       points: 20,
-      reference: expect.stringMatching(/^A transaction is a sequence of operations/),
+      reference: [
+        'A transaction is a sequence of operations performed as a single logical unit of work, such as moving money between two accounts.',
+        '1. Atomicity: all of its operations take effect, or none do.',
+        '2. Consistency: it takes the database from one valid state to another.',
+        '3. Isolation: concurrent transactions do not see each other\'s partial work.',
+        '4. Durability: once committed, its changes survive crashes.',
+      ].join('\n'),
       rubric: [
         { point: 'Defines a transaction as a single logical unit of work', points: 2 },
         { point: 'Each ACID property named and explained (4 marks each, all four)', points: 16 },

@@ -234,6 +234,13 @@ function parseRubricSegments(text: string, line: number): RubricLine[] {
   });
 }
 
+/** A numbered line under an answer written below its question: an item of the answer's own list? */
+function isInlineListItem(entry: PaperAnswer, style: NumberStyle, number: number, questionNumber: number): boolean {
+  if (number === questionNumber + 1) return false;
+  if (number === 1) return true;
+  return entry.subList?.style === style && entry.subList.next === number;
+}
+
 /**
  * `参考要点：(1)… (2)…` on one line: the list goes on with `(3)` on the next line. Counts the `(n)`
  * markers from (1) upwards with `includes`, so a long line costs one scan per marker.
@@ -482,7 +489,20 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
         inlineAnswer = undefined;
         continue;
       }
-      if (question && (inlineAnswer || INLINE_ANSWER_START.test(line.h)) && !DOT_NUMBER.test(line.h) && !(PAREN_NUMBER.test(line.h) && section?.style === 'paren')) {
+      const numbered = DOT_NUMBER.test(line.h) ? 'dot' : PAREN_NUMBER.test(line.h) && section?.style === 'paren' ? 'paren' : undefined;
+      // `1. Atomicity…` under `Model answer:`: a list in the answer, unless the number is the next question's.
+      const listItem =
+        question !== undefined &&
+        inlineAnswer !== undefined &&
+        inlineAnswer.mode !== 'key' &&
+        numbered !== undefined &&
+        numberMatch !== null &&
+        isInlineListItem(inlineAnswer, numbered, Number(numberMatch[1]), question.number);
+      if (listItem) {
+        const number = Number(numberMatch[1]);
+        inlineAnswer!.subList = { style: numbered, next: number + 1 };
+      }
+      if (question && (inlineAnswer || INLINE_ANSWER_START.test(line.h)) && (numbered === undefined || listItem)) {
         inlineAnswer ??= startInlineAnswer(section!, question, line);
         addAnswerText(inlineAnswer, line.t, line);
         continue;
