@@ -635,3 +635,35 @@ describe('reading marks notes', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
+
+describe('importing practice handed out with the answers filled into the brackets (python-answers-in-brackets.txt)', () => {
+  const file = path.join(papersDir, 'python-answers-in-brackets.txt');
+
+  it('reads （ C ）, （ABD）, （√） and （×） at the end of a stem as the key and leaves the bracket empty', async () => {
+    const { bank, report } = await importOk(file);
+    expect(bank.title).toBe('Python程序设计 第3章 数据类型 练习题（答案版）');
+    expect(report.countsByType).toEqual({ choice: 4, multi: 1, truefalse: 2 });
+    expect(bank.questions.map((q) => [q.id, q.stem, q.type === 'choice' || q.type === 'multi' || q.type === 'truefalse' ? q.answer : undefined])).toEqual([
+      ['choice-1', '下列类型中，属于不可变类型的是（ ）', 'C'],
+      ['choice-2', '表达式 7 // 2 的值是（ ）。', 'B'],
+      ['choice-3', '若 f(x) = x * 2，则下列调用中结果为偶数的是（ ）', 'D'],
+      ['multi-1', '下列属于序列类型的有（ ）', ['A', 'B', 'D']],
+      ['truefalse-1', 'Python 的列表可以包含不同类型的元素。（ ）', true],
+      ['truefalse-2', '字典的键可以是列表。（ ）', false],
+      ['choice-4', '集合中的元素是有序的。（ ）', ''],
+    ]);
+    expect(question(bank, 'multi-1')).toMatchObject({ points: 3, partialCredit: 1 / 3 });
+  });
+
+  it('keeps an empty bracket as a question without an answer, and reads no key from a call such as f(A)', async () => {
+    const { bank, report } = await importOk(file);
+    expect(report.missingAnswers).toEqual(['choice-4']);
+    expect(report.warnings).toContainEqual({
+      line: 18,
+      questionId: 'choice-4',
+      message: 'true/false question without an answer: kept as a draft choice (正确/错误); set its type to truefalse when you add the answer',
+    });
+    const outcome = await importBank({ filename: 'q.txt', content: Buffer.from('测验\n一、选择题\n1. 下列与 f(A) 相等的是 g(B)\nA.甲  B.乙\n'), format: 'paper' });
+    expect(outcome.ok && outcome.bank.questions[0]).toMatchObject({ status: 'draft', stem: '下列与 f(A) 相等的是 g(B)' });
+  });
+});

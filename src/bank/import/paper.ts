@@ -220,6 +220,26 @@ function parseTrueFalse(key: string): boolean | undefined {
   return undefined;
 }
 
+/**
+ * Papers handed out with their answers filled in (答案版): `…是（ C ）`, `…元素。（√）`. The key is
+ * the last bracket of the stem when nothing but punctuation follows it and it holds only option
+ * letters (choice) or a true/false mark; the stem keeps an empty bracket.
+ */
+function readBracketKey(stem: string, kind: 'choice' | 'multi' | 'truefalse'): { stem: string; key: string } | undefined {
+  const h = toHalfWidth(stem);
+  let end = h.length;
+  while (end > 0 && '。.?？!！ \t'.includes(h.charAt(end - 1))) end -= 1;
+  if (end === 0 || h.charAt(end - 1) !== ')') return undefined;
+  const open = h.lastIndexOf('(', end - 1);
+  if (open < 0 || end - open > 12) return undefined;
+  // `f(A)` is a function call, not a key.
+  if (open > 0 && /[A-Za-z0-9_]/.test(h.charAt(open - 1))) return undefined;
+  const inner = h.slice(open + 1, end - 1).replace(/\s+/g, '');
+  const isKey = kind === 'truefalse' ? parseTrueFalse(inner) !== undefined : /^[A-H]{1,8}$/.test(inner);
+  if (!isKey) return undefined;
+  return { stem: `${stem.slice(0, open)}（ ）${stem.slice(end)}`.trim(), key: inner };
+}
+
 function parseRubricSegments(text: string, line: number): RubricLine[] {
   const segments = text
     .split(/[;；]|(?=[①-⑳])/)
@@ -748,6 +768,13 @@ function buildQuestion(
   else kind = 'short';
   BLANK_RUN.lastIndex = 0;
   if (!stem) return { skip: `question ${q.number} in "${section.title}" has no text` };
+  if (!entry && (kind === 'choice' || kind === 'multi' || kind === 'truefalse')) {
+    const filled = readBracketKey(stem, kind);
+    if (filled) {
+      stem = filled.stem;
+      entry = { number: q.number, line: q.line, key: [filled.key], analysis: [], reference: [], rubric: [], mode: 'key' };
+    }
+  }
 
   const keyText = (entry?.key.join(' ').trim() || (kind !== 'short' && kind !== 'essay' ? entry?.reference.join(' ') : '') || '').trim();
   const analysis = (entry?.analysis ?? []).join('\n').trim();
@@ -786,7 +813,7 @@ function buildQuestion(
     if (entry && keyText && !looksLikeKey) {
       warnings.push({ line: entry.line, questionId: id, message: `answer "${excerptOf(keyText, 30)}" is not an option key: kept as a draft` });
     } else if (hasKey && unknown.length > 0) {
-      warnings.push({ line: entry.line, questionId: id, message: `key "${keyText}" names option ${unknown.join(', ')} that the question does not have: kept as a draft` });
+      warnings.push({ line: entry?.line ?? q.line, questionId: id, message: `key "${keyText}" names option ${unknown.join(', ')} that the question does not have: kept as a draft` });
     }
     const usable = hasKey && unknown.length === 0;
     if (type === 'choice') {
