@@ -656,7 +656,7 @@ describe('importing practice handed out with the answers filled into the bracket
   });
 
   it('keeps an empty bracket as a question without an answer, and reads no key from a call such as f(A)', async () => {
-    const { bank, report } = await importOk(file);
+    const { report } = await importOk(file);
     expect(report.missingAnswers).toEqual(['choice-4']);
     expect(report.warnings).toContainEqual({
       line: 18,
