@@ -158,7 +158,8 @@ export function countListItems(reference: string): number {
   let circled = 0;
   for (const char of h) if (char >= '①' && char <= '⑳') circled += 1;
   let parenthesised = 0;
-  for (let expected = 1; h.includes(`(${expected})`); expected += 1) parenthesised = expected;
+  // At most 50 items: each look-up scans the text once, so the count stays linear in its length.
+  for (let expected = 1; expected <= 50 && h.includes(`(${expected})`); expected += 1) parenthesised = expected;
   let lineNumbers = 0;
   for (const line of h.split('\n')) if (/^\s*\d{1,2}\s?[).、]/.test(line)) lineNumbers += 1;
   let ordinal = 0;

@@ -85,8 +85,8 @@ const ENGLISH_KIND_WORDS: Array<[RegExp, SectionKind]> = [
   [/^(essay|long[ -]answer|extended response|discussion)/i, 'essay'],
 ];
 /** `Section A: Multiple Choice (2 marks each)`, `Part II – True or False`. */
-const ENGLISH_SECTION = /^(?:section|part) ([A-Z]|[IVX]{1,4}|\d{1,2}) ?[:.\-–—]? ?(\S.*)$/i;
-const ENGLISH_POINTS_EACH = /(\d{1,3}(?:\.\d{1,2})?) ?(?:marks?|points?) each|each (?:question )?(?:is )?(?:worth )?(\d{1,3}) ?(?:marks?|points?)/i;
+const ENGLISH_SECTION = /^(?:section|part) ([A-Z]|[IVX]{1,4}|\d{1,2})(?: ?[:.\-–—] ?| )(\S.*)$/i;
+const ENGLISH_POINTS_EACH = /(\d{1,3}(?:\.\d{1,2})?) ?(?:marks?|points?) each|each (\d{1,3}) ?(?:marks?|points?)/i;
 
 const NUMERAL = '[一二三四五六七八九十]+';
 const SECTION_WITH_NUMERAL = new RegExp(`^(${NUMERAL})\\s*[、.]\\s*(\\S.*)$`);
@@ -697,7 +697,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
       questions.push(built.question);
       ids.push(built.question.id);
     }
-    const built = questions.filter((candidate) => ids.includes(candidate.id));
+    const built = questions.slice(questions.length - ids.length);
     const sum = Math.round(built.reduce((total, candidate) => total + candidate.points, 0) * 100) / 100;
     const drafts = built.some((candidate) => candidate.status === 'draft');
     if (current.totalPoints !== undefined && current.questions.length > 1 && !drafts && Math.abs(sum - current.totalPoints) > 1e-9) {
