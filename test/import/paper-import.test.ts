@@ -584,6 +584,15 @@ describe('marking points whose points cannot all be read', () => {
     expect(report.warnings).toContainEqual({ line: 2, message: '"一、简答题（共10分）" states 10 points, its questions add up to 7: each question keeps its own points' });
   });
 
+  it('keeps 1. 2. inside answer 1 in that answer when 2. 答： further down opens the answer to question 2', async () => {
+    const { bank, report } = await paper('测验\n一、简答题（每题4分）\n1. 甲？\n2. 乙？\n答案\n一、简答题\n1. 答：\n1. 丙\n2. 丁\n评分要点：丙（2分）；丁（2分）\n2. 答：戊。\n评分要点：戊（4分）\n');
+    expect(bank.questions.map((q) => (q.type === 'short' ? [q.reference, q.rubric.map((point) => point.point)] : []))).toEqual([
+      ['1. 丙\n2. 丁', ['丙', '丁']],
+      ['戊。', ['戊']],
+    ]);
+    expect(report.warnings.filter((warning) => warning.questionId !== undefined)).toEqual([]);
+  });
+
   it('keeps a heading inside a model answer (一、为什么重要) in that answer', async () => {
     const { bank, report } = await paper('测验\n一、论述题（10分）\n1. 论述推理速度。\n答案\n一、论述题\n1. 答：\n一、为什么重要\n延迟决定体验。\n二、怎么优化\n量化和剪枝。\n评分要点：重要性（5分）；方法（5分）\n');
     expect(question(bank, 'essay-1')).toMatchObject({ reference: '一、为什么重要\n延迟决定体验。\n二、怎么优化\n量化和剪枝。', points: 10 });

@@ -344,6 +344,9 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     }
     answer = { number, line: line.index, key: [], analysis: [], reference: [], rubric: [], mode: 'key' };
     answerSection.entries.push(answer);
+    const answered = answeredNumbers.get(answerSection) ?? new Set<number>();
+    answered.add(number);
+    answeredNumbers.set(answerSection, answered);
     return answer;
   };
 
@@ -431,14 +434,35 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
    * the questions themselves, a number that is still an unanswered question of this part starts that
    * question's answer instead.
    */
-  const continuesSubList = (entry: PaperAnswer, style: NumberStyle, number: number, targetStyle: NumberStyle | undefined, rest: string): boolean => {
+  // The last line numbered `n.` (or `(n)`) that opens an answer (`n. 答：`), per style and number.
+  const lastOpening = new Map<string, number>();
+  for (const line of lines) {
+    const dot = DOT_NUMBER.exec(line.h);
+    const numbered = dot ?? PAREN_NUMBER.exec(line.h);
+    if (numbered && ANSWER_OPENING.test(numbered[2]!)) lastOpening.set(`${dot ? 'dot' : 'paren'}:${numbered[1]}`, line.index);
+  }
+  const continuesSubList = (entry: PaperAnswer, style: NumberStyle, number: number, targetStyle: NumberStyle | undefined, rest: string, at: number): boolean => {
     if (entry.mode === 'key' || entry.subList?.style !== style || entry.subList.next !== number) return false;
     // `4. 答：…` opens an answer whatever list came before it.
     if (ANSWER_OPENING.test(rest)) return false;
     if (style !== targetStyle || !answerSection?.target) return true;
-    const answered = new Set(answerSection.entries.map((candidate) => candidate.number));
-    return !answerSection.target.questions.some((candidate) => candidate.number === number && !answered.has(number));
+    // `2. 丁` inside answer 1 when `2. 答：…` comes further down: an item of the list.
+    if ((lastOpening.get(`${style}:${number}`) ?? 0) > at) return true;
+    // Looked up in sets kept per section: a paper of thousands of answers must not rescan them per line.
+    const numbers = questionNumbersOf(answerSection.target);
+    const answered = answeredNumbers.get(answerSection) ?? new Set<number>();
+    return !numbers.has(number) || answered.has(number);
   };
+  const questionNumberSets = new Map<PaperSection, Set<number>>();
+  const questionNumbersOf = (target: PaperSection): Set<number> => {
+    let numbers = questionNumberSets.get(target);
+    if (!numbers) {
+      numbers = new Set(target.questions.map((candidate) => candidate.number));
+      questionNumberSets.set(target, numbers);
+    }
+    return numbers;
+  };
+  const answeredNumbers = new Map<AnswerSection, Set<number>>();
   let inBoilerplate = false;
   let lastText: LineInfo | undefined;
   let inlineAnswer: PaperAnswer | undefined;
@@ -617,7 +641,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     const inRubricPoint = answer?.mode === 'rubric' && hasMarksNote(line.t);
     // `1. 首先… 2. 其次…` inside a model answer: numbers that do not move past the current answer are content.
     const itemInText = answer !== undefined && answer.mode !== 'key' && numberMatch !== null && Number(numberMatch[1]) <= answer.number;
-    const inSubList = answer !== undefined && numberMatch !== null && style !== undefined && continuesSubList(answer, style, Number(numberMatch[1]), targetStyle, numberMatch[2]!);
+    const inSubList = answer !== undefined && numberMatch !== null && style !== undefined && continuesSubList(answer, style, Number(numberMatch[1]), targetStyle, numberMatch[2]!, line.index);
     if (answer && numberMatch && style && (itemInText || inSubList) && answer.mode !== 'rubric') {
       const number = Number(numberMatch[1]);
       answer.subList = number === 1 || !answer.subList ? { style, next: number + 1 } : { style, next: answer.subList.next + 1 };
