@@ -532,6 +532,14 @@ describe('the short-answer and essay questions', () => {
     expect(coverRubric(question, withoutCombining).map((verdict) => verdict.verdict)).toEqual(['met', 'met', 'met']);
   });
 
+  it("gives the essay's first point nothing for naming the stem's scenarios without their constraints", () => {
+    const essay = freeTextQuestions.find((candidate) => candidate.id === 'essay-1') as FreeTextQuestion;
+    const namesOnly = '自动驾驶、移动端人脸识别、视频直播互动等AI应用场景都需要优化模型推理速度，这很重要。';
+    expect(coverRubric(essay, namesOnly)[0]!.verdict).toBe('missed');
+    const withConstraints = '自动驾驶要在100毫秒内完成感知，延迟关系行车安全；手机的算力和电池有限；云端并发高，速度决定成本。';
+    expect(coverRubric(essay, withConstraints)[0]!.verdict).toBe('met');
+  });
+
   it('gives no marks to an answer that only repeats the stem', () => {
     for (const question of freeTextQuestions) {
       expect(coverRubric(question, question.stem).map((verdict) => verdict.verdict), question.id).toEqual(question.rubric.map(() => 'missed'));
