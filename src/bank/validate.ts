@@ -1,6 +1,6 @@
 import { countStemBlanks } from '../grading/blank.ts';
-import { normalizeForMatch } from '../grading/normalize.ts';
-import { findMissingAnswers, type Bank, type BlankQuestion, type MultiQuestion, type Question } from './schema.ts';
+import { normalizeForMatch, splitAcceptPattern } from '../grading/normalize.ts';
+import { acceptedFraction, acceptedText, findMissingAnswers, type Bank, type BlankQuestion, type MultiQuestion, type Question } from './schema.ts';
 
 /** One thing wrong with a bank file. Errors keep the bank from loading; warnings do not. */
 export interface BankProblem {
@@ -156,10 +156,12 @@ function validateBlanks(question: BlankQuestion, report: QuestionReport): void {
   }
 
   question.blanks.forEach((blank, blankIndex) => {
-    blank.accept.forEach((accepted, acceptIndex) => {
+    blank.accept.forEach((entry, acceptIndex) => {
       const field = `blanks[${blankIndex}].accept[${acceptIndex}]`;
-      if (accepted.replace(/\*/g, '').trim() === '') report('warning', field, `"${accepted}" accepts any answer`);
-      else if (normalizeForMatch(accepted.replace(/\*/g, '')) === '') {
+      const accepted = acceptedText(entry);
+      const literal = splitAcceptPattern(accepted).join('');
+      if (literal.trim() === '') report('warning', field, `"${accepted}" accepts any answer`);
+      else if (normalizeForMatch(literal) === '') {
         report('error', field, `"${accepted}" is empty once spaces and punctuation are removed, so no answer can match it`);
       } else if (/[;；|｜\n]/u.test(accepted)) {
         report('warning', field, `"${accepted}" holds a blank separator (; | or a new line), so a typed answer is split there and never matches it`);
