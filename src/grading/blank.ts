@@ -9,7 +9,7 @@ import {
   splitAcceptPattern,
   splitBlankAnswers,
 } from './normalize.ts';
-import { gradedResult, invalidResult, roundScore } from './result.ts';
+import { gradedResult, invalidResult, roundScore, snapFraction } from './result.ts';
 import type { GradeResult, PartVerdict, RawAnswer } from './types.ts';
 
 /** A blank in the stem: a run of two or more `_`/`＿`, or a single full-width `＿`. */
@@ -171,7 +171,7 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
     const blank = blanks[pairedWith[position] ?? position] as CompiledBlank;
     const key = keys[position] ?? '';
     const given = normalized[position] ?? '';
-    const credit = key === '' ? 0 : blank.credit(key);
+    const credit = key === '' ? 0 : snapFraction(blank.credit(key));
     total += credit * blank.points;
     // A partly right answer (a 50% entry) is shown as wrong with its points: it is not the expected answer.
     return {

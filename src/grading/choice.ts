@@ -1,7 +1,7 @@
 import type { ChoiceQuestion, MultiQuestion, Option } from '../bank/schema.ts';
 import { stripAnswerLeadIn } from './answer-prefix.ts';
 import { matchKeyOfNormalized, normalizeForMatch, normalizeText } from './normalize.ts';
-import { gradedResult, invalidResult, roundScore } from './result.ts';
+import { gradedResult, invalidResult, roundScore, snapFraction } from './result.ts';
 import type { GradeResult, PartVerdict } from './types.ts';
 
 type OptionQuestion = ChoiceQuestion | MultiQuestion;
@@ -136,7 +136,7 @@ function readChoice(question: ChoiceQuestion, raw: string): { key: string } | Gr
  */
 export function choiceCredit(question: ChoiceQuestion, key: string): number {
   const option = findOption(question, key);
-  if (option?.fraction !== undefined) return Math.max(0, Math.min(1, option.fraction));
+  if (option?.fraction !== undefined) return snapFraction(Math.max(0, Math.min(1, option.fraction)));
   return key === question.answer && question.answer !== '' ? 1 : 0;
 }
 
@@ -241,7 +241,7 @@ export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
       part.maxScore = roundScore(share);
       parts.push(part);
     }
-    rawScore = Math.min(1, Math.max(0, sum)) * points;
+    rawScore = snapFraction(Math.min(1, Math.max(0, sum))) * points;
   } else {
     const anyWrong = [...ticked].some((tickedKey) => !key.has(tickedKey));
     const rightTicks = [...ticked].filter((tickedKey) => key.has(tickedKey)).length;

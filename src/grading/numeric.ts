@@ -1,7 +1,7 @@
 import type { NumericQuestion, Tolerance } from '../bank/schema.ts';
 import { stripAnswerLeadIn } from './answer-prefix.ts';
 import { foldCase, normalizeText } from './normalize.ts';
-import { gradedResult, invalidResult, roundScore } from './result.ts';
+import { gradedResult, invalidResult, roundScore, snapFraction } from './result.ts';
 import type { GradeResult } from './types.ts';
 
 /** `约 3.5`, `≈3.5`, `about 3.5`: hedges before a number. */
@@ -187,7 +187,7 @@ export function gradeNumeric(question: NumericQuestion, raw: string): GradeResul
     const { penalty, of } = question.unitPenalty;
     fraction = of === 'max' ? fraction - penalty : fraction * (1 - penalty);
   }
-  fraction = Math.max(0, Math.min(1, fraction));
+  fraction = snapFraction(Math.max(0, Math.min(1, fraction)));
   const right = fraction >= 1;
   const expected = displayNumericKey(question);
   const typedUnit = read.unit ?? (question.unit && !question.unitPenalty ? question.unit : undefined);
