@@ -8,6 +8,7 @@ import {
   removeZeroWidth,
   splitAcceptPattern,
   splitBlankAnswers,
+  untrimmedKeyOfNormalized,
 } from './normalize.ts';
 import { gradedResult, invalidResult, roundScore, snapFraction } from './result.ts';
 import type { GradeResult, PartVerdict, RawAnswer } from './types.ts';
@@ -33,7 +34,7 @@ export function blankPoints(question: BlankQuestion): number[] {
 
 interface CompiledBlank {
   /** The share of the blank's points the answer earns: the best of the accepted answers it matches, 0 if none. */
-  credit: (normalizedAnswer: string) => number;
+  credit: (answerKey: string, untrimmed?: string) => number;
   points: number;
   /** The first accepted answer without a wildcard, shown as the expected answer. */
   display: string;
@@ -49,7 +50,8 @@ function compile(question: BlankQuestion): CompiledBlank[] {
     compiled = question.blanks.map((blank, index) => {
       const matchers = blank.accept.map((entry) => ({ matches: compileAcceptPattern(acceptedText(entry)), fraction: acceptedFraction(entry) }));
       return {
-        credit: (answer: string) => matchers.reduce((best, matcher) => (matcher.fraction > best && matcher.matches(answer) ? matcher.fraction : best), 0),
+        credit: (answer: string, untrimmed?: string) =>
+          matchers.reduce((best, matcher) => (matcher.fraction > best && matcher.matches(answer, untrimmed) ? matcher.fraction : best), 0),
         points: points[index] ?? 0,
         display: displayAccepted(blank.accept),
       };
@@ -107,11 +109,11 @@ function readParts(question: BlankQuestion, raw: RawAnswer): string[] | GradeRes
 }
 
 /** Within an unordered group, the pairing of answers to blanks that earns the most points. */
-function bestPairing(group: number[], keys: string[], blanks: CompiledBlank[]): Map<number, number> {
+function bestPairing(group: number[], keys: string[], untrimmed: string[], blanks: CompiledBlank[]): Map<number, number> {
   const earns = (position: number, blankIndex: number): number => {
     const key = keys[position] ?? '';
     const blank = blanks[blankIndex];
-    return key !== '' && blank ? blank.credit(key) * blank.points : 0;
+    return key !== '' && blank ? blank.credit(key, untrimmed[position]) * blank.points : 0;
   };
   let best = group.slice();
   let bestScore = group.reduce((sum, index) => sum + earns(index, index), 0);
@@ -155,6 +157,7 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
   const blanks = compile(question);
   const normalized = parts.map(normalizeText);
   const keys = normalized.map(matchKeyOfNormalized);
+  const untrimmed = normalized.map(untrimmedKeyOfNormalized);
 
   // position → the blank it is graded against: itself, unless an unordered group pairs it otherwise.
   const pairedWith = blanks.map((_, index) => index);
@@ -163,7 +166,7 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
     const members = group.filter((index) => index < blanks.length && !grouped.has(index));
     members.forEach((index) => grouped.add(index));
     if (members.length < 2) continue;
-    for (const [position, blankIndex] of bestPairing(members, keys, blanks)) pairedWith[position] = blankIndex;
+    for (const [position, blankIndex] of bestPairing(members, keys, untrimmed, blanks)) pairedWith[position] = blankIndex;
   }
 
   let total = 0;
@@ -171,7 +174,7 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
     const blank = blanks[pairedWith[position] ?? position] as CompiledBlank;
     const key = keys[position] ?? '';
     const given = normalized[position] ?? '';
-    const credit = key === '' ? 0 : snapFraction(blank.credit(key));
+    const credit = key === '' ? 0 : snapFraction(blank.credit(key, untrimmed[position]));
     total += credit * blank.points;
     // A partly right answer (a 50% entry) is shown as wrong with its points: it is not the expected answer.
     return {

@@ -139,7 +139,7 @@ export function acceptedDisplayText(accepted: string): string {
  * A matcher for one accepted answer, where `*` stands for any run of characters (also none) and `\*`
  * for an asterisk. The accepted answer is normalised the same way as the learner's answer.
  */
-export function compileAcceptPattern(accepted: string): (normalizedAnswer: string) => boolean {
+export function compileAcceptPattern(accepted: string): (normalizedAnswer: string, untrimmed?: string) => boolean {
   const split = splitAcceptPattern(accepted);
   if (split.length === 1) {
     const key = normalizeForMatch(split[0] ?? '');
@@ -149,7 +149,14 @@ export function compileAcceptPattern(accepted: string): (normalizedAnswer: strin
   const pieces = split.map((piece) => foldCase(normalizeText(piece)).replace(WHITESPACE_RUN, ''));
   pieces[0] = trimStart(pieces[0] ?? '');
   pieces[pieces.length - 1] = trimEnd(pieces[pieces.length - 1] ?? '');
-  return (answer) => matchesGlob(pieces, answer);
+  // `untrimmed` keeps the answer's edge punctuation, which a literal piece such as `<em>` may need.
+  return (answer, untrimmed) => matchesGlob(pieces, answer) || (untrimmed !== undefined && untrimmed !== answer && matchesGlob(pieces, untrimmed));
+}
+
+/** The answer as `compileAcceptPattern` takes it second: case folded, spaces removed, edge punctuation kept. */
+export function untrimmedKeyOfNormalized(normalized: string): string {
+  const folded = foldCase(normalized);
+  return folded.includes(' ') ? folded.replace(WHITESPACE_RUN, '') : folded;
 }
 
 /**

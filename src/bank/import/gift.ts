@@ -180,6 +180,9 @@ export function parseGift(text: string): ParsedBank {
     }
     position += 1;
     const id = `q-${position}`;
+    if (block.tags.length > 0) {
+      warnings.push({ line: block.line, questionId: id, message: `Moodle tags and id number not kept (our banks have none): ${block.tags.join(', ')}`, omitted: { tag: block.tags.length } });
+    }
     const region = (reason: SkippedRegion['reason'], detail: string) =>
       skipped.push({ fromLine: block.line, toLine: block.endLine, reason, detail, excerpt: excerptOf(body) });
 
@@ -230,9 +233,6 @@ export function parseGift(text: string): ParsedBank {
       }
       questions.push({ ...base, stem, type: 'essay', reference: '', rubric: [], status: 'draft', points: 1 });
       continue;
-    }
-    if (block.tags.length > 0) {
-      warnings.push({ line: block.line, questionId: id, message: `Moodle tags and id number not kept (our banks have none): ${block.tags.join(', ')}`, omitted: { tag: block.tags.length } });
     }
     const note = (message: string, omitted: ImportWarning['omitted']) => warnings.push({ line: block.line, questionId: id, message, ...(omitted ? { omitted } : {}) });
     /** Answers that earn nothing are not kept (a wrong answer needs no entry), but what they held is reported. */

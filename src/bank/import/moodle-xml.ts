@@ -266,6 +266,8 @@ export function parseMoodleXml(text: string): ParsedBank {
     if (hints > 0) note(`${hints} hint(s) not imported: our banks have no hints`, { hint: hints });
     const tags = asArray(asNode(question['tags'])?.['tag']).map((tag) => textOf(tag)).filter(Boolean);
     if (tags.length > 0) note(`Moodle tags not kept: ${tags.join(', ')}`, { tag: tags.length });
+    const idNumber = scalar(question['idnumber']).trim();
+    if (idNumber) note(`Moodle id number "${excerptOf(idNumber, 30)}" not kept`, { tag: 1 });
     const combined = ['correctfeedback', 'partiallycorrectfeedback', 'incorrectfeedback'].filter((field) => textOf(question[field]) !== '');
     if (combined.length > 0) note(`combined feedback (${combined.join(', ')}) not imported: the analysis is shown whatever the result`, { feedback: combined.length });
 
