@@ -146,11 +146,12 @@ export function compileAcceptPattern(accepted: string): (normalizedAnswer: strin
     return (answer) => answer === key;
   }
   // Normalise each literal piece on its own so that trimming never eats a wildcard's neighbour.
-  const pieces = split.map((piece) => foldCase(normalizeText(piece)).replace(WHITESPACE_RUN, ''));
+  const raw = split.map((piece) => foldCase(normalizeText(piece)).replace(WHITESPACE_RUN, ''));
+  const pieces = raw.slice();
   pieces[0] = trimStart(pieces[0] ?? '');
   pieces[pieces.length - 1] = trimEnd(pieces[pieces.length - 1] ?? '');
-  // `untrimmed` keeps the answer's edge punctuation, which a literal piece such as `<em>` may need.
-  return (answer, untrimmed) => matchesGlob(pieces, answer) || (untrimmed !== undefined && untrimmed !== answer && matchesGlob(pieces, untrimmed));
+  // `untrimmed` keeps the answer's edge punctuation, which literal pieces such as `<em>` and `</em>` may need.
+  return (answer, untrimmed) => matchesGlob(pieces, answer) || (untrimmed !== undefined && untrimmed !== answer && matchesGlob(raw, untrimmed));
 }
 
 /** The answer as `compileAcceptPattern` takes it second: case folded, spaces removed, edge punctuation kept. */
