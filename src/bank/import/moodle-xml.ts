@@ -188,6 +188,13 @@ function readCloze(raw: string, label: string): ClozeResult {
         }
       }
       blanks.push({ accept: values.map((value) => (value.fraction >= 1 ? value.text : { text: value.text, fraction: value.fraction })), points: gap.weight });
+      if (wrong.length > 0) {
+        const tolerances = wrong.filter((answer) => Number(NUMERIC_ANSWER.exec(answer.text)?.[2] ?? '0') !== 0).length;
+        notes.push({
+          text: `gap ${number}: answer(s) worth 0% not kept (${wrong.map((answer) => `"${excerptOf(answer.text || '*', 20)}"`).join(', ')}): a number that matches no credited answer scores 0 anyway`,
+          omitted: { answer: wrong.length, ...(tolerances > 0 ? { tolerance: tolerances } : {}) },
+        });
+      }
     } else {
       blanks.push({ accept: credited.map((answer) => (answer.fraction >= 100 ? answer.text : { text: answer.text, fraction: roundNumber(answer.fraction / 100) })), points: gap.weight });
       if (CHOICE_KINDS.test(gap.kind)) {
