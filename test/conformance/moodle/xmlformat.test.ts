@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatImportReport } from '../../../src/bank/import/report.ts';
 import { describeExpectedAnswer } from '../../../src/grading/expected.ts';
 import { fractionFor, importFixture, importOne, warningLines } from './support.ts';
 
@@ -153,5 +154,14 @@ describe('Moodle xmlformat_test', () => {
       return totals;
     }, {});
     expect(omitted).toEqual({ file: 3, image: 2, answer: 5 });
+  });
+});
+
+describe('the import report', () => {
+  it('adds up what was not carried into the bank, by kind, after the warnings that name each line', async () => {
+    const { report } = await importOne('xml/multianswer_with_images.xml');
+    const text = formatImportReport(report);
+    expect(text).toContain('  line 6 q-1: 2 image(s) in the question text not imported (only their alt text is kept)');
+    expect(text).toContain('Not carried into the bank (each listed above with its line): answer 5, image 2, file 3');
   });
 });
