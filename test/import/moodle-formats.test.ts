@@ -33,15 +33,16 @@ describe('importing GIFT', () => {
       ],
     });
     expect(question(bank, 'q-5')).toMatchObject({ type: 'numeric', answer: 3, tolerance: { kind: 'absolute', value: 2 } });
-    expect(question(bank, 'q-6')).toMatchObject({ type: 'blank', stem: 'Which is the best animal? _____', blanks: [{ accept: ['Frog'] }] });
+    expect(question(bank, 'q-6')).toMatchObject({ type: 'blank', stem: 'Which is the best animal? _____', blanks: [{ accept: ['Frog', { text: 'Cat', fraction: 0.5 }] }] });
     expect(question(bank, 'q-7')).toMatchObject({
       type: 'truefalse',
       answer: false,
-      analysis: "This is, of course, a Hitchiker's Guide to the Galaxy reference.",
+      analysis: "This is, of course, a Hitchiker's Guide to the Galaxy reference.\nYou gave the right answer.\nTrue: 42 is the Ultimate Answer.",
     });
     expect(report.warnings.map((warning) => `${warning.line ?? '-'} ${warning.message}`)).toEqual([
+      '31 answer(s) worth 0% not kept: "*" (feedback "Completely wrong"): a number outside every credited answer scores 0 anyway',
       '31 text after the answer block ("";") dropped',
-      '34 partial-credit answers dropped (Cat 50%): a blank is right or wrong',
+      '34 answer(s) worth 0% not kept: "*" (feedback "Completely wrong"): an answer that matches no credited one scores 0 anyway',
       '41 text after the answer block ("";") dropped',
       '- 3 question(s) came without an analysis: their analysis only states the answer; add an explanation',
     ]);
@@ -70,7 +71,13 @@ describe('importing GIFT', () => {
     expect(question(bank, 'q-31')).toMatchObject({ type: 'multi', answer: ['B', 'C'], options: [{ fraction: -0.5 }, { fraction: 0.5 }, { fraction: 0.5 }, { fraction: -0.5 }] });
     expect(question(bank, 'q-32')).toMatchObject({ options: [{ text: '= 2 + 2' }, { text: '= 2 + 3' }, { text: '= 2 + 4' }], answer: 'B' });
     expect(question(bank, 'q-33')).toMatchObject({ answer: 'F', options: [{ text: '~' }, { text: '=' }, { text: '#' }, { text: '{' }, { text: '}' }, { text: '\\' }] });
-    expect(question(bank, 'q-43')).toMatchObject({ type: 'numeric', answer: 1822, tolerance: { value: 0 }, analysis: 'Correct! 100% credit' });
+    expect(question(bank, 'q-43')).toMatchObject({
+      type: 'numeric',
+      answer: 1822,
+      tolerance: { value: 0 },
+      alternatives: [{ answer: 1822, tolerance: { value: 2 }, fraction: 0.5 }],
+      analysis: '1822:0: Correct! 100% credit\n1822:2: He was born in 1822.\nYou get 50% credit for being close.',
+    });
   });
 });
 
@@ -111,15 +118,14 @@ describe('importing Aiken', () => {
     expect(report.skipped).toEqual([]);
   });
 
-  it('reports every malformed question of aiken_errors.txt with its lines and keeps the good one', async () => {
+  it('reports every malformed question of aiken_errors.txt with its lines and keeps the good ones, A)text without a space included', async () => {
     const { bank, report } = await importOk(moodle('format/aiken/tests/fixtures/aiken_errors.txt'));
-    expect(bank.questions.map((q) => q.stem)).toEqual(['A good question']);
+    expect(bank.questions.map((q) => q.stem)).toEqual(['A good question', 'A second good question']);
     expect(report.skipped.map(({ fromLine, toLine, reason, detail }) => ({ fromLine, toLine, reason, detail }))).toEqual([
       { fromLine: 1, toLine: 3, reason: 'invalid', detail: 'a question needs at least two options, found 1' },
       { fromLine: 5, toLine: 5, reason: 'invalid', detail: 'option without a question before it' },
       { fromLine: 7, toLine: 7, reason: 'invalid', detail: 'ANSWER line without a question before it' },
       { fromLine: 14, toLine: 16, reason: 'invalid', detail: 'no ANSWER line before the next question' },
-      { fromLine: 18, toLine: 21, reason: 'invalid', detail: 'a question needs at least two options, found 0 (an option needs a space after "A)" or "A.")' },
     ]);
   });
 });
@@ -148,20 +154,25 @@ describe('importing Moodle XML', () => {
       type: 'blank',
       points: 5,
       topic: 'Default for Test images in backup',
-      analysis: 'This is a Moodle question [Moodle logo]',
       blanks: [
         { accept: ['California'], points: 1 },
         { accept: ['Arizona'], points: 1 },
         { accept: ['California'], points: 1 },
         { accept: ['Arizona'], points: 1 },
-        { accept: ['Paris'], points: 1 },
+        { accept: ['Paris', { text: 'Marseille', fraction: 0.5 }], points: 1 },
       ],
     });
     expect(question(bank, 'q-1').stem).toContain('* San Francisco: _____\n');
     expect(question(bank, 'q-1').stem).toMatch(/The capital of France is _____\.$/);
+    expect(question(bank, 'q-1').analysis).toMatch(/^This is a Moodle question \[Moodle logo\]\nGap 1, California: OK\n/);
     expect(report.warnings.map((warning) => warning.message)).toEqual([
       'embedded file(s) not imported: arizona_2.png, california-state-flag.png, moodle.png',
-      'cloze gaps become typed blanks: drop-down choices are typed as text, partial credit and numeric tolerance are dropped',
+      '2 image(s) in the question text not imported (only their alt text is kept)',
+      'gap 1 (MULTICHOICE) becomes a typed blank: the choices "Arizona" are not shown',
+      'gap 2 (MULTICHOICE) becomes a typed blank: the choices "California" are not shown',
+      'gap 3 (MULTICHOICE) becomes a typed blank: the choices "Arizona" are not shown',
+      'gap 4 (MULTICHOICE) becomes a typed blank: the choices "California" are not shown',
+      'gap 5: answer(s) worth 0% not kept ("*"): an answer that matches no credited one scores 0 anyway',
     ]);
   });
 
@@ -182,8 +193,8 @@ describe('importing Moodle XML', () => {
     ['essay', { type: 'essay', status: 'draft', analysis: 'This is general feedback' }],
     ['multichoice', { type: 'multi', scoring: 'fraction', answer: ['C', 'E'], analysis: 'Berlin, Paris and London' }],
     ['numerical', { type: 'numeric', answer: 6.25, tolerance: { kind: 'absolute', value: 0.05 } }],
-    ['shortanswer', { type: 'blank', stem: 'Name an amphibian: __________', blanks: [{ accept: ['frog'] }] }],
-    ['truefalse', { type: 'truefalse', answer: true, analysis: 'You should have selected true.' }],
+    ['shortanswer', { type: 'blank', stem: 'Name an amphibian: __________', blanks: [{ accept: ['frog', { text: 'toad', fraction: 0.8 }] }] }],
+    ['truefalse', { type: 'truefalse', answer: true, analysis: 'You should have selected true.\nThis is the right answer.\nfalse: This is the wrong answer.' }],
   ])('maps the %s question-type fixture', async (type, expected) => {
     const { bank } = await importOk(moodle(`type/${type}/tests/fixtures/testquestion.moodle.xml`));
     expect(bank.questions).toHaveLength(1);
