@@ -25,10 +25,10 @@ function listFiles(root: string): string[] {
 }
 
 const allFixtures = FIXTURE_ROOTS.flatMap(listFiles);
-const giftFixtures = allFixtures.filter((file) => file.endsWith('.gift'));
+const giftFixtures = allFixtures.filter((file) => file.endsWith('.gift') || file.endsWith('.gift.txt'));
 const xmlFixtures = allFixtures.filter((file) => file.endsWith('.xml'));
-const aikenFixtures = allFixtures.filter((file) => file.endsWith('.txt') && file.includes(`${path.sep}aiken${path.sep}`));
-const paperFixtures = allFixtures.filter((file) => file.endsWith('.txt') && file.includes(`${path.sep}papers${path.sep}`));
+const aikenFixtures = allFixtures.filter((file) => file.endsWith('.txt') && (file.includes(`${path.sep}aiken${path.sep}`) || file.endsWith('.aiken.txt')));
+const paperFixtures = allFixtures.filter((file) => file.endsWith('.txt') && file.includes(`${path.sep}papers${path.sep}`) && !giftFixtures.includes(file) && !aikenFixtures.includes(file));
 
 type Facts = Record<'answer' | 'feedback' | 'tolerance' | 'unit' | 'file' | 'image' | 'hint' | 'tag', number>;
 const NO_FACTS: Facts = { answer: 0, feedback: 0, tolerance: 0, unit: 0, file: 0, image: 0, hint: 0, tag: 0 };

@@ -9,7 +9,7 @@ import type { ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
  */
 
 /** One quantifier only: the text after the mark is trimmed afterwards, so no two quantifiers compete for spaces. */
-const OPTION = /^([A-Z])[.)](.*)$/;
+const OPTION = /^([A-Z])[.)](.*)$/s;
 const ANSWER = /^ANSWER:\s*(.*)$/;
 
 interface Pending {

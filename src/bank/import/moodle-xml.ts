@@ -111,14 +111,18 @@ function splitClozeAnswers(body: string): ClozeAnswer[] {
     .filter((answer) => answer.text !== '' || answer.fraction !== 0 || answer.feedback);
 }
 
-/** `{2:NUMERICAL:=3.14:0.01}`; the body is optional so that a gap without answers is found and refused. */
-const CLOZE = /\{(\d*):([A-Z_]+)(?::((?:\\.|[^}\\])*))?\}/g;
+/**
+ * `{2:NUMERICAL:=3.14:0.01}`; the body is optional so that a gap without answers is found and refused.
+ * The body stops at an unescaped `{` as well as `}`, so each attempt scans at most to the next brace:
+ * linear on a text full of unclosed gaps.
+ */
+const CLOZE = /\{(\d*):([A-Z_]+)(?::((?:\\.|[^{}\\])*))?\}/g;
 const SHORT_KINDS = /^(SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC)$/;
 const CHOICE_KINDS = /^(MULTICHOICE|MC|MULTICHOICE_V|MCV|MULTICHOICE_H|MCH|MULTICHOICE_S|MCS|MULTICHOICE_VS|MCVS|MULTICHOICE_HS|MCHS)$/;
 const NUMERIC_KINDS = /^(NUMERICAL|NM)$/;
 const RESPONSE_KINDS = /^(MULTIRESPONSE|MR|MULTIRESPONSE_H|MRH|MULTIRESPONSE_S|MRS|MULTIRESPONSE_HS|MRHS)$/;
-/** `3.14:0.01` → value and tolerance; `*` is Moodle's catch-all. */
-const NUMERIC_ANSWER = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(?::\s*((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?))?\s*$/i;
+/** `3.14:0.01` → value and tolerance; `*` is Moodle's catch-all. Matched on trimmed text, so no two `\s*` meet. */
+const NUMERIC_ANSWER = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(?::\s*((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?))?$/i;
 
 type ClozeResult =
   | { refusal: string; reason: SkippedRegion['reason'] }
@@ -149,7 +153,7 @@ function readCloze(raw: string, label: string): ClozeResult {
     else if (CHOICE_KINDS.test(kind) && answers.length < 2) problems.push({ text: `gap ${number} (${kind}) has only one choice`, reason: 'invalid' });
     else if (!answers.some((answer) => answer.fraction >= 100)) problems.push({ text: `gap ${number} (${kind}) has no answer worth 100%`, reason: 'invalid' });
     else if (NUMERIC_KINDS.test(kind)) {
-      const bad = answers.find((answer) => answer.text !== '*' && !NUMERIC_ANSWER.test(answer.text));
+      const bad = answers.find((answer) => answer.text !== '*' && !NUMERIC_ANSWER.test(answer.text.trim()));
       if (bad) problems.push({ text: `gap ${number} (${kind}): answer "${excerptOf(bad.text, 20)}" is not a number`, reason: 'invalid' });
     }
     return ' _____ ';
@@ -170,7 +174,7 @@ function readCloze(raw: string, label: string): ClozeResult {
     for (const answer of gap.answers) if (answer.feedback) feedback.push(`Gap ${number}, ${answer.text || '*'}: ${answer.feedback}`);
     if (NUMERIC_KINDS.test(gap.kind)) {
       const values = credited.map((answer) => {
-        const parts = NUMERIC_ANSWER.exec(answer.text)!;
+        const parts = NUMERIC_ANSWER.exec(answer.text.trim())!;
         return { answer: Number(parts[1]), tolerance: Math.abs(Number(parts[2] ?? '0')), fraction: roundNumber(Math.min(100, answer.fraction) / 100), text: parts[1]! };
       });
       const first = values.find((value) => value.fraction >= 1)!;
@@ -189,7 +193,7 @@ function readCloze(raw: string, label: string): ClozeResult {
       }
       blanks.push({ accept: values.map((value) => (value.fraction >= 1 ? value.text : { text: value.text, fraction: value.fraction })), points: gap.weight });
       if (wrong.length > 0) {
-        const tolerances = wrong.filter((answer) => Number(NUMERIC_ANSWER.exec(answer.text)?.[2] ?? '0') !== 0).length;
+        const tolerances = wrong.filter((answer) => Number(NUMERIC_ANSWER.exec(answer.text.trim())?.[2] ?? '0') !== 0).length;
         notes.push({
           text: `gap ${number}: answer(s) worth 0% not kept (${wrong.map((answer) => `"${excerptOf(answer.text || '*', 20)}"`).join(', ')}): a number that matches no credited answer scores 0 anyway`,
           omitted: { answer: wrong.length, ...(tolerances > 0 ? { tolerance: tolerances } : {}) },
