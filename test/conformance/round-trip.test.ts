@@ -114,7 +114,7 @@ function textIn(node: unknown): string {
 }
 
 function plain(html: string): string {
-  return html.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim();
+  return html.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/[ \t]*\n[ \t]*/g, '\n').trim();
 }
 
 function xmlSources(text: string): SourceQuestion[] {
@@ -207,9 +207,10 @@ function giftSources(text: string): SourceQuestion[] {
         for (const part of parts) {
           const hashes = unescapedIndexes(part, '#');
           const feedback = hashes.length > 0 ? part.slice(hashes[0]! + 1).trim().replace(/^\[\w+\]/, '').trim() : '';
-          if (feedback) feedbackTexts.push(feedback.replace(/\\(.)/g, '$1'));
+          if (feedback) feedbackTexts.push(plain(feedback.replace(/\\(.)/g, '$1')));
           const value = hashes.length > 0 ? part.slice(0, hashes[0]) : part;
-          if (numeric && /:\s*[\d.]*[1-9]/.test(value)) facts.tolerance += 1;
+          const range = /([\d.]+)\s*\.\.\s*([\d.]+)/.exec(value);
+          if (numeric && (/:\s*[\d.]*[1-9]/.test(value) || (range && Number(range[1]) !== Number(range[2])))) facts.tolerance += 1;
         }
       }
     }
