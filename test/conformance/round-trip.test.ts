@@ -28,6 +28,8 @@ const allFixtures = FIXTURE_ROOTS.flatMap(listFiles);
 const giftFixtures = allFixtures.filter((file) => file.endsWith('.gift') || file.endsWith('.gift.txt'));
 const xmlFixtures = allFixtures.filter((file) => file.endsWith('.xml'));
 const aikenFixtures = allFixtures.filter((file) => file.endsWith('.txt') && (file.includes(`${path.sep}aiken${path.sep}`) || file.endsWith('.aiken.txt')));
+const agievalFixtures = allFixtures.filter((file) => file.endsWith('.jsonl'));
+const csBenchFixtures = allFixtures.filter((file) => file.endsWith('.json') && file.includes(`${path.sep}cs-bench-json${path.sep}`));
 const paperFixtures = allFixtures.filter((file) => file.endsWith('.txt') && file.includes(`${path.sep}papers${path.sep}`) && !giftFixtures.includes(file) && !aikenFixtures.includes(file));
 
 type Facts = Record<'answer' | 'feedback' | 'tolerance' | 'unit' | 'file' | 'image' | 'hint' | 'tag', number>;
@@ -292,6 +294,33 @@ describe('round trip: every fixture’s bank differs from its source only by wha
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expectAccounted(file, outcome.bank, outcome.report, aikenSources(fs.readFileSync(file, 'utf8')));
+  });
+
+  it.each(agievalFixtures.map((file) => [path.relative(repoRoot, file), file]))('AGIEval %s: every item line is a question or a reported region', async (_name, file) => {
+    const outcome = await importBank({ filename: path.basename(file), content: fs.readFileSync(file), format: 'agieval-jsonl' });
+    const itemLines = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((line, index) => (line.trim() ? [index + 1] : []));
+    if (!outcome.ok) {
+      for (const line of itemLines) expect(inSkipped(undefined, outcome.errors, line), `line ${line}`).toBe(true);
+      return;
+    }
+    const questionLines = new Set(outcome.bank.questions.map((question) => Number(/^q-(\d+)/.exec(question.id)?.[1])));
+    for (const line of itemLines) expect(questionLines.has(line) || inSkipped(outcome.report, [], line), `line ${line} is a question or reported`).toBe(true);
+  });
+
+  it.each(csBenchFixtures.map((file) => [path.relative(repoRoot, file), file]))('CS-Bench %s: every item is a question or a reported region', async (_name, file) => {
+    const outcome = await importBank({ filename: path.basename(file), content: fs.readFileSync(file), format: 'cs-bench-json' });
+    const items = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ ID?: unknown }>;
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const skippedIds = new Set(outcome.report.skipped.map((region) => /^item (q-\S+):/.exec(region.detail)?.[1]));
+    const ids = new Set(outcome.bank.questions.map((question) => question.id));
+    items.forEach((item, position) => {
+      const id = typeof item.ID === 'number' || typeof item.ID === 'string' ? `q-${item.ID}` : `q-${position + 1}`;
+      expect(ids.has(id) || skippedIds.has(id), `${id} is a question or reported`).toBe(true);
+    });
   });
 
   it.each(paperFixtures.map((file) => [path.relative(repoRoot, file), file]))('paper %s: every answer the bank holds is in the source, and every omission names its line', async (_name, file) => {
