@@ -31,19 +31,21 @@ describe('importing GIFT', () => {
       ],
     });
     expect(question(bank, 'q-5')).toMatchObject({ type: 'numeric', answer: 3, tolerance: { kind: 'absolute', value: 2 } });
-    expect(question(bank, 'q-6')).toMatchObject({ type: 'blank', stem: 'Which data structure does breadth-first search keep its frontier in? _____', blanks: [{ accept: ['Queue'] }] });
+    expect(question(bank, 'q-6')).toMatchObject({ type: 'blank', stem: 'Which data structure does breadth-first search keep its frontier in? _____', blanks: [{ accept: ['Queue', { text: 'Deque', fraction: 0.5 }] }] });
     expect(question(bank, 'q-7')).toMatchObject({
       type: 'truefalse',
       answer: false,
-      analysis: 'Binary search compares with the middle element and discards the half that cannot hold the key, which only works when the array is sorted.',
+      analysis:
+        'Binary search compares with the middle element and discards the half that cannot hold the key, which only works when the array is sorted.\nYou gave the right answer.\nTrue: It relies on the order to discard half.',
     });
     expect([question(bank, 'q-8'), question(bank, 'q-9')]).toMatchObject([
       { type: 'truefalse', answer: true },
       { type: 'truefalse', answer: true },
     ]);
     expect(report.warnings.map((warning) => `${warning.line ?? '-'} ${warning.message}`)).toEqual([
+      '31 answer(s) worth 0% not kept: "*" (feedback "A tree with n vertices has n - 1 edges"): a number outside every credited answer scores 0 anyway',
       '31 text after the answer block ("";") dropped',
-      '34 partial-credit answers dropped (Deque 50%): a blank is right or wrong',
+      '34 answer(s) worth 0% not kept: "*" (feedback "Think of the order the vertices are vis…"): an answer that matches no credited one scores 0 anyway',
       '41 text after the answer block ("";") dropped',
       '- 3 question(s) came without an analysis: their analysis only states the answer; add an explanation',
     ]);
@@ -73,16 +75,24 @@ describe('importing GIFT', () => {
     expect(question(bank, 'q-8')).toMatchObject({ type: 'numeric', answer: 8, tolerance: { value: 0 } });
     expect(question(bank, 'q-9')).toMatchObject({ type: 'numeric', answer: 3.1415, tolerance: { value: 0.0005 } });
     expect(question(bank, 'q-10')).toMatchObject({ type: 'numeric', answer: 2.715, tolerance: { value: 0.005 } });
-    expect(question(bank, 'q-11')).toMatchObject({ type: 'numeric', answer: 1936, tolerance: { value: 0 }, analysis: 'Correct! 100% credit' });
-    expect(question(bank, 'q-13')).toMatchObject({ type: 'choice', answer: 'C', options: [{ text: 'to ignore them' }, { text: 'linear probing' }, { text: 'separate chaining' }] });
+    expect(question(bank, 'q-11')).toMatchObject({
+      type: 'numeric',
+      answer: 1936,
+      tolerance: { value: 0 },
+      alternatives: [{ answer: 1936, tolerance: { value: 2 }, fraction: 0.5 }],
+      analysis: '1936:0: Correct! 100% credit\n1936:2: Close: it was 1936.',
+    });
+    expect(question(bank, 'q-13')).toMatchObject({
+      type: 'choice',
+      answer: 'C',
+      options: [{ text: 'to ignore them', fraction: 0 }, { text: 'linear probing', fraction: 0.5 }, { text: 'separate chaining', fraction: 1 }],
+    });
     expect(question(bank, 'q-14')).toMatchObject({ type: 'multi', answer: ['B', 'C'], options: [{ fraction: -0.5 }, { fraction: 0.5 }, { fraction: 0.5 }, { fraction: -0.5 }] });
     expect(question(bank, 'q-15')).toMatchObject({ options: [{ text: '= 2 + 2' }, { text: '= 2 + 3' }, { text: '= 2 + 4' }], answer: 'B' });
     expect(question(bank, 'q-16')).toMatchObject({ answer: 'F', options: [{ text: '~' }, { text: '=' }, { text: '#' }, { text: '{' }, { text: '}' }, { text: '\\' }] });
     expect(report.warnings.map((warning) => `${warning.line ?? '-'} ${warning.message}`)).toEqual([
       '38 text after the answer block (".") dropped',
       '40 text after the answer block (".") dropped',
-      '42 partial-credit answers dropped (1936:2 50%): only full marks are kept',
-      '55 partial credit for B (50%) dropped: a single-answer choice is all or nothing',
       '- 11 question(s) came without an analysis: their analysis only states the answer; add an explanation',
     ]);
   });
@@ -125,15 +135,14 @@ describe('importing Aiken', () => {
     expect(report.skipped).toEqual([]);
   });
 
-  it('reports every malformed question of errors.aiken.txt with its lines and keeps the good one', async () => {
+  it('reports every malformed question of errors.aiken.txt with its lines and keeps the good ones, A)text without a space included', async () => {
     const { bank, report } = await importOk(fixture('aiken/errors.aiken.txt'));
-    expect(bank.questions.map((q) => q.stem)).toEqual(['A good question: what is 2 + 2?']);
+    expect(bank.questions.map((q) => q.stem)).toEqual(['A good question: what is 2 + 2?', 'A second question without spaces after the letters']);
     expect(report.skipped.map(({ fromLine, toLine, reason, detail }) => ({ fromLine, toLine, reason, detail }))).toEqual([
       { fromLine: 1, toLine: 3, reason: 'invalid', detail: 'a question needs at least two options, found 1' },
       { fromLine: 5, toLine: 5, reason: 'invalid', detail: 'option without a question before it' },
       { fromLine: 7, toLine: 7, reason: 'invalid', detail: 'ANSWER line without a question before it' },
       { fromLine: 14, toLine: 16, reason: 'invalid', detail: 'no ANSWER line before the next question' },
-      { fromLine: 18, toLine: 21, reason: 'invalid', detail: 'a question needs at least two options, found 0 (an option needs a space after "A)" or "A.")' },
     ]);
   });
 });
@@ -162,20 +171,25 @@ describe('importing Moodle XML', () => {
       type: 'blank',
       points: 5,
       topic: 'Number systems',
-      analysis: 'Digits tell the base [Base table]',
       blanks: [
         { accept: ['binary'], points: 1 },
         { accept: ['hexadecimal'], points: 1 },
         { accept: ['binary'], points: 1 },
         { accept: ['hexadecimal'], points: 1 },
-        { accept: ['10'], points: 1 },
+        { accept: ['10', { text: 'ten', fraction: 0.5 }], points: 1 },
       ],
     });
     expect(question(bank, 'q-1').stem).toContain('binary [Binary digits] or hexadecimal [Hex digits]\n* 1011: _____\n');
     expect(question(bank, 'q-1').stem).toMatch(/The decimal value of binary 1010 is _____\.$/);
+    expect(question(bank, 'q-1').analysis).toMatch(/^Digits tell the base \[Base table\]\nGap 1, binary: OK\n/);
     expect(report.warnings.map((warning) => warning.message)).toEqual([
       'embedded file(s) not imported: binary-digits.png, hex-digits.png, base-table.png',
-      'cloze gaps become typed blanks: drop-down choices are typed as text, partial credit and numeric tolerance are dropped',
+      '2 image(s) in the question text not imported (only their alt text is kept)',
+      'gap 1 (MULTICHOICE) becomes a typed blank: the choices "hexadecimal" are not shown',
+      'gap 2 (MULTICHOICE) becomes a typed blank: the choices "binary" are not shown',
+      'gap 3 (MULTICHOICE) becomes a typed blank: the choices "hexadecimal" are not shown',
+      'gap 4 (MULTICHOICE) becomes a typed blank: the choices "binary" are not shown',
+      'gap 5: answer(s) worth 0% not kept ("*"): an answer that matches no credited one scores 0 anyway',
     ]);
   });
 
@@ -200,10 +214,26 @@ describe('importing Moodle XML', () => {
 
   it.each([
     ['essay', { type: 'essay', status: 'draft', analysis: 'Arrays shift the items after the insertion point; linked lists relink two pointers once the position is found.' }],
-    ['multichoice', { type: 'multi', scoring: 'fraction', answer: ['C', 'E'], analysis: 'Merge sort and insertion sort keep equal keys in order.' }],
+    [
+      'multichoice',
+      {
+        type: 'multi',
+        scoring: 'fraction',
+        answer: ['C', 'E'],
+        analysis:
+          'Merge sort and insertion sort keep equal keys in order.\nA. Heapsort: No, heapsort can reorder equal keys.\nB. Quicksort: Not in its usual in-place form.\nC. Merge sort: Yes.\nD. Selection sort: Not in its usual form.\nE. Insertion sort: Yes.',
+      },
+    ],
     ['numerical', { type: 'numeric', answer: 6.25, tolerance: { kind: 'absolute', value: 0.05 } }],
     ['shortanswer', { type: 'blank', stem: 'Name a divide-and-conquer sorting algorithm: __________', blanks: [{ accept: ['mergesort', 'quicksort'] }] }],
-    ['truefalse', { type: 'truefalse', answer: true, analysis: 'You should have selected true: the children of item i are at 2i + 1 and 2i + 2.' }],
+    [
+      'truefalse',
+      {
+        type: 'truefalse',
+        answer: true,
+        analysis: 'You should have selected true: the children of item i are at 2i + 1 and 2i + 2.\nThe heap shape leaves no gaps.\nfalse: The heap shape leaves no gaps.',
+      },
+    ],
   ])('maps the %s question-type fixture', async (type, expected) => {
     const { bank } = await importOk(fixture(`moodle-xml/types/${type}.xml`));
     expect(bank.questions).toHaveLength(1);
