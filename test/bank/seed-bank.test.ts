@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadBankFile } from '../../src/bank/load.ts';
 import { formatProblem } from '../../src/bank/validate.ts';
-import { BankSchema, isFreeText, type Bank, type BlankQuestion, type ChoiceQuestion, type FreeTextQuestion, type Question } from '../../src/bank/schema.ts';
+import { acceptedText, BankSchema, isFreeText, type Bank, type BlankQuestion, type ChoiceQuestion, type FreeTextQuestion, type Question } from '../../src/bank/schema.ts';
 import { gradeAnswer } from '../../src/grading/grade.ts';
 import type { GradeResult, RawAnswer } from '../../src/grading/types.ts';
 import { normalizeForMatch } from '../../src/grading/normalize.ts';
@@ -428,7 +428,7 @@ describe('the blank keys', () => {
       if (question.type !== 'blank') continue;
       for (const blank of question.blanks) {
         // A pattern open at both ends (`*驱动*`) matches any phrase that contains the word.
-        expect(blank.accept.filter((accepted) => accepted.startsWith('*') && accepted.endsWith('*')), question.id).toEqual([]);
+        expect(blank.accept.map(acceptedText).filter((accepted) => accepted.startsWith('*') && accepted.endsWith('*')), question.id).toEqual([]);
       }
     }
   });

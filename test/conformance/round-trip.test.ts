@@ -324,11 +324,14 @@ describe('round trip: every fixture’s bank differs from its source only by wha
   });
 
   it.each(paperFixtures.map((file) => [path.relative(repoRoot, file), file]))('paper %s: every answer the bank holds is in the source, and every omission names its line', async (_name, file) => {
-    const outcome = await importOutcome(file);
+    // English papers are not auto-detected (detect.ts reads Chinese section headings): name the format.
+    const outcome = await importBank({ filename: path.basename(file), content: fs.readFileSync(file), format: 'paper' });
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     const source = fs.readFileSync(file, 'utf8').normalize('NFKC');
     for (const question of outcome.bank.questions) {
+      // A true/false question without a usable key is kept as a draft choice between placeholder options (正确/错误).
+      if (question.status === 'draft') continue;
       const keys = question.type === 'blank' ? question.blanks.flatMap((blank) => blank.accept.map(acceptedText)) : question.type === 'choice' || question.type === 'multi' ? question.options.map((option) => option.text) : [];
       for (const key of keys) expect(source.includes(key.normalize('NFKC')), `${question.id}: "${key}" is in the source`).toBe(true);
     }
