@@ -20,7 +20,7 @@ export function configuredDatabasePath(io: CliIo): string {
 export function openExistingDatabase(io: CliIo): Db {
   const filePath = configuredDatabasePath(io);
   if (!fs.existsSync(filePath)) {
-    throw new UserError('database-missing', `No database at ${filePath}: check DATABASE_PATH (and the folder you run tutor from).`, { path: filePath });
+    throw new UserError('database-missing', { path: filePath, hint: 'check DATABASE_PATH (and the folder you run tutor from).' });
   }
   return openDatabase(filePath);
 }

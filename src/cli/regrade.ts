@@ -89,7 +89,7 @@ export const regradeCommand: CliCommand = {
     }
     const config = loadConfig(io.env);
     if (!config.llmEnabled) {
-      throw new UserError('llm-not-configured', 'No LLM is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) to re-grade pending answers.');
+      throw new UserError('llm-not-configured');
     }
     const banks = await loadBankDirectory(path.resolve(io.cwd, config.BANKS_DIR));
     const db = openExistingDatabase(io);

@@ -9,7 +9,7 @@ import {
   type NewsChannel,
 } from 'discord.js';
 import type { StartQuizInput, SessionView } from '../quiz/types.ts';
-import { t, type MessageKey, type UiLocale } from './i18n.ts';
+import { t, type MessageKey, type Locale } from '../messages/catalog.ts';
 import { renderQuestion, renderQuizCard, renderThreadName, type MessagePayload } from './render.ts';
 import type { BotDeps } from './types.ts';
 
@@ -84,7 +84,7 @@ export interface StartOptions {
 }
 
 /** Runs after the dispatcher deferred a public reply. */
-export async function startQuizFromCommand(interaction: ChatInputCommandInteraction, deps: BotDeps, locale: UiLocale, options: StartOptions): Promise<void> {
+export async function startQuizFromCommand(interaction: ChatInputCommandInteraction, deps: BotDeps, locale: Locale, options: StartOptions): Promise<void> {
   const displayName = displayNameOf(interaction);
   deps.store.upsertUser({ id: interaction.user.id, displayName, locale: interaction.locale });
   const view = deps.quiz.start({
@@ -138,7 +138,7 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
 async function runInPlace(
   interaction: ChatInputCommandInteraction,
   deps: BotDeps,
-  locale: UiLocale,
+  locale: Locale,
   view: SessionView,
   bankTitle: string,
   notice: string,
@@ -148,14 +148,14 @@ async function runInPlace(
   await interaction.followUp(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
 }
 
-export function bankTitleOf(view: SessionView, locale: UiLocale, deps?: Pick<BotDeps, 'catalog'>): string {
+export function bankTitleOf(view: SessionView, locale: Locale, deps?: Pick<BotDeps, 'catalog'>): string {
   if (view.session.mode === 'review' && !view.session.bankId) return locale === 'zh-CN' ? '复习' : 'Review';
   const bankId = view.session.bankId;
   return view.current?.bank.title ?? (bankId ? deps?.catalog.get(bankId)?.title : undefined) ?? bankId ?? 'quiz';
 }
 
 /** The next question's message, or null when the session has finished. */
-export function renderCurrentQuestion(view: SessionView, locale: UiLocale): MessagePayload | null {
+export function renderCurrentQuestion(view: SessionView, locale: Locale): MessagePayload | null {
   if (!view.current) return null;
   return renderQuestion({ locale, sessionId: view.session.id, current: view.current });
 }

@@ -4,8 +4,8 @@ import { isUserError, UserError } from '../errors.ts';
 import { findCommand } from './commands/registry.ts';
 import { findComponentHandler } from './components/registry.ts';
 import { parseComponentId, sessionIdOf } from './custom-id.ts';
-import { resolveLocale, t, type UiLocale } from './i18n.ts';
-import { renderError, renderGrading, renderNotOwner, renderPlain, renderThinking, translateError, type MessagePayload } from './render.ts';
+import { resolveLocale, type Locale } from '../messages/catalog.ts';
+import { renderError, renderGrading, renderNotOwner, renderPlain, renderThinking, type MessagePayload } from './render.ts';
 import type { BotDeps, ComponentInteraction, DeferPolicy } from './types.ts';
 
 /**
@@ -21,7 +21,7 @@ export function newReference(): string {
 
 type Acknowledgeable = ChatInputCommandInteraction | ComponentInteraction;
 
-async function acknowledge(interaction: Acknowledgeable, policy: DeferPolicy, locale: UiLocale): Promise<void> {
+async function acknowledge(interaction: Acknowledgeable, policy: DeferPolicy, locale: Locale): Promise<void> {
   switch (policy) {
     case 'none':
       return;
@@ -59,10 +59,10 @@ async function respond(interaction: Acknowledgeable, policy: DeferPolicy, payloa
   }
 }
 
-async function reportError(interaction: Acknowledgeable, policy: DeferPolicy, locale: UiLocale, error: unknown, deps: BotDeps): Promise<void> {
+async function reportError(interaction: Acknowledgeable, policy: DeferPolicy, locale: Locale, error: unknown, deps: BotDeps): Promise<void> {
   let payload: MessagePayload;
   if (isUserError(error)) {
-    payload = renderPlain(translateError(locale, error.code, error.message));
+    payload = renderPlain(error.localized(locale));
   } else {
     const reference = newReference();
     deps.logger.error(
@@ -102,7 +102,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, deps: Bot
   const locale = resolveLocale(interaction.locale);
   const command = findCommand(interaction.commandName);
   if (!command) {
-    await reportError(interaction, 'none', locale, new UserError('unknown-command', t(locale, 'error.unknownCommand')), deps);
+    await reportError(interaction, 'none', locale, new UserError('unknown-command'), deps);
     return;
   }
   const policy = typeof command.defer === 'function' ? command.defer(interaction) : command.defer;
@@ -120,7 +120,7 @@ async function handleComponent(interaction: ComponentInteraction, deps: BotDeps)
   const handler = id ? findComponentHandler(id.kind) : undefined;
   if (!id || !handler) {
     deps.logger.warn({ customId: interaction.customId, interactionId: interaction.id }, 'unknown component');
-    await reportError(interaction, 'none', locale, new UserError('session-not-found', t(locale, 'error.session-not-found')), deps);
+    await reportError(interaction, 'none', locale, new UserError('session-not-found'), deps);
     return;
   }
   const policy = handler.defer;
@@ -129,12 +129,12 @@ async function handleComponent(interaction: ComponentInteraction, deps: BotDeps)
     if (sessionId) {
       // Checked before acknowledging, so a stranger's or a stale click gets a private note, not a public "Grading…".
       const session = deps.store.getSession(sessionId);
-      if (!session) throw new UserError('session-not-found', t(locale, 'error.session-not-found'));
+      if (!session) throw new UserError('session-not-found');
       if (session.ownerId !== interaction.user.id) {
         await interaction.reply({ ...renderNotOwner(locale, session.ownerId), flags: MessageFlags.Ephemeral });
         return;
       }
-      if (session.status !== 'active') throw new UserError('session-finished', t(locale, 'error.session-finished'));
+      if (session.status !== 'active') throw new UserError('session-finished');
     }
     await acknowledge(interaction, policy, locale);
     await handler.handle({ interaction, id, deps, locale });

@@ -14,7 +14,7 @@ import type { Logger } from '../logger.ts';
 import type { ProgressStore } from '../progress/ports.ts';
 import type { QuizService } from '../quiz/types.ts';
 import type { ComponentId } from './custom-id.ts';
-import type { UiLocale } from './i18n.ts';
+import type { Locale } from '../messages/catalog.ts';
 
 /**
  * What the Discord layer needs from the application: the composition root's `App` satisfies it, and
@@ -47,7 +47,7 @@ export type DeferPolicy = 'none' | 'public' | 'ephemeral' | 'update' | 'grading'
 export interface CommandContext {
   interaction: ChatInputCommandInteraction;
   deps: BotDeps;
-  locale: UiLocale;
+  locale: Locale;
 }
 
 export interface SlashCommand {
@@ -63,7 +63,7 @@ export interface ComponentContext<K extends ComponentId['kind'] = ComponentId['k
   interaction: ComponentInteraction;
   id: Extract<ComponentId, { kind: K }>;
   deps: BotDeps;
-  locale: UiLocale;
+  locale: Locale;
 }
 
 export interface ComponentHandler<K extends ComponentId['kind'] = ComponentId['kind']> {

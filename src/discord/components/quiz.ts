@@ -3,7 +3,7 @@ import type { RawAnswer } from '../../grading/types.ts';
 import { UserError } from '../../errors.ts';
 import type { QuizSession, SessionView } from '../../quiz/types.ts';
 import type { QuestionPointer } from '../custom-id.ts';
-import type { UiLocale } from '../i18n.ts';
+import type { Locale } from '../../messages/catalog.ts';
 import { bankTitleOf } from '../quiz-flow.ts';
 import {
   BLANKS_PER_MODAL,
@@ -28,7 +28,7 @@ import type { BotDeps, ComponentContext, ComponentHandler } from '../types.ts';
 function questionIdOf(session: QuizSession, pointer: QuestionPointer): string {
   if ('id' in pointer) return pointer.id;
   const ref = session.questions[pointer.index];
-  if (!ref) throw new UserError('stale-question', 'That question is not part of this quiz.');
+  if (!ref) throw new UserError('stale-question');
   return ref.questionId;
 }
 
@@ -36,9 +36,9 @@ function questionIdOf(session: QuizSession, pointer: QuestionPointer): string {
 function requireCurrent(deps: BotDeps, sessionId: string, pointer: QuestionPointer): SessionView & { current: NonNullable<SessionView['current']> } {
   const view = deps.quiz.view(sessionId);
   const current = view.current;
-  if (!current) throw new UserError('session-finished', 'This quiz has already finished.');
-  if (current.question.id !== questionIdOf(view.session, pointer)) throw new UserError('stale-question', 'That question is no longer the current one.');
-  if (current.attempt) throw new UserError('already-answered', 'You have already answered this question.');
+  if (!current) throw new UserError('session-finished');
+  if (current.question.id !== questionIdOf(view.session, pointer)) throw new UserError('stale-question');
+  if (current.attempt) throw new UserError('already-answered');
   return { ...view, current };
 }
 
@@ -234,7 +234,7 @@ const askModal: ComponentHandler<'askmodal'> = {
 };
 
 /** A follow-up to the tutor, rendered with Next/End when the current question is already answered. */
-export async function askTutor(deps: BotDeps, sessionId: string, userId: string, text: string, locale: UiLocale) {
+export async function askTutor(deps: BotDeps, sessionId: string, userId: string, text: string, locale: Locale) {
   const reply = await deps.quiz.ask({ sessionId, userId, message: text, locale });
   const view = deps.quiz.view(sessionId);
   const answered = Boolean(view.current?.attempt);
