@@ -40,6 +40,11 @@ function indent(text: string, prefix = '  '): string {
     .join('\n');
 }
 
+/** A label followed by the locale's colon. */
+function label(locale: Locale, key: MessageKey): string {
+  return t(locale, 'label', { label: t(locale, key) });
+}
+
 export function typeName(locale: Locale, type: QuestionType): string {
   return t(locale, `type.${type}` as MessageKey);
 }
@@ -111,15 +116,15 @@ function renderParts(question: Question, grade: GradeResult, view: PracticeView)
   if (question.type === 'blank' && grade.parts.length > 1) {
     return grade.parts.map((part) => {
       const given = part.given ? `“${part.given}”` : '—';
-      const expected = part.verdict === 'correct' || !part.expected ? '' : ` · ${t(locale, 'practice.expected')}: ${part.expected}`;
-      return `  ${symbol(part)} ${t(locale, 'practice.blank', { n: Number(part.part) })}: ${given}${expected}`;
+      const expected = part.verdict === 'correct' || !part.expected ? '' : ` · ${label(locale, 'practice.expected')}${part.expected}`;
+      return `  ${symbol(part)} ${t(locale, 'label', { label: t(locale, 'practice.blank', { n: Number(part.part) }) })}${given}${expected}`;
     });
   }
   if (question.type === 'multi') {
     // Only the options that went wrong need pointing out; the right options follow with their text.
     return grade.parts
       .filter((part) => part.verdict !== 'correct' && (part.given !== undefined || part.verdict === 'missed'))
-      .map((part) => `  ${symbol(part)} ${t(locale, 'practice.option', { key: part.part })}: ${t(locale, `practice.part.${part.verdict}`)}`);
+      .map((part) => `  ${symbol(part)} ${t(locale, 'label', { label: t(locale, 'practice.option', { key: part.part }) })}${t(locale, `practice.part.${part.verdict}`)}`);
   }
   return [];
 }
@@ -152,8 +157,8 @@ export function renderFeedback(feedback: FreeTextFeedback, view: PracticeView): 
   const lines = [style.bold(heading)];
   for (const point of feedback.rubric) lines.push(rubricLine(point, style));
   const { strengths, improvements } = distinctFeedbackItems(feedback);
-  if (strengths.length > 0) lines.push(`  ${t(locale, 'practice.strengths')}: ${strengths.join('; ')}`);
-  if (improvements.length > 0) lines.push(`  ${t(locale, 'practice.improvements')}: ${improvements.join('; ')}`);
+  if (strengths.length > 0) lines.push(`  ${label(locale, 'practice.strengths')}${strengths.join(t(locale, 'tutor.listSeparator'))}`);
+  if (improvements.length > 0) lines.push(`  ${label(locale, 'practice.improvements')}${improvements.join(t(locale, 'tutor.listSeparator'))}`);
   const explanation = feedbackExplanation(feedback);
   if (explanation) lines.push(indent(explanation));
   if (feedback.status === 'flagged') lines.push(style.yellow(t(locale, 'practice.flagged')));
@@ -166,8 +171,8 @@ export function renderOutcome(outcome: Extract<AnswerOutcome, { status: 'graded'
   const { question, grade } = outcome;
   const lines = ['', verdictLine(outcome.score, outcome.maxScore, view)];
   if (grade.status === 'graded') {
-    lines.push(`${t(locale, 'practice.yourAnswer')}: ${grade.normalizedAnswer}`);
-    if (!grade.correct) lines.push(`${t(locale, 'practice.expected')}: ${style.bold(describeRightAnswer(question, grade))}`);
+    lines.push(`${label(locale, 'practice.yourAnswer')}${grade.normalizedAnswer}`);
+    if (!grade.correct) lines.push(`${label(locale, 'practice.expected')}${style.bold(describeRightAnswer(question, grade))}`);
   }
   lines.push(...renderParts(question, grade, view));
   if (outcome.feedback) {
@@ -187,8 +192,8 @@ export function hasReference(question: Question): boolean {
 export function renderReference(question: Question, view: PracticeView): string {
   const { locale, style } = view;
   const lines: string[] = [];
-  if (isFreeText(question)) lines.push(style.bold(`${t(locale, 'practice.reference')}:`), indent(question.reference));
-  if (question.analysis.trim()) lines.push(style.bold(`${t(locale, 'practice.analysis')}:`), indent(question.analysis));
+  if (isFreeText(question)) lines.push(style.bold(label(locale, 'practice.reference').trimEnd()), indent(question.reference));
+  if (question.analysis.trim()) lines.push(style.bold(label(locale, 'practice.analysis').trimEnd()), indent(question.analysis));
   return `${lines.join('\n')}\n`;
 }
 
@@ -203,8 +208,7 @@ export function renderFollowUpKeys(question: Question, isLast: boolean, view: Pr
 
 export function renderFollowUp(reply: FollowUpReply, view: PracticeView): string {
   const { locale, style } = view;
-  const label = style.bold(`${t(locale, 'practice.tutorSays')}:`);
-  const lines = [label, indent(reply.text)];
+  const lines = [style.bold(label(locale, 'practice.tutorSays').trimEnd()), indent(reply.text)];
   if (reply.note && reply.gradedBy === 'llm') lines.push(style.dim(reply.note));
   return `${lines.join('\n')}\n`;
 }
@@ -229,7 +233,7 @@ export function renderSummary(summary: QuizSummary, user: string, view: Practice
   ];
   const types = Object.entries(summary.byType);
   if (types.length > 0) {
-    lines.push(`${t(locale, 'practice.byType')}:`);
+    lines.push(label(locale, 'practice.byType').trimEnd());
     const rows = types.map(([type, totals]) => [
       typeName(locale, type as QuestionType),
       t(locale, 'practice.correctCount', { correct: totals.correct, answered: totals.answered }),
@@ -240,7 +244,7 @@ export function renderSummary(summary: QuizSummary, user: string, view: Practice
   if (summary.answered > 0) {
     if (summary.toReview.length === 0) lines.push(t(locale, 'practice.nothingToReview'));
     else {
-      lines.push(`${t(locale, 'practice.toReview')}:`);
+      lines.push(label(locale, 'practice.toReview').trimEnd());
       const rows = summary.toReview.map((item) => [
         `- ${item.questionId}`,
         truncateWidth(item.stem.replace(/\s+/g, ' '), 60),

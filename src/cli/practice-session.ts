@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { QuestionType } from '../bank/schema.ts';
+import type { Question, QuestionType } from '../bank/schema.ts';
 import { isFreeText } from '../bank/schema.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { t, type Locale } from '../messages/catalog.ts';
@@ -197,11 +197,28 @@ export async function runPracticeSession(options: PracticeSessionOptions, deps: 
   const intro = started.session.mode === 'review' ? t(locale, 'practice.introReview', { count }) : t(locale, 'practice.intro', { title, count });
   out.write(`${style.bold(intro)}\n${style.dim(t(locale, 'practice.howTo'))}\n`);
 
-  const ask = async (text: string): Promise<void> => {
+  // Whether the current question's reference answer and analysis are on screen already.
+  let referenceShown = false;
+  const showReference = (question: Question): void => {
+    out.write(renderReference(question, view));
+    referenceShown = true;
+  };
+
+  const ask = async (text: string, answered: Question | null): Promise<void> => {
     if (text.length === 0) return;
     if (options.showProgress) out.write(`${style.dim(t(locale, 'practice.thinking'))}\n`);
     const reply = await quiz.ask({ sessionId, userId: options.userId, message: text, ...(options.locale ? { locale: options.locale } : {}) });
-    out.write(renderFollowUp(reply, view));
+    const fromBank = answered && reply.gradedBy === 'fallback' && reply.note !== 'user-budget' && reply.note !== 'guild-budget';
+    if (!fromBank) {
+      out.write(renderFollowUp(reply, view));
+      return;
+    }
+    // Without the AI, the reply after an answer is the bank's reference and analysis: its opening
+    // notice, then the reference shown once (or a pointer to it), never the same text again.
+    const notice = reply.text.split('\n\n')[0] ?? '';
+    out.write(renderFollowUp({ ...reply, text: notice }, view));
+    if (referenceShown || !hasReference(answered)) out.write(`${style.dim(t(locale, 'practice.referenceAbove'))}\n`);
+    else showReference(answered);
   };
 
   try {
@@ -214,7 +231,7 @@ export async function runPracticeSession(options: PracticeSessionOptions, deps: 
         if (input.kind === 'end') throw new PracticeStopped('end-of-input');
         if (input.kind === 'quit') throw new PracticeStopped('quit');
         if (input.kind === 'ask') {
-          await ask(input.text);
+          await ask(input.text, null);
           continue;
         }
         if (options.showProgress && isFreeText(current.question)) out.write(`${style.dim(t(locale, 'practice.grading'))}\n`);
@@ -243,6 +260,7 @@ export async function runPracticeSession(options: PracticeSessionOptions, deps: 
 
       const question = current.question;
       const isLast = current.index + 1 >= current.total;
+      referenceShown = false;
       let keysShown = false;
       for (;;) {
         if (!keysShown) out.write(renderFollowUpKeys(question, isLast, view));
@@ -253,11 +271,11 @@ export async function runPracticeSession(options: PracticeSessionOptions, deps: 
         if (trimmed === '' || /^n(ext)?$/i.test(trimmed)) break;
         if (isQuit(trimmed)) throw new PracticeStopped('quit');
         if (/^r(ef|eference)?$/i.test(trimmed) && hasReference(question)) {
-          out.write(renderReference(question, view));
+          showReference(question);
           continue;
         }
         // Nothing is expected here but questions, so any other text goes to the tutor too.
-        await ask(stripQuestionMark(trimmed));
+        await ask(stripQuestionMark(trimmed), question);
       }
       current = quiz.next(sessionId, options.userId).current;
     }

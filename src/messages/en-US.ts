@@ -95,6 +95,8 @@ export const enUS = {
   'duration.minutes': '{minutes} min {seconds} s',
   'duration.seconds': '{seconds} s',
   'points': '{points, plural, one {# point} other {# points}}',
+  /** After a label: `Analysis: …` / `解析：…`. */
+  'label': '{label}: ',
 
   // /stats, /leaderboard, /bank, /forget-me.
   'stats.title': 'Progress of {user}',
@@ -217,9 +219,8 @@ export const enUS = {
   'practice.key.next': 'Enter: next question',
   'practice.key.summary': 'Enter: the summary',
   'practice.key.quit': 'q: end',
+  'practice.referenceAbove': '(The reference answer and analysis are above; type r to show them again.)',
   'practice.tutorSays': 'Tutor',
-  'practice.tutorNoLlm.label': '(no AI tutor is configured: this is the question bank’s own explanation)',
-  'practice.tutorUnavailable.label': '(the AI tutor could not be reached: this is the question bank’s own explanation)',
   'practice.thinking': 'The tutor is thinking…',
   'practice.grading': 'Grading…',
   'practice.summary': 'Summary',

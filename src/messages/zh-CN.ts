@@ -86,6 +86,7 @@ export const zhCN: Record<MessageKey, string> = {
   'duration.minutes': '{minutes} 分 {seconds} 秒',
   'duration.seconds': '{seconds} 秒',
   'points': '{points} 分',
+  'label': '{label}：',
 
   'stats.title': '{user} 的学习进度',
   'stats.scope.bank': '题库：{bank}',
@@ -198,9 +199,8 @@ export const zhCN: Record<MessageKey, string> = {
   'practice.key.next': '回车：下一题',
   'practice.key.summary': '回车：查看总结',
   'practice.key.quit': 'q：结束',
+  'practice.referenceAbove': '（参考答案与解析见上方；输入 r 可再次显示。）',
   'practice.tutorSays': '导师',
-  'practice.tutorNoLlm.label': '（没有配置 AI 导师：这是题库自带的讲解）',
-  'practice.tutorUnavailable.label': '（暂时连不上 AI 导师：这是题库自带的讲解）',
   'practice.thinking': '导师正在思考…',
   'practice.grading': '评分中…',
   'practice.summary': '总结',
