@@ -241,6 +241,49 @@ describe('verdicts', () => {
     expect(fields['Reference answer']).toBe(q.type === 'short' ? q.reference.slice(0, 1024) : '');
   });
 
+  it('says plainly when no AI tutor is configured, leaves out strengths that only repeat a marking point, and shows a third of a point as 0.33', () => {
+    const q = question('short-1');
+    const outcome = gradedOutcome(q, 1 / 3, {
+      grade: { status: 'needs-feedback', questionType: 'short', score: 0, maxScore: q.points, normalizedAnswer: 'x' },
+      gradedBy: 'fallback',
+      score: 0.33,
+      feedback: {
+        gradedBy: 'fallback',
+        status: 'graded',
+        provisional: true,
+        score: 0.33,
+        maxScore: q.points,
+        rubric: [{ index: 0, point: 'names quantisation', verdict: 'partial', evidence: 'quantisation', score: 0.33, maxScore: 1 }],
+        strengths: ['Covered: names quantisation', 'a clear first sentence'],
+        improvements: [],
+        explanation: '',
+        note: 'no-llm-configured',
+      },
+    });
+    for (const [locale, wording] of [
+      ['en-US', 'no AI tutor is configured'],
+      ['zh-CN', '没有配置 AI 导师'],
+    ] as const) {
+      const embed = renderVerdict({ locale, outcome, answerText: 'quantisation' }).embeds[0]!;
+      const text = JSON.stringify(embed);
+      expect(text).toContain(wording);
+      expect(text).not.toMatch(/unavailable|暂不可用/);
+      expect(embed.description).toContain(`0.33 / ${q.points}`);
+      expect(text).toContain('names quantisation (0.33/1)');
+    }
+    const fields = Object.fromEntries(renderVerdict({ locale: 'en-US', outcome, answerText: 'x' }).embeds[0]!.fields!.map((f) => [f.name, f.value]));
+    expect(fields['Strengths']).toBe('• a clear first sentence');
+
+    const reply = renderFollowUp({
+      locale: 'en-US',
+      sessionId: 's',
+      message: 'why?',
+      reply: { text: 'No AI tutor is configured, so I can offer hints before you answer and the question bank’s explanation after.', gradedBy: 'fallback', note: 'no-llm-configured' },
+      answered: false,
+    });
+    expect(reply.embeds[0]!.description).toContain('No AI tutor is configured; this reply comes from the question bank.');
+  });
+
   it('quotes an answer containing @everyone without letting it ping or format', () => {
     const payload = renderVerdict({ locale: 'en-US', outcome: gradedOutcome(question('choice-1'), 0), answerText: '@everyone **look** <@&1>' });
     expect(payload.allowedMentions).toEqual(noMentions);
