@@ -104,7 +104,7 @@ describe('the other commands', () => {
     expect(h.app.catalog.list()).toHaveLength(1);
 
     const imported = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0);
-    expect(embedOf(imported).description).toMatch(/^Saved bank `[^`]+` with 1 question\(s\)/);
+    expect(embedOf(imported).description).toMatch(/^Saved bank `[^`]+` with 1 question\./);
     const newBank = h.app.catalog.list().find((bank) => bank.id !== 'e2e-basics')!;
     expect(newBank.questions[0]).toMatchObject({ type: 'choice', answer: 'A' });
     expect(fs.existsSync(path.join(h.dir, 'banks', `${newBank.id}.json`))).toBe(true);
