@@ -24,7 +24,7 @@ export const enUS = {
   // A question, on Discord and in the terminal.
   'quiz.question.title': 'Question {index}/{total} · {type} · {points, plural, one {# point} other {# points}}',
   'quiz.question.footer': 'Bank: {bank}',
-  'quiz.question.howToAnswer.text': 'Press Answer, or simply type your answer in this thread. A message ending with ? goes to the tutor instead.',
+  'quiz.question.howToAnswer.text': 'Press Answer, or simply type your answer in this thread. A message starting with ? goes to the tutor instead.',
   'quiz.question.howToAnswer.blank': 'Press Answer to fill in the blanks.',
   'quiz.question.howToAnswer.multi': 'Pick every option that applies, then press Submit.',
   'quiz.question.howToAnswer.numeric': 'Press Answer and enter a number.',

@@ -17,7 +17,7 @@ export const zhCN: Record<MessageKey, string> = {
 
   'quiz.question.title': '第 {index}/{total} 题 · {type} · {points} 分',
   'quiz.question.footer': '题库：{bank}',
-  'quiz.question.howToAnswer.text': '点击「作答」，或直接在子区里输入答案。以 ? 结尾的消息会交给导师作为提问。',
+  'quiz.question.howToAnswer.text': '点击「作答」，或直接在子区里输入答案。以 ? 开头的消息会交给导师作为提问。',
   'quiz.question.howToAnswer.blank': '点击「作答」填写各个空。',
   'quiz.question.howToAnswer.multi': '选出所有正确选项，然后点击「提交」。',
   'quiz.question.howToAnswer.numeric': '点击「作答」并输入一个数字。',
