@@ -215,7 +215,7 @@ export function renderFollowUp(reply: FollowUpReply, view: PracticeView): string
 
 export interface SummaryExtras {
   /** The learner's next review card due, if any; with `now`, said as "in 3 days (date)". */
-  nextReview?: { due: Date; now: Date; dueNow: number } | null;
+  nextReview?: { due: Date; now: Date; dueNow: number; timeZone?: string } | null;
 }
 
 export function renderSummary(summary: QuizSummary, user: string, view: PracticeView, extras: SummaryExtras = {}): string {
@@ -256,7 +256,7 @@ export function renderSummary(summary: QuizSummary, user: string, view: Practice
   const next = extras.nextReview;
   if (next) {
     if (next.dueNow > 0) lines.push(t(locale, 'quiz.summary.reviewsDueNow', { count: next.dueNow }), style.dim(t(locale, 'practice.reviewHint')));
-    else lines.push(t(locale, 'quiz.summary.nextReview', { when: formatRelativeTime(next.due, next.now, locale), date: formatDateTime(next.due, locale) }));
+    else lines.push(t(locale, 'quiz.summary.nextReview', { when: formatRelativeTime(next.due, next.now, locale), date: formatDateTime(next.due, locale, next.timeZone) }));
   }
   lines.push(style.dim(t(locale, 'practice.statsHint', { user })));
   return `${lines.join('\n')}\n`;

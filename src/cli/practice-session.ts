@@ -83,6 +83,8 @@ export interface PracticeSessionOptions {
   interfaceLocale?: Locale;
   /** Show "Grading…" while the tutor works (useful on a terminal, noise in a transcript). */
   showProgress: boolean;
+  /** IANA zone the next review's date is shown in (the config's TIME_ZONE); absent: the process's. */
+  timeZone?: string;
 }
 
 /** When the learner's reviews fall due, for the summary. */
@@ -113,11 +115,6 @@ function startsWithQuestionMark(line: string): boolean {
 
 function endsWithQuestionMark(line: string): boolean {
   return /[?？]$/.test(line.trim());
-}
-
-/** A line that starts with ? or ends with ? / ？ is a question (the rule of objective questions and follow-ups). */
-export function isQuestionLine(line: string): boolean {
-  return startsWithQuestionMark(line) || endsWithQuestionMark(line);
 }
 
 function stripQuestionMark(line: string): string {
@@ -163,7 +160,7 @@ export async function readAnswer(current: CurrentQuestion, reader: LineReader, l
 export function isStorageFailure(error: unknown): error is Error & { code: string } {
   if (!(error instanceof Error) || error.name !== 'SqliteError') return false;
   const code = (error as Error & { code?: unknown }).code;
-  return typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB|PERM)/.test(code);
+  return typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/.test(code);
 }
 
 class PracticeStopped extends Error {
@@ -300,7 +297,9 @@ export async function runPracticeSession(options: PracticeSessionOptions, deps: 
     }
     const now = (deps.clock ?? (() => new Date()))();
     const nextDue = reason === 'storage' ? null : (deps.reviews?.nextDue(options.userId) ?? null);
-    const nextReview = nextDue ? { due: nextDue, now, dueNow: deps.reviews?.dueCount(options.userId, now) ?? 0 } : null;
+    const nextReview = nextDue
+      ? { due: nextDue, now, dueNow: deps.reviews?.dueCount(options.userId, now) ?? 0, ...(options.timeZone ? { timeZone: options.timeZone } : {}) }
+      : null;
     out.write(renderSummary(summary, options.userName, view, { nextReview }));
     return summary;
   }

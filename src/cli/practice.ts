@@ -163,6 +163,7 @@ export const practiceCommand: CliCommand = {
             ...(values.lang || localeFromEnv(io.env) ? { locale: interfaceLocale } : {}),
             ...(interfaceLocale ? { interfaceLocale } : {}),
             showProgress: terminal,
+            timeZone: config.TIME_ZONE,
           },
           {
             quiz: app.quiz,

@@ -14,7 +14,6 @@ import { zhCN } from './zh-CN.ts';
  */
 
 export type Locale = 'en-US' | 'zh-CN';
-export const LOCALES: readonly Locale[] = ['en-US', 'zh-CN'];
 
 export type MessageKey = keyof typeof enUS;
 export type MessageParams = Readonly<Record<string, string | number>>;
@@ -81,7 +80,7 @@ function renderPlural(body: string, value: number, locale: Locale, params: Messa
   return arm === undefined ? null : renderTemplate(arm, params, locale, formatNumber(value, locale));
 }
 
-export function renderTemplate(template: string, params: MessageParams, locale: Locale, hash?: string): string {
+function renderTemplate(template: string, params: MessageParams, locale: Locale, hash?: string): string {
   let out = '';
   let index = 0;
   while (index < template.length) {
