@@ -2,6 +2,7 @@ import type { Message } from 'discord.js';
 import type { MessagePayload } from './render.ts';
 import { askTutor } from './components/quiz.ts';
 import { resolveLocale } from '../messages/catalog.ts';
+import { deliverToThread } from './deliver.ts';
 import { classifyThreadMessage, stripQuestionMarker } from './message-rule.ts';
 import { newReference } from './router.ts';
 import { isUserError } from '../errors.ts';
@@ -29,10 +30,10 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
       pending = await message.reply(renderGrading(locale));
       const outcome = await deps.quiz.submitAnswer({ sessionId: session.id, questionId: current.question.id, userId: message.author.id, answer: text, locale });
       if (outcome.status === 'invalid') {
-        if (outcome.grade.status === 'invalid') await pending.edit(renderInvalidAnswer(locale, outcome.grade.reason));
+        if (outcome.grade.status === 'invalid') await deliverToThread(pending, message, renderInvalidAnswer(locale, outcome.grade.reason), deps.logger);
         return;
       }
-      await pending.edit(renderVerdict({ locale, outcome, answerText: text }));
+      await deliverToThread(pending, message, renderVerdict({ locale, outcome, answerText: text }), deps.logger);
       const answered = { bank: outcome.bank, question: outcome.question, index: outcome.session.position, total: outcome.session.questions.length };
       await clearAnswerButton(message, session.id, renderAnsweredQuestion({ locale, sessionId: session.id, current: answered })).catch((error: unknown) => {
         deps.logger.debug({ err: error, messageId: message.id }, 'could not clear an answered question’s buttons');
@@ -40,7 +41,7 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
       return;
     }
     pending = await message.reply(renderThinking(locale));
-    await pending.edit(await askTutor(deps, session.id, message.author.id, stripQuestionMarker(text), locale));
+    await deliverToThread(pending, message, await askTutor(deps, session.id, message.author.id, stripQuestionMarker(text), locale), deps.logger);
   } catch (error) {
     let payload;
     if (isUserError(error)) {

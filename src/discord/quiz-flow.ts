@@ -10,6 +10,7 @@ import {
 } from 'discord.js';
 import type { StartQuizInput, SessionView } from '../quiz/types.ts';
 import { t, type MessageKey, type Locale } from '../messages/catalog.ts';
+import { postResult } from './deliver.ts';
 import { renderQuestion, renderQuizCard, renderThreadName, type MessagePayload } from './render.ts';
 import type { BotDeps } from './types.ts';
 
@@ -123,7 +124,12 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
     { sessionId: view.session.id, userId: interaction.user.id, guildId: interaction.guildId, threadId: thread.id, mode: view.session.mode, private: plan.private },
     'quiz started in a thread',
   );
-  await thread.send(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
+  const question = renderQuestion({ locale, sessionId: view.session.id, current: view.current! });
+  await thread.send(question).catch(async (error: unknown) => {
+    // E.g. a moderator deleted or locked the new thread at once: the question goes under the card instead.
+    deps.logger.warn({ err: error, interactionId: interaction.id, sessionId: view.session.id }, 'could not post the first question in the thread');
+    await postResult(interaction, question, deps.logger);
+  });
   await interaction.editReply(
     renderQuizCard({
       locale,
@@ -145,7 +151,7 @@ async function runInPlace(
 ): Promise<void> {
   deps.logger.info({ sessionId: view.session.id, userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, notice }, 'quiz started in place');
   await interaction.editReply(renderQuizCard({ locale, session: view.session, bankTitle, threadId: null, notice }));
-  await interaction.followUp(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
+  await postResult(interaction, renderQuestion({ locale, sessionId: view.session.id, current: view.current! }), deps.logger);
 }
 
 export function bankTitleOf(view: SessionView, locale: Locale, deps?: Pick<BotDeps, 'catalog'>): string {

@@ -5,6 +5,7 @@ import { findCommand } from './commands/registry.ts';
 import { findComponentHandler } from './components/registry.ts';
 import { parseComponentId, sessionIdOf } from './custom-id.ts';
 import { resolveLocale, type Locale } from '../messages/catalog.ts';
+import { postResult } from './deliver.ts';
 import { renderError, renderGrading, renderNotOwner, renderPlain, renderThinking, type MessagePayload } from './render.ts';
 import type { BotDeps, ComponentInteraction, DeferPolicy } from './types.ts';
 
@@ -38,11 +39,12 @@ async function acknowledge(interaction: Acknowledgeable, policy: DeferPolicy, lo
         await interaction.deferUpdate();
       }
       return;
+    // Where Discord refuses a public reply (a locked thread), the learner gets it privately.
     case 'grading':
-      await interaction.reply(renderGrading(locale));
+      await postResult(interaction, renderGrading(locale));
       return;
     case 'thinking':
-      await interaction.reply(renderThinking(locale));
+      await postResult(interaction, renderThinking(locale));
       return;
   }
 }
