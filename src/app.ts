@@ -64,6 +64,8 @@ export interface CreateAppOptions {
    * never needs them, and should work from any folder. The bot loads them at start, to fail early.
    */
   promptsOnFirstUse?: boolean;
+  /** A database the caller opened (with `openDatabase`) instead of the configured file; the app closes it. */
+  database?: Db;
 }
 
 interface Storage {
@@ -74,10 +76,14 @@ interface Storage {
 
 function openStorage(config: Config, options: CreateAppOptions): Storage {
   const filePath = path.resolve(options.cwd ?? process.cwd(), config.DATABASE_PATH);
+  if (options.database) return storageOn(options.database, config, options);
   if (options.existingDatabase && !fs.existsSync(filePath)) {
-    throw new UserError('database-missing', `No database at ${filePath}: check DATABASE_PATH (and the folder you run tutor from).`, { path: filePath });
+    throw new UserError('database-missing', { path: filePath, hint: 'check DATABASE_PATH (and the folder you run tutor from).' });
   }
-  const db = openDatabase(filePath);
+  return storageOn(openDatabase(filePath), config, options);
+}
+
+function storageOn(db: Db, config: Config, options: CreateAppOptions): Storage {
   try {
     return {
       db,

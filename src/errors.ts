@@ -1,15 +1,68 @@
+import { t, type MessageParams } from './messages/catalog.ts';
+
 /**
- * An expected error: the user sees `message` (or a translation by `code`) in plain words.
+ * Every expected error the user may see. Each code has a message in every locale of the catalogue
+ * (`error.<code>`, checked by the compiler), so a Chinese learner never gets an English code text.
+ */
+export const USER_ERROR_CODES = [
+  // The quiz flow (Discord and `tutor practice`).
+  'session-not-found',
+  'session-finished',
+  'not-owner',
+  'stale-question',
+  'already-answered',
+  'not-answered-yet',
+  'no-questions',
+  'nothing-due',
+  'bank-not-found',
+  'shutting-down',
+  // Discord commands.
+  'unknown-command',
+  'guild-only',
+  'no-permission',
+  'too-large',
+  'download-failed',
+  // The command line.
+  'invalid-option',
+  'unknown-bank',
+  'unknown-type',
+  'unknown-topic',
+  'unknown-question',
+  'draft-question',
+  'invalid-bank',
+  'llm-not-configured',
+  'storage-write-failed',
+  'eval-dataset',
+  // Storage.
+  'database-missing',
+  'database-newer-schema',
+  'database-unreadable',
+  'database-outdated',
+  'database-migration',
+  'backup-exists',
+  'backup-folder-missing',
+  'attempt-not-found',
+] as const;
+
+export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+
+/**
+ * An expected error: the user sees the catalogue's `error.<code>` in their locale, filled from
+ * `params`. `message` is the English text, for logs and for callers without a locale.
  * Anything else is unexpected: logged with a reference id and answered with a short apology.
  */
 export class UserError extends Error {
   constructor(
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, string | number> = {},
+    readonly code: UserErrorCode,
+    readonly params: MessageParams = {},
   ) {
-    super(message);
+    super(t('en-US', `error.${code}`, params));
     this.name = 'UserError';
+  }
+
+  /** The message in the user's locale (`zh-CN`, `zh`, `en-US`, a Discord locale, …). */
+  localized(locale: string | null | undefined): string {
+    return t(locale, `error.${this.code}`, this.params);
   }
 }
 

@@ -1,4 +1,5 @@
 import { UserError } from './errors.ts';
+import { t } from './messages/catalog.ts';
 import type { QuizService } from './quiz/types.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface InFlightTracker {
   drain(): Promise<void>;
 }
 
-export const SHUTTING_DOWN_MESSAGE = 'The tutor is restarting; your answer was not taken. Please try again in a minute.';
+export const SHUTTING_DOWN_MESSAGE = t('en-US', 'error.shutting-down');
 
 export function trackInFlight(quiz: QuizService): InFlightTracker {
   const running = new Set<Promise<unknown>>();
@@ -24,7 +25,7 @@ export function trackInFlight(quiz: QuizService): InFlightTracker {
   let notifyIdle: (() => void) | undefined;
 
   function track<T>(work: () => Promise<T>): Promise<T> {
-    if (draining) return Promise.reject(new UserError('shutting-down', SHUTTING_DOWN_MESSAGE));
+    if (draining) return Promise.reject(new UserError('shutting-down'));
     const promise = work();
     running.add(promise);
     const settle = () => {

@@ -97,7 +97,8 @@ describe('a fresh clone', { timeout: 90_000 }, () => {
 
   function runNpm(args: string[], input: string): Promise<ProcessResult> {
     // Only what a shell gives a newcomer: no DATABASE_PATH, no keys, no token.
-    const env = { PATH: process.env.PATH ?? '', HOME: clone, npm_config_cache: path.join(clone, '.npm-cache'), npm_config_update_notifier: 'false' };
+    // LANG as an English-speaking newcomer's shell has it: practice's interface follows it over the (Chinese) bank's language.
+    const env = { PATH: process.env.PATH ?? '', HOME: clone, LANG: 'en_US.UTF-8', npm_config_cache: path.join(clone, '.npm-cache'), npm_config_update_notifier: 'false' };
     return runProcess('npm', args, { cwd: clone, env, input });
   }
 

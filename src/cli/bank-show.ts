@@ -2,50 +2,66 @@ import { parseArgs } from 'node:util';
 import type { Bank, Question } from '../bank/schema.ts';
 import { UserError } from '../errors.ts';
 import { describeExpectedAnswer } from '../grading/expected.ts';
+import { t, type Locale } from '../messages/catalog.ts';
+import { formatColumns, truncateWidth } from '../messages/format.ts';
 import { describeBankContents, loadBanksForCli } from './bank-check.ts';
 import type { CliCommand, CliIo } from './types.ts';
 
 const STEM_WIDTH = 60;
 
-/** The first line of the stem, cut to a width that keeps one question per terminal line. */
+/** The stem on one line (cut to STEM_WIDTH columns by the caller). */
 function shortStem(stem: string): string {
-  const line = stem.replace(/\s+/gu, ' ').trim();
-  const chars = [...line];
-  return chars.length > STEM_WIDTH ? `${chars.slice(0, STEM_WIDTH - 1).join('')}…` : line;
+  return stem.replace(/\s+/gu, ' ').trim();
 }
 
-function shortKey(question: Question): string {
+function shortKey(question: Question, locale: Locale): string {
   if (question.type === 'short' || question.type === 'essay') {
-    return question.rubric.length > 0 ? `rubric: ${question.rubric.length} marking points` : '(no rubric)';
+    return question.rubric.length > 0 ? t(locale, 'bankShow.rubric', { count: question.rubric.length }) : t(locale, 'bankShow.noRubric');
   }
-  return describeExpectedAnswer(question) || '(no key)';
+  return describeExpectedAnswer(question) || t(locale, 'bankShow.noKey');
 }
 
-function questionLine(question: Question): string {
-  const draft = question.status === 'draft' ? ' [draft]' : '';
-  const points = `${question.points} pt${question.points === 1 ? '' : 's'}`;
-  return `  ${question.id}  ${question.type}  ${points}${draft}  ${shortStem(question.stem)}  → ${shortKey(question)}`;
+function questionRow(question: Question, locale: Locale): string[] {
+  const draft = question.status === 'draft' ? ` ${t(locale, 'bankShow.draft')}` : '';
+  return [question.id, question.type, `${t(locale, 'points', { points: question.points })}${draft}`, truncateWidth(shortStem(question.stem), STEM_WIDTH), `→ ${shortKey(question, locale)}`];
 }
 
-/** The human listing: the bank's header, then its questions grouped by section, in section order. */
-export function renderBankListing(bank: Bank): string {
-  const lines = [`${bank.id}: ${bank.title}`, `  ${bank.language}, ${describeBankContents(bank)}`, `  Source: ${bank.source}`];
+/** The topics the bank's questions name, in first-seen order (what `practice --topic` takes). */
+export function bankTopics(bank: Bank): string[] {
+  return [...new Set(bank.questions.flatMap((question) => (question.topic ? [question.topic] : [])))];
+}
+
+/**
+ * The human listing: the bank's header and topics, then its questions grouped by section, in section
+ * order, in columns aligned by display width (a CJK character takes two columns).
+ */
+export function renderBankListing(bank: Bank, locale: Locale = 'en-US'): string {
+  const topics = bankTopics(bank);
+  const lines = [
+    `${bank.id}: ${bank.title}`,
+    `  ${bank.language}, ${describeBankContents(bank)}`,
+    `  ${t(locale, 'bankShow.source', { source: bank.source })}`,
+    `  ${topics.length > 0 ? t(locale, 'bankShow.topics', { topics: topics.join(', ') }) : t(locale, 'bankShow.noTopics')}`,
+  ];
   const byId = new Map(bank.questions.map((question) => [question.id, question]));
   const listed = new Set<string>();
+  const groups: Array<{ title: string | null; questions: Question[] }> = [];
   for (const section of bank.sections ?? []) {
-    lines.push('', `${section.title}${section.pointsEach === undefined ? '' : ` (${section.pointsEach} each)`}`);
-    for (const id of section.questionIds) {
-      const question = byId.get(id);
-      if (!question) continue;
-      listed.add(id);
-      lines.push(questionLine(question));
-    }
+    const title = section.pointsEach === undefined ? section.title : t(locale, 'bankShow.each', { title: section.title, points: section.pointsEach });
+    const questions = section.questionIds.map((id) => byId.get(id)).filter((question) => question !== undefined);
+    for (const question of questions) listed.add(question.id);
+    groups.push({ title, questions });
   }
   const rest = bank.questions.filter((question) => !listed.has(question.id));
-  if (rest.length > 0) {
-    if (listed.size > 0) lines.push('', 'Other questions');
-    else lines.push('');
-    for (const question of rest) lines.push(questionLine(question));
+  if (rest.length > 0) groups.push({ title: listed.size > 0 ? t(locale, 'bankShow.other') : null, questions: rest });
+  // One column layout for the whole listing, so sections line up with each other.
+  const rows = groups.flatMap((group) => group.questions.map((question) => questionRow(question, locale)));
+  const formatted = formatColumns(rows, { indent: '  ' });
+  let next = 0;
+  for (const group of groups) {
+    lines.push('');
+    if (group.title !== null) lines.push(group.title);
+    for (let index = 0; index < group.questions.length; index++) lines.push(formatted[next++]!);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -55,10 +71,10 @@ export async function findBankForCli(io: CliIo, bankId: string): Promise<Bank> {
   const { banks, problems } = await loadBanksForCli(io);
   const bank = banks.find((candidate) => candidate.id === bankId);
   if (bank) return bank;
-  const known = banks.map((candidate) => candidate.id).join(', ') || 'none';
+  const known = banks.map((candidate) => candidate.id).join(', ') || '—';
   const broken = new Set(problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file));
-  const hint = broken.size > 0 ? ` ${broken.size} bank file(s) have errors and were not loaded: run \`tutor bank check\`.` : '';
-  throw new UserError('unknown-bank', `No bank has the id "${bankId}". Banks: ${known}.${hint}`, { bankId });
+  const hint = broken.size > 0 ? t('en-US', 'bankShow.brokenFiles', { count: broken.size }) : '';
+  throw new UserError('unknown-bank', { bankId, banks: known, hint });
 }
 
 export const bankShowCommand: CliCommand = {

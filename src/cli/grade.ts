@@ -6,7 +6,8 @@ import { formatProblem } from '../bank/validate.ts';
 import { UserError } from '../errors.ts';
 import type { GradeResult, PartVerdict } from '../grading/types.ts';
 import type { BankService } from '../services/banks.ts';
-import { renderFeedbackText } from '../tutor/render-text.ts';
+import { formatPoints } from '../messages/format.ts';
+import { renderFeedbackText } from './feedback-render.ts';
 import { createCliApp } from './app.ts';
 import { displayPath } from './bank-check.ts';
 import type { CliCommand, CliIo } from './types.ts';
@@ -30,15 +31,10 @@ export async function findGradeTarget(io: CliIo, banks: BankService, request: Pi
   const question = bank.questions.find((candidate) => candidate.id === request.question);
   if (!question) {
     const ids = bank.questions.map((candidate) => candidate.id).join(', ');
-    throw new UserError('unknown-question', `Bank "${bank.id}" has no question "${request.question}". Questions: ${ids}.`, {
-      bankId: bank.id,
-      questionId: request.question,
-    });
+    throw new UserError('unknown-question', { bankId: bank.id, questionId: request.question, questions: ids });
   }
   if (question.status === 'draft') {
-    throw new UserError('draft-question', `Question "${question.id}" is a draft: complete its answer key and remove "status": "draft" first.`, {
-      questionId: question.id,
-    });
+    throw new UserError('draft-question', { questionId: question.id });
   }
   return { bank, question };
 }
@@ -49,22 +45,18 @@ async function loadBankFromPath(io: CliIo, file: string): Promise<Bank> {
   const lines = result.problems
     .filter((problem) => problem.severity === 'error')
     .map((problem) => formatProblem({ ...problem, file: displayPath(io, problem.file) }));
-  throw new UserError('invalid-bank', `The bank file cannot be used:\n${lines.join('\n')}`, { file });
-}
-
-function formatScore(value: number): string {
-  return String(value);
+  throw new UserError('invalid-bank', { file, problems: lines.join('\n') });
 }
 
 function partLine(part: PartVerdict): string {
   const given = part.given ?? '(no answer)';
   const expected = part.verdict === 'correct' || part.expected === undefined ? '' : `  expected: ${part.expected}`;
-  return `  ${part.part.padEnd(3)} ${part.verdict.padEnd(7)} ${given}  ${formatScore(part.score)}/${formatScore(part.maxScore)}${expected}`;
+  return `  ${part.part.padEnd(3)} ${part.verdict.padEnd(7)} ${given}  ${formatPoints(part.score)}/${formatPoints(part.maxScore)}${expected}`;
 }
 
 /** What `tutor grade` prints without `--json`: the verdict and score first, then each part, then the key. */
 export function renderGradeResult(question: Question, result: GradeResult): string {
-  const outOf = `${formatScore(result.score)}/${formatScore(result.maxScore)} points`;
+  const outOf = `${formatPoints(result.score)}/${formatPoints(result.maxScore)} points`;
   switch (result.status) {
     case 'invalid':
       return `Not graded (${result.reason.code}): ${result.reason.message}\n`;

@@ -1,8 +1,10 @@
-import { isFreeText, type Question } from '../bank/schema.ts';
+import { isFreeText, type Question, type QuestionType } from '../bank/schema.ts';
 import type { GradeResult, PartVerdict } from '../grading/types.ts';
+import { t, type Locale, type MessageKey } from '../messages/catalog.ts';
+import { distinctFeedbackItems } from '../messages/feedback.ts';
+import { formatColumns, formatDateTime, formatFraction, formatPoints, formatRelativeTime, splitDuration, truncateWidth } from '../messages/format.ts';
 import type { AnswerOutcome, CurrentQuestion, QuizSummary } from '../quiz/types.ts';
 import type { FollowUpReply, FreeTextFeedback, RubricPointVerdict } from '../tutor/types.ts';
-import type { PracticeStrings } from './practice-text.ts';
 
 /** Pure text builders for `tutor practice`: plain data in, lines out, so tests read what a learner sees. */
 
@@ -25,8 +27,10 @@ export function createStyle(colour: boolean): Style {
     : { bold: plain, dim: plain, green: plain, red: plain, yellow: plain, cyan: plain };
 }
 
-function formatPoints(value: number): number {
-  return Math.round(value * 100) / 100;
+/** What every builder needs: the interface language and the colours. */
+export interface PracticeView {
+  locale: Locale;
+  style: Style;
 }
 
 function indent(text: string, prefix = '  '): string {
@@ -36,56 +40,91 @@ function indent(text: string, prefix = '  '): string {
     .join('\n');
 }
 
-export function answerHint(question: Question, t: PracticeStrings): string {
+/** A label followed by the locale's colon. */
+function label(locale: Locale, key: MessageKey): string {
+  return t(locale, 'label', { label: t(locale, key) });
+}
+
+export function typeName(locale: Locale, type: QuestionType): string {
+  return t(locale, `type.${type}` as MessageKey);
+}
+
+export function formatPracticeDuration(locale: Locale, ms: number): string {
+  const { minutes, seconds } = splitDuration(ms);
+  return minutes > 0 ? t(locale, 'duration.minutes', { minutes, seconds }) : t(locale, 'duration.seconds', { seconds });
+}
+
+export function answerHint(question: Question, locale: Locale): string {
   switch (question.type) {
     case 'choice':
-      return t.hintChoice;
+      return t(locale, 'practice.hint.choice');
     case 'multi':
-      return t.hintMulti;
+      return t(locale, 'practice.hint.multi');
     case 'truefalse':
-      return t.hintTrueFalse;
+      return t(locale, 'practice.hint.truefalse');
     case 'numeric':
-      return t.hintNumeric(question.unit);
+      return question.unit ? t(locale, 'practice.hint.numericUnit', { unit: question.unit }) : t(locale, 'practice.hint.numeric');
     case 'blank':
-      return t.hintBlank(question.blanks.length);
+      return t(locale, 'practice.hint.blank', { count: question.blanks.length });
     case 'short':
     case 'essay':
-      return t.hintFreeText;
+      return t(locale, 'practice.hint.freeText');
   }
 }
 
-export function renderQuestion(current: CurrentQuestion, t: PracticeStrings, style: Style): string {
+export function renderQuestion(current: CurrentQuestion, view: PracticeView): string {
+  const { locale, style } = view;
   const { question } = current;
-  const heading = `${t.questionHeading(current.index + 1, current.total)} · ${t.typeName[question.type]} · ${t.points(question.points)}`;
+  const heading = t(locale, 'quiz.question.title', { index: current.index + 1, total: current.total, type: typeName(locale, question.type), points: question.points });
   const lines = ['', style.bold(style.cyan(heading)), question.stem];
   if (question.type === 'choice' || question.type === 'multi') {
     for (const option of question.options) lines.push(`  ${style.bold(`${option.key}.`)} ${option.text}`);
   }
-  lines.push(style.dim(answerHint(question, t)));
+  lines.push(style.dim(answerHint(question, locale)));
   return `${lines.join('\n')}\n`;
 }
 
-function verdictLine(score: number, maxScore: number, t: PracticeStrings, style: Style): string {
-  const label = score >= maxScore ? style.green(`✔ ${t.correct}`) : score > 0 ? style.yellow(`◐ ${t.partly}`) : style.red(`✖ ${t.wrong}`);
-  return `${style.bold(label)} — ${t.scoreLine(formatPoints(score), formatPoints(maxScore))}`;
+function verdictLine(score: number, maxScore: number, view: PracticeView): string {
+  const { locale, style } = view;
+  const label =
+    score >= maxScore
+      ? style.green(`✔ ${t(locale, 'practice.correct')}`)
+      : score > 0
+        ? style.yellow(`◐ ${t(locale, 'practice.partly')}`)
+        : style.red(`✖ ${t(locale, 'practice.wrong')}`);
+  return `${style.bold(label)} — ${formatPoints(score)}/${t(locale, 'points', { points: maxScore })}`;
 }
 
-function renderParts(question: Question, grade: GradeResult, t: PracticeStrings, style: Style): string[] {
+/** The right answer as the learner can read it: for choices the options' own text, not only their letters. */
+export function describeRightAnswer(question: Question, grade: GradeResult): string {
+  if (question.type === 'choice' || question.type === 'multi') {
+    const keys = question.type === 'choice' ? [question.answer] : question.answer;
+    const texts = keys.map((key) => {
+      const option = question.options.find((candidate) => candidate.key === key);
+      return option ? `${key}. ${option.text.replace(/\s+/g, ' ').trim()}` : key;
+    });
+    return texts.length === 1 ? texts[0]! : `\n${texts.map((text) => `    ${text}`).join('\n')}`;
+  }
+  return grade.status === 'graded' ? grade.expected : '';
+}
+
+function renderParts(question: Question, grade: GradeResult, view: PracticeView): string[] {
+  const { locale, style } = view;
   if (grade.status !== 'graded') return [];
   const symbol = (part: PartVerdict) =>
     part.verdict === 'correct' ? style.green('✔') : part.verdict === 'missed' ? style.yellow('○') : style.red('✖');
   if (question.type === 'blank' && grade.parts.length > 1) {
     return grade.parts.map((part) => {
       const given = part.given ? `“${part.given}”` : '—';
-      const expected = part.verdict === 'correct' || !part.expected ? '' : ` · ${t.expected}: ${part.expected}`;
-      return `  ${symbol(part)} ${t.blank(Number(part.part))}: ${given}${expected}`;
+      const expected = part.verdict === 'correct' || !part.expected ? '' : ` · ${label(locale, 'practice.expected')}${part.expected}`;
+      return `  ${symbol(part)} ${t(locale, 'label', { label: t(locale, 'practice.blank', { n: Number(part.part) }) })}${given}${expected}`;
     });
   }
   if (question.type === 'multi') {
-    // Only the options that went wrong need pointing out; the expected keys follow on their own line.
+    // Only the options that went wrong need pointing out; the right options follow with their text.
     return grade.parts
       .filter((part) => part.verdict !== 'correct' && (part.given !== undefined || part.verdict === 'missed'))
-      .map((part) => `  ${symbol(part)} ${t.option(part.part)}: ${t.partVerdict[part.verdict]}`);
+      .map((part) => `  ${symbol(part)} ${t(locale, 'label', { label: t(locale, 'practice.option', { key: part.part }) })}${t(locale, `practice.part.${part.verdict}`)}`);
   }
   return [];
 }
@@ -93,83 +132,132 @@ function renderParts(question: Question, grade: GradeResult, t: PracticeStrings,
 function rubricLine(point: RubricPointVerdict, style: Style): string {
   const symbol = point.verdict === 'met' ? style.green('✔') : point.verdict === 'partial' ? style.yellow('◐') : style.red('✖');
   const evidence = point.evidence ? ` ${style.dim(`“${point.evidence}”`)}` : '';
-  return `  ${symbol} ${point.point} (${formatPoints(point.score)}/${formatPoints(point.maxScore)})${evidence}`;
+  return `  ${symbol} ${point.point} (${formatFraction(point.score, point.maxScore)})${evidence}`;
 }
 
-export function renderFeedback(feedback: FreeTextFeedback, t: PracticeStrings, style: Style): string[] {
-  const heading = feedback.gradedBy === 'llm' && !feedback.provisional ? t.tutorAi(feedback.model) : style.yellow(t.tutorFallback);
+const PROVISIONAL_LABELS = [t('en-US', 'tutor.provisionalLabel'), t('zh-CN', 'tutor.provisionalLabel')];
+
+/**
+ * What the tutor wrote beyond the rubric. The keyword fallback's explanation is its provisional label
+ * and the bank's reference and analysis, which this screen shows under its heading and behind `r`:
+ * only a preface before them (a budget notice, an injection note) is kept.
+ */
+export function feedbackExplanation(feedback: FreeTextFeedback): string {
+  if (feedback.gradedBy !== 'fallback') return feedback.explanation.trim();
+  const at = Math.min(...PROVISIONAL_LABELS.map((label) => feedback.explanation.indexOf(label)).filter((index) => index >= 0), feedback.explanation.length);
+  return feedback.explanation.slice(0, at).trim();
+}
+
+export function renderFeedback(feedback: FreeTextFeedback, view: PracticeView): string[] {
+  const { locale, style } = view;
+  const heading =
+    feedback.gradedBy === 'llm' && !feedback.provisional
+      ? t(locale, 'practice.tutorAi', { model: feedback.model ?? 'LLM' })
+      : style.yellow(t(locale, feedback.note === 'no-llm-configured' ? 'practice.tutorNoLlm' : 'practice.tutorFallback'));
   const lines = [style.bold(heading)];
   for (const point of feedback.rubric) lines.push(rubricLine(point, style));
-  if (feedback.strengths.length > 0) lines.push(`  ${t.strengths}: ${feedback.strengths.join('; ')}`);
-  if (feedback.improvements.length > 0) lines.push(`  ${t.improvements}: ${feedback.improvements.join('; ')}`);
-  if (feedback.explanation) lines.push(indent(feedback.explanation));
-  if (feedback.status === 'flagged') lines.push(style.yellow(t.flagged));
+  const { strengths, improvements } = distinctFeedbackItems(feedback);
+  if (strengths.length > 0) lines.push(`  ${label(locale, 'practice.strengths')}${strengths.join(t(locale, 'tutor.listSeparator'))}`);
+  if (improvements.length > 0) lines.push(`  ${label(locale, 'practice.improvements')}${improvements.join(t(locale, 'tutor.listSeparator'))}`);
+  const explanation = feedbackExplanation(feedback);
+  if (explanation) lines.push(indent(explanation));
+  if (feedback.status === 'flagged') lines.push(style.yellow(t(locale, 'practice.flagged')));
   return lines;
 }
 
-/**
- * The fallback's explanation quotes the reference and analysis, cut to fit a Discord embed. A terminal
- * has room for them whole (printed after the feedback), so the quoted copy is dropped from its heading on.
- */
-export function withoutQuotedReference(explanation: string, reference: string): string {
-  const at = explanation.indexOf(reference.slice(0, 40));
-  if (at < 0) return explanation;
-  const headingStart = explanation.lastIndexOf('\n', Math.max(0, at - 2));
-  return explanation.slice(0, Math.max(0, headingStart)).trim();
-}
-
-export function renderOutcome(outcome: Extract<AnswerOutcome, { status: 'graded' }>, answerText: string, t: PracticeStrings, style: Style): string {
+/** The compact result: verdict and points, the right answer with its text, the tutor's feedback. */
+export function renderOutcome(outcome: Extract<AnswerOutcome, { status: 'graded' }>, view: PracticeView): string {
+  const { locale, style } = view;
   const { question, grade } = outcome;
-  const lines = ['', verdictLine(outcome.score, outcome.maxScore, t, style)];
-  lines.push(`${t.yourAnswer}: ${grade.status === 'graded' ? grade.normalizedAnswer : answerText.trim()}`);
-  if (grade.status === 'graded' && !grade.correct) lines.push(`${t.expected}: ${style.bold(grade.expected)}`);
-  lines.push(...renderParts(question, grade, t, style));
-  if (outcome.feedback) {
-    const feedback = isFreeText(question)
-      ? { ...outcome.feedback, explanation: withoutQuotedReference(outcome.feedback.explanation, question.reference) }
-      : outcome.feedback;
-    lines.push('', ...renderFeedback(feedback, t, style));
-    if (outcome.gradedBy === 'fallback' && outcome.feedback.status !== 'flagged') lines.push(style.dim(t.pending));
+  const lines = ['', verdictLine(outcome.score, outcome.maxScore, view)];
+  if (grade.status === 'graded') {
+    lines.push(`${label(locale, 'practice.yourAnswer')}${grade.normalizedAnswer}`);
+    if (!grade.correct) lines.push(`${label(locale, 'practice.expected')}${style.bold(describeRightAnswer(question, grade))}`);
   }
-  if (isFreeText(question)) lines.push('', style.bold(`${t.reference}:`), indent(question.reference));
-  if (question.analysis) lines.push('', style.bold(`${t.analysis}:`), indent(question.analysis));
+  lines.push(...renderParts(question, grade, view));
+  if (outcome.feedback) {
+    lines.push('', ...renderFeedback(outcome.feedback, view));
+    const revisable = outcome.gradedBy === 'fallback' && outcome.feedback.status !== 'flagged' && outcome.feedback.note !== 'no-llm-configured';
+    if (revisable) lines.push(style.dim(t(locale, 'practice.pending')));
+  }
   return `${lines.join('\n')}\n`;
 }
 
-export function renderFollowUp(reply: FollowUpReply, t: PracticeStrings, style: Style): string {
-  const label = reply.gradedBy === 'llm' ? style.bold(`${t.tutorSays}:`) : `${style.bold(`${t.tutorSays}:`)} ${style.dim(t.tutorNotAi)}`;
-  const lines = [label, indent(reply.text)];
+/** True when there is a reference answer or an analysis to show behind `r`. */
+export function hasReference(question: Question): boolean {
+  return isFreeText(question) || question.analysis.trim().length > 0;
+}
+
+/** The reference answer and analysis, shown when the learner asks for them (`r`). */
+export function renderReference(question: Question, view: PracticeView): string {
+  const { locale, style } = view;
+  const lines: string[] = [];
+  if (isFreeText(question)) lines.push(style.bold(label(locale, 'practice.reference').trimEnd()), indent(question.reference));
+  if (question.analysis.trim()) lines.push(style.bold(label(locale, 'practice.analysis').trimEnd()), indent(question.analysis));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The keys after a result, on one line. */
+export function renderFollowUpKeys(question: Question, isLast: boolean, view: PracticeView): string {
+  const { locale, style } = view;
+  const keys: MessageKey[] = [];
+  if (hasReference(question)) keys.push('practice.key.reference');
+  keys.push('practice.key.ask', isLast ? 'practice.key.summary' : 'practice.key.next', 'practice.key.quit');
+  return `${style.dim(keys.map((key) => t(locale, key)).join(' · '))}\n`;
+}
+
+export function renderFollowUp(reply: FollowUpReply, view: PracticeView): string {
+  const { locale, style } = view;
+  const lines = [style.bold(label(locale, 'practice.tutorSays').trimEnd()), indent(reply.text)];
   if (reply.note && reply.gradedBy === 'llm') lines.push(style.dim(reply.note));
   return `${lines.join('\n')}\n`;
 }
 
-export function renderSummary(summary: QuizSummary, user: string, t: PracticeStrings, style: Style): string {
+export interface SummaryExtras {
+  /** The learner's next review card due, if any; with `now`, said as "in 3 days (date)". */
+  nextReview?: { due: Date; now: Date; dueNow: number; timeZone?: string } | null;
+}
+
+export function renderSummary(summary: QuizSummary, user: string, view: PracticeView, extras: SummaryExtras = {}): string {
+  const { locale, style } = view;
   const lines = [
     '',
-    style.bold(style.cyan(t.summaryHeading)),
-    t.summaryScore(formatPoints(summary.score), formatPoints(summary.maxScore), summary.answered, summary.total, t.duration(summary.durationMs)),
+    style.bold(style.cyan(t(locale, 'practice.summary'))),
+    t(locale, 'practice.summaryScore', {
+      score: formatPoints(summary.score),
+      max: summary.maxScore,
+      answered: summary.answered,
+      total: summary.total,
+      duration: formatPracticeDuration(locale, summary.durationMs),
+    }),
   ];
   const types = Object.entries(summary.byType);
   if (types.length > 0) {
-    lines.push(`${t.byType}:`);
-    for (const [type, totals] of types) {
-      const name = t.typeName[type as keyof PracticeStrings['typeName']] ?? type;
-      lines.push(
-        `  ${name.padEnd(18)} ${t.correctCount(totals.correct, totals.answered).padEnd(16)} ${t.scoreLine(formatPoints(totals.score), formatPoints(totals.maxScore))}`,
-      );
-    }
+    lines.push(label(locale, 'practice.byType').trimEnd());
+    const rows = types.map(([type, totals]) => [
+      typeName(locale, type as QuestionType),
+      t(locale, 'practice.correctCount', { correct: totals.correct, answered: totals.answered }),
+      `${formatPoints(totals.score)}/${t(locale, 'points', { points: totals.maxScore })}`,
+    ]);
+    lines.push(...formatColumns(rows, { indent: '  ' }));
   }
   if (summary.answered > 0) {
-    if (summary.toReview.length === 0) lines.push(t.nothingToReview);
+    if (summary.toReview.length === 0) lines.push(t(locale, 'practice.nothingToReview'));
     else {
-      lines.push(`${t.toReview}:`);
-      for (const item of summary.toReview) {
-        const stem = item.stem.replace(/\s+/g, ' ');
-        const short = stem.length > 60 ? `${stem.slice(0, 59)}…` : stem;
-        lines.push(`  - ${item.questionId}: ${short} (${formatPoints(item.score)}/${formatPoints(item.maxScore)})`);
-      }
+      lines.push(label(locale, 'practice.toReview').trimEnd());
+      const rows = summary.toReview.map((item) => [
+        `- ${item.questionId}`,
+        truncateWidth(item.stem.replace(/\s+/g, ' '), 60),
+        `(${formatFraction(item.score, item.maxScore)})`,
+      ]);
+      lines.push(...formatColumns(rows, { indent: '  ' }));
     }
   }
-  lines.push(style.dim(t.statsHint(user)));
+  const next = extras.nextReview;
+  if (next) {
+    if (next.dueNow > 0) lines.push(t(locale, 'quiz.summary.reviewsDueNow', { count: next.dueNow }), style.dim(t(locale, 'practice.reviewHint')));
+    else lines.push(t(locale, 'quiz.summary.nextReview', { when: formatRelativeTime(next.due, next.now, locale), date: formatDateTime(next.due, locale, next.timeZone) }));
+  }
+  lines.push(style.dim(t(locale, 'practice.statsHint', { user })));
   return `${lines.join('\n')}\n`;
 }

@@ -1,13 +1,14 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.ts';
-import { QUESTION_TYPES, type QuestionType } from '../bank/schema.ts';
+import type { BankService } from '../services/banks.ts';
+import { QUESTION_TYPES, type Bank, type QuestionType } from '../bank/schema.ts';
 import { loadConfig } from '../config.ts';
-import { UserError } from '../errors.ts';
+import { isUserError, UserError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
+import { resolveLocale, t, type Locale } from '../messages/catalog.ts';
 import { createStyle } from './practice-render.ts';
-import { createLineReader, runPracticeSession } from './practice-session.ts';
-import { practiceStrings, type PracticeLanguage } from './practice-text.ts';
+import { createLineReader, isStorageFailure, runPracticeSession } from './practice-session.ts';
 import type { CliCommand, CliIo } from './types.ts';
 
 /**
@@ -16,8 +17,6 @@ import type { CliCommand, CliIo } from './types.ts';
  */
 
 export const LOCAL_USER_PREFIX = 'local:';
-
-const LOCALES: Record<PracticeLanguage, string> = { en: 'en-US', zh: 'zh-CN' };
 
 function isTty(stream: CliIo['stdin'] | CliIo['stdout']): boolean {
   return 'isTTY' in stream && stream.isTTY === true;
@@ -37,29 +36,83 @@ export function defaultUserName(env: Record<string, string | undefined>): string
 function parseCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 1) throw new UserError('invalid-option', `--count must be a whole number of at least 1, not "${value}".`);
+  if (!Number.isInteger(count) || count < 1) throw new UserError('invalid-option', { option: '--count', expected: 'a whole number of at least 1', value });
   return count;
+}
+
+function parseSeed(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed)) throw new UserError('invalid-option', { option: '--seed', expected: 'a whole number', value });
+  return seed;
 }
 
 function parseType(value: string | undefined): QuestionType | undefined {
   if (value === undefined) return undefined;
-  if (!(QUESTION_TYPES as readonly string[]).includes(value)) {
-    throw new UserError('invalid-option', `--type must be one of ${QUESTION_TYPES.join(', ')}, not "${value}".`);
-  }
+  if (!(QUESTION_TYPES as readonly string[]).includes(value)) throw new UserError('unknown-type', { value, types: QUESTION_TYPES.join(', ') });
   return value as QuestionType;
 }
 
-function parseLanguage(value: string | undefined): PracticeLanguage | undefined {
+function parseLanguage(value: string | undefined): Locale | undefined {
   if (value === undefined) return undefined;
   const lower = value.toLowerCase();
-  if (lower === 'en' || lower.startsWith('en-')) return 'en';
-  if (lower === 'zh' || lower.startsWith('zh-')) return 'zh';
-  throw new UserError('invalid-option', `--lang must be en or zh, not "${value}".`);
+  if (lower === 'en' || lower.startsWith('en-') || lower === 'zh' || lower.startsWith('zh-')) return resolveLocale(lower);
+  throw new UserError('invalid-option', { option: '--lang', expected: 'en or zh', value });
+}
+
+/**
+ * The interface language from the environment, as POSIX programs read it (LC_ALL, then LC_MESSAGES,
+ * then LANG). `C` and `POSIX` say nothing about a language, so they leave the choice to the bank.
+ */
+export function localeFromEnv(env: Record<string, string | undefined>): Locale | undefined {
+  for (const name of ['LC_ALL', 'LC_MESSAGES', 'LANG']) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    if (/^(c|posix)([._@]|$)/i.test(value)) return undefined;
+    return resolveLocale(value);
+  }
+  return undefined;
+}
+
+/**
+ * A small seeded generator (mulberry32): the same `--seed` gives the same questions in the same
+ * order, so a README example or a bug report can be replayed.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Checks `--bank` and `--topic` against what is loaded, so a typo lists what exists instead of failing vaguely. */
+function checkChoice(catalog: Pick<BankService, 'list' | 'get'>, bankId: string | undefined, type: QuestionType | undefined, topic: string | undefined): void {
+  const servable = (bank: Bank) => bank.questions.filter((question) => question.status !== 'draft');
+  let banks = catalog.list();
+  if (bankId) {
+    const bank = catalog.get(bankId);
+    if (!bank) throw new UserError('unknown-bank', { bankId, banks: banks.map((candidate) => candidate.id).join(', ') || '—', hint: '' });
+    banks = [bank];
+  }
+  const scope = bankId ?? banks.map((bank) => bank.id).join(', ');
+  const questions = banks.flatMap(servable);
+  if (type && !questions.some((question) => question.type === type)) {
+    const types = [...new Set(questions.map((question) => question.type))];
+    throw new UserError('unknown-type', { value: type, types: types.join(', ') || '—' });
+  }
+  if (topic) {
+    const topics = [...new Set(questions.filter((question) => !type || question.type === type).flatMap((question) => (question.topic ? [question.topic] : [])))].sort();
+    if (!topics.includes(topic)) throw new UserError('unknown-topic', { topic, scope, topics: topics.join(', ') || '—' });
+  }
 }
 
 export const practiceCommand: CliCommand = {
   path: ['practice'],
-  usage: 'practice [--bank <id>] [--type <type>] [--topic <topic>] [--count <n>] [--user <name>] [--lang en|zh]',
+  usage: 'practice [--bank <id>] [--type <type>] [--topic <topic>] [--count <n>] [--review] [--seed <n>] [--user <name>] [--lang en|zh]',
   summary: 'Take a quiz in the terminal (no Discord needed); answers can be piped in',
   async run(args, io) {
     const { values } = parseArgs({
@@ -72,45 +125,73 @@ export const practiceCommand: CliCommand = {
         count: { type: 'string' },
         user: { type: 'string' },
         lang: { type: 'string' },
+        review: { type: 'boolean' },
+        seed: { type: 'string' },
       },
     });
-    const type = parseType(values.type);
-    const count = parseCount(values.count);
-    const language = parseLanguage(values.lang);
-    const userName = values.user?.trim() || defaultUserName(io.env);
-    const config = loadConfig(io.env);
-
-    // Logs go to standard error and stay quiet unless asked for, so they never mix into the quiz.
-    const logger = createLogger({ level: io.env.LOG_LEVEL ? config.LOG_LEVEL : 'error', destination: io.stderr });
-    const app = await createApp(config, { logger, cwd: io.cwd });
-    const terminal = isTty(io.stdin) && isTty(io.stdout);
-    const reader = createLineReader(io.stdin, io.stdout, terminal);
+    // Errors of the options come in the interface language the learner would have got.
+    let interfaceLocale = localeFromEnv(io.env);
     try {
-      await runPracticeSession(
-        {
-          userId: `${LOCAL_USER_PREFIX}${userName}`,
-          displayName: userName,
-          // `tutor stats --user <name>` finds `local:<name>`, so the hint shows the name as typed.
-          userName,
-          ...(values.bank ? { bankId: values.bank } : {}),
-          ...(type ? { type } : {}),
-          ...(values.topic ? { topic: values.topic } : {}),
-          ...(count ? { count } : {}),
-          ...(language ? { locale: LOCALES[language] } : {}),
-          showProgress: terminal,
-        },
-        {
-          quiz: app.quiz,
-          reader,
-          out: io.stdout,
-          t: practiceStrings(language ?? 'en'),
-          style: createStyle(terminal && !io.env.NO_COLOR),
-        },
-      );
-      return 0;
-    } finally {
-      reader.close();
-      app.close();
+      interfaceLocale = parseLanguage(values.lang) ?? interfaceLocale;
+      const type = parseType(values.type);
+      const count = parseCount(values.count);
+      const seed = parseSeed(values.seed);
+      const userName = values.user?.trim() || defaultUserName(io.env);
+      const config = loadConfig(io.env);
+
+      // Logs go to standard error and stay quiet unless asked for, so they never mix into the quiz.
+      const logger = createLogger({ level: io.env.LOG_LEVEL ? config.LOG_LEVEL : 'error', destination: io.stderr });
+      const app = await createApp(config, { logger, cwd: io.cwd, ...(seed !== undefined ? { random: seededRandom(seed) } : {}) });
+      const terminal = isTty(io.stdin) && isTty(io.stdout);
+      const reader = createLineReader(io.stdin, io.stdout, terminal);
+      try {
+        checkChoice(app.banks, values.bank, type, values.topic);
+        interfaceLocale ??= values.bank ? resolveLocale(app.banks.get(values.bank)?.language) : undefined;
+        const userId = `${LOCAL_USER_PREFIX}${userName}`;
+        await runPracticeSession(
+          {
+            userId,
+            displayName: userName,
+            // `tutor stats --user <name>` finds `local:<name>`, so the hint shows the name as typed.
+            userName,
+            ...(values.bank ? { bankId: values.bank } : {}),
+            ...(type ? { type } : {}),
+            ...(values.topic ? { topic: values.topic } : {}),
+            ...(count ? { count } : {}),
+            ...(values.review ? { mode: 'review' as const } : {}),
+            // The tutor's feedback follows an explicit choice; otherwise it keeps to the bank's language.
+            ...(values.lang || localeFromEnv(io.env) ? { locale: interfaceLocale } : {}),
+            ...(interfaceLocale ? { interfaceLocale } : {}),
+            showProgress: terminal,
+            timeZone: config.TIME_ZONE,
+          },
+          {
+            quiz: app.quiz,
+            reader,
+            out: io.stdout,
+            style: createStyle(terminal && !io.env.NO_COLOR),
+            reviews: {
+              nextDue: (user) => app.stats.nextReviewDue(user),
+              dueCount: (user, now) => app.stats.dueReviewCount(user, now),
+            },
+          },
+        );
+        return 0;
+      } finally {
+        reader.close();
+        app.close();
+      }
+    } catch (error) {
+      if (isUserError(error)) {
+        io.stderr.write(`${error.localized(interfaceLocale)}\n`);
+        return 1;
+      }
+      if (isStorageFailure(error)) {
+        const message = new UserError('storage-write-failed', { reason: error.code }).localized(interfaceLocale);
+        io.stderr.write(`${t(interfaceLocale, 'practice.storageFailed', { reason: message })}\n`);
+        return 1;
+      }
+      throw error;
     }
   },
 };

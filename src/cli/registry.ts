@@ -39,9 +39,14 @@ export const cliCommands: CliCommandEntry[] = [
       { flag: '--topic <topic>', description: 'Only questions with this topic' },
       { flag: '--count <n>', description: 'How many questions (default: DEFAULT_QUIZ_COUNT)' },
       { flag: '--user <name>', description: 'Store the answers as local:<name> (see `tutor stats --user <name>`)' },
-      { flag: '--lang en|zh', description: "The interface language (default: the bank's language)" },
+      { flag: '--review', description: 'Serve the reviews that are due, then questions missed recently' },
+      { flag: '--seed <n>', description: 'The same questions in the same order for the same number' },
+      { flag: '--lang en|zh', description: "The interface language (default: LC_ALL/LANG, else the bank's language)" },
     ],
-    notes: ['Answers can be piped in, one per line: printf "A\\n" | tutor practice --count 1'],
+    notes: [
+      'Answers can be piped in, one per line: printf "A\\n" | tutor practice --count 1',
+      'A short answer or essay may take several paragraphs: end it with a line holding only . (or Ctrl-D).',
+    ],
     load: async () => (await import('./practice.ts')).practiceCommand,
   },
   {

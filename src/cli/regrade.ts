@@ -24,7 +24,7 @@ export const regradeCommand: CliCommand = {
     }
     const config = loadConfig(io.env);
     if (!config.llmEnabled) {
-      throw new UserError('llm-not-configured', 'No LLM is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) to re-grade pending answers.');
+      throw new UserError('llm-not-configured');
     }
     // The operator asked for this run: learners' budgets are not spent on it.
     const app = await createCliApp(io, { config, existingDatabase: true, enforceBudgets: false });

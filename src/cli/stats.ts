@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { GroupStats, UserStats } from '../progress/types.ts';
+import { displayWidth, formatFraction, formatPercent, formatPoints, padEndWidth } from '../messages/format.ts';
 import { createCliRecordsApp } from './app.ts';
 import { plural } from './db.ts';
 import { LOCAL_USER_PREFIX } from './practice.ts';
@@ -35,17 +36,13 @@ export const statsCommand: CliCommand = {
 };
 
 function percent(part: number, whole: number): string {
-  return whole > 0 ? `${Math.round((part / whole) * 100)}%` : '–';
-}
-
-function points(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, '');
+  return whole > 0 ? formatPercent(part / whole) : '–';
 }
 
 function groupLine(label: string, group: GroupStats, width: number): string {
   return (
-    `  ${label.padEnd(width)}  ${plural(group.attempts, 'answer').padEnd(12)} ` +
-    `${percent(group.correct, group.attempts).padStart(4)} at full marks   ${points(group.pointsEarned)}/${points(group.pointsAvailable)} points`
+    `  ${padEndWidth(label, width)}  ${plural(group.attempts, 'answer').padEnd(12)} ` +
+    `${percent(group.correct, group.attempts).padStart(4)} at full marks   ${formatFraction(group.pointsEarned, group.pointsAvailable)} points`
   );
 }
 
@@ -61,14 +58,14 @@ export function renderStatsText(stats: UserStats, displayName: string | null): s
   }
   lines.push(
     `Answers: ${stats.attempts}, ${stats.correct} at full marks (${percent(stats.correct, stats.attempts)})`,
-    `Points: ${points(stats.pointsEarned)} of ${points(stats.pointsAvailable)} (${percent(stats.pointsEarned, stats.pointsAvailable)})`,
+    `Points: ${formatPoints(stats.pointsEarned)} of ${formatPoints(stats.pointsAvailable)} (${percent(stats.pointsEarned, stats.pointsAvailable)})`,
     `Questions: ${stats.questionsSeen} seen, ${stats.questionsMastered} mastered (latest answer at full marks)`,
     `Streak: ${plural(stats.currentStreakDays, 'day')} now, longest ${plural(stats.longestStreakDays, 'day')}`,
     `Reviews due now: ${stats.reviewsDue}`,
   );
   const section = (title: string, rows: Array<[string, GroupStats]>) => {
     if (rows.length === 0) return;
-    const width = Math.max(...rows.map(([label]) => label.length));
+    const width = Math.max(...rows.map(([label]) => displayWidth(label)));
     lines.push('', title, ...rows.map(([label, group]) => groupLine(label, group, width)));
   };
   section('By question type', stats.byType.map((row) => [row.type, row]));

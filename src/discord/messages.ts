@@ -1,12 +1,12 @@
 import type { Message } from 'discord.js';
 import type { MessagePayload } from './render.ts';
 import { askTutor } from './components/quiz.ts';
+import { resolveLocale } from '../messages/catalog.ts';
 import { deliverToThread } from './deliver.ts';
-import { resolveLocale } from './i18n.ts';
 import { classifyThreadMessage, stripQuestionMarker } from './message-rule.ts';
 import { newReference } from './router.ts';
 import { isUserError } from '../errors.ts';
-import { renderAnsweredQuestion, renderError, renderGrading, renderInvalidAnswer, renderPlain, renderThinking, renderVerdict, translateError } from './render.ts';
+import { renderAnsweredQuestion, renderError, renderGrading, renderInvalidAnswer, renderPlain, renderThinking, renderVerdict } from './render.ts';
 import type { BotDeps } from './types.ts';
 
 /**
@@ -46,7 +46,7 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
     let payload;
     if (isUserError(error)) {
       // E.g. a second message sent while the first answer is still being graded.
-      payload = renderPlain(translateError(locale, error.code, error.message));
+      payload = renderPlain(error.localized(locale));
     } else {
       const reference = newReference();
       deps.logger.error({ err: error, messageId: message.id, sessionId: session.id, reference }, 'thread message failed');

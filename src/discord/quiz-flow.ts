@@ -9,8 +9,8 @@ import {
   type NewsChannel,
 } from 'discord.js';
 import type { StartQuizInput, SessionView } from '../quiz/types.ts';
+import { t, type MessageKey, type Locale } from '../messages/catalog.ts';
 import { postResult } from './deliver.ts';
-import { t, type MessageKey, type UiLocale } from './i18n.ts';
 import { renderQuestion, renderQuizCard, renderThreadName, type MessagePayload } from './render.ts';
 import type { BotDeps } from './types.ts';
 
@@ -85,7 +85,7 @@ export interface StartOptions {
 }
 
 /** Runs after the dispatcher deferred a public reply. */
-export async function startQuizFromCommand(interaction: ChatInputCommandInteraction, deps: BotDeps, locale: UiLocale, options: StartOptions): Promise<void> {
+export async function startQuizFromCommand(interaction: ChatInputCommandInteraction, deps: BotDeps, locale: Locale, options: StartOptions): Promise<void> {
   const displayName = displayNameOf(interaction);
   const view = deps.quiz.start({
     ...options.input,
@@ -143,7 +143,7 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
 async function runInPlace(
   interaction: ChatInputCommandInteraction,
   deps: BotDeps,
-  locale: UiLocale,
+  locale: Locale,
   view: SessionView,
   bankTitle: string,
   notice: string,
@@ -153,14 +153,14 @@ async function runInPlace(
   await postResult(interaction, renderQuestion({ locale, sessionId: view.session.id, current: view.current! }), deps.logger);
 }
 
-export function bankTitleOf(view: SessionView, locale: UiLocale, deps?: Pick<BotDeps, 'banks'>): string {
+export function bankTitleOf(view: SessionView, locale: Locale, deps?: Pick<BotDeps, 'banks'>): string {
   if (view.session.mode === 'review' && !view.session.bankId) return locale === 'zh-CN' ? '复习' : 'Review';
   const bankId = view.session.bankId;
   return view.current?.bank.title ?? (bankId ? deps?.banks.get(bankId)?.title : undefined) ?? bankId ?? 'quiz';
 }
 
 /** The next question's message, or null when the session has finished. */
-export function renderCurrentQuestion(view: SessionView, locale: UiLocale): MessagePayload | null {
+export function renderCurrentQuestion(view: SessionView, locale: Locale): MessagePayload | null {
   if (!view.current) return null;
   return renderQuestion({ locale, sessionId: view.session.id, current: view.current });
 }

@@ -19,7 +19,9 @@ import type { ForgetResult } from '../progress/ports.ts';
 import type { AnswerOutcome, CurrentQuestion, QuizSession, QuizSummary } from '../quiz/types.ts';
 import type { FollowUpReply, FreeTextFeedback } from '../tutor/types.ts';
 import { encodeComponentId, type QuestionPointer } from './custom-id.ts';
-import { hasMessage, t, type MessageKey } from './i18n.ts';
+import { t, type MessageKey } from '../messages/catalog.ts';
+import { distinctFeedbackItems } from '../messages/feedback.ts';
+import { formatPercent, formatPoints, splitDuration } from '../messages/format.ts';
 
 /**
  * Every message, modal and thread name the bot sends, built from plain data so tests can call these
@@ -149,14 +151,6 @@ function quoteBlock(text: string, max: number): string {
     .join('\n');
 }
 
-function formatPoints(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
-}
-
-function formatPercent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
-}
-
 export function userMention(userId: string): string {
   return `<@${userId}>`;
 }
@@ -166,21 +160,12 @@ export function typeLabel(locale: string | null | undefined, type: QuestionType)
 }
 
 export function formatDuration(locale: string | null | undefined, ms: number): string {
-  const totalSeconds = Math.max(0, Math.round(ms / 1000));
-  const minutes = Math.floor(totalSeconds / 60);
-  const seconds = totalSeconds % 60;
+  const { minutes, seconds } = splitDuration(ms);
   return minutes > 0 ? t(locale, 'duration.minutes', { minutes, seconds }) : t(locale, 'duration.seconds', { seconds });
 }
 
-/** A UserError's message in the learner's language when we know its code, else its own words. */
-export function translateError(locale: string | null | undefined, code: string, fallback: string): string {
-  const key = `error.${code}`;
-  return hasMessage(key) ? t(locale, key) : fallback;
-}
-
 export function translateInvalidReason(locale: string | null | undefined, reason: InvalidReason): string {
-  const key = `invalid.${reason.code}`;
-  return hasMessage(key) ? t(locale, key) : reason.message;
+  return t(locale, `invalid.${reason.code}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,7 +407,9 @@ export function renderInvalidAnswer(locale: string | null | undefined, reason: I
 function feedbackFields(locale: string | null | undefined, feedback: FreeTextFeedback): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   const notes: string[] = [];
-  if (feedback.provisional || feedback.gradedBy === 'fallback') notes.push(`⚠️ ${t(locale, 'quiz.verdict.fallback')}`);
+  if (feedback.provisional || feedback.gradedBy === 'fallback') {
+    notes.push(`⚠️ ${t(locale, feedback.note === 'no-llm-configured' ? 'quiz.verdict.noLlm' : 'quiz.verdict.fallback')}`);
+  }
   if (feedback.status === 'flagged') notes.push(`🚩 ${t(locale, 'quiz.verdict.flagged')}`);
   const explanation = [feedback.explanation, ...notes].filter(Boolean).join('\n\n');
   if (explanation) fields.push({ name: t(locale, 'quiz.verdict.feedback'), value: explanation });
@@ -433,8 +420,10 @@ function feedbackFields(locale: string | null | undefined, feedback: FreeTextFee
       value: feedback.rubric.map((point) => `${mark[point.verdict]} ${point.point} (${formatPoints(point.score)}/${formatPoints(point.maxScore)})`).join('\n'),
     });
   }
-  if (feedback.strengths.length > 0) fields.push({ name: t(locale, 'quiz.verdict.strengths'), value: feedback.strengths.map((s) => `• ${s}`).join('\n') });
-  if (feedback.improvements.length > 0) fields.push({ name: t(locale, 'quiz.verdict.improvements'), value: feedback.improvements.map((s) => `• ${s}`).join('\n') });
+  // The rubric lines above already name each marking point: items that only repeat one are left out.
+  const { strengths, improvements } = distinctFeedbackItems(feedback);
+  if (strengths.length > 0) fields.push({ name: t(locale, 'quiz.verdict.strengths'), value: strengths.map((s) => `• ${s}`).join('\n') });
+  if (improvements.length > 0) fields.push({ name: t(locale, 'quiz.verdict.improvements'), value: improvements.map((s) => `• ${s}`).join('\n') });
   return fields;
 }
 
@@ -502,7 +491,8 @@ export interface FollowUpInput {
 export function renderFollowUp(input: FollowUpInput): MessagePayload {
   const { locale, reply } = input;
   const fields: APIEmbedField[] = [{ name: t(locale, 'quiz.followUp.asked'), value: quoteBlock(input.message, 1000) }];
-  const description = reply.gradedBy === 'fallback' && !reply.note ? `${reply.text}\n\n-# ${t(locale, 'quiz.followUp.fallback')}` : reply.text;
+  const fallbackNote = reply.note === 'no-llm-configured' ? 'quiz.followUp.noLlm' : 'quiz.followUp.fallback';
+  const description = reply.gradedBy === 'fallback' && (!reply.note || reply.note === 'no-llm-configured') ? `${reply.text}\n\n-# ${t(locale, fallbackNote)}` : reply.text;
   return message({
     content: '',
     embeds: [{ title: t(locale, 'quiz.followUp.title'), description, color: COLOR.info, fields }],

@@ -4,9 +4,9 @@ import { isUserError, UserError } from '../errors.ts';
 import { findCommand } from './commands/registry.ts';
 import { findComponentHandler } from './components/registry.ts';
 import { parseComponentId, sessionIdOf } from './custom-id.ts';
+import { resolveLocale, type Locale } from '../messages/catalog.ts';
 import { postResult } from './deliver.ts';
-import { resolveLocale, t, type UiLocale } from './i18n.ts';
-import { renderError, renderGrading, renderNotOwner, renderPlain, renderThinking, translateError, type MessagePayload } from './render.ts';
+import { renderError, renderGrading, renderNotOwner, renderPlain, renderThinking, type MessagePayload } from './render.ts';
 import type { BotDeps, ComponentInteraction, DeferPolicy } from './types.ts';
 
 /**
@@ -23,7 +23,7 @@ export function newReference(): string {
 
 type Acknowledgeable = ChatInputCommandInteraction | ComponentInteraction;
 
-async function acknowledge(interaction: Acknowledgeable, policy: DeferPolicy, locale: UiLocale): Promise<void> {
+async function acknowledge(interaction: Acknowledgeable, policy: DeferPolicy, locale: Locale): Promise<void> {
   switch (policy) {
     case 'none':
       return;
@@ -62,10 +62,10 @@ async function respond(interaction: Acknowledgeable, policy: DeferPolicy, payloa
   }
 }
 
-async function reportError(interaction: Acknowledgeable, policy: DeferPolicy, locale: UiLocale, error: unknown, deps: BotDeps): Promise<void> {
+async function reportError(interaction: Acknowledgeable, policy: DeferPolicy, locale: Locale, error: unknown, deps: BotDeps): Promise<void> {
   let payload: MessagePayload;
   if (isUserError(error)) {
-    payload = renderPlain(translateError(locale, error.code, error.message));
+    payload = renderPlain(error.localized(locale));
   } else {
     const reference = newReference();
     deps.logger.error(
@@ -105,7 +105,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, deps: Bot
   const locale = resolveLocale(interaction.locale);
   const command = findCommand(interaction.commandName);
   if (!command) {
-    await reportError(interaction, 'none', locale, new UserError('unknown-command', t(locale, 'error.unknownCommand')), deps);
+    await reportError(interaction, 'none', locale, new UserError('unknown-command'), deps);
     return;
   }
   const policy = typeof command.defer === 'function' ? command.defer(interaction) : command.defer;
@@ -123,7 +123,7 @@ async function handleComponent(interaction: ComponentInteraction, deps: BotDeps)
   const handler = id ? findComponentHandler(id.kind) : undefined;
   if (!id || !handler) {
     deps.logger.warn({ customId: interaction.customId, interactionId: interaction.id }, 'unknown component');
-    await reportError(interaction, 'none', locale, new UserError('session-not-found', t(locale, 'error.session-not-found')), deps);
+    await reportError(interaction, 'none', locale, new UserError('session-not-found'), deps);
     return;
   }
   const policy = handler.defer;
@@ -135,7 +135,7 @@ async function handleComponent(interaction: ComponentInteraction, deps: BotDeps)
         deps.quiz.authorize(sessionId, interaction.user.id);
       } catch (error) {
         if (!isUserError(error) || error.code !== 'not-owner') throw error;
-        await interaction.reply({ ...renderNotOwner(locale, String(error.details.ownerId)), flags: MessageFlags.Ephemeral });
+        await interaction.reply({ ...renderNotOwner(locale, String(error.params.ownerId)), flags: MessageFlags.Ephemeral });
         return;
       }
     }

@@ -12,7 +12,7 @@ import type { BankService } from '../services/banks.ts';
 import type { MaintenanceService } from '../services/maintenance.ts';
 import type { StatisticsService } from '../services/statistics.ts';
 import type { ComponentId } from './custom-id.ts';
-import type { UiLocale } from './i18n.ts';
+import type { Locale } from '../messages/catalog.ts';
 
 /**
  * What the Discord layer needs from the application: core services only (the composition root's `App`
@@ -42,7 +42,7 @@ export type DeferPolicy = 'none' | 'public' | 'ephemeral' | 'update' | 'grading'
 export interface CommandContext {
   interaction: ChatInputCommandInteraction;
   deps: BotDeps;
-  locale: UiLocale;
+  locale: Locale;
 }
 
 export interface SlashCommand {
@@ -58,7 +58,7 @@ export interface ComponentContext<K extends ComponentId['kind'] = ComponentId['k
   interaction: ComponentInteraction;
   id: Extract<ComponentId, { kind: K }>;
   deps: BotDeps;
-  locale: UiLocale;
+  locale: Locale;
 }
 
 export interface ComponentHandler<K extends ComponentId['kind'] = ComponentId['kind']> {

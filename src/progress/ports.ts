@@ -109,6 +109,8 @@ export interface ProgressStore {
 
   /** Review cards due at `now`, most overdue first. */
   dueReviews(userId: string, now: Date, limit: number): QuestionRef[];
+  /** When the user's earliest review card falls due (possibly in the past), or null without cards. */
+  nextReviewDue(userId: string): Date | null;
   /** The user's FSRS card for a question, if they have answered it (graded or pending). */
   getReviewCard(userId: string, bankId: string, questionId: string): ReviewCard | null;
   /** Questions whose latest attempt scored below full marks, most recent first. */

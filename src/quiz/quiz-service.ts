@@ -40,8 +40,8 @@ export interface QuizServiceDeps {
 /** The largest quiz we serve in one go: a Discord thread of 50 questions is already a long evening. */
 export const MAX_QUIZ_COUNT = 50;
 
-function fail(code: QuizErrorCode, message: string, details: Record<string, string | number> = {}): never {
-  throw new UserError(code, message, details);
+function fail(code: QuizErrorCode, details: Record<string, string | number> = {}): never {
+  throw new UserError(code, details);
 }
 
 function newSessionId(): string {
@@ -89,17 +89,17 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
   const answersInFlight = new Set<string>();
 
   function loadSession(sessionId: string): QuizSession {
-    return deps.store.getSession(sessionId) ?? fail('session-not-found', `No quiz session ${sessionId}.`, { sessionId });
+    return deps.store.getSession(sessionId) ?? fail('session-not-found', { sessionId });
   }
 
   function requireOwner(session: QuizSession, userId: string): void {
     if (session.ownerId !== userId) {
-      fail('not-owner', 'This quiz belongs to someone else.', { ownerId: session.ownerId });
+      fail('not-owner', { ownerId: session.ownerId });
     }
   }
 
   function requireActive(session: QuizSession): void {
-    if (session.status !== 'active') fail('session-finished', 'This quiz has already finished.', { sessionId: session.id });
+    if (session.status !== 'active') fail('session-finished', { sessionId: session.id });
   }
 
   function authorize(sessionId: string, userId: string): QuizSession {
@@ -111,7 +111,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
 
   function pointedQuestionId(session: QuizSession, pointer: QuestionPointer): string {
     const questionId = 'id' in pointer ? pointer.id : session.questions[pointer.index]?.questionId;
-    if (questionId === undefined) fail('stale-question', 'That question is not part of this quiz.', { index: 'index' in pointer ? pointer.index : -1 });
+    if (questionId === undefined) fail('stale-question', { index: 'index' in pointer ? pointer.index : -1 });
     return questionId;
   }
 
@@ -119,10 +119,10 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
   function requireUnansweredCurrent(session: QuizSession, questionId: string): QuestionRef {
     const ref = session.questions[session.position];
     if (!ref || ref.questionId !== questionId) {
-      fail('stale-question', 'That question is no longer the current one.', { questionId });
+      fail('stale-question', { questionId });
     }
     if (answersInFlight.has(`${session.id}\u0000${ref.questionId}`) || latestAttempts(session.id).has(`${ref.bankId}\u0000${ref.questionId}`)) {
-      fail('already-answered', 'You have already answered this question.', { questionId: ref.questionId });
+      fail('already-answered', { questionId: ref.questionId });
     }
     return ref;
   }
@@ -131,7 +131,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
     const bank = deps.catalog.get(ref.bankId);
     const question = bank?.questions.find((q) => q.id === ref.questionId);
     if (!bank || !question) {
-      fail('bank-not-found', `Question ${ref.bankId}/${ref.questionId} is no longer in the loaded banks.`, { ...ref });
+      fail('bank-not-found', { ...ref });
     }
     return { bank, question };
   }
@@ -164,7 +164,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
   function pickQuizQuestions(input: StartQuizInput, count: number): QuestionRef[] {
     const bank = input.bankId ? deps.catalog.get(input.bankId) : deps.catalog.list()[0];
     if (!bank) {
-      fail('bank-not-found', input.bankId ? `There is no bank called ${input.bankId}.` : 'No question banks are loaded.', {
+      fail('bank-not-found', {
         bankId: input.bankId ?? '',
       });
     }
@@ -173,7 +173,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
       .filter((q) => !input.type || q.type === input.type)
       .filter((q) => !input.topic || q.topic === input.topic);
     if (candidates.length === 0) {
-      fail('no-questions', `Bank ${bank.id} has no questions matching that choice.`, {
+      fail('no-questions', {
         bankId: bank.id,
         type: input.type ?? '',
         topic: input.topic ?? '',
@@ -197,7 +197,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
       if (input.topic && question.topic !== input.topic) continue;
       picked.push(ref);
     }
-    if (picked.length === 0) fail('no-questions', 'Nothing is due for review yet.', { bankId: input.bankId ?? '' });
+    if (picked.length === 0) fail('nothing-due', { bankId: input.bankId ?? '' });
     return picked;
   }
 
@@ -293,7 +293,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
       const session = authorize(sessionId, userId);
       requireUnansweredCurrent(session, pointedQuestionId(session, pointer));
       const current = currentOf(session);
-      if (!current) fail('session-finished', 'This quiz has already finished.', { sessionId });
+      if (!current) fail('session-finished', { sessionId });
       return { session, current };
     },
 
@@ -394,7 +394,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
       requireOwner(session, input.userId);
       // After the last question the thread stays open for questions about it.
       const ref = session.questions[Math.min(session.position, session.questions.length - 1)];
-      if (!ref) fail('no-questions', 'This quiz has no questions.', {});
+      if (!ref) fail('no-questions');
       const { bank, question } = resolve(ref);
       const attempt = latestAttempts(session.id).get(`${ref.bankId}\u0000${ref.questionId}`);
       const history: ChatTurn[] = deps.store

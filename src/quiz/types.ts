@@ -16,6 +16,7 @@ export type QuizErrorCode =
   | 'already-answered'
   | 'not-answered-yet'
   | 'no-questions'
+  | 'nothing-due'
   | 'bank-not-found';
 
 export type QuizMode = 'quiz' | 'review';

@@ -41,7 +41,7 @@ export function createBankService(deps: BankServiceDeps): BankService {
       const known = catalog.list().map((candidate) => candidate.id).join(', ') || 'none';
       const broken = new Set(deps.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file));
       const hint = broken.size > 0 ? ` ${broken.size} bank file(s) have errors and were not loaded: run \`tutor bank check\`.` : '';
-      throw new UserError('unknown-bank', `No bank has the id "${bankId}". Banks: ${known}.${hint}`, { bankId });
+      throw new UserError('unknown-bank', { bankId, banks: known, hint });
     },
     topics(bankId) {
       const banks = bankId ? [catalog.get(bankId)].filter((bank) => bank !== undefined) : catalog.list();

@@ -10,10 +10,14 @@ export interface StatisticsService {
    * stores a terminal learner), with the display name stored for them.
    */
   findLearner(name: string, localPrefix: string): { userId: string; displayName: string | null };
+  /** When the learner's next review falls due (null with no review scheduled). */
+  nextReviewDue(userId: string): Date | null;
+  /** How many of the learner's reviews are due at `now` (counted up to 1,000). */
+  dueReviewCount(userId: string, now: Date): number;
 }
 
 export interface StatisticsServiceDeps {
-  store: Pick<ProgressStore, 'statsForUser' | 'leaderboard' | 'getUser'>;
+  store: Pick<ProgressStore, 'statsForUser' | 'leaderboard' | 'getUser' | 'nextReviewDue' | 'dueReviews'>;
   timeZone: string;
 }
 
@@ -33,5 +37,7 @@ export function createStatisticsService(deps: StatisticsServiceDeps): Statistics
       const userId = !deps.store.getUser(name) && deps.store.getUser(`${localPrefix}${name}`) ? `${localPrefix}${name}` : name;
       return { userId, displayName: deps.store.getUser(userId)?.displayName ?? null };
     },
+    nextReviewDue: (userId) => deps.store.nextReviewDue(userId),
+    dueReviewCount: (userId, now) => deps.store.dueReviews(userId, now, 1000).length,
   };
 }

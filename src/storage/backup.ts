@@ -18,11 +18,11 @@ export type { BackupResult };
 export async function backupDatabase(db: Db, destination: string): Promise<BackupResult> {
   const target = path.resolve(destination);
   if (fs.existsSync(target)) {
-    throw new UserError('backup-exists', `${target} already exists: choose a new file name (backups never overwrite).`, { path: target });
+    throw new UserError('backup-exists', { path: target });
   }
   const folder = path.dirname(target);
   if (!fs.existsSync(folder)) {
-    throw new UserError('backup-folder-missing', `The folder ${folder} does not exist: create it first.`, { path: folder });
+    throw new UserError('backup-folder-missing', { path: folder });
   }
   const partial = path.join(folder, `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);
   try {

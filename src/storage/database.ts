@@ -7,7 +7,7 @@ import { migrations as defaultMigrations, type Migration } from './migrations/in
 /** The connection every repository shares (the progress store, the tutor's usage repository). */
 export type Db = Database.Database;
 
-export type DatabaseErrorCode = 'database-newer-schema' | 'database-unreadable' | 'database-missing' | 'database-outdated';
+export type DatabaseErrorCode = 'database-newer-schema' | 'database-unreadable' | 'database-missing' | 'database-outdated' | 'database-migration';
 
 /**
  * The database cannot be used as it is. Raised at start so the bot stops with this message; the file
@@ -16,10 +16,10 @@ export type DatabaseErrorCode = 'database-newer-schema' | 'database-unreadable' 
 export class DatabaseError extends UserError {
   constructor(
     code: DatabaseErrorCode,
-    message: string,
     readonly filePath: string,
+    params: Record<string, string | number> = {},
   ) {
-    super(code, message, { path: filePath });
+    super(code, { path: filePath, ...params });
     this.name = 'DatabaseError';
   }
 }
@@ -46,7 +46,7 @@ export function openDatabase(filePath: string, options: OpenDatabaseOptions = {}
   const readonly = options.readonly ?? false;
 
   if (readonly && !fs.existsSync(filePath)) {
-    throw new DatabaseError('database-missing', `No database at ${filePath}: start the bot once to create it.`, filePath);
+    throw new DatabaseError('database-missing', filePath, { hint: 'start the bot once to create it.' });
   }
   if (!readonly) fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
 
@@ -62,21 +62,12 @@ export function openDatabase(filePath: string, options: OpenDatabaseOptions = {}
     // Read before changing anything: a file from a newer build, or one that is not SQLite, must be left as it was.
     const found = readUserVersion(db, filePath);
     if (found > known) {
-      throw new DatabaseError(
-        'database-newer-schema',
-        `The database ${filePath} was created by a newer version of study-tutor (schema ${found}, this build knows ${known}). ` +
-          'Upgrade study-tutor to use it, or point DATABASE_PATH at another file; it was left untouched.',
-        filePath,
-      );
+      throw new DatabaseError('database-newer-schema', filePath, { found, known });
     }
     probeTables(db, filePath);
     if (readonly) {
       if (found < known) {
-        throw new DatabaseError(
-          'database-outdated',
-          `The database ${filePath} has schema ${found} but this build needs ${known}: start the bot (or any read-write command) once to migrate it.`,
-          filePath,
-        );
+        throw new DatabaseError('database-outdated', filePath, { found, known });
       }
       db.pragma('foreign_keys = ON');
       return db;
@@ -120,12 +111,7 @@ function probeTables(db: Db, filePath: string): void {
 
 function unreadable(filePath: string, error: unknown): DatabaseError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new DatabaseError(
-    'database-unreadable',
-    `Cannot open the database ${filePath}: ${reason}. It may be corrupt or not a SQLite file; it was left untouched. ` +
-      'Restore it from a backup (`tutor db backup` makes one) or point DATABASE_PATH at another file.',
-    filePath,
-  );
+  return new DatabaseError('database-unreadable', filePath, { reason });
 }
 
 function latestVersion(list: readonly Migration[]): number {
@@ -148,11 +134,7 @@ export function applyMigrations(db: Db, list: readonly Migration[], filePath = d
       const current = db.pragma('user_version', { simple: true }) as number;
       if (current >= migration.version) return;
       if (current !== migration.version - 1) {
-        throw new DatabaseError(
-          'database-unreadable',
-          `The database ${filePath} is at schema ${current} and cannot take migration ${migration.version} (${migration.name}).`,
-          filePath,
-        );
+        throw new DatabaseError('database-migration', filePath, { current, version: migration.version, name: migration.name });
       }
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);

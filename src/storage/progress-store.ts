@@ -167,7 +167,7 @@ export class SqliteProgressStore implements ProgressStore {
   updateSession(sessionId: string, patch: SessionPatch): QuizSession {
     return this.#write(() => {
       const row = this.#statements.getSession.get(sessionId) as SessionRow | undefined;
-      if (!row) throw new UserError('session-not-found', `No quiz session ${sessionId}.`, { sessionId });
+      if (!row) throw new UserError('session-not-found', { sessionId });
       const next: SessionRow = {
         ...row,
         thread_id: patch.threadId !== undefined ? patch.threadId : row.thread_id,
@@ -226,7 +226,7 @@ export class SqliteProgressStore implements ProgressStore {
   ): void {
     this.#write(() => {
       const row = this.#statements.getAttempt.get(attemptId) as AttemptRow | undefined;
-      if (!row) throw new UserError('attempt-not-found', `No attempt ${attemptId}.`, { attemptId });
+      if (!row) throw new UserError('attempt-not-found', { attemptId });
       const grade = decodeGrade(row.grade, row);
       this.#statements.updateGrading.run({
         id: attemptId,
@@ -276,6 +276,11 @@ export class SqliteProgressStore implements ProgressStore {
 
   dueReviews(userId: string, now: Date, limit: number): QuestionRef[] {
     return (this.#statements.dueReviews.all(userId, now.getTime(), limit) as Array<{ bank_id: string; question_id: string }>).map(toRef);
+  }
+
+  nextReviewDue(userId: string): Date | null {
+    const due = this.#statements.nextReviewDue.pluck().get(userId) as number | null | undefined;
+    return due === null || due === undefined ? null : new Date(due);
   }
 
   getReviewCard(userId: string, bankId: string, questionId: string): ReviewCard | null {
@@ -378,6 +383,7 @@ function prepareStatements(db: Db) {
         state = excluded.state, last_review = excluded.last_review`),
     dueReviews: prepare(`
       SELECT bank_id, question_id FROM review_cards WHERE user_id = ? AND due <= ? ORDER BY due, bank_id, question_id LIMIT ?`),
+    nextReviewDue: prepare('SELECT min(due) FROM review_cards WHERE user_id = ?'),
     missedQuestions: prepare(`
       SELECT bank_id, question_id FROM stats_latest
       WHERE user_id = ? AND last_full = 0 ORDER BY last_at DESC, bank_id, question_id LIMIT ?`),

@@ -1,5 +1,6 @@
 import type { FreeTextQuestion, RubricPoint } from '../bank/schema.ts';
-import { feedbackStrings, FEEDBACK_LIMITS } from './feedback-text.ts';
+import { t } from '../messages/catalog.ts';
+import { FEEDBACK_LIMITS } from './limits.ts';
 import type { FreeTextFeedback, RubricPointVerdict } from './types.ts';
 import { extractKeyTerms, indexAnswer, termAppearsIn, truncateText, type AnswerIndex, type FeedbackLanguage } from './text.ts';
 
@@ -125,7 +126,7 @@ export function scaleToQuestion(verdicts: RubricPointVerdict[], question: FreeTe
 }
 
 export function gradeByRubricCoverage(question: FreeTextQuestion, answer: string, options: FallbackOptions): FreeTextFeedback {
-  const strings = feedbackStrings(options.language);
+  const language = options.language;
   const rubric = scaleToQuestion(coverRubric(question, answer), question);
   const maxScore = maxScoreOf(question);
   const score = scoreVerdicts(rubric, maxScore);
@@ -133,10 +134,10 @@ export function gradeByRubricCoverage(question: FreeTextQuestion, answer: string
   const missed = rubric.filter((verdict) => verdict.verdict !== 'met');
   const limits = FEEDBACK_LIMITS;
   const explanationParts = [
-    strings.provisionalLabel,
-    `${strings.referenceHeading}\n${truncateText(question.reference, limits.referenceChars)}`,
+    t(language, 'tutor.provisionalLabel'),
+    `${t(language, 'tutor.referenceHeading')}\n${truncateText(question.reference, limits.referenceChars)}`,
   ];
-  if (question.analysis.trim()) explanationParts.push(`${strings.analysisHeading}\n${truncateText(question.analysis, limits.analysisChars)}`);
+  if (question.analysis.trim()) explanationParts.push(`${t(language, 'tutor.analysisHeading')}\n${truncateText(question.analysis, limits.analysisChars)}`);
   return {
     gradedBy: 'fallback',
     status: options.status ?? 'graded',
@@ -144,8 +145,8 @@ export function gradeByRubricCoverage(question: FreeTextQuestion, answer: string
     score,
     maxScore,
     rubric: rubric.map((verdict) => ({ ...verdict, point: truncateText(verdict.point, limits.pointChars), evidence: truncateText(verdict.evidence, limits.evidenceChars) })),
-    strengths: covered.slice(0, limits.listItems).map((verdict) => truncateText(strings.coveredPoint(verdict.point), limits.listItemChars)),
-    improvements: missed.slice(0, limits.listItems).map((verdict) => truncateText(strings.missedPoint(verdict.point), limits.listItemChars)),
+    strengths: covered.slice(0, limits.listItems).map((verdict) => truncateText(t(language, 'tutor.coveredPoint', { point: verdict.point }), limits.listItemChars)),
+    improvements: missed.slice(0, limits.listItems).map((verdict) => truncateText(t(language, 'tutor.missedPoint', { point: verdict.point }), limits.listItemChars)),
     explanation: explanationParts.join('\n\n'),
     note: options.note,
   };

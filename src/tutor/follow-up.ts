@@ -1,6 +1,7 @@
 import type { Question } from '../bank/schema.ts';
 import { acceptedText, isFreeText } from '../bank/schema.ts';
-import { FEEDBACK_LIMITS, feedbackStrings } from './feedback-text.ts';
+import { t } from '../messages/catalog.ts';
+import { FEEDBACK_LIMITS } from './limits.ts';
 import { neutralizeAnswer } from './injection.ts';
 import type { ChatMessage } from './llm-client.ts';
 import { renderPart, type PromptTemplate } from './prompts.ts';
@@ -117,20 +118,22 @@ export function rubricAspect(point: string): string | null {
   return aspect && [...aspect].length <= ASPECT_MAX_CHARS ? aspect : null;
 }
 
-/** The reply without an LLM: a hint that gives nothing away before answering, the bank's explanation after. */
-export function buildFallbackFollowUp(request: FollowUpRequest, language: FeedbackLanguage): string {
-  const strings = feedbackStrings(language);
+/**
+ * The reply without an LLM: a hint that gives nothing away before answering, the bank's explanation after.
+ * It opens by saying why: no AI is configured (and what is offered instead), or the AI could not be reached.
+ */
+export function buildFallbackFollowUp(request: FollowUpRequest, language: FeedbackLanguage, reason: 'no-llm-configured' | 'unavailable' = 'unavailable'): string {
   const { question } = request;
-  const lines = [strings.noLlmFollowUp, ''];
+  const lines = [t(language, reason === 'no-llm-configured' ? 'tutor.followUp.noLlm' : 'tutor.followUp.unavailable'), ''];
   if (!request.answered) {
-    lines.push(strings.hintIntro);
-    if (question.topic) lines.push(strings.hintTopic(question.topic));
+    lines.push(t(language, 'tutor.hintIntro'));
+    if (question.topic) lines.push(t(language, 'tutor.hintTopic', { topic: question.topic }));
     const aspects = isFreeText(question) ? question.rubric.map((point) => rubricAspect(point.point)).filter((aspect) => aspect !== null) : [];
-    if (aspects.length > 0) lines.push(strings.hintPoints(aspects));
-    if (!question.topic && aspects.length === 0) lines.push(strings.hintStem);
+    if (aspects.length > 0) lines.push(t(language, 'tutor.hintPoints', { points: aspects.join(t(language, 'tutor.listSeparator')) }));
+    if (!question.topic && aspects.length === 0) lines.push(t(language, 'tutor.hintStem'));
     return truncateText(lines.join('\n'), FEEDBACK_LIMITS.followUpChars);
   }
-  lines.push(strings.afterAnswerIntro, `${strings.referenceHeading} ${describeAnswerKey(question)}`);
-  if (question.analysis.trim()) lines.push(`${strings.analysisHeading} ${question.analysis}`);
+  lines.push(t(language, 'tutor.afterAnswerIntro'), `${t(language, 'tutor.referenceHeading')} ${describeAnswerKey(question)}`);
+  if (question.analysis.trim()) lines.push(`${t(language, 'tutor.analysisHeading')} ${question.analysis}`);
   return truncateText(lines.join('\n'), FEEDBACK_LIMITS.followUpChars);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FreeTextQuestion } from '../bank/schema.ts';
-import { FEEDBACK_LIMITS } from './feedback-text.ts';
+import { FEEDBACK_LIMITS } from './limits.ts';
 import { roundScore, scaleToQuestion, scoreVerdicts } from './fallback-grader.ts';
 import { neutralizeAnswer } from './injection.ts';
 import type { ChatMessage } from './llm-client.ts';

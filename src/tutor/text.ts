@@ -1,4 +1,4 @@
-import { removeZeroWidth } from '../grading/normalize.ts';
+import { foldCase, normalizeText } from '../grading/normalize.ts';
 
 /**
  * Text helpers shared by the fallback grader, the evidence check and the token estimate.
@@ -31,14 +31,14 @@ export function describeLanguage(locale: string | undefined, bankLanguage: strin
 const PUNCTUATION_OR_SYMBOL = /[\p{P}\p{S}]+/gu;
 
 /**
- * Folds text so that a quote and the answer it came from compare equal despite width, case,
- * punctuation and spacing differences: NFKC, zero-width characters removed (the grading helper's
- * `removeZeroWidth`), lower case, punctuation and symbols become spaces,
- * whitespace runs collapse to one space, and spaces between CJK characters are dropped.
+ * Text folded for searching inside an answer (a quote, a key term), where word boundaries matter:
+ * grading's `normalizeText` and `foldCase` (NFKC, zero-width characters removed, lower case), then
+ * punctuation and symbols become spaces, whitespace runs collapse to one space, and spaces between
+ * CJK characters are dropped. Comparing two whole answers is grading's `normalizeForMatch`, which
+ * drops every space and keeps inner punctuation: the one key the graders use.
  */
-export function normalizeForMatch(text: string): string {
-  return removeZeroWidth(text.normalize('NFKC'))
-    .toLowerCase()
+export function foldForSearch(text: string): string {
+  return foldCase(normalizeText(text))
     .replace(PUNCTUATION_OR_SYMBOL, ' ')
     .replace(/\s+/g, ' ')
     .replace(/(?<=[\p{Script=Han}]) (?=[\p{Script=Han}])/gu, '')
@@ -47,9 +47,9 @@ export function normalizeForMatch(text: string): string {
 
 /** True when `quote` appears in `answer` after both are normalised; empty quotes never match. */
 export function quoteAppearsIn(quote: string, answer: string): boolean {
-  const needle = normalizeForMatch(quote);
+  const needle = foldForSearch(quote);
   if (needle.length === 0) return false;
-  return normalizeForMatch(answer).includes(needle);
+  return foldForSearch(answer).includes(needle);
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -134,7 +134,7 @@ export interface AnswerIndex {
 }
 
 export function indexAnswer(answer: string): AnswerIndex {
-  const folded = normalizeForMatch(answer);
+  const folded = foldForSearch(answer);
   const stems = new Set<string>();
   for (const word of segmentWords(answer)) if (!containsHan(word)) stems.add(stemEnglish(word));
   return { folded, stems };
@@ -145,7 +145,7 @@ export function indexAnswer(answer: string): AnswerIndex {
  * because a learner's text may segment differently; single English words match by stem.
  */
 export function termAppearsIn(term: string, index: AnswerIndex): boolean {
-  const folded = normalizeForMatch(term);
+  const folded = foldForSearch(term);
   if (folded.length === 0) return false;
   if (containsHan(folded) || folded.includes(' ')) {
     if (index.folded.includes(folded)) return true;

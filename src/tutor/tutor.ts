@@ -4,7 +4,8 @@ import { gradeAnswer } from '../grading/grade.ts';
 import type { AttemptStatus } from '../progress/ports.ts';
 import { checkBudget, type BudgetVerdict } from './budget.ts';
 import { gradeByRubricCoverage } from './fallback-grader.ts';
-import { FEEDBACK_LIMITS, feedbackStrings } from './feedback-text.ts';
+import { t } from '../messages/catalog.ts';
+import { FEEDBACK_LIMITS } from './limits.ts';
 import { buildFallbackFollowUp, buildFollowUpMessages } from './follow-up.ts';
 import {
   buildGradingMessages,
@@ -100,10 +101,9 @@ function addUsage(total: TokenUsage, more: TokenUsage): TokenUsage {
 }
 
 function budgetMessage(verdict: Exclude<BudgetVerdict, { allowed: true }>, language: 'zh' | 'en'): string {
-  const strings = feedbackStrings(language);
   return verdict.reason === 'user-budget'
-    ? strings.userBudget(Math.max(1, Math.ceil(verdict.retryAfterMs / 60_000)))
-    : strings.guildBudget(Math.max(1, Math.ceil(verdict.retryAfterMs / 3_600_000)));
+    ? t(language, 'tutor.userBudget', { minutes: Math.max(1, Math.ceil(verdict.retryAfterMs / 60_000)) })
+    : t(language, 'tutor.guildBudget', { hours: Math.max(1, Math.ceil(verdict.retryAfterMs / 3_600_000)) });
 }
 
 export function createTutor(deps: TutorDeps): Tutor {
@@ -190,7 +190,6 @@ export function createTutor(deps: TutorDeps): Tutor {
   async function gradeFreeText(request: GradeFreeTextRequest): Promise<FreeTextFeedback> {
     const { question, answer } = request;
     const language = pickFeedbackLanguage(request.locale, request.bank.language);
-    const strings = feedbackStrings(language);
     const template = gradingPromptFor(prompts, question);
     const fallback = (note: TutorNote, extra: Partial<FreeTextFeedback> = {}, preface?: string): FreeTextFeedback => {
       const feedback = gradeByRubricCoverage(question, answer, { language, note });
@@ -202,7 +201,7 @@ export function createTutor(deps: TutorDeps): Tutor {
     };
 
     if (detectInjection(answer)) {
-      return fallback('injection', { status: 'flagged' }, strings.injectionNote);
+      return fallback('injection', { status: 'flagged' }, t(language, 'tutor.injectionNote'));
     }
 
     if (deps.findCachedFeedback) {
@@ -258,7 +257,7 @@ export function createTutor(deps: TutorDeps): Tutor {
       const checked = checkVerdicts(question, answer, reply);
       if (reply.injection_suspected || looksLikeObeyedInjection(question, checked)) {
         deps.logger?.warn({ questionId: question.id, userId: request.userId }, 'grading tripwire: answer flagged for review');
-        return fallback('injection', { status: 'flagged', ...llmDetails() }, strings.injectionNote);
+        return fallback('injection', { status: 'flagged', ...llmDetails() }, t(language, 'tutor.injectionNote'));
       }
       const prose = clampFeedbackProse(reply);
       return {
@@ -284,7 +283,7 @@ export function createTutor(deps: TutorDeps): Tutor {
     const language = pickFeedbackLanguage(request.locale, request.bank.language);
     const template = prompts['follow-up'];
     const fallback = (note: TutorNote, text?: string): FollowUpReply => ({
-      text: text ?? buildFallbackFollowUp(request, language),
+      text: text ?? buildFallbackFollowUp(request, language, note === 'no-llm-configured' ? note : 'unavailable'),
       gradedBy: 'fallback',
       note,
     });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { gradeCommand } from '../../src/cli/grade.ts';
+import { displayWidth } from '../../src/messages/format.ts';
 import { writeTempBanks } from '../support/temp-banks.ts';
 import { createTestIo, type TestIo } from './io.ts';
 
@@ -159,26 +160,32 @@ describe('tutor bank check, bank show and grade', () => {
   });
 
   describe('bank show', () => {
-    it('lists the questions by section with their keys, marking drafts', async () => {
+    it('lists the questions by section with their keys, marking drafts, in columns aligned for Chinese text', async () => {
       const { code, io } = await tutor('bank', 'show', 'cli-bank');
       expect(code).toBe(0);
-      expect(io.stdout.text).toBe(
-        [
-          'cli-bank: CLI test bank',
-          '  zh-CN, 5 questions (2 choice, 1 multi, 1 blank, 1 short), 22 points',
-          '  Source: written for the tests',
-          '',
-          '一、选择题',
-          '  choice-1  choice  2 pts  以下哪种硬件设备通常专门设计用于加速AI模型的推理计算？  → C',
-          '  multi-1  multi  4 pts  哪些方法能减小模型体积？  → ABD',
-          '',
-          'Other questions',
-          '  blank-6  blank  4 pts  衡量模型推理性能的两个核心指标是______和______。  → 延迟; 吞吐量',
-          '  short-1  short  10 pts  简述剪枝与量化的区别。  → rubric: 2 marking points',
-          '  draft-1  choice  2 pts [draft]  哪种方法最快？  → (no key)',
-          '',
-        ].join('\n'),
-      );
+      const lines = io.stdout.text.split('\n');
+      // Cells are separated by runs of spaces: compare the words, then the alignment.
+      expect(lines.map((line) => line.replace(/ {2,}/g, '  '))).toEqual([
+        'cli-bank: CLI test bank',
+        '  zh-CN, 5 questions (2 choice, 1 multi, 1 blank, 1 short), 22 points',
+        '  Source: written for the tests',
+        '  Topics: none (no question names a topic)',
+        '',
+        '一、选择题',
+        '  choice-1  choice  2 points  以下哪种硬件设备通常专门设计用于加速AI模型的推理计算？  → C',
+        '  multi-1  multi  4 points  哪些方法能减小模型体积？  → ABD',
+        '',
+        'Other questions',
+        '  blank-6  blank  4 points  衡量模型推理性能的两个核心指标是______和______。  → 延迟; 吞吐量',
+        '  short-1  short  10 points  简述剪枝与量化的区别。  → rubric: 2 marking points',
+        '  draft-1  choice  2 points [draft]  哪种方法最快？  → (no key)',
+        '',
+      ]);
+      const questionLines = lines.filter((line) => line.includes('→'));
+      const arrowColumns = questionLines.map((line) => displayWidth(line.slice(0, line.indexOf('→'))));
+      expect(new Set(arrowColumns).size).toBe(1);
+      const stemColumns = questionLines.map((line) => displayWidth(line.slice(0, line.search(/\p{Script=Han}/u))));
+      expect(new Set(stemColumns).size).toBe(1);
     });
 
     it('prints the whole bank as JSON with --json', async () => {

@@ -33,7 +33,7 @@ describe('the other commands', () => {
     expect((ack.data as { flags: number }).flags & 64).toBe(64);
     const reply = await stats.waitForOriginal((m) => m.embeds.length > 0);
     expect(embedOf(reply).title).toBe('Progress of ada');
-    expect(field(reply, 'Overview')).toContain('2 answer(s) · accuracy 0%');
+    expect(field(reply, 'Overview')).toContain('2 answers · accuracy 0%');
     expect(field(reply, 'By question type')).toBe('Single choice: 0/1 (0%)\nShort answer: 0/1 (0%)');
     expect(embedOf(reply).image!.url).toBe('attachment://progress-30-days.png');
     const [chart] = reply.attachments;
@@ -69,9 +69,9 @@ describe('the other commands', () => {
     await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') }).waitForOriginal(isVerdict);
     const board = await h.sim.slashCommand({ name: 'leaderboard', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.embeds.length > 0);
     expect(embedOf(board).title).toBe('Leaderboard: last 7 days');
-    expect(embedOf(board).description).toBe(`1. <@${ada.id}>: 2 pt (1 answer(s))`);
+    expect(embedOf(board).description).toBe(`1. <@${ada.id}>: 2 points (1 answer)`);
     const list = await h.sim.slashCommand({ name: 'bank', subcommand: 'list', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.embeds.length > 0);
-    expect(embedOf(list).description).toBe('`e2e-basics` · Inference basics · 5 question(s) · en-US');
+    expect(embedOf(list).description).toBe('`e2e-basics` · Inference basics · 5 questions · en-US');
   });
 
   it('suggests banks and topics while typing', async () => {
@@ -104,7 +104,7 @@ describe('the other commands', () => {
     expect(h.app.banks.list()).toHaveLength(1);
 
     const imported = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0);
-    expect(embedOf(imported).description).toMatch(/^Saved bank `[^`]+` with 1 question\(s\)/);
+    expect(embedOf(imported).description).toMatch(/^Saved bank `[^`]+` with 1 question\./);
     const newBank = h.app.banks.list().find((bank) => bank.id !== 'e2e-basics')!;
     expect(newBank.questions[0]).toMatchObject({ type: 'choice', answer: 'A' });
     expect(fs.existsSync(path.join(h.dir, 'banks', `${newBank.id}.json`))).toBe(true);
@@ -131,7 +131,7 @@ describe('the other commands', () => {
     const confirm = h.sim.clickButton({ message: prompt, user: ada, customId: buttonByLabel(prompt, 'Delete my data') });
     await confirm.ack;
     await h.sim.waitFor(() => h.sim.message(prompt.id)!.content.startsWith('Done:'));
-    expect(h.sim.message(prompt.id)!.content).toBe('Done: removed 1 answer(s), 1 session(s), 0 follow-up message(s) and 1 review card(s).');
+    expect(h.sim.message(prompt.id)!.content).toBe('Done: removed 1 answer, 1 session, 0 follow-up messages and 1 review card.');
     expect(componentsOf(h.sim.message(prompt.id)!)).toEqual([]);
     expect(h.store.statsForUser(ada.id).attempts).toBe(0);
   });
@@ -142,7 +142,7 @@ describe('the other commands', () => {
     await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'A. Pruning') }).waitForOriginal(isVerdict);
     const review = h.sim.slashCommand({ name: 'review', user: ada, channelId: h.sim.channelId('quiz') });
     const card = await review.waitForOriginal((m) => embedOf(m).description?.includes('<#') ?? false);
-    expect(embedOf(card).description).toContain(`Review: 1 question(s) due for <@${ada.id}>.`);
+    expect(embedOf(card).description).toContain(`Review: 1 question due for <@${ada.id}>.`);
     const threadId = /<#(\d+)>/.exec(embedOf(card).description!)![1]!;
     const again = await h.sim.waitForMessage(threadId, (m) => m.embeds.length > 0);
     expect(embedOf(again).description).toContain('Which technique keeps the keys and values');

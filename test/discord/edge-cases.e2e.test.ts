@@ -46,7 +46,7 @@ describe('edge cases of the quiz thread', () => {
     expect(second.modal!.components).toHaveLength(2);
     const rest = sim.submitModal({ user: ada, fields: { 'blank-5': 'six', 'blank-6': 'eight' } });
     const verdict = await rest.waitForOriginal(isVerdict);
-    expect(verdictEmbed(verdict).description).toContain('6 / 7 pt');
+    expect(verdictEmbed(verdict).description).toContain('6 / 7 points');
     await sim.waitFor(() => sim.message(prompt.id)!.components.length === 0);
     expect(sim.message(prompt.id)!.content).toBe('Blanks 1–5 saved. Press Continue for the rest.');
   });

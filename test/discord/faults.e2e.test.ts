@@ -115,7 +115,7 @@ describe('results that survive a misbehaving Discord', () => {
     scriptTutor(h.llm, FULL_MARKS, 'ok');
     const { submit } = await openAndSubmit(h, ada, second);
     const graded = await submit.waitForOriginal(isVerdict, 10_000);
-    expect(verdictEmbed(graded).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(graded).description).toContain('4 / 4 points');
     expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2], ['kv-short', 4]]);
     expect(apologies(h)).toEqual([]);
   });
@@ -131,7 +131,7 @@ describe('results that survive a misbehaving Discord', () => {
     const verdict = await submit.waitForFollowUp(isVerdict, 10_000);
     expect(verdict.channel_id).toBe(thread.id);
     expect(verdict.flags & 64).toBe(0); // public, in the thread
-    expect(verdictEmbed(verdict).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(verdict).description).toContain('4 / 4 points');
     expect(componentsOf(verdict).map((c) => c.label)).toEqual(['Next', 'Ask', 'End']);
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4]]);
 
@@ -187,7 +187,7 @@ describe('results that survive a misbehaving Discord', () => {
 
     const verdict = await h.sim.waitForMessage(thread.id, isVerdict, 10_000);
     expect(verdict.message_reference).toMatchObject({ message_id: typed.id });
-    expect(verdictEmbed(verdict).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(verdict).description).toContain('4 / 4 points');
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4]]);
     await goOn(h, ada, verdict);
     expect(apologies(h)).toEqual([]);
@@ -210,7 +210,7 @@ describe('results that survive a misbehaving Discord', () => {
     expect((await click.ack).type).toBe(7); // the verdict instead of a modal for an answered question
     const shown = await click.waitForOriginal(isVerdict);
     expect(shown.id).toBe(first.id);
-    expect(verdictEmbed(shown).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(shown).description).toContain('4 / 4 points');
     await goOn(h, ada, shown);
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4], ['prune-tf', 1]]);
   });
@@ -322,7 +322,7 @@ describe('results that survive a misbehaving Discord', () => {
     expect((ack.data as { flags: number; content: string }).flags & 64).toBe(64);
     const verdict = await submit.waitForOriginal(isVerdict, 10_000);
     expect(verdict.flags & 64).toBe(64);
-    expect(verdictEmbed(verdict).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(verdict).description).toContain('4 / 4 points');
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4]]);
 
     h.sim.updateThread(thread.id, { locked: false });
@@ -387,7 +387,7 @@ describe('results that survive a misbehaving Discord', () => {
     const { submit } = await openAndSubmit(h, ada, first);
 
     const verdict = await submit.waitForFollowUp(isVerdict, 10_000);
-    expect(verdictEmbed(verdict).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(verdict).description).toContain('4 / 4 points');
     expect(h.sim.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`${submit.token}/messages/@original`)).map((r) => r.status)).toEqual([500, 500, 500, 500]);
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4]]);
     await goOn(h, ada, verdict);
@@ -414,7 +414,7 @@ describe('results that survive a misbehaving Discord', () => {
     // Messages typed after the resume still reach the bot.
     sim.postMessage({ channelId: thread.id, user: ada, content: SHORT_ANSWER });
     const graded = await sim.waitForMessage(thread.id, (m) => isVerdict(m) && m.id !== verdict.id, 10_000);
-    expect(verdictEmbed(graded).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(graded).description).toContain('4 / 4 points');
     expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2], ['kv-short', 4]]);
   });
 

@@ -24,7 +24,7 @@ describe('short answers and follow-ups in the thread', () => {
     expect(verdict.message_reference).toMatchObject({ message_id: typed.id });
     expect(verdict.editCount).toBeGreaterThanOrEqual(1); // "Grading…" first, then the verdict
     expect(verdictEmbed(verdict).title).toBe('✅ Correct');
-    expect(verdictEmbed(verdict).description).toContain('4 / 4 pt');
+    expect(verdictEmbed(verdict).description).toContain('4 / 4 points');
     expect(field(verdict, 'Tutor feedback')).toContain('The cache keeps past keys and values');
     expect(field(verdict, 'Rubric')).toContain('✅ Stores the keys and values of previous tokens');
     expect(field(verdict, 'Reference answer')).toContain('only the new token is computed');
@@ -53,7 +53,7 @@ describe('short answers and follow-ups in the thread', () => {
     await h.restart();
     h.sim.postMessage({ channelId: thread.id, user, content: 'It caches the keys and values.' });
     const verdict = await h.sim.waitForMessage(thread.id, isVerdict, 10_000);
-    expect(verdictEmbed(verdict).description).toContain('2 / 4 pt');
+    expect(verdictEmbed(verdict).description).toContain('2 / 4 points');
     await h.sim.waitFor(() => h.sim.message(question.id)!.components.length === 0);
     expect(h.sim.requests.some((r) => r.method === 'GET' && r.path === `/channels/${thread.id}/messages`)).toBe(true);
   });

@@ -33,7 +33,7 @@ describe('a member quizzing in a thread', () => {
     expect(embedOf(verdict).description).toContain('Which technique keeps the keys and values');
     expect(componentsOf(verdict).map((c) => c.label)).toEqual(['Finish', 'Ask', 'End']); // the only choice question
     expect(verdictEmbed(verdict).title).toBe('✅ Correct');
-    expect(verdictEmbed(verdict).description).toContain('2 / 2 pt');
+    expect(verdictEmbed(verdict).description).toContain('2 / 2 points');
     expect(field(verdict, 'Correct answer')).toBe('B');
     expect(field(verdict, 'Analysis')).toContain('The KV cache stores past keys');
     expect(verdict.channel_id).toBe(thread!.id);
@@ -55,7 +55,7 @@ describe('a member quizzing in a thread', () => {
     expect((await submit.ack).elapsedMs).toBeLessThan(3000);
     const verdict = await submit.waitForOriginal(isVerdict);
     expect(verdictEmbed(verdict).title).toBe('🟡 Partly right');
-    expect(verdictEmbed(verdict).description).toContain('1 / 2 pt');
+    expect(verdictEmbed(verdict).description).toContain('1 / 2 points');
     expect(field(verdict, 'Your answer')).toBe('> 1. int8\n> 2. FP32');
     // The question's Answer button is gone once it has been answered.
     await sim.waitFor(() => componentsOf(sim.message(question.id)!).length === 0);
@@ -63,7 +63,7 @@ describe('a member quizzing in a thread', () => {
     // A one-question quiz: the verdict offers Finish, which posts the summary.
     const finish = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Finish') });
     const summary = await finish.waitForFollowUp((m) => m.embeds.length > 0);
-    expect(embedOf(summary).description).toContain('**1 / 2 pt** · 1 of 1 answered');
+    expect(embedOf(summary).description).toContain('**1 / 2 points** · 1 of 1 answered');
     expect(field(summary, 'To review')).toContain('Post-training quantisation usually maps');
     expect(sim.failures).toEqual([]);
   });
@@ -105,15 +105,15 @@ describe('a member quizzing in a thread', () => {
     const next = sim.clickButton({ message: verdict, user: ada, customId: buttonByLabel(verdict, 'Next') });
     expect((await next.ack).elapsedMs).toBeLessThan(3000);
     const second = await next.waitForFollowUp((m) => m.embeds.length > 0);
-    expect(embedOf(second).title).toBe('Question 2/2 · Short answer · 4 pt');
+    expect(embedOf(second).title).toBe('Question 2/2 · Short answer · 4 points');
     expect(second.channel_id).toBe(thread.id);
 
     const oldAsk = buttonByPrefix(second, 'quiz:ask:');
     const end = sim.clickButton({ message: second, user: ada, customId: buttonByLabel(second, 'End') });
     const summary = await end.waitForFollowUp((m) => m.embeds.length > 0);
     expect(embedOf(summary).title).toBe('Quiz finished: Inference basics');
-    expect(embedOf(summary).description).toContain('**2 / 2 pt** · 1 of 2 answered');
-    expect(field(summary, 'By question type')).toBe('Single choice: 1/1 right, 2/2 pt');
+    expect(embedOf(summary).description).toContain('**2 / 2 points** · 1 of 2 answered');
+    expect(field(summary, 'By question type')).toBe('Single choice: 1/1 right, 2/2 points');
 
     // An old message that still shows the button (e.g. on another device) after the quiz ended.
     const oldMessage = sim.seedBotMessage({ channelId: thread.id, content: 'old', components: [{ type: 1, components: [{ type: 2, style: 2, label: 'Ask', custom_id: oldAsk }] }] });

@@ -59,7 +59,7 @@ describe('question messages', () => {
     for (const [index, option] of q.options.entries()) expect(answerButtons[index]!.label.startsWith(option.key)).toBe(true);
     expect(buttons(payload).map((b) => b.custom_id)).toEqual(expect.arrayContaining([`quiz:ask:${session.id}`, `quiz:end:${session.id}`]));
     expect(payload.embeds[0]!.description).toContain(q.stem);
-    expect(payload.embeds[0]!.title).toBe('Question 1/3 · Single choice · 2 pt'.replace('2', String(q.points)));
+    expect(payload.embeds[0]!.title).toBe(`Question 1/3 · Single choice · ${q.points} points`);
     expect(payload.allowedMentions).toEqual(noMentions);
   });
 
@@ -182,7 +182,7 @@ describe('verdicts', () => {
     const payload = renderVerdict({ locale: 'en-US', outcome: gradedOutcome(q, 0), answerText: 'B' });
     const embed = payload.embeds[0]!;
     expect(embed.title).toBe('❌ Not quite');
-    expect(embed.description).toContain(`0 / ${q.points} pt`);
+    expect(embed.description).toContain(`0 / ${q.points} points`);
     const fields = Object.fromEntries(embed.fields!.map((f) => [f.name, f.value]));
     expect(fields['Correct answer']).toBe('C');
     expect(fields['Your answer']).toBe('> B');
@@ -193,7 +193,7 @@ describe('verdicts', () => {
   it('keeps the question above the verdict when the verdict replaces the question’s message', () => {
     const q = question('choice-1');
     const payload = renderVerdict({ locale: 'en-US', outcome: gradedOutcome(q, 0), answerText: 'B', withQuestion: true });
-    expect(payload.embeds.map((e) => e.title)).toEqual([`Question 1/3 · Single choice · ${q.points} pt`, '❌ Not quite']);
+    expect(payload.embeds.map((e) => e.title)).toEqual([`Question 1/3 · Single choice · ${q.points} points`, '❌ Not quite']);
     expect(payload.embeds[0]!.description).toContain(q.stem);
     expect(buttons(payload).map((b) => b.label)).toEqual(['Next', 'Ask', 'End']);
   });
@@ -241,6 +241,49 @@ describe('verdicts', () => {
     expect(fields['Reference answer']).toBe(q.type === 'short' ? q.reference.slice(0, 1024) : '');
   });
 
+  it('says plainly when no AI tutor is configured, leaves out strengths that only repeat a marking point, and shows a third of a point as 0.33', () => {
+    const q = question('short-1');
+    const outcome = gradedOutcome(q, 1 / 3, {
+      grade: { status: 'needs-feedback', questionType: 'short', score: 0, maxScore: q.points, normalizedAnswer: 'x' },
+      gradedBy: 'fallback',
+      score: 0.33,
+      feedback: {
+        gradedBy: 'fallback',
+        status: 'graded',
+        provisional: true,
+        score: 0.33,
+        maxScore: q.points,
+        rubric: [{ index: 0, point: 'names quantisation', verdict: 'partial', evidence: 'quantisation', score: 0.33, maxScore: 1 }],
+        strengths: ['Covered: names quantisation', 'a clear first sentence'],
+        improvements: [],
+        explanation: '',
+        note: 'no-llm-configured',
+      },
+    });
+    for (const [locale, wording] of [
+      ['en-US', 'no AI tutor is configured'],
+      ['zh-CN', '没有配置 AI 导师'],
+    ] as const) {
+      const embed = renderVerdict({ locale, outcome, answerText: 'quantisation' }).embeds[0]!;
+      const text = JSON.stringify(embed);
+      expect(text).toContain(wording);
+      expect(text).not.toMatch(/unavailable|暂不可用/);
+      expect(embed.description).toContain(`0.33 / ${q.points}`);
+      expect(text).toContain('names quantisation (0.33/1)');
+    }
+    const fields = Object.fromEntries(renderVerdict({ locale: 'en-US', outcome, answerText: 'x' }).embeds[0]!.fields!.map((f) => [f.name, f.value]));
+    expect(fields['Strengths']).toBe('• a clear first sentence');
+
+    const reply = renderFollowUp({
+      locale: 'en-US',
+      sessionId: 's',
+      message: 'why?',
+      reply: { text: 'No AI tutor is configured, so I can offer hints before you answer and the question bank’s explanation after.', gradedBy: 'fallback', note: 'no-llm-configured' },
+      answered: false,
+    });
+    expect(reply.embeds[0]!.description).toContain('No AI tutor is configured; this reply comes from the question bank.');
+  });
+
   it('quotes an answer containing @everyone without letting it ping or format', () => {
     const payload = renderVerdict({ locale: 'en-US', outcome: gradedOutcome(question('choice-1'), 0), answerText: '@everyone **look** <@&1>' });
     expect(payload.allowedMentions).toEqual(noMentions);
@@ -278,8 +321,8 @@ describe('summaries, notes and limits', () => {
       bank.title,
     );
     const embed = payload.embeds[0]!;
-    expect(embed.description).toBe('**2 / 4 pt** · 2 of 3 answered · 2 min 5 s');
-    expect(embed.fields!.map((f) => f.value)).toEqual(['Single choice: 1/2 right, 2/4 pt', '• A stem to review (0/2)']);
+    expect(embed.description).toBe('**2 / 4 points** · 2 of 3 answered · 2 min 5 s');
+    expect(embed.fields!.map((f) => f.value)).toEqual(['Single choice: 1/2 right, 2/4 points', '• A stem to review (0/2)']);
   });
 
   it('tells a stranger whose quiz it is and how to start their own', () => {
@@ -331,7 +374,7 @@ describe('summaries, notes and limits', () => {
     const embed = renderStats({ locale: 'en-US', stats, userName: 'Ada', chartFile: 'c.png' }).embeds[0]!;
     expect(embed.title).toBe('Progress of Ada');
     expect(embed.image).toEqual({ url: 'attachment://c.png' });
-    expect(embed.fields![0]!.value).toContain('4 answer(s) · accuracy 75% · 6/8 pt');
-    expect(embed.fields![0]!.value).toContain('Streak: 2 day(s) (longest 5) · 1 review(s) due');
+    expect(embed.fields![0]!.value).toContain('4 answers · accuracy 75% · 6/8 points');
+    expect(embed.fields![0]!.value).toContain('Streak: 2 days (longest 5) · 1 review due');
   });
 });

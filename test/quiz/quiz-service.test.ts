@@ -224,7 +224,7 @@ describe('the quiz flow', () => {
 
   it('brings missed questions back in a review quiz, and says so when nothing is due', async () => {
     const { quiz } = await openApp();
-    await expectUserError(() => quiz.start({ userId: 'u-6', displayName: 'Mo', mode: 'review' }), 'no-questions');
+    await expectUserError(() => quiz.start({ userId: 'u-6', displayName: 'Mo', mode: 'review' }), 'nothing-due');
     const view = startChoiceQuiz(quiz, 'u-6', 2);
     await quiz.submitAnswer({ sessionId: view.session.id, questionId: view.current!.question.id, userId: 'u-6', answer: 'A' });
     quiz.end(view.session.id, 'u-6');

@@ -52,7 +52,7 @@ describe('SqliteProgressStore', () => {
 
     it('returns null for an unknown session and refuses to patch one', () => {
       expect(store.getSession('nope')).toBeNull();
-      expect(() => store.updateSession('nope', { position: 1 })).toThrow(/No quiz session nope/);
+      expect(() => store.updateSession('nope', { position: 1 })).toThrow(expect.objectContaining({ code: 'session-not-found', params: { sessionId: 'nope' } }));
     });
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BankSchema, type EssayQuestion, type ShortQuestion } from '../../src/bank/schema.ts';
 import { gradeByRubricCoverage, termsForPoint } from '../../src/tutor/fallback-grader.ts';
-import { extractKeyTerms, normalizeForMatch, quoteAppearsIn } from '../../src/tutor/text.ts';
+import { extractKeyTerms, foldForSearch, quoteAppearsIn } from '../../src/tutor/text.ts';
 import { kvCacheQuestion, quantizationQuestionZh } from './helpers.ts';
 
 const seedBank = BankSchema.parse(JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../data/banks/ai-inference-optimization-2025.json'), 'utf8')));
@@ -95,6 +95,6 @@ describe('matching quotes after normalisation', () => {
   });
 
   it('folds width, case and punctuation', () => {
-    expect(normalizeForMatch('  Ｈｅｌｌｏ，  World！ ')).toBe('hello world');
+    expect(foldForSearch('  Ｈｅｌｌｏ，  World！ ')).toBe('hello world');
   });
 });

@@ -1,7 +1,7 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { MAX_IMPORT_BYTES, type ImportOutcome } from '../../bank/import/types.ts';
 import { UserError } from '../../errors.ts';
-import { t, type UiLocale } from '../i18n.ts';
+import { t, type Locale } from '../../messages/catalog.ts';
 import { renderBankList, renderImportReport, type ImportReportView } from '../render.ts';
 import type { CommandContext, SlashCommand } from '../types.ts';
 import { descriptionLocalizations as d, nameLocalizations as n } from './localize.ts';
@@ -56,18 +56,18 @@ export const bankCommand: SlashCommand = {
 async function importFromAttachment({ interaction, deps, locale }: CommandContext): Promise<void> {
   // Checked here as well as by Discord's default permissions: a server may override those.
   if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-    throw new UserError('no-permission', t(locale, 'bank.import.noPermission'));
+    throw new UserError('no-permission');
   }
   const attachment = interaction.options.getAttachment('file', true);
   const replace = interaction.options.getBoolean('replace') ?? false;
   if (attachment.size > MAX_IMPORT_BYTES) {
-    throw new UserError('too-large', t(locale, 'bank.import.tooLarge', { size: attachment.size, max: MAX_IMPORT_BYTES }));
+    throw new UserError('too-large', { size: attachment.size, max: MAX_IMPORT_BYTES });
   }
   const response = await (deps.fetchAttachment ?? fetch)(attachment.url);
-  if (!response.ok) throw new UserError('download-failed', t(locale, 'bank.import.download', { status: response.status }));
+  if (!response.ok) throw new UserError('download-failed', { status: response.status });
   const content = Buffer.from(await response.arrayBuffer());
   if (content.length > MAX_IMPORT_BYTES) {
-    throw new UserError('too-large', t(locale, 'bank.import.tooLarge', { size: content.length, max: MAX_IMPORT_BYTES }));
+    throw new UserError('too-large', { size: content.length, max: MAX_IMPORT_BYTES });
   }
   const outcome = await deps.banks.importFile({ filename: attachment.name, content });
   const view = describeOutcome(attachment.name, outcome);
@@ -84,7 +84,7 @@ async function importFromAttachment({ interaction, deps, locale }: CommandContex
 }
 
 /** The importer's report as lines a teacher can act on: each names its line numbers. */
-export function describeOutcome(fileName: string, outcome: ImportOutcome, _locale?: UiLocale): ImportReportView {
+export function describeOutcome(fileName: string, outcome: ImportOutcome, _locale?: Locale): ImportReportView {
   const problems: string[] = [];
   const warnings: string[] = [];
   if (!outcome.ok) for (const error of outcome.errors) problems.push(error.line ? `line ${error.line}: ${error.message}` : error.message);

@@ -1,7 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../../errors.ts';
 import type { LeaderboardPeriod } from '../../progress/types.ts';
-import { t } from '../i18n.ts';
 import { renderLeaderboard } from '../render.ts';
 import type { SlashCommand } from '../types.ts';
 import { descriptionLocalizations as d, nameLocalizations as n } from './localize.ts';
@@ -28,7 +27,7 @@ export const leaderboardCommand: SlashCommand = {
     .toJSON(),
   defer: 'public',
   async execute({ interaction, deps, locale }) {
-    if (!interaction.guildId) throw new UserError('guild-only', t(locale, 'leaderboard.guildOnly'));
+    if (!interaction.guildId) throw new UserError('guild-only');
     const period = (interaction.options.getString('period') ?? 'week') as LeaderboardPeriod;
     await interaction.editReply(renderLeaderboard(locale, deps.stats.leaderboard(interaction.guildId, period)));
   },

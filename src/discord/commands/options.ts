@@ -6,7 +6,7 @@ import type {
 } from 'discord.js';
 import { QUESTION_TYPES } from '../../bank/schema.ts';
 import { MAX_QUIZ_COUNT } from '../../quiz/quiz-service.ts';
-import { t } from '../i18n.ts';
+import { t } from '../../messages/catalog.ts';
 import type { BotDeps } from '../types.ts';
 import { descriptionLocalizations as d, nameLocalizations as n, type LocalizedText } from './localize.ts';
 

@@ -1,5 +1,5 @@
 import { MessageFlags } from 'discord.js';
-import { t } from '../i18n.ts';
+import { t } from '../../messages/catalog.ts';
 import { renderForgetDone, renderPlain } from '../render.ts';
 import type { ComponentHandler } from '../types.ts';
 

@@ -1,8 +1,8 @@
 import { MessageFlags } from 'discord.js';
 import type { RawAnswer } from '../../grading/types.ts';
+import type { Locale } from '../../messages/catalog.ts';
 import type { AnswerOutcome, QuestionPointer } from '../../quiz/types.ts';
 import { deliverResult, postResult, retireButtons } from '../deliver.ts';
-import type { UiLocale } from '../i18n.ts';
 import { bankTitleOf } from '../quiz-flow.ts';
 import {
   BLANKS_PER_MODAL,
@@ -266,7 +266,7 @@ const askModal: ComponentHandler<'askmodal'> = {
 };
 
 /** A follow-up to the tutor, rendered with Next/End when the current question is already answered. */
-export async function askTutor(deps: BotDeps, sessionId: string, userId: string, text: string, locale: UiLocale) {
+export async function askTutor(deps: BotDeps, sessionId: string, userId: string, text: string, locale: Locale) {
   const reply = await deps.quiz.ask({ sessionId, userId, message: text, locale });
   const view = deps.quiz.view(sessionId);
   const answered = Boolean(view.current?.attempt);

@@ -73,7 +73,7 @@ function safeId(raw: string): string {
 }
 
 function datasetError(file: string, problem: string): UserError {
-  return new UserError('eval-dataset', `${file}: ${problem}`, { file });
+  return new UserError('eval-dataset', { file, problem });
 }
 
 export function loadMohlerCsv(file: string): EvalItem[] {
@@ -191,7 +191,7 @@ export function loadGradingDataset(target: string): EvalDataset {
   try {
     files = listFiles(path.resolve(target));
   } catch {
-    throw new UserError('eval-dataset', `${target}: no such file or folder`, { file: target });
+    throw new UserError('eval-dataset', { file: target, problem: 'no such file or folder' });
   }
   const byFormat = new Map<DatasetFormat, string[]>();
   for (const file of files) {
@@ -199,12 +199,10 @@ export function loadGradingDataset(target: string): EvalDataset {
     if (format) byFormat.set(format, [...(byFormat.get(format) ?? []), file]);
   }
   if (byFormat.size === 0) {
-    throw new UserError('eval-dataset', `${target}: no dataset file found (expected a Mohler .csv, SemEval .xml, SAS .jsonl or an OS grading.json)`, {
-      file: target,
-    });
+    throw new UserError('eval-dataset', { file: target, problem: 'no dataset file found (expected a Mohler .csv, SemEval .xml, SAS .jsonl or an OS grading.json)' });
   }
   if (byFormat.size > 1) {
-    throw new UserError('eval-dataset', `${target}: holds several dataset formats (${[...byFormat.keys()].join(', ')}); point at one of them`, { file: target });
+    throw new UserError('eval-dataset', { file: target, problem: `holds several dataset formats (${[...byFormat.keys()].join(', ')}); point at one of them` });
   }
   const [format, found] = [...byFormat.entries()][0]!;
   let chosen = found;

@@ -1,0 +1,125 @@
+/**
+ * The one place numbers, durations, dates and column widths are formatted, for Discord and the
+ * terminal alike. Precision rule: at most two decimals, trailing zeros dropped (1/3 point → 0.33,
+ * 0.25 → 0.25, 2 → 2); percentages are whole numbers. Stored scores are rounded to two decimals by
+ * the graders, so a shown score is exactly the stored one.
+ */
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/** A count or a score: two decimals at most, no grouping (ids and scores are copied into commands). */
+export function formatNumber(value: number, locale = 'en-US'): string {
+  if (!Number.isFinite(value)) return String(value);
+  return numberFormat(locale, { maximumFractionDigits: 2, useGrouping: false }).format(value);
+}
+
+/** Points use the same rule as any number: one name so call sites read as what they show. */
+export const formatPoints = formatNumber;
+
+/** `score/max`, e.g. `1.5/2`. */
+export function formatFraction(part: number, whole: number, locale = 'en-US'): string {
+  return `${formatNumber(part, locale)}/${formatNumber(whole, locale)}`;
+}
+
+/** A share (0–1) as a whole percentage, e.g. 0.666 → `67%`; `–` when there is nothing to divide. */
+export function formatPercent(fraction: number, locale = 'en-US'): string {
+  if (!Number.isFinite(fraction)) return '–';
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
+}
+
+/** Whole minutes and seconds of a duration, for the message catalogue's `duration.*` texts. */
+export function splitDuration(ms: number): { minutes: number; seconds: number } {
+  const totalSeconds = Math.max(0, Math.round(ms / 1000));
+  return { minutes: Math.floor(totalSeconds / 60), seconds: totalSeconds % 60 };
+}
+
+/** A moment as the learner reads it, e.g. `Dec 6, 2026, 3:05 PM` / `2026年12月6日 15:05`. */
+export function formatDateTime(date: Date, locale = 'en-US', timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(date);
+}
+
+/** How far away a moment is, in the largest whole unit: `in 3 days`, `in 2 hours`, `3天后`. */
+export function formatRelativeTime(target: Date, now: Date, locale = 'en-US'): string {
+  const seconds = Math.round((target.getTime() - now.getTime()) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(seconds, 'second');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Display width: a terminal shows CJK and full-width characters two columns wide.
+
+// East Asian Wide and Fullwidth blocks (Unicode UAX #11), plus emoji presentation.
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]/u;
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\u200B-\u200F\u2060\uFEFF]/u;
+
+/** Columns a string takes on a terminal (ANSI colour codes take none). */
+export function displayWidth(text: string): number {
+  let width = 0;
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC.
+  for (const char of text.replace(/\x1b\[[0-9;]*m/g, '')) {
+    if (ZERO_WIDTH.test(char)) continue;
+    width += WIDE.test(char) ? 2 : 1;
+  }
+  return width;
+}
+
+/** Pads with spaces to `width` columns, counting wide characters as two. */
+export function padEndWidth(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+export function padStartWidth(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
+}
+
+/** Cuts to at most `width` columns, marking the cut with `…`. */
+export function truncateWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const w = ZERO_WIDTH.test(char) ? 0 : WIDE.test(char) ? 2 : 1;
+    if (used + w > width - 1) break;
+    out += char;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+/**
+ * Rows of cells as aligned columns: each column as wide as its widest cell (by display width), the
+ * last column left unpadded. Cells in `alignRight` columns are right-aligned (numbers).
+ */
+export function formatColumns(rows: ReadonlyArray<readonly string[]>, options: { indent?: string; gap?: string; alignRight?: readonly number[] } = {}): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, displayWidth(cell))));
+  const right = new Set(options.alignRight ?? []);
+  return rows.map(
+    (row) =>
+      (options.indent ?? '') +
+      row
+        .map((cell, index) => {
+          if (right.has(index)) return padStartWidth(cell, widths[index] ?? 0);
+          return index === row.length - 1 ? cell : padEndWidth(cell, widths[index] ?? 0);
+        })
+        .join(options.gap ?? '  '),
+  );
+}
