@@ -111,7 +111,7 @@ describe('the quiz flow', () => {
       throw new Error('expected not-owner');
     } catch (error) {
       // The owner travels with the error, so a front end can name whose quiz it is.
-      expect(error).toMatchObject({ code: 'not-owner', details: { ownerId: 'u-1' } });
+      expect(error).toMatchObject({ code: 'not-owner', params: { ownerId: 'u-1' } });
     }
     expect(quiz.openQuestion(view.session.id, 'u-1', { id: first!.questionId }).current.question.id).toBe(first!.questionId);
     expect(quiz.openQuestion(view.session.id, 'u-1', { index: 0 }).current.index).toBe(0);
