@@ -8,9 +8,10 @@ import type { ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
  * reported with its lines and what is wrong; the well-formed ones are still imported.
  */
 
-const OPTION = /^([A-Z])[.)][ \t]+(.*)$/;
+// `s`: a line separator inside the text must not make `(.*)$` retry from every blank before it.
+const OPTION = /^([A-Z])[.)][ \t]+(.*)$/s;
 const OPTION_WITHOUT_SPACE = /^[A-Z][.)]\S/;
-const ANSWER = /^ANSWER:\s*(.*)$/;
+const ANSWER = /^ANSWER:\s*(.*)$/s;
 
 interface Pending {
   line: number;

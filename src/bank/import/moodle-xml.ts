@@ -52,7 +52,7 @@ function textOf(node: unknown): string {
   if (!element) return scalar(node).trim();
   const raw = scalar(element['text']);
   const format = scalar(element['@_format']);
-  return (format === 'html' || format === '' || /<\/?[a-z][^>]*>/i.test(raw) ? htmlToText(raw) : raw).trim();
+  return (format === 'html' || format === '' || /<\/?[a-z][^<>]*>/i.test(raw) ? htmlToText(raw) : raw).trim();
 }
 
 function rawTextOf(node: unknown): string {
@@ -101,7 +101,8 @@ function splitClozeAnswers(body: string): Array<{ fraction: number; text: string
     .filter((answer) => answer.text !== '' || answer.fraction !== 0);
 }
 
-const CLOZE = /\{(\d*):([A-Z_]+):((?:\\.|[^}\\])*)\}/g;
+// `{` ends a body too: an unclosed `{1:MC:` must not make every later `{` rescan to the end of the text.
+const CLOZE = /\{(\d*):([A-Z_]+):((?:\\.|[^{}\\])*)\}/g;
 
 export function parseMoodleXml(text: string): ParsedBank {
   const valid = XMLValidator.validate(text);
@@ -121,7 +122,7 @@ export function parseMoodleXml(text: string): ParsedBank {
 
   // Line numbers: the parser gives none, so find each <question …> tag in the source, in order.
   const starts: Array<{ line: number; endLine: number }> = [];
-  const tag = /<question\b[^>]*>/g;
+  const tag = /<question\b[^<>]*>/g;
   let lineNo = 1;
   let scanned = 0;
   for (let match = tag.exec(text); match; match = tag.exec(text)) {
