@@ -135,7 +135,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
         const common = { ...base, id: subId, stem, analysis: analyses[offset] ?? analysis, options: extracted.options };
         built.push(key.length > 1 ? { ...common, type: 'multi', answer: [...key].sort(), scoring: 'exam' } : { ...common, type: 'choice', answer: key });
       }
-      questions.push(...built);
+      for (const item of built) questions.push(item);
       return;
     }
 

@@ -76,6 +76,16 @@ function parseText(format: Exclude<ImportFormat, 'docx'>, text: string, filename
  * input: every problem is an error in the outcome, with a line number where there is one.
  */
 export async function importBank(request: ImportRequest): Promise<ImportOutcome> {
+  try {
+    return await readBank(request);
+  } catch (error) {
+    // A parser bug or a library's own exception is still the file's problem, told in plain words.
+    const reason = error instanceof RangeError && /call stack/i.test(error.message) ? 'it is nested or repeated too deeply to read' : error instanceof Error ? error.message : String(error);
+    return fail([{ message: `${basename(request.filename)} could not be imported: ${reason}` }]);
+  }
+}
+
+async function readBank(request: ImportRequest): Promise<ImportOutcome> {
   const { filename, content } = request;
   if (content.length > MAX_IMPORT_BYTES) {
     return fail([{ message: `${basename(filename)} is ${(content.length / 1024 / 1024).toFixed(1)} MB: files over ${MAX_IMPORT_BYTES / 1024 / 1024} MB are refused` }]);

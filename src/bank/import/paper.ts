@@ -306,7 +306,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     const h = toHalfWidth(rest);
     if (entry.mode === 'rubric') {
       if (POINTS_MARK.test(h) || /^([①-⑳]|[-·•*])/.test(h)) {
-        entry.rubric.push(...parseRubricSegments(rest, line.index));
+        for (const item of parseRubricSegments(rest, line.index)) entry.rubric.push(item);
         return;
       }
     }
@@ -314,7 +314,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     if (rubric) {
       entry.mode = 'rubric';
       rest = rest.slice(rubric[0].length).trim();
-      if (rest) entry.rubric.push(...parseRubricSegments(rest, line.index));
+      if (rest) for (const item of parseRubricSegments(rest, line.index)) entry.rubric.push(item);
       return;
     }
     const analysis = ANALYSIS_LABEL.exec(h);
@@ -346,7 +346,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
       return;
     }
     if (entry.mode === 'rubric') {
-      entry.rubric.push(...parseRubricSegments(rest, line.index));
+      for (const item of parseRubricSegments(rest, line.index)) entry.rubric.push(item);
       return;
     }
     (entry.mode === 'analysis' ? entry.analysis : entry.reference).push(rest);
