@@ -1,7 +1,6 @@
 import { Client, Events, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
-import { importBank } from '../bank/import/index.ts';
+import { importBankInWorker } from '../bank/import/isolated.ts';
 import type { Config } from '../config.ts';
-import { writeBankFile } from './commands/bank.ts';
 import { handleThreadMessage } from './messages.ts';
 import { NO_MENTIONS } from './render.ts';
 import { handleInteraction } from './router.ts';
@@ -10,8 +9,6 @@ import type { BotDeps } from './types.ts';
 /** What the bot needs from the composition root's App (which satisfies it as is). */
 export type BotApp = Omit<BotDeps, 'config'> & {
   config: BotDeps['config'] & Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'>;
-  /** Absolute folder of the banks; `/bank import` writes there (else BANKS_DIR as configured). */
-  banksDir?: string;
 };
 
 export interface StartDiscordBotOptions {
@@ -53,8 +50,7 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
   const client = new Client(clientOptions);
   const deps: BotDeps = {
     ...app,
-    importBank: app.importBank ?? importBank,
-    saveBank: app.saveBank ?? ((bank) => writeBankFile(app.banksDir ?? app.config.BANKS_DIR, bank)),
+    importBank: app.importBank ?? ((request) => importBankInWorker(request)),
   };
   const logger = app.logger.child({ component: 'discord' });
   client.on(Events.InteractionCreate, (interaction) => {

@@ -7,7 +7,6 @@ import type {
   StringSelectMenuInteraction,
 } from 'discord.js';
 import type { BankCatalog } from '../bank/catalog.ts';
-import type { Bank } from '../bank/schema.ts';
 import type { ImportOutcome, ImportRequest } from '../bank/import/types.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -26,10 +25,10 @@ export interface BotDeps {
   catalog: BankCatalog;
   store: ProgressStore;
   quiz: QuizService;
-  /** The bank importer (`/bank import`); injectable so the bot can be started without it. */
+  /** Parses an uploaded file (`/bank import`); defaults to importBankInWorker (a worker thread with limits). */
   importBank?: (request: ImportRequest) => ImportOutcome | Promise<ImportOutcome>;
-  /** Writes an imported bank to BANKS_DIR; defaults to a JSON file named after its id. */
-  saveBank?: (bank: Bank) => Promise<void>;
+  /** Absolute banks folder `/bank import` writes to (else BANKS_DIR as configured). */
+  banksDir?: string;
   /** Fetches an attachment's bytes; defaults to global fetch (tests point it at the simulator). */
   fetchAttachment?: (url: string) => Promise<Response>;
 }

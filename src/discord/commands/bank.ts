@@ -1,8 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import type { Bank } from '../../bank/schema.ts';
 import { MAX_IMPORT_BYTES, type ImportOutcome } from '../../bank/import/types.ts';
+import { importBankIntoFolder } from '../../bank/import/write.ts';
 import { UserError } from '../../errors.ts';
 import { t, type UiLocale } from '../i18n.ts';
 import { renderBankList, renderImportReport, type ImportReportView } from '../render.ts';
@@ -61,7 +59,6 @@ async function importFromAttachment({ interaction, deps, locale }: CommandContex
   if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
     throw new UserError('no-permission', t(locale, 'bank.import.noPermission'));
   }
-  if (!deps.importBank) throw new Error('No bank importer is configured');
   const attachment = interaction.options.getAttachment('file', true);
   const replace = interaction.options.getBoolean('replace') ?? false;
   if (attachment.size > MAX_IMPORT_BYTES) {
@@ -73,13 +70,14 @@ async function importFromAttachment({ interaction, deps, locale }: CommandContex
   if (content.length > MAX_IMPORT_BYTES) {
     throw new UserError('too-large', t(locale, 'bank.import.tooLarge', { size: content.length, max: MAX_IMPORT_BYTES }));
   }
-  const outcome = await deps.importBank({ filename: attachment.name, content });
+  // The same flow as `tutor bank import`: parsed in a worker, never replacing a file without `replace`.
+  const result = await importBankIntoFolder({ filename: attachment.name, content, banksDir: deps.banksDir ?? deps.config.BANKS_DIR, replace }, deps.importBank);
+  const { outcome } = result;
   const view = describeOutcome(attachment.name, outcome);
   if (outcome.ok) {
-    if (deps.catalog.get(outcome.bank.id) && !replace) {
+    if (result.status === 'refused') {
       view.reason = t(locale, 'bank.import.exists', { id: outcome.bank.id });
     } else {
-      await (deps.saveBank ?? ((bank: Bank) => writeBankFile(deps.config.BANKS_DIR, bank)))(outcome.bank);
       deps.catalog.put(outcome.bank);
       view.saved = { bankId: outcome.bank.id, questionCount: outcome.bank.questions.filter((q) => q.status !== 'draft').length };
       deps.logger.info({ bankId: outcome.bank.id, userId: interaction.user.id, guildId: interaction.guildId }, 'bank imported from Discord');
@@ -101,13 +99,4 @@ export function describeOutcome(fileName: string, outcome: ImportOutcome, _local
     if (report.missingAnswers.length > 0) warnings.push(`saved as drafts without an answer: ${report.missingAnswers.join(', ')}`);
   }
   return { fileName, problems, warnings };
-}
-
-/** Writes `<id>.json` atomically (a temporary file, then a rename), so a crash never leaves half a bank. */
-export async function writeBankFile(banksDir: string, bank: Bank): Promise<void> {
-  await mkdir(banksDir, { recursive: true });
-  const target = path.join(banksDir, `${bank.id}.json`);
-  const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(bank, null, 2)}\n`, 'utf8');
-  await rename(temporary, target);
 }
