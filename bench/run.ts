@@ -14,6 +14,7 @@ const modules: Array<() => Promise<{ default: BenchModule }>> = [
   () => import('./newcomer.ts'),
   () => import('./tutor.ts'),
   () => import('./import.ts'),
+  () => import('./hostile.ts'),
 ];
 
 const only = process.argv.slice(2);

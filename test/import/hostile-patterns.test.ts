@@ -138,3 +138,12 @@ describe('GIFT, Aiken, Moodle XML and HTML text stay linear on hostile input', (
     expect(htmlToText('<p>a &#x110000; b &#1114112; c &#x41;</p>')).toBe('a &#x110000; b &#1114112; c A');
   });
 });
+
+describe('big banks', () => {
+  it('validates a bank of 20,000 questions without overflowing the stack', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i + 1},第${i + 1}题：哪个选项正确？,甲,乙,丙,丁,${'ABCD'[i % 4]}`).join('\n');
+    const { outcome } = await importTimed('rows.csv', `id,question,A,B,C,D,answer\n${rows}\n`);
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors.slice(0, 3)));
+    expect(outcome.bank.questions).toHaveLength(20_000);
+  }, 60_000);
+});

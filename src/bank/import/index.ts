@@ -16,6 +16,8 @@ import { decodeText, guessLanguage, isZip, slugifyBankId } from './text.ts';
 import {
   IMPORT_FORMATS,
   MAX_IMPORT_BYTES,
+  MAX_IMPORT_QUESTIONS,
+  tooManyQuestions,
   type ImportError,
   type ImportFormat,
   type ImportOutcome,
@@ -162,6 +164,7 @@ function uniqueIds(questions: ParsedBank['questions']): void {
 
 function finishImport(request: ImportRequest, parsed: ParsedBank, format: ImportFormat, formatReason: string, detected: Detection | undefined): ImportOutcome {
   const filename = basename(request.filename);
+  if (parsed.errors.length === 0 && parsed.questions.length > MAX_IMPORT_QUESTIONS) return fail([{ message: `${filename}: ${tooManyQuestions(parsed.questions.length, 'questions')}` }], format);
   const errors: ImportError[] = [...parsed.errors];
   if (parsed.questions.length === 0) {
     const unparsed = parsed.skipped.filter((region) => region.reason !== 'boilerplate');
