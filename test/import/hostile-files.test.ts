@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importBank } from '../../src/bank/import/index.ts';
+import { importBankInWorker } from '../../src/bank/import/isolated.ts';
 import { loadBankDirectory } from '../../src/bank/load.ts';
 import { runCli } from '../../src/cli.ts';
 import { createTestIo } from '../cli/io.ts';
@@ -110,5 +112,24 @@ describe('tutor bank import never replaces a file it was not told to', () => {
     const backups = fs.readdirSync(banksDir).filter((name) => name.startsWith('midterm.json.') && name.endsWith('.bak'));
     expect(backups).toHaveLength(1);
     expect(fs.readFileSync(path.join(banksDir, backups[0]!), 'utf8')).toBe(before);
+  }, 30_000);
+});
+
+describe('the import worker', () => {
+  const rows = Array.from({ length: 5_000 }, (_, i) => `${i + 1},第${i + 1}题？,甲,乙,丙,丁,A`).join('\n');
+  const csv = { filename: 'rows.csv', content: Buffer.from(`id,question,A,B,C,D,answer\n${rows}\n`) };
+
+  it('returns the same outcome as an import in the calling thread', async () => {
+    const [inWorker, inThread] = await Promise.all([importBankInWorker(csv), importBank(csv)]);
+    expect(inWorker).toEqual(inThread);
+    expect(inWorker.ok && inWorker.bank.questions).toHaveLength(5_000);
+  }, 30_000);
+
+  it('refuses an import that outlives its time limit, naming the file', async () => {
+    expect(await importBankInWorker(csv, { timeMs: 50, heapMb: 384 })).toEqual({ ok: false, errors: [{ message: 'rows.csv took longer than 0.05 s to import and was refused' }] });
+  });
+
+  it('refuses an import that outgrows its heap limit, naming the file', async () => {
+    expect(await importBankInWorker(csv, { timeMs: 60_000, heapMb: 8 })).toEqual({ ok: false, errors: [{ message: 'rows.csv needs more than 8 MB of memory to import and was refused' }] });
   }, 30_000);
 });
