@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const coreFolders = ['src/bank/**', 'src/grading/**', 'src/tutor/**', 'src/progress/**', 'src/quiz/**'];
+const coreFolders = ['src/bank/**', 'src/grading/**', 'src/tutor/**', 'src/progress/**', 'src/quiz/**', 'src/services/**'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'var/**', 'coverage/**'] },

@@ -7,16 +7,29 @@ import { importBank, type ImportFormat } from '../src/bank/import/index.ts';
 import type { BenchModule } from './run.ts';
 
 /**
- * Import time for the full sample sets in ../shared (every fixture of every format, as the tests
- * use them), then two large generated files to show how the importer scales toward the 20 MB limit.
- * Each set is imported once to warm up, then repeatedly for about a second; figures are per file.
+ * Import time for every sample of every format, then two large generated files to show how the
+ * importer scales toward the 20 MB limit. By default the samples are the repository's own: the seed
+ * paper, test/fixtures/papers and test/fixtures/import. `--samples <folder>` measures a folder laid out
+ * as the public sample sets are published (moodle-formats/, ceval/, cmmlu/, gaokao-bench/, cs-bench/,
+ * agieval/) instead: `npm run bench -- import --samples <folder>`. Each set is imported once to warm up,
+ * then repeatedly for about a second; figures are per file.
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(repoRoot, '../shared');
+const seedPaper = path.join(repoRoot, 'data/seed/ai-inference-optimization-2025.txt');
+const papersDir = path.join(repoRoot, 'test/fixtures/papers');
+const fixturesDir = path.join(repoRoot, 'test/fixtures/import');
 
-function filesUnder(folder: string, pattern: RegExp): string[] {
-  const root = path.join(shared, folder);
+/** The folder given with --samples, if any. */
+function samplesFolder(argv: readonly string[]): string | undefined {
+  const at = argv.indexOf('--samples');
+  if (at < 0) return undefined;
+  const folder = argv[at + 1];
+  if (!folder || folder.startsWith('--')) throw new Error('--samples needs a folder: npm run bench -- import --samples <folder>');
+  return path.resolve(folder);
+}
+
+function filesUnder(root: string, pattern: RegExp): string[] {
   if (!fs.existsSync(root)) throw new Error(`sample set missing: ${root}`);
   const found: string[] = [];
   const walk = (dir: string) => {
@@ -28,6 +41,30 @@ function filesUnder(folder: string, pattern: RegExp): string[] {
   };
   walk(root);
   return found;
+}
+
+/** Where each format's samples are: the repository's fixtures, or the public sets' own layout. */
+function sampleFiles(samples: string | undefined): Record<Exclude<ImportFormat, 'paper' | 'docx'>, string[]> {
+  if (samples === undefined) {
+    return {
+      gift: filesUnder(path.join(fixturesDir, 'gift'), /\.txt$/),
+      aiken: filesUnder(path.join(fixturesDir, 'aiken'), /\.txt$/),
+      'moodle-xml': filesUnder(path.join(fixturesDir, 'moodle-xml'), /\.xml$/),
+      csv: filesUnder(path.join(fixturesDir, 'csv'), /\.csv$/),
+      'gaokao-json': filesUnder(path.join(fixturesDir, 'gaokao-json'), /\.json$/),
+      'cs-bench-json': filesUnder(path.join(fixturesDir, 'cs-bench-json'), /\.json$/),
+      'agieval-jsonl': filesUnder(path.join(fixturesDir, 'agieval-jsonl'), /\.jsonl$/),
+    };
+  }
+  return {
+    gift: filesUnder(path.join(samples, 'moodle-formats/question/format/gift'), /\.txt$/),
+    aiken: filesUnder(path.join(samples, 'moodle-formats/question/format/aiken'), /\.txt$/),
+    'moodle-xml': filesUnder(path.join(samples, 'moodle-formats/question'), /\.xml$/),
+    csv: [...filesUnder(path.join(samples, 'ceval'), /\.csv$/), ...filesUnder(path.join(samples, 'cmmlu'), /\.csv$/)],
+    'gaokao-json': filesUnder(path.join(samples, 'gaokao-bench/Data'), /\.json$/),
+    'cs-bench-json': filesUnder(path.join(samples, 'cs-bench/Dataset'), /\.json$/),
+    'agieval-jsonl': filesUnder(path.join(samples, 'agieval/data'), /\.jsonl$/),
+  };
 }
 
 interface Sample {
@@ -89,17 +126,14 @@ function generatedCsv(targetBytes: number): string {
 const bench: BenchModule = {
   name: 'import',
   async run(log) {
-    const papers = [path.join(shared, 'seed/000_4b88902bda2c5919.txt'), ...fs.readdirSync(path.join(repoRoot, 'test/fixtures/papers')).sort().map((name) => path.join(repoRoot, 'test/fixtures/papers', name))];
+    const samples = samplesFolder(process.argv.slice(2));
+    log(samples === undefined ? 'Samples: the repository\'s own (seed paper, test/fixtures/papers, test/fixtures/import).' : `Samples: ${samples}`);
+    const papers = [seedPaper, ...filesUnder(papersDir, /\.txt$/)];
+    const files = sampleFiles(samples);
     const sets: Array<[ImportFormat, Sample[]]> = [
       ['paper', read(papers)],
       ['docx', await Promise.all(papers.map(docxOf))],
-      ['gift', read(filesUnder('datasets/moodle-formats/question/format/gift', /\.txt$/))],
-      ['aiken', read(filesUnder('datasets/moodle-formats/question/format/aiken', /\.txt$/))],
-      ['moodle-xml', read(filesUnder('datasets/moodle-formats/question', /\.xml$/))],
-      ['csv', read([...filesUnder('datasets/ceval', /\.csv$/), ...filesUnder('datasets/cmmlu', /\.csv$/)])],
-      ['gaokao-json', read(filesUnder('datasets/gaokao-bench/Data', /\.json$/))],
-      ['cs-bench-json', read(filesUnder('datasets/cs-bench/Dataset', /\.json$/))],
-      ['agieval-jsonl', read(filesUnder('datasets/agieval/data', /\.jsonl$/))],
+      ...Object.entries(files).map(([format, list]): [ImportFormat, Sample[]] => [format as ImportFormat, read(list)]),
     ];
     log('| format | files | questions | refused files | ms per file | questions/s | MB/s |');
     log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -17,7 +17,8 @@ const modules: Array<() => Promise<{ default: BenchModule }>> = [
   () => import('./hostile.ts'),
 ];
 
-const only = process.argv.slice(2);
+// Names select benchmarks; `--option value` pairs are left for the benchmarks themselves (import's --samples).
+const only = process.argv.slice(2).filter((arg, index, all) => !arg.startsWith('--') && !all[index - 1]?.startsWith('--'));
 for (const load of modules) {
   const { default: bench } = await load();
   if (only.length > 0 && !only.includes(bench.name)) continue;

@@ -1,12 +1,19 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { BankCatalog } from './bank/catalog.ts';
+import { importBankInWorker } from './bank/import/isolated.ts';
 import { loadBankDirectory } from './bank/load.ts';
-import type { BankProblem } from './bank/validate.ts';
 import type { Config } from './config.ts';
+import { UserError } from './errors.ts';
 import { createSilentLogger, type Logger } from './logger.ts';
-import type { ProgressStore } from './progress/ports.ts';
 import { createQuizService } from './quiz/quiz-service.ts';
 import type { QuizService } from './quiz/types.ts';
+import { createBankService, type BankService } from './services/banks.ts';
+import { createGradingService, type GradingService } from './services/grading.ts';
+import { createMaintenanceService, type MaintenanceService } from './services/maintenance.ts';
+import { createStatisticsService, type StatisticsService } from './services/statistics.ts';
+import { createUsageService, type UsageService } from './services/usage.ts';
+import { backupDatabase } from './storage/backup.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 import { SqliteProgressStore } from './storage/progress-store.ts';
 import { SqliteUsageRepository } from './storage/usage-repository.ts';
@@ -14,20 +21,28 @@ import { loadPrompts } from './tutor/prompts.ts';
 import { createTutor } from './tutor/tutor.ts';
 import type { Tutor } from './tutor/types.ts';
 
-/** Everything the bot and the `tutor` command line run on, built once here and passed down. */
-export interface App {
+/**
+ * The composition root shared by the bot and the `tutor` command line: storage is opened and every
+ * service built here, once. Front ends get services only; the database and the store stay inside.
+ */
+
+/** The services over stored records alone: enough for `tutor stats`, `tutor usage` and `tutor db`. */
+export interface RecordsApp {
   config: Config;
   logger: Logger;
-  /** Absolute folder the banks were loaded from; `/bank import` writes new banks there. */
-  banksDir: string;
-  catalog: BankCatalog;
-  /** Problems found while loading banks (a bank with errors is skipped, the others load). */
-  bankProblems: BankProblem[];
-  db: Db;
-  store: ProgressStore;
-  tutor: Tutor;
-  quiz: QuizService;
+  stats: StatisticsService;
+  usage: UsageService;
+  maintenance: MaintenanceService;
   close(): void;
+}
+
+/** Everything the bot and the learner-facing commands run on. */
+export interface App extends RecordsApp {
+  banks: BankService;
+  quiz: QuizService;
+  grading: GradingService;
+  /** The tutor the other services use; every LLM call it makes is recorded in usage. */
+  tutor: Tutor;
 }
 
 export interface CreateAppOptions {
@@ -36,6 +51,72 @@ export interface CreateAppOptions {
   cwd?: string;
   clock?: () => Date;
   random?: () => number;
+  /**
+   * For commands that read or change stored records: a missing database file is an error, not a reason
+   * to create an empty one (it usually means a wrong DATABASE_PATH or folder).
+   */
+  existingDatabase?: boolean;
+  /** False skips the tutor's per-user and per-guild budgets: the operator's runs (grade, regrade, eval). */
+  enforceBudgets?: boolean;
+  /**
+   * Load the prompts when the tutor is first asked, not at start: `tutor grade` on an objective answer
+   * never needs them, and should work from any folder. The bot loads them at start, to fail early.
+   */
+  promptsOnFirstUse?: boolean;
+}
+
+interface Storage {
+  db: Db;
+  store: SqliteProgressStore;
+  usage: SqliteUsageRepository;
+}
+
+function openStorage(config: Config, options: CreateAppOptions): Storage {
+  const filePath = path.resolve(options.cwd ?? process.cwd(), config.DATABASE_PATH);
+  if (options.existingDatabase && !fs.existsSync(filePath)) {
+    throw new UserError('database-missing', `No database at ${filePath}: check DATABASE_PATH (and the folder you run tutor from).`, { path: filePath });
+  }
+  const db = openDatabase(filePath);
+  try {
+    return {
+      db,
+      store: new SqliteProgressStore(db, { ...(options.clock ? { clock: options.clock } : {}), timeZone: config.TIME_ZONE }),
+      usage: new SqliteUsageRepository(db),
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function recordsServices(config: Config, logger: Logger, { db, store, usage }: Storage): RecordsApp {
+  return {
+    config,
+    logger,
+    stats: createStatisticsService({ store, timeZone: config.TIME_ZONE }),
+    usage: createUsageService(usage),
+    maintenance: createMaintenanceService({ store, backup: (destination) => backupDatabase(db, destination), databasePath: db.name }),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** Opens the database and builds the services over stored records; no banks, prompts or LLM. */
+export function createRecordsApp(config: Config, options: CreateAppOptions = {}): RecordsApp {
+  return recordsServices(config, options.logger ?? createSilentLogger(), openStorage(config, options));
+}
+
+/** An object built when one of its members is first used (every member, so the type can grow freely). */
+function builtOnFirstUse<T extends object>(build: () => T): T {
+  let built: T | undefined;
+  return new Proxy({} as T, {
+    get(_target, key) {
+      built ??= build();
+      const value: unknown = Reflect.get(built, key);
+      return typeof value === 'function' ? value.bind(built) : value;
+    },
+  });
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
@@ -45,24 +126,28 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const banksDir = path.resolve(cwd, config.BANKS_DIR);
 
   // Prompts and banks are checked before the database opens, so a broken install fails without side effects.
-  const prompts = loadPrompts(path.resolve(cwd, config.PROMPTS_DIR));
+  const promptsDir = path.resolve(cwd, config.PROMPTS_DIR);
+  const prompts = options.promptsOnFirstUse ? undefined : loadPrompts(promptsDir);
   const loaded = await loadBankDirectory(banksDir);
   for (const problem of loaded.problems) {
     logger[problem.severity === 'error' ? 'error' : 'warn']({ problem }, 'bank problem');
   }
   const catalog = new BankCatalog(loaded.banks);
 
-  const db = openDatabase(path.resolve(cwd, config.DATABASE_PATH));
+  const storage = openStorage(config, { ...options, clock });
+  const { store } = storage;
   try {
-    const store = new SqliteProgressStore(db, { clock, timeZone: config.TIME_ZONE });
-    const tutor = createTutor({
-      config,
-      prompts,
-      usage: new SqliteUsageRepository(db),
-      findCachedFeedback: (bankId, questionId, normalizedAnswer) => store.findCachedFeedback(bankId, questionId, normalizedAnswer),
-      clock,
-      logger: logger.child({ component: 'tutor' }),
-    });
+    const buildTutor = (): Tutor =>
+      createTutor({
+        config,
+        prompts: prompts ?? loadPrompts(promptsDir),
+        usage: storage.usage,
+        findCachedFeedback: (bankId, questionId, normalizedAnswer) => store.findCachedFeedback(bankId, questionId, normalizedAnswer),
+        clock,
+        logger: logger.child({ component: 'tutor' }),
+        ...(options.enforceBudgets === false ? { enforceBudgets: false } : {}),
+      });
+    const tutor = prompts ? buildTutor() : builtOnFirstUse(buildTutor);
     const quiz = createQuizService({
       catalog,
       store,
@@ -72,23 +157,17 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       clock,
       ...(options.random ? { random: options.random } : {}),
     });
-    logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
-    return {
-      config,
-      logger,
-      banksDir,
+    const banks = createBankService({
       catalog,
-      bankProblems: loaded.problems,
-      db,
-      store,
-      tutor,
-      quiz,
-      close: () => {
-        if (db.open) db.close();
-      },
-    };
+      problems: loaded.problems,
+      banksDir,
+      importBank: (request) => importBankInWorker(request),
+    });
+    const grading = createGradingService({ catalog, store, tutor, maxAnswerLength: config.ANSWER_MAX_LENGTH });
+    logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
+    return { ...recordsServices(config, logger, storage), banks, quiz, grading, tutor };
   } catch (error) {
-    db.close();
+    storage.db.close();
     throw error;
   }
 }

@@ -40,7 +40,7 @@ export function trackInFlight(quiz: QuizService): InFlightTracker {
     start: (input) => quiz.start(input),
     attachThread: (sessionId, threadId) => quiz.attachThread(sessionId, threadId),
     view: (sessionId) => quiz.view(sessionId),
-    findActiveByThread: (threadId) => quiz.findActiveByThread(threadId),
+    findActiveByThread: (threadId, ownerId) => quiz.findActiveByThread(threadId, ownerId),
     next: (sessionId, userId, now) => quiz.next(sessionId, userId, now),
     end: (sessionId, userId, now) => quiz.end(sessionId, userId, now),
     summary: (sessionId) => quiz.summary(sessionId),

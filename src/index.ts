@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     return;
   }
   logger.info(
-    { banks: app.catalog.list().map((bank) => bank.id), llm: config.llmEnabled ? config.LLM_MODEL : 'fallback', database: config.DATABASE_PATH },
+    { banks: app.banks.list().map((bank) => bank.id), llm: config.llmEnabled ? config.LLM_MODEL : 'fallback', database: config.DATABASE_PATH },
     'study-tutor is running',
   );
 

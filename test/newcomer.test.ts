@@ -45,6 +45,23 @@ describe("the README's first screen", () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(ciSteps).toContain('npm run lint');
   });
+
+  it('has .ci/run test a clone of the committed HEAD with nothing beside it, installing once', () => {
+    const ci = fs.readFileSync(path.join(repo, '.ci/run'), 'utf8');
+    const lines = ci.split('\n').map((line) => line.trim());
+    expect(lines).toContain('set -euo pipefail');
+    expect(ci).toMatch(/^scratch="\$\(mktemp -d\)"$/m);
+    expect(ci).toMatch(/^trap cleanup EXIT$/m);
+    expect(ci).toMatch(/^clone="\$scratch\/study-tutor"$/m);
+    expect(ci).toMatch(/^git clone .*"\$repo" "\$clone"$/m);
+    expect(ci).toMatch(/^git -C "\$clone" checkout --quiet --detach "\$commit"$/m);
+    // Every npm step runs inside the clone, and dependencies are installed once.
+    const cdIntoClone = lines.indexOf('cd "$clone"');
+    const firstNpm = lines.findIndex((line) => line.startsWith('npm '));
+    expect(cdIntoClone).toBeGreaterThan(0);
+    expect(firstNpm).toBeGreaterThan(cdIntoClone);
+    expect(lines.filter((line) => line.startsWith('npm ci'))).toEqual(['npm ci --no-audit --no-fund']);
+  });
 });
 
 describe('.env.example', () => {

@@ -16,7 +16,12 @@ export const OptionKeySchema = z.string().regex(/^[A-Z]$/, 'an option key is one
 export const OptionSchema = z.object({
   key: OptionKeySchema,
   text: z.string().min(1),
-  /** Moodle-style credit for ticking this option, -1..1; used by `multi` questions scored by `fraction`. */
+  /**
+   * Moodle-style credit for this option, -1..1. `multi` scored by `fraction`: added up over the ticked
+   * options. `choice`: the share of the points the option earns when picked (several options may be
+   * worth 1; a negative fraction scores 0, see data/README.md); an option without one earns 1 when it
+   * is the `answer` and 0 otherwise.
+   */
   fraction: z.number().min(-1).max(1).optional(),
 });
 export type Option = z.infer<typeof OptionSchema>;
@@ -75,9 +80,38 @@ export const TrueFalseQuestionSchema = z.object({
   answer: z.boolean(),
 });
 
+/** `absolute`: ± value; `relative`: ± value × |answer|; `geometric`: answer ÷ or × (1 + value) (Moodle's three kinds). */
 export const ToleranceSchema = z.object({
-  kind: z.enum(['absolute', 'relative']),
+  kind: z.enum(['absolute', 'relative', 'geometric']),
   value: z.number().nonnegative(),
+});
+export type Tolerance = z.infer<typeof ToleranceSchema>;
+
+/** A share of the points, above 0 and at most 1, earned by an accepted answer that is not fully right. */
+export const AnswerFractionSchema = z.number().gt(0).max(1);
+
+/** Another value that earns credit (Moodle's numerical answers beyond the first), e.g. a less precise one worth half. */
+export const NumericAlternativeSchema = z.object({
+  answer: z.number(),
+  tolerance: ToleranceSchema.default({ kind: 'absolute', value: 0 }),
+  fraction: AnswerFractionSchema.default(1),
+});
+export type NumericAlternative = z.infer<typeof NumericAlternativeSchema>;
+
+/** A unit the answer may be given in: `{ "unit": "cm", "multiplier": 100 }` means 1 of `unit` (the key's) is 100 cm. */
+export const NumericUnitSchema = z.object({
+  unit: z.string().min(1),
+  multiplier: z.number().positive(),
+});
+
+/**
+ * Moodle's unit grading: an answer whose value is right but whose unit is missing, unknown or wrong
+ * loses `penalty`, as a share of what it earned (`of: "mark"`) or of the whole question (`of: "max"`).
+ * Without it, units are optional and an unknown unit makes the answer unreadable (asked again).
+ */
+export const UnitPenaltySchema = z.object({
+  penalty: z.number().min(0).max(1),
+  of: z.enum(['mark', 'max']).default('mark'),
 });
 
 export const NumericQuestionSchema = z.object({
@@ -85,12 +119,37 @@ export const NumericQuestionSchema = z.object({
   type: z.literal('numeric'),
   answer: z.number(),
   tolerance: ToleranceSchema.default({ kind: 'absolute', value: 0 }),
+  /** The key's unit (multiplier 1). */
   unit: z.string().min(1).optional(),
+  /** Other units accepted, each with its multiplier relative to `unit`. */
+  units: z.array(NumericUnitSchema).optional(),
+  unitPenalty: UnitPenaltySchema.optional(),
+  /** Further values with their own tolerance and share of the points; the best match counts. */
+  alternatives: z.array(NumericAlternativeSchema).optional(),
 });
 
+/**
+ * An accepted answer: its text (worth the whole blank), or `{ "text": …, "fraction": 0.5 }` for an
+ * answer worth part of it (Moodle's 50% short answers). In the text `*` matches any run of characters;
+ * `\*` is a literal asterisk.
+ */
+export const AcceptedAnswerSchema = z.union([
+  z.string().min(1),
+  z.object({ text: z.string().min(1), fraction: AnswerFractionSchema.default(1) }),
+]);
+export type AcceptedAnswer = z.infer<typeof AcceptedAnswerSchema>;
+
+export function acceptedText(entry: AcceptedAnswer | z.input<typeof AcceptedAnswerSchema>): string {
+  return typeof entry === 'string' ? entry : entry.text;
+}
+
+export function acceptedFraction(entry: AcceptedAnswer | z.input<typeof AcceptedAnswerSchema>): number {
+  return typeof entry === 'string' ? 1 : (entry.fraction ?? 1);
+}
+
 export const BlankSchema = z.object({
-  /** Accepted answers; `*` matches any run of characters. At least one unless the question is a draft. */
-  accept: z.array(z.string().min(1)),
+  /** Accepted answers, fully or partly right. At least one unless the question is a draft. */
+  accept: z.array(AcceptedAnswerSchema),
   points: z.number().nonnegative().optional(),
 });
 export type Blank = z.infer<typeof BlankSchema>;
@@ -124,7 +183,7 @@ export const EssayQuestionSchema = z.object({ ...questionBase, type: z.literal('
 type AnswerBearing =
   | { type: 'choice'; answer: string }
   | { type: 'multi'; answer: string[] }
-  | { type: 'blank'; blanks: Array<{ accept: string[] }> }
+  | { type: 'blank'; blanks: Array<{ accept: unknown[] }> }
   | { type: 'short' | 'essay'; reference: string; rubric: unknown[] }
   | { type: 'truefalse' | 'numeric' };
 

@@ -1,6 +1,6 @@
 import { countStemBlanks } from '../grading/blank.ts';
-import { normalizeForMatch } from '../grading/normalize.ts';
-import { findMissingAnswers, type Bank, type BlankQuestion, type MultiQuestion, type Question } from './schema.ts';
+import { normalizeForMatch, splitAcceptPattern } from '../grading/normalize.ts';
+import { acceptedFraction, acceptedText, findMissingAnswers, type Bank, type BlankQuestion, type MultiQuestion, type Question } from './schema.ts';
 
 /** One thing wrong with a bank file. Errors keep the bank from loading; warnings do not. */
 export interface BankProblem {
@@ -78,9 +78,7 @@ function validateQuestion(question: Question, report: QuestionReport): void {
       validateBlanks(question, report);
       break;
     case 'numeric':
-      if (question.tolerance.kind === 'relative' && question.answer === 0 && question.tolerance.value > 0) {
-        report('warning', 'tolerance', 'a relative tolerance around an answer of 0 accepts only 0 exactly; use an absolute tolerance');
-      }
+      validateNumeric(question, report);
       break;
     case 'short':
     case 'essay': {
@@ -118,6 +116,29 @@ function validateOptions(question: Question & { type: 'choice' | 'multi' }, repo
     seen.add(answer);
   });
   if (question.type === 'multi' && question.scoring === 'fraction') validateFractions(question, report);
+  if (question.type === 'choice' && question.options.some((option) => option.fraction !== undefined)) {
+    const keyed = question.options.find((option) => option.key === question.answer);
+    if (keyed && keyed.fraction !== undefined && keyed.fraction !== 1) {
+      report('error', 'answer', `"${question.answer}" has fraction ${keyed.fraction}: the answer must be an option worth 1 (the whole question)`);
+    }
+  }
+}
+
+function validateNumeric(question: Question & { type: 'numeric' }, report: QuestionReport): void {
+  if (question.tolerance.kind === 'relative' && question.answer === 0 && question.tolerance.value > 0) {
+    report('warning', 'tolerance', 'a relative tolerance around an answer of 0 accepts only 0 exactly; use an absolute tolerance');
+  }
+  const seen = new Map<string, string>();
+  if (question.unit) seen.set(normalizeForMatch(question.unit), 'unit');
+  (question.units ?? []).forEach((entry, index) => {
+    const field = `units[${index}]`;
+    if (!question.unit) report('error', field, 'other units need "unit", the key\'s own unit, to convert from');
+    const key = normalizeForMatch(entry.unit);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) report('error', `${field}.unit`, `"${entry.unit}" is already listed (${earlier})`);
+    else seen.set(key, field);
+  });
+  if (question.unitPenalty && !question.unit) report('error', 'unitPenalty', 'a unit penalty needs "unit"');
 }
 
 /**
@@ -156,16 +177,26 @@ function validateBlanks(question: BlankQuestion, report: QuestionReport): void {
   }
 
   question.blanks.forEach((blank, blankIndex) => {
-    blank.accept.forEach((accepted, acceptIndex) => {
+    blank.accept.forEach((entry, acceptIndex) => {
       const field = `blanks[${blankIndex}].accept[${acceptIndex}]`;
-      if (accepted.replace(/\*/g, '').trim() === '') report('warning', field, `"${accepted}" accepts any answer`);
-      else if (normalizeForMatch(accepted.replace(/\*/g, '')) === '') {
+      const accepted = acceptedText(entry);
+      const literal = splitAcceptPattern(accepted).join('');
+      if (literal.trim() === '') report('warning', field, `"${accepted}" accepts any answer`);
+      else if (normalizeForMatch(literal) === '') {
         report('error', field, `"${accepted}" is empty once spaces and punctuation are removed, so no answer can match it`);
       } else if (/[;；|｜\n]/u.test(accepted)) {
         report('warning', field, `"${accepted}" holds a blank separator (; | or a new line), so a typed answer is split there and never matches it`);
       }
     });
   });
+
+  if (question.status !== 'draft') {
+    question.blanks.forEach((blank, blankIndex) => {
+      if (blank.accept.length > 0 && !blank.accept.some((entry) => acceptedFraction(entry) >= 1)) {
+        report('error', `blanks[${blankIndex}].accept`, 'no accepted answer is fully right (every entry has a fraction below 1)');
+      }
+    });
+  }
 
   const withPoints = question.blanks.filter((blank) => blank.points !== undefined);
   const given = withPoints.reduce((sum, blank) => sum + (blank.points ?? 0), 0);

@@ -1,29 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { UserError } from '../errors.ts';
-import { backupDatabase } from '../storage/backup.ts';
-import { openDatabase, type Db } from '../storage/database.ts';
-import { forgetUser } from '../storage/forget.ts';
-import type { CliCommand, CliIo } from './types.ts';
-
-/** The configured database file, resolved against the working directory. */
-export function configuredDatabasePath(io: CliIo): string {
-  return path.resolve(io.cwd, loadConfig(io.env).DATABASE_PATH);
-}
-
-/**
- * Opens the configured database for a command that reads or changes existing data. A missing file is
- * an error, not a reason to create an empty one: that usually means a wrong DATABASE_PATH or folder.
- */
-export function openExistingDatabase(io: CliIo): Db {
-  const filePath = configuredDatabasePath(io);
-  if (!fs.existsSync(filePath)) {
-    throw new UserError('database-missing', `No database at ${filePath}: check DATABASE_PATH (and the folder you run tutor from).`, { path: filePath });
-  }
-  return openDatabase(filePath);
-}
+import { createCliRecordsApp } from './app.ts';
+import type { CliCommand } from './types.ts';
 
 export const dbBackupCommand: CliCommand = {
   path: ['db', 'backup'],
@@ -36,13 +14,13 @@ export const dbBackupCommand: CliCommand = {
       io.stderr.write('Usage: tutor db backup <file>\n');
       return 2;
     }
-    const db = openExistingDatabase(io);
+    const app = createCliRecordsApp(io);
     try {
-      const result = await backupDatabase(db, path.resolve(io.cwd, destination));
-      io.stdout.write(`Backed up ${db.name} to ${result.path} (${result.pages} pages, ${formatBytes(result.bytes)}).\n`);
+      const result = await app.maintenance.backup(path.resolve(io.cwd, destination));
+      io.stdout.write(`Backed up ${app.maintenance.databasePath} to ${result.path} (${result.pages} pages, ${formatBytes(result.bytes)}).\n`);
       return 0;
     } finally {
-      db.close();
+      app.close();
     }
   },
 };
@@ -57,9 +35,9 @@ export const dbForgetCommand: CliCommand = {
       io.stderr.write('Usage: tutor db forget --user <id>\n');
       return 2;
     }
-    const db = openExistingDatabase(io);
+    const app = createCliRecordsApp(io);
     try {
-      const counts = forgetUser(db, values.user);
+      const counts = app.maintenance.forgetUser(values.user);
       const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
       if (total === 0) {
         io.stdout.write(`Nothing stored for user ${values.user}; nothing deleted.\n`);
@@ -72,7 +50,7 @@ export const dbForgetCommand: CliCommand = {
       );
       return 0;
     } finally {
-      db.close();
+      app.close();
     }
   },
 };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../config.ts';
 import { loadGradingDataset } from '../tutor/eval/datasets.ts';
 import { evaluateGrading, renderEvalReport } from '../tutor/eval/evaluate.ts';
-import { createMemoryUsageLedger, createTutor, loadPrompts } from '../tutor/index.ts';
+import { createCliApp } from './app.ts';
 import type { CliCommand } from './types.ts';
 
 export const evalGradingCommand: CliCommand = {
@@ -29,15 +29,14 @@ export const evalGradingCommand: CliCommand = {
     const config = loadConfig(io.env);
     const useLlm = config.llmEnabled && !values.fallback;
     const dataset = loadGradingDataset(path.resolve(io.cwd, target));
-    // The operator runs the evaluation: no per-user or per-guild budget, nothing written to the database.
-    const tutor = createTutor({
-      config: { ...config, llmEnabled: useLlm },
-      prompts: loadPrompts(path.resolve(io.cwd, config.PROMPTS_DIR)),
-      usage: createMemoryUsageLedger(),
-      enforceBudgets: false,
-    });
-    const report = await evaluateGrading(dataset, tutor, { limit, grader: useLlm ? `llm ${config.LLM_MODEL}` : 'fallback' });
-    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderEvalReport(report));
-    return 0;
+    // The operator runs the evaluation: no per-user or per-guild budget; its LLM calls are recorded in usage.
+    const app = await createCliApp(io, { config: { ...config, llmEnabled: useLlm }, enforceBudgets: false });
+    try {
+      const report = await evaluateGrading(dataset, app.tutor, { limit, grader: useLlm ? `llm ${config.LLM_MODEL}` : 'fallback' });
+      io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderEvalReport(report));
+      return 0;
+    } finally {
+      app.close();
+    }
   },
 };

@@ -3,17 +3,13 @@ import { parseArgs } from 'node:util';
 import { loadBankFile } from '../bank/load.ts';
 import type { Bank, Question } from '../bank/schema.ts';
 import { formatProblem } from '../bank/validate.ts';
-import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
-import { gradeAnswer } from '../grading/grade.ts';
-import type { GradeResult, PartVerdict, RawAnswer } from '../grading/types.ts';
-import { displayPath } from './bank-check.ts';
-import { findBankForCli } from './bank-show.ts';
-import type { CliCommand, CliIo } from './types.ts';
-import { isFreeText } from '../bank/schema.ts';
-import { createMemoryUsageLedger, createTutor, loadPrompts } from '../tutor/index.ts';
+import type { GradeResult, PartVerdict } from '../grading/types.ts';
+import type { BankService } from '../services/banks.ts';
 import { renderFeedbackText } from '../tutor/render-text.ts';
-import type { FreeTextFeedback } from '../tutor/types.ts';
+import { createCliApp } from './app.ts';
+import { displayPath } from './bank-check.ts';
+import type { CliCommand, CliIo } from './types.ts';
 
 export interface GradeCliRequest {
   /** A bank id from the banks folder, or the path of a bank file (ending in `.json`). */
@@ -29,8 +25,8 @@ export interface GradeCliTarget {
 }
 
 /** Finds the bank and question `tutor grade` names, or throws a UserError saying what exists. */
-export async function findGradeTarget(io: CliIo, request: Pick<GradeCliRequest, 'bank' | 'question'>): Promise<GradeCliTarget> {
-  const bank = request.bank.toLowerCase().endsWith('.json') ? await loadBankFromPath(io, request.bank) : await findBankForCli(io, request.bank);
+export async function findGradeTarget(io: CliIo, banks: BankService, request: Pick<GradeCliRequest, 'bank' | 'question'>): Promise<GradeCliTarget> {
+  const bank = request.bank.toLowerCase().endsWith('.json') ? await loadBankFromPath(io, request.bank) : banks.require(request.bank);
   const question = bank.questions.find((candidate) => candidate.id === request.question);
   if (!question) {
     const ids = bank.questions.map((candidate) => candidate.id).join(', ');
@@ -54,16 +50,6 @@ async function loadBankFromPath(io: CliIo, file: string): Promise<Bank> {
     .filter((problem) => problem.severity === 'error')
     .map((problem) => formatProblem({ ...problem, file: displayPath(io, problem.file) }));
   throw new UserError('invalid-bank', `The bank file cannot be used:\n${lines.join('\n')}`, { file });
-}
-
-/**
- * The objective part of `tutor grade`: the answers as the grader takes them (one string, or one per
- * blank) graded against the key with the configured length limit. Short and essay questions come back
- * `needs-feedback`; a caller with a tutor grades those itself.
- */
-export function gradeFromCli(question: Question, answers: readonly string[], maxLength: number): GradeResult {
-  const raw: RawAnswer = answers.length === 1 ? (answers[0] ?? '') : answers;
-  return gradeAnswer(question, raw, { maxLength });
 }
 
 function formatScore(value: number): string {
@@ -120,37 +106,25 @@ export const gradeCommand: CliCommand = {
       return 2;
     }
     const request: GradeCliRequest = { bank: values.bank as string, question: values.question as string, answers: values.answer ?? [] };
-    const { bank, question } = await findGradeTarget(io, request);
-    const config = loadConfig(io.env);
-    const result = gradeFromCli(question, request.answers, config.ANSWER_MAX_LENGTH);
-    if (result.status === 'needs-feedback' && isFreeText(question)) {
-      const feedback = await gradeFreeTextFromCli(io, bank, question, request.answers.join('\n'), result.normalizedAnswer, values.locale);
-      io.stdout.write(values.json ? `${JSON.stringify({ ...result, score: feedback.score, feedback }, null, 2)}\n` : renderFeedbackText(feedback));
+    // Run by the operator: no learner's budget is spent, nothing is stored but the LLM call in usage.
+    const app = await createCliApp(io, { enforceBudgets: false, promptsOnFirstUse: true });
+    try {
+      const { bank, question } = await findGradeTarget(io, app.banks, request);
+      const { result, feedback } = await app.grading.gradeOne({
+        bank,
+        question,
+        answers: request.answers,
+        userId: 'cli',
+        ...(values.locale ? { locale: values.locale } : {}),
+      });
+      if (feedback) {
+        io.stdout.write(values.json ? `${JSON.stringify({ ...result, score: feedback.score, feedback }, null, 2)}\n` : renderFeedbackText(feedback));
+        return 0;
+      }
+      io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderGradeResult(question, result));
       return 0;
+    } finally {
+      app.close();
     }
-    io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderGradeResult(question, result));
-    return 0;
   },
 };
-
-/**
- * Short and essay answers: graded by the tutor with the configured LLM, or by the labelled keyword
- * fallback when none is configured or it fails. Run by the operator: no budgets, nothing stored.
- */
-async function gradeFreeTextFromCli(
-  io: CliIo,
-  bank: Bank,
-  question: Extract<Question, { type: 'short' | 'essay' }>,
-  answer: string,
-  normalizedAnswer: string,
-  locale: string | undefined,
-): Promise<FreeTextFeedback> {
-  const config = loadConfig(io.env);
-  const tutor = createTutor({
-    config,
-    prompts: loadPrompts(path.resolve(io.cwd, config.PROMPTS_DIR)),
-    usage: createMemoryUsageLedger(),
-    enforceBudgets: false,
-  });
-  return tutor.gradeFreeText({ bank, question, answer, normalizedAnswer, userId: 'cli', ...(locale ? { locale } : {}) });
-}

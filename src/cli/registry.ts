@@ -1,24 +1,141 @@
 import type { CliCommand } from './types.ts';
 
-/** A sub-command's words, and how to load it: a run loads only its own module, so start-up stays quick. */
+/** One option as `tutor <command> --help` prints it. A flag written with a value (`--bank <id>`) takes one. */
+export interface CliOptionHelp {
+  flag: string;
+  description: string;
+}
+
+/**
+ * A sub-command's words, its help, and how to load it: a run loads only its own module, so start-up
+ * stays quick. The help lives here, beside the words, so `--help` is answered the same way for every
+ * command and a command's body never has to parse `--help` itself.
+ */
 export interface CliCommandEntry {
   path: readonly string[];
+  /** Every option the command's usage line names; a test checks none is left undescribed. */
+  options: readonly CliOptionHelp[];
+  /** Extra lines after the options: what a positional argument means, an example. */
+  notes?: readonly string[];
   load(): Promise<CliCommand>;
 }
 
+/** Words that only group sub-commands (`tutor bank` lists its sub-commands), with a one-line description. */
+export const cliGroups: Readonly<Record<string, string>> = {
+  bank: 'Check, show and import question banks',
+  db: 'Back up the database, or delete what it holds about one user',
+  eval: "Measure the tutor's grading against human scores on a public dataset",
+};
+
+const json = { flag: '--json', description: 'Print the result as JSON instead of text' };
+
 /** Every `tutor` sub-command, listed explicitly (no folder scanning): adding one touches this list. */
 export const cliCommands: CliCommandEntry[] = [
-  { path: ['practice'], load: async () => (await import('./practice.ts')).practiceCommand },
-  { path: ['doctor'], load: async () => (await import('./doctor.ts')).doctorCommand },
-  { path: ['bank', 'check'], load: async () => (await import('./bank-check.ts')).bankCheckCommand },
-  { path: ['bank', 'show'], load: async () => (await import('./bank-show.ts')).bankShowCommand },
-  { path: ['bank', 'import'], load: async () => (await import('./bank-import.ts')).bankImportCommand },
-  { path: ['grade'], load: async () => (await import('./grade.ts')).gradeCommand },
-  { path: ['stats'], load: async () => (await import('./stats.ts')).statsCommand },
-  { path: ['db', 'backup'], load: async () => (await import('./db.ts')).dbBackupCommand },
-  { path: ['db', 'forget'], load: async () => (await import('./db.ts')).dbForgetCommand },
-  { path: ['deploy-commands'], load: async () => (await import('./deploy-commands.ts')).deployCommandsCommand },
-  { path: ['eval', 'grading'], load: async () => (await import('./eval.ts')).evalGradingCommand },
-  { path: ['usage'], load: async () => (await import('./usage.ts')).usageCommand },
-  { path: ['regrade'], load: async () => (await import('./regrade.ts')).regradeCommand },
+  {
+    path: ['practice'],
+    options: [
+      { flag: '--bank <id>', description: 'Practise from this bank (default: the first bank in BANKS_DIR)' },
+      { flag: '--type <type>', description: 'Only questions of this type: choice, multi, truefalse, numeric, blank, short, essay' },
+      { flag: '--topic <topic>', description: 'Only questions with this topic' },
+      { flag: '--count <n>', description: 'How many questions (default: DEFAULT_QUIZ_COUNT)' },
+      { flag: '--user <name>', description: 'Store the answers as local:<name> (see `tutor stats --user <name>`)' },
+      { flag: '--lang en|zh', description: "The interface language (default: the bank's language)" },
+    ],
+    notes: ['Answers can be piped in, one per line: printf "A\\n" | tutor practice --count 1'],
+    load: async () => (await import('./practice.ts')).practiceCommand,
+  },
+  {
+    path: ['doctor'],
+    options: [json],
+    notes: ['Exits 1 when a check fails, so a deploy script can stop on it.'],
+    load: async () => (await import('./doctor.ts')).doctorCommand,
+  },
+  {
+    path: ['bank', 'check'],
+    options: [],
+    notes: ['files…: bank JSON files to check; without any, every bank in BANKS_DIR (default data/banks).'],
+    load: async () => (await import('./bank-check.ts')).bankCheckCommand,
+  },
+  {
+    path: ['bank', 'show'],
+    options: [{ flag: '--json', description: 'Print the whole bank as JSON' }],
+    load: async () => (await import('./bank-show.ts')).bankShowCommand,
+  },
+  {
+    path: ['bank', 'import'],
+    options: [
+      { flag: '--format <format>', description: 'The file format (default auto: detected from the name and content, and the reason printed)' },
+      { flag: '--id <bank-id>', description: "The new bank's id (default: the file name)" },
+      { flag: '--out <file>', description: 'Where to write the bank (default: BANKS_DIR/<bank-id>.json)' },
+      { flag: '--force', description: 'Replace an existing bank file (without it nothing is ever overwritten)' },
+      { flag: '--json', description: 'Print the import report as JSON' },
+    ],
+    notes: ['Questions without an answer are written as drafts, which are never served until completed.'],
+    load: async () => (await import('./bank-import.ts')).bankImportCommand,
+  },
+  {
+    path: ['grade'],
+    options: [
+      { flag: '--bank <bank-id>', description: 'The bank of the question' },
+      { flag: '--question <question-id>', description: 'The question to grade (see `tutor bank show <bank-id>`)' },
+      { flag: '--answer <text>', description: 'The answer; repeat it once per blank of a fill-in-the-blank question' },
+      { flag: '--locale <tag>', description: 'The language of the feedback (default: the bank\'s language)' },
+      json,
+    ],
+    load: async () => (await import('./grade.ts')).gradeCommand,
+  },
+  {
+    path: ['stats'],
+    options: [
+      { flag: '--user <id>', description: 'The learner: a Discord user id, or the name given to `practice --user`' },
+      { flag: '--guild <id>', description: 'Only this Discord server' },
+      { flag: '--bank <id>', description: 'Only this bank' },
+      json,
+    ],
+    load: async () => (await import('./stats.ts')).statsCommand,
+  },
+  {
+    path: ['db', 'backup'],
+    options: [],
+    notes: ['file: where to write the copy (it must not exist yet).'],
+    load: async () => (await import('./db.ts')).dbBackupCommand,
+  },
+  {
+    path: ['db', 'forget'],
+    options: [{ flag: '--user <id>', description: 'The user whose attempts, sessions and reviews are deleted' }],
+    load: async () => (await import('./db.ts')).dbForgetCommand,
+  },
+  {
+    path: ['deploy-commands'],
+    options: [{ flag: '--guild <id>', description: 'Register in this server only (shows at once; for testing)' }],
+    load: async () => (await import('./deploy-commands.ts')).deployCommandsCommand,
+  },
+  {
+    path: ['eval', 'grading'],
+    options: [
+      { flag: '--limit N', description: 'Grade only the first N answers' },
+      { flag: '--fallback', description: 'Use the fallback grader (no LLM) even when an LLM is configured' },
+      json,
+    ],
+    notes: ['dataset-path: a Mohler CSV, SemEval-2013 Task 7 XML or similar folder or file of human-scored answers.'],
+    load: async () => (await import('./eval.ts')).evalGradingCommand,
+  },
+  {
+    path: ['usage'],
+    options: [
+      { flag: '--by user|guild|day', description: 'How to total the calls (default: day)' },
+      { flag: '--since YYYY-MM-DD', description: 'Only calls from this UTC day on' },
+      json,
+    ],
+    load: async () => (await import('./usage.ts')).usageCommand,
+  },
+  {
+    path: ['regrade'],
+    options: [
+      { flag: '--pending', description: 'Re-grade the provisional scores (required: the only mode so far)' },
+      { flag: '--limit N', description: 'At most N answers per run (default: 100)' },
+      json,
+    ],
+    load: async () => (await import('./regrade.ts')).regradeCommand,
+  },
 ];

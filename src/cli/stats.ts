@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
 import type { GroupStats, UserStats } from '../progress/types.ts';
-import { SqliteProgressStore } from '../storage/progress-store.ts';
-import { openExistingDatabase, plural } from './db.ts';
+import { createCliRecordsApp } from './app.ts';
+import { plural } from './db.ts';
+import { LOCAL_USER_PREFIX } from './practice.ts';
 import type { CliCommand } from './types.ts';
 
 export const statsCommand: CliCommand = {
@@ -18,25 +18,18 @@ export const statsCommand: CliCommand = {
       io.stderr.write(`Usage: tutor ${statsCommand.usage}\n`);
       return 2;
     }
-    const config = loadConfig(io.env);
-    const db = openExistingDatabase(io);
+    const app = createCliRecordsApp(io);
     try {
-      const store = new SqliteProgressStore(db, { timeZone: config.TIME_ZONE });
       // `tutor practice --user ada` stores its answers as `local:ada`; accept the plain name it was given.
-      const userId = !store.getUser(values.user) && store.getUser(`local:${values.user}`) ? `local:${values.user}` : values.user;
-      const stats = store.statsForUser(userId, {
+      const learner = app.stats.findLearner(values.user, LOCAL_USER_PREFIX);
+      const stats = app.stats.forUser(learner.userId, {
         ...(values.guild ? { guildId: values.guild } : {}),
         ...(values.bank ? { bankId: values.bank } : {}),
-        timeZone: config.TIME_ZONE,
       });
-      if (values.json) {
-        io.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
-      } else {
-        io.stdout.write(renderStatsText(stats, store.getUser(userId)?.displayName ?? null));
-      }
+      io.stdout.write(values.json ? `${JSON.stringify(stats, null, 2)}\n` : renderStatsText(stats, learner.displayName));
       return 0;
     } finally {
-      db.close();
+      app.close();
     }
   },
 };

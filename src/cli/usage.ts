@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import { SqliteUsageRepository, type UsageGrouping } from '../storage/usage-repository.ts';
-import { openExistingDatabase } from './db.ts';
+import { USAGE_GROUPINGS as GROUPINGS, type UsageGrouping } from '../services/usage.ts';
+import { createCliRecordsApp } from './app.ts';
 import type { CliCommand } from './types.ts';
-
-const GROUPINGS: readonly UsageGrouping[] = ['user', 'guild', 'day'];
 
 export const usageCommand: CliCommand = {
   path: ['usage'],
@@ -27,9 +25,9 @@ export const usageCommand: CliCommand = {
         return 2;
       }
     }
-    const db = openExistingDatabase(io);
+    const app = createCliRecordsApp(io);
     try {
-      const rows = new SqliteUsageRepository(db).summarize(by, since);
+      const rows = app.usage.report(by, since);
       if (values.json) {
         io.stdout.write(`${JSON.stringify({ by, since: values.since ?? null, rows }, null, 2)}\n`);
         return 0;
@@ -58,7 +56,7 @@ export const usageCommand: CliCommand = {
       io.stdout.write(`${lines.join('\n')}\n`);
       return 0;
     } finally {
-      db.close();
+      app.close();
     }
   },
 };

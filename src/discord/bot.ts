@@ -1,5 +1,4 @@
 import { Client, Events, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
-import { importBankInWorker } from '../bank/import/isolated.ts';
 import type { Config } from '../config.ts';
 import { handleThreadMessage } from './messages.ts';
 import { NO_MENTIONS } from './render.ts';
@@ -7,9 +6,7 @@ import { handleInteraction } from './router.ts';
 import type { BotDeps } from './types.ts';
 
 /** What the bot needs from the composition root's App (which satisfies it as is). */
-export type BotApp = Omit<BotDeps, 'config'> & {
-  config: BotDeps['config'] & Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'>;
-};
+export type BotApp = BotDeps & { config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'> };
 
 export interface StartDiscordBotOptions {
   token?: string;
@@ -49,8 +46,12 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
   if (apiUrl) clientOptions.rest = { api: apiUrl.replace(/\/+$/, '') };
   const client = new Client(clientOptions);
   const deps: BotDeps = {
-    ...app,
-    importBank: app.importBank ?? ((request) => importBankInWorker(request)),
+    logger: app.logger,
+    quiz: app.quiz,
+    banks: app.banks,
+    stats: app.stats,
+    maintenance: app.maintenance,
+    ...(app.fetchAttachment ? { fetchAttachment: app.fetchAttachment } : {}),
   };
   const logger = app.logger.child({ component: 'discord' });
   client.on(Events.InteractionCreate, (interaction) => {

@@ -5,10 +5,12 @@
  * resolves against the stored question order.
  */
 
-export const CUSTOM_ID_MAX_LENGTH = 100;
+import type { QuestionPointer } from '../quiz/types.ts';
 
 /** Which question a component refers to: by id, or by 0-based position when the id would not fit. */
-export type QuestionPointer = { id: string } | { index: number };
+export type { QuestionPointer };
+
+export const CUSTOM_ID_MAX_LENGTH = 100;
 
 export type QuizComponentId =
   /** A choice or true/false button; `choice` is an option key, or `T`/`F`. */

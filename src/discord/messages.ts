@@ -1,6 +1,7 @@
 import type { Message } from 'discord.js';
 import type { MessagePayload } from './render.ts';
 import { askTutor } from './components/quiz.ts';
+import { deliverToThread } from './deliver.ts';
 import { resolveLocale } from './i18n.ts';
 import { classifyThreadMessage, stripQuestionMarker } from './message-rule.ts';
 import { newReference } from './router.ts';
@@ -17,8 +18,8 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
   if (message.author.bot || message.system || !message.channel.isThread()) return;
   const text = message.content.trim();
   if (!text) return;
-  const session = deps.quiz.findActiveByThread(message.channelId);
-  if (!session || session.ownerId !== message.author.id) return;
+  const session = deps.quiz.findActiveByThread(message.channelId, message.author.id);
+  if (!session) return;
   const locale = resolveLocale(session.locale);
   let pending: Message | undefined;
   try {
@@ -29,10 +30,10 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
       pending = await message.reply(renderGrading(locale));
       const outcome = await deps.quiz.submitAnswer({ sessionId: session.id, questionId: current.question.id, userId: message.author.id, answer: text, locale });
       if (outcome.status === 'invalid') {
-        if (outcome.grade.status === 'invalid') await pending.edit(renderInvalidAnswer(locale, outcome.grade.reason));
+        if (outcome.grade.status === 'invalid') await deliverToThread(pending, message, renderInvalidAnswer(locale, outcome.grade.reason), deps.logger);
         return;
       }
-      await pending.edit(renderVerdict({ locale, outcome, answerText: text }));
+      await deliverToThread(pending, message, renderVerdict({ locale, outcome, answerText: text }), deps.logger);
       const answered = { bank: outcome.bank, question: outcome.question, index: outcome.session.position, total: outcome.session.questions.length };
       await clearAnswerButton(message, session.id, renderAnsweredQuestion({ locale, sessionId: session.id, current: answered })).catch((error: unknown) => {
         deps.logger.debug({ err: error, messageId: message.id }, 'could not clear an answered question’s buttons');
@@ -40,7 +41,7 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
       return;
     }
     pending = await message.reply(renderThinking(locale));
-    await pending.edit(await askTutor(deps, session.id, message.author.id, stripQuestionMarker(text), locale));
+    await deliverToThread(pending, message, await askTutor(deps, session.id, message.author.id, stripQuestionMarker(text), locale), deps.logger);
   } catch (error) {
     let payload;
     if (isUserError(error)) {

@@ -9,6 +9,7 @@ import {
   type NewsChannel,
 } from 'discord.js';
 import type { StartQuizInput, SessionView } from '../quiz/types.ts';
+import { postResult } from './deliver.ts';
 import { t, type MessageKey, type UiLocale } from './i18n.ts';
 import { renderQuestion, renderQuizCard, renderThreadName, type MessagePayload } from './render.ts';
 import type { BotDeps } from './types.ts';
@@ -86,7 +87,6 @@ export interface StartOptions {
 /** Runs after the dispatcher deferred a public reply. */
 export async function startQuizFromCommand(interaction: ChatInputCommandInteraction, deps: BotDeps, locale: UiLocale, options: StartOptions): Promise<void> {
   const displayName = displayNameOf(interaction);
-  deps.store.upsertUser({ id: interaction.user.id, displayName, locale: interaction.locale });
   const view = deps.quiz.start({
     ...options.input,
     userId: interaction.user.id,
@@ -123,7 +123,12 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
     { sessionId: view.session.id, userId: interaction.user.id, guildId: interaction.guildId, threadId: thread.id, mode: view.session.mode, private: plan.private },
     'quiz started in a thread',
   );
-  await thread.send(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
+  const question = renderQuestion({ locale, sessionId: view.session.id, current: view.current! });
+  await thread.send(question).catch(async (error: unknown) => {
+    // E.g. a moderator deleted or locked the new thread at once: the question goes under the card instead.
+    deps.logger.warn({ err: error, interactionId: interaction.id, sessionId: view.session.id }, 'could not post the first question in the thread');
+    await postResult(interaction, question, deps.logger);
+  });
   await interaction.editReply(
     renderQuizCard({
       locale,
@@ -145,13 +150,13 @@ async function runInPlace(
 ): Promise<void> {
   deps.logger.info({ sessionId: view.session.id, userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, notice }, 'quiz started in place');
   await interaction.editReply(renderQuizCard({ locale, session: view.session, bankTitle, threadId: null, notice }));
-  await interaction.followUp(renderQuestion({ locale, sessionId: view.session.id, current: view.current! }));
+  await postResult(interaction, renderQuestion({ locale, sessionId: view.session.id, current: view.current! }), deps.logger);
 }
 
-export function bankTitleOf(view: SessionView, locale: UiLocale, deps?: Pick<BotDeps, 'catalog'>): string {
+export function bankTitleOf(view: SessionView, locale: UiLocale, deps?: Pick<BotDeps, 'banks'>): string {
   if (view.session.mode === 'review' && !view.session.bankId) return locale === 'zh-CN' ? '复习' : 'Review';
   const bankId = view.session.bankId;
-  return view.current?.bank.title ?? (bankId ? deps?.catalog.get(bankId)?.title : undefined) ?? bankId ?? 'quiz';
+  return view.current?.bank.title ?? (bankId ? deps?.banks.get(bankId)?.title : undefined) ?? bankId ?? 'quiz';
 }
 
 /** The next question's message, or null when the session has finished. */

@@ -4,15 +4,17 @@ import { isUserError, UserError } from '../errors.ts';
 import { findCommand } from './commands/registry.ts';
 import { findComponentHandler } from './components/registry.ts';
 import { parseComponentId, sessionIdOf } from './custom-id.ts';
+import { postResult } from './deliver.ts';
 import { resolveLocale, t, type UiLocale } from './i18n.ts';
 import { renderError, renderGrading, renderNotOwner, renderPlain, renderThinking, translateError, type MessagePayload } from './render.ts';
 import type { BotDeps, ComponentInteraction, DeferPolicy } from './types.ts';
 
 /**
- * The one entry point for interactions: finds the command or component, checks who may use it,
- * acknowledges it per the handler's defer policy (so the 3-second deadline holds even when the
- * handler waits on the LLM), runs it, and turns errors into a message: a UserError in plain words,
- * anything else logged with the interaction id and answered with a short apology and a reference.
+ * The one entry point for interactions: finds the command or component, asks the quiz service whether
+ * the clicker may use it, acknowledges it per the handler's defer policy (so the 3-second deadline
+ * holds even when the handler waits on the LLM), runs it, and turns errors into a message: a UserError
+ * in plain words, anything else logged with the interaction id and answered with a short apology and a
+ * reference.
  */
 
 export function newReference(): string {
@@ -38,11 +40,12 @@ async function acknowledge(interaction: Acknowledgeable, policy: DeferPolicy, lo
         await interaction.deferUpdate();
       }
       return;
+    // Where Discord refuses a public reply (a locked thread), the learner gets it privately.
     case 'grading':
-      await interaction.reply(renderGrading(locale));
+      await postResult(interaction, renderGrading(locale));
       return;
     case 'thinking':
-      await interaction.reply(renderThinking(locale));
+      await postResult(interaction, renderThinking(locale));
       return;
   }
 }
@@ -127,14 +130,14 @@ async function handleComponent(interaction: ComponentInteraction, deps: BotDeps)
   try {
     const sessionId = sessionIdOf(id);
     if (sessionId) {
-      // Checked before acknowledging, so a stranger's or a stale click gets a private note, not a public "Grading…".
-      const session = deps.store.getSession(sessionId);
-      if (!session) throw new UserError('session-not-found', t(locale, 'error.session-not-found'));
-      if (session.ownerId !== interaction.user.id) {
-        await interaction.reply({ ...renderNotOwner(locale, session.ownerId), flags: MessageFlags.Ephemeral });
+      // Asked before acknowledging, so a stranger's or a stale click gets a private note, not a public "Grading…".
+      try {
+        deps.quiz.authorize(sessionId, interaction.user.id);
+      } catch (error) {
+        if (!isUserError(error) || error.code !== 'not-owner') throw error;
+        await interaction.reply({ ...renderNotOwner(locale, String(error.details.ownerId)), flags: MessageFlags.Ephemeral });
         return;
       }
-      if (session.status !== 'active') throw new UserError('session-finished', t(locale, 'error.session-finished'));
     }
     await acknowledge(interaction, policy, locale);
     await handler.handle({ interaction, id, deps, locale });

@@ -6,29 +6,25 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
   StringSelectMenuInteraction,
 } from 'discord.js';
-import type { BankCatalog } from '../bank/catalog.ts';
-import type { ImportOutcome, ImportRequest } from '../bank/import/types.ts';
-import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { ProgressStore } from '../progress/ports.ts';
 import type { QuizService } from '../quiz/types.ts';
+import type { BankService } from '../services/banks.ts';
+import type { MaintenanceService } from '../services/maintenance.ts';
+import type { StatisticsService } from '../services/statistics.ts';
 import type { ComponentId } from './custom-id.ts';
 import type { UiLocale } from './i18n.ts';
 
 /**
- * What the Discord layer needs from the application: the composition root's `App` satisfies it, and
- * tests may hand in their own parts. Nothing here is global; every handler receives it.
+ * What the Discord layer needs from the application: core services only (the composition root's `App`
+ * satisfies it), never the store or the database. Nothing here is global; every handler receives it.
+ * The services check ownership and state; handlers read options, call a service, render and reply.
  */
 export interface BotDeps {
-  config: Pick<Config, 'TIME_ZONE' | 'BANKS_DIR' | 'DEFAULT_QUIZ_COUNT' | 'ANSWER_MAX_LENGTH'>;
   logger: Logger;
-  catalog: BankCatalog;
-  store: ProgressStore;
   quiz: QuizService;
-  /** Parses an uploaded file (`/bank import`); defaults to importBankInWorker (a worker thread with limits). */
-  importBank?: (request: ImportRequest) => ImportOutcome | Promise<ImportOutcome>;
-  /** Absolute banks folder `/bank import` writes to (else BANKS_DIR as configured). */
-  banksDir?: string;
+  banks: BankService;
+  stats: StatisticsService;
+  maintenance: MaintenanceService;
   /** Fetches an attachment's bytes; defaults to global fetch (tests point it at the simulator). */
   fetchAttachment?: (url: string) => Promise<Response>;
 }

@@ -1,6 +1,16 @@
-import type { BlankQuestion } from '../bank/schema.ts';
-import { compileAcceptPattern, isBlankText, matchKeyOfNormalized, normalizeText, removeZeroWidth, splitBlankAnswers } from './normalize.ts';
-import { gradedResult, invalidResult, roundScore } from './result.ts';
+import { acceptedFraction, acceptedText, type BlankQuestion } from '../bank/schema.ts';
+import {
+  acceptedDisplayText,
+  compileAcceptPattern,
+  isBlankText,
+  matchKeyOfNormalized,
+  normalizeText,
+  removeZeroWidth,
+  splitAcceptPattern,
+  splitBlankAnswers,
+  untrimmedKeyOfNormalized,
+} from './normalize.ts';
+import { gradedResult, invalidResult, roundScore, snapFraction } from './result.ts';
 import type { GradeResult, PartVerdict, RawAnswer } from './types.ts';
 
 /** A blank in the stem: a run of two or more `_`/`＿`, or a single full-width `＿`. */
@@ -23,7 +33,8 @@ export function blankPoints(question: BlankQuestion): number[] {
 }
 
 interface CompiledBlank {
-  matches: (normalizedAnswer: string) => boolean;
+  /** The share of the blank's points the answer earns: the best of the accepted answers it matches, 0 if none. */
+  credit: (answerKey: string, untrimmed?: string) => number;
   points: number;
   /** The first accepted answer without a wildcard, shown as the expected answer. */
   display: string;
@@ -37,16 +48,24 @@ function compile(question: BlankQuestion): CompiledBlank[] {
   if (!compiled) {
     const points = blankPoints(question);
     compiled = question.blanks.map((blank, index) => {
-      const matchers = blank.accept.map(compileAcceptPattern);
+      const matchers = blank.accept.map((entry) => ({ matches: compileAcceptPattern(acceptedText(entry)), fraction: acceptedFraction(entry) }));
       return {
-        matches: (answer: string) => matchers.some((matcher) => matcher(answer)),
+        credit: (answer: string, untrimmed?: string) =>
+          matchers.reduce((best, matcher) => (matcher.fraction > best && matcher.matches(answer, untrimmed) ? matcher.fraction : best), 0),
         points: points[index] ?? 0,
-        display: blank.accept.find((accepted) => !accepted.includes('*')) ?? blank.accept[0] ?? '',
+        display: displayAccepted(blank.accept),
       };
     });
     compiledBlanks.set(question, compiled);
   }
   return compiled;
+}
+
+/** The answer shown as expected: the first fully right entry without a wildcard, else the first entry. */
+export function displayAccepted(accept: BlankQuestion['blanks'][number]['accept']): string {
+  const plain = accept.find((entry) => acceptedFraction(entry) >= 1 && splitAcceptPattern(acceptedText(entry)).length === 1);
+  const shown = plain ?? accept.find((entry) => acceptedFraction(entry) >= 1) ?? accept[0];
+  return shown === undefined ? '' : acceptedDisplayText(acceptedText(shown));
 }
 
 /**
@@ -90,11 +109,11 @@ function readParts(question: BlankQuestion, raw: RawAnswer): string[] | GradeRes
 }
 
 /** Within an unordered group, the pairing of answers to blanks that earns the most points. */
-function bestPairing(group: number[], keys: string[], blanks: CompiledBlank[]): Map<number, number> {
+function bestPairing(group: number[], keys: string[], untrimmed: string[], blanks: CompiledBlank[]): Map<number, number> {
   const earns = (position: number, blankIndex: number): number => {
     const key = keys[position] ?? '';
     const blank = blanks[blankIndex];
-    return key !== '' && blank && blank.matches(key) ? blank.points : 0;
+    return key !== '' && blank ? blank.credit(key, untrimmed[position]) * blank.points : 0;
   };
   let best = group.slice();
   let bestScore = group.reduce((sum, index) => sum + earns(index, index), 0);
@@ -138,6 +157,7 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
   const blanks = compile(question);
   const normalized = parts.map(normalizeText);
   const keys = normalized.map(matchKeyOfNormalized);
+  const untrimmed = normalized.map(untrimmedKeyOfNormalized);
 
   // position → the blank it is graded against: itself, unless an unordered group pairs it otherwise.
   const pairedWith = blanks.map((_, index) => index);
@@ -146,7 +166,7 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
     const members = group.filter((index) => index < blanks.length && !grouped.has(index));
     members.forEach((index) => grouped.add(index));
     if (members.length < 2) continue;
-    for (const [position, blankIndex] of bestPairing(members, keys, blanks)) pairedWith[position] = blankIndex;
+    for (const [position, blankIndex] of bestPairing(members, keys, untrimmed, blanks)) pairedWith[position] = blankIndex;
   }
 
   let total = 0;
@@ -154,14 +174,15 @@ export function gradeBlank(question: BlankQuestion, raw: RawAnswer): GradeResult
     const blank = blanks[pairedWith[position] ?? position] as CompiledBlank;
     const key = keys[position] ?? '';
     const given = normalized[position] ?? '';
-    const right = key !== '' && blank.matches(key);
-    if (right) total += blank.points;
+    const credit = key === '' ? 0 : snapFraction(blank.credit(key, untrimmed[position]));
+    total += credit * blank.points;
+    // A partly right answer (a 50% entry) is shown as wrong with its points: it is not the expected answer.
     return {
       part: String(position + 1),
-      verdict: key === '' ? 'missed' : right ? 'correct' : 'wrong',
+      verdict: key === '' ? 'missed' : credit >= 1 ? 'correct' : 'wrong',
       ...(given === '' ? {} : { given }),
       expected: blank.display,
-      score: right ? roundScore(blank.points) : 0,
+      score: roundScore(credit * blank.points),
       maxScore: roundScore(blank.points),
     };
   });

@@ -1,7 +1,7 @@
 import type { ChoiceQuestion, MultiQuestion, Option } from '../bank/schema.ts';
 import { stripAnswerLeadIn } from './answer-prefix.ts';
 import { matchKeyOfNormalized, normalizeForMatch, normalizeText } from './normalize.ts';
-import { gradedResult, invalidResult, roundScore } from './result.ts';
+import { gradedResult, invalidResult, roundScore, snapFraction } from './result.ts';
 import type { GradeResult, PartVerdict } from './types.ts';
 
 type OptionQuestion = ChoiceQuestion | MultiQuestion;
@@ -129,18 +129,31 @@ function readChoice(question: ChoiceQuestion, raw: string): { key: string } | Gr
   return noValidOption(question);
 }
 
+/**
+ * The share of the points an option earns: its `fraction` when the bank gives one (Moodle's single
+ * choice may have several fully right options, or one worth half), clamped at 0 because a wrong pick
+ * never costs more than the question (Moodle would subtract); else 1 for the key and 0 for the rest.
+ */
+export function choiceCredit(question: ChoiceQuestion, key: string): number {
+  const option = findOption(question, key);
+  if (option?.fraction !== undefined) return snapFraction(Math.max(0, Math.min(1, option.fraction)));
+  return key === question.answer && question.answer !== '' ? 1 : 0;
+}
+
 export function gradeChoice(question: ChoiceQuestion, raw: string): GradeResult {
   const read = readChoice(question, raw);
   if ('status' in read) return read;
   const { key } = read;
+  const credit = choiceCredit(question, key);
+  const score = credit * question.points;
   const parts: PartVerdict[] = [];
-  if (key === question.answer) {
+  if (credit >= 1) {
     parts.push({ part: key, verdict: 'correct', given: key, expected: key, score: question.points, maxScore: question.points });
   } else {
-    parts.push({ part: key, verdict: 'wrong', given: key, score: 0, maxScore: 0 });
+    parts.push({ part: key, verdict: 'wrong', given: key, score: roundScore(score), maxScore: 0 });
     parts.push({ part: question.answer, verdict: 'missed', expected: question.answer, score: 0, maxScore: question.points });
   }
-  return gradedResult(question, key === question.answer ? question.points : 0, parts, key, question.answer);
+  return gradedResult(question, score, parts, key, question.answer);
 }
 
 /** Words joining keys: `A and C`, `A和C`, `A与C`, `A & C`, `A+C`. */
@@ -228,7 +241,7 @@ export function gradeMulti(question: MultiQuestion, raw: string): GradeResult {
       part.maxScore = roundScore(share);
       parts.push(part);
     }
-    rawScore = Math.min(1, Math.max(0, sum)) * points;
+    rawScore = snapFraction(Math.min(1, Math.max(0, sum))) * points;
   } else {
     const anyWrong = [...ticked].some((tickedKey) => !key.has(tickedKey));
     const rightTicks = [...ticked].filter((tickedKey) => key.has(tickedKey)).length;

@@ -1,4 +1,5 @@
 import type { Question } from '../bank/schema.ts';
+import { displayAccepted } from './blank.ts';
 import { displayNumericKey } from './numeric.ts';
 import { displayTrueFalse } from './truefalse.ts';
 
@@ -20,7 +21,7 @@ export function describeExpectedAnswer(question: Question): string {
     case 'numeric':
       return displayNumericKey(question);
     case 'blank':
-      return question.blanks.map((blank) => blank.accept.find((accepted) => !accepted.includes('*')) ?? blank.accept[0] ?? '').join('; ');
+      return question.blanks.map((blank) => displayAccepted(blank.accept)).join('; ');
     case 'short':
     case 'essay':
       return question.reference;

@@ -110,19 +110,54 @@ export function splitBlankAnswers(text: string): string[] {
 }
 
 /**
- * A matcher for one accepted answer, where `*` stands for any run of characters (also none).
- * The accepted answer is normalised the same way as the learner's answer.
+ * An accepted answer split at its wildcards: `*` stands for any run of characters, `\*` is a literal
+ * asterisk (Moodle's escape, e.g. `x\*y` accepts only `x*y`). One piece means no wildcard.
  */
-export function compileAcceptPattern(accepted: string): (normalizedAnswer: string) => boolean {
-  if (!accepted.includes('*')) {
-    const key = normalizeForMatch(accepted);
+export function splitAcceptPattern(accepted: string): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  for (let index = 0; index < accepted.length; index += 1) {
+    const char = accepted.charAt(index);
+    if (char === '\\' && accepted.charAt(index + 1) === '*') {
+      current += '*';
+      index += 1;
+    } else if (char === '*') {
+      pieces.push(current);
+      current = '';
+    } else current += char;
+  }
+  pieces.push(current);
+  return pieces;
+}
+
+/** The accepted answer as a learner would type it: `\*` shown as `*`. */
+export function acceptedDisplayText(accepted: string): string {
+  return accepted.split('\\*').join('*');
+}
+
+/**
+ * A matcher for one accepted answer, where `*` stands for any run of characters (also none) and `\*`
+ * for an asterisk. The accepted answer is normalised the same way as the learner's answer.
+ */
+export function compileAcceptPattern(accepted: string): (normalizedAnswer: string, untrimmed?: string) => boolean {
+  const split = splitAcceptPattern(accepted);
+  if (split.length === 1) {
+    const key = normalizeForMatch(split[0] ?? '');
     return (answer) => answer === key;
   }
   // Normalise each literal piece on its own so that trimming never eats a wildcard's neighbour.
-  const pieces = accepted.split('*').map((piece) => foldCase(normalizeText(piece)).replace(WHITESPACE_RUN, ''));
+  const raw = split.map((piece) => foldCase(normalizeText(piece)).replace(WHITESPACE_RUN, ''));
+  const pieces = raw.slice();
   pieces[0] = trimStart(pieces[0] ?? '');
   pieces[pieces.length - 1] = trimEnd(pieces[pieces.length - 1] ?? '');
-  return (answer) => matchesGlob(pieces, answer);
+  // `untrimmed` keeps the answer's edge punctuation, which literal pieces such as `<em>` and `</em>` may need.
+  return (answer, untrimmed) => matchesGlob(pieces, answer) || (untrimmed !== undefined && untrimmed !== answer && matchesGlob(raw, untrimmed));
+}
+
+/** The answer as `compileAcceptPattern` takes it second: case folded, spaces removed, edge punctuation kept. */
+export function untrimmedKeyOfNormalized(normalized: string): string {
+  const folded = foldCase(normalized);
+  return folded.includes(' ') ? folded.replace(WHITESPACE_RUN, '') : folded;
 }
 
 /**

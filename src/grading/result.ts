@@ -6,6 +6,14 @@ export function roundScore(value: number): number {
   return Math.round((value + Number.EPSILON) * 100) / 100;
 }
 
+/**
+ * Moodle stores fractions to 7 decimals (a third is 0.3333333), so three thirds make 0.9999999: a share
+ * within 1e-6 of 1 is 1, as in Moodle's question_state::graded_state_for_fraction.
+ */
+export function snapFraction(fraction: number): number {
+  return Math.abs(fraction - 1) < 1e-6 ? 1 : fraction;
+}
+
 /** The guarantee every grader relies on: a score is a number within 0..max, in hundredths. */
 export function clampScore(value: number, max: number): number {
   if (!Number.isFinite(value) || value <= 0) return 0;

@@ -10,6 +10,7 @@ import type {
   AnswerOutcome,
   AskInput,
   CurrentQuestion,
+  QuestionPointer,
   QuestionRef,
   QuizErrorCode,
   QuizService,
@@ -99,6 +100,31 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
 
   function requireActive(session: QuizSession): void {
     if (session.status !== 'active') fail('session-finished', 'This quiz has already finished.', { sessionId: session.id });
+  }
+
+  function authorize(sessionId: string, userId: string): QuizSession {
+    const session = loadSession(sessionId);
+    requireOwner(session, userId);
+    requireActive(session);
+    return session;
+  }
+
+  function pointedQuestionId(session: QuizSession, pointer: QuestionPointer): string {
+    const questionId = 'id' in pointer ? pointer.id : session.questions[pointer.index]?.questionId;
+    if (questionId === undefined) fail('stale-question', 'That question is not part of this quiz.', { index: 'index' in pointer ? pointer.index : -1 });
+    return questionId;
+  }
+
+  /** The current question, which must be the one `questionId` names and not answered yet. */
+  function requireUnansweredCurrent(session: QuizSession, questionId: string): QuestionRef {
+    const ref = session.questions[session.position];
+    if (!ref || ref.questionId !== questionId) {
+      fail('stale-question', 'That question is no longer the current one.', { questionId });
+    }
+    if (answersInFlight.has(`${session.id}\u0000${ref.questionId}`) || latestAttempts(session.id).has(`${ref.bankId}\u0000${ref.questionId}`)) {
+      fail('already-answered', 'You have already answered this question.', { questionId: ref.questionId });
+    }
+    return ref;
   }
 
   function resolve(ref: QuestionRef): { bank: Bank; question: Question } {
@@ -248,24 +274,35 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
       return { session, current: currentOf(session) };
     },
 
-    findActiveByThread(threadId: string): QuizSession | null {
-      return deps.store.findActiveSessionByThread(threadId);
+    findActiveByThread(threadId: string, ownerId?: string): QuizSession | null {
+      const session = deps.store.findActiveSessionByThread(threadId);
+      return session && (ownerId === undefined || session.ownerId === ownerId) ? session : null;
+    },
+
+    authorize,
+
+    answeredQuestion(sessionId: string, userId: string, pointer: QuestionPointer) {
+      const session = authorize(sessionId, userId);
+      const questionId = pointedQuestionId(session, pointer);
+      const current = currentOf(session);
+      if (!current?.attempt || current.question.id !== questionId) return null;
+      return { session, current: { ...current, attempt: current.attempt } };
+    },
+
+    openQuestion(sessionId: string, userId: string, pointer: QuestionPointer) {
+      const session = authorize(sessionId, userId);
+      requireUnansweredCurrent(session, pointedQuestionId(session, pointer));
+      const current = currentOf(session);
+      if (!current) fail('session-finished', 'This quiz has already finished.', { sessionId });
+      return { session, current };
     },
 
     async submitAnswer(input: SubmitAnswerInput): Promise<AnswerOutcome> {
       const now = input.now ?? clock();
-      const session = loadSession(input.sessionId);
-      requireOwner(session, input.userId);
-      requireActive(session);
-      const ref = session.questions[session.position];
-      if (!ref || ref.questionId !== input.questionId) {
-        fail('stale-question', 'That question is no longer the current one.', { questionId: input.questionId });
-      }
+      const session = authorize(input.sessionId, input.userId);
+      const ref = requireUnansweredCurrent(session, input.questionId);
       const { bank, question } = resolve(ref);
       const flightKey = `${session.id}\u0000${ref.questionId}`;
-      if (answersInFlight.has(flightKey) || latestAttempts(session.id).has(`${ref.bankId}\u0000${ref.questionId}`)) {
-        fail('already-answered', 'You have already answered this question.', { questionId: ref.questionId });
-      }
 
       const grade = gradeAnswer(question, input.answer, { maxLength: deps.maxAnswerLength });
       if (grade.status === 'invalid') return { status: 'invalid', session, bank, question, grade };
@@ -330,9 +367,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
     },
 
     next(sessionId: string, userId: string, now?: Date): SessionView {
-      const session = loadSession(sessionId);
-      requireOwner(session, userId);
-      requireActive(session);
+      const session = authorize(sessionId, userId);
       const position = session.position + 1;
       const updated =
         position >= session.questions.length

@@ -139,11 +139,34 @@ export interface AskInput {
   now?: Date;
 }
 
+/** Which question a button or form was made for: its id, or its position in the session. */
+export type QuestionPointer = { id: string } | { index: number };
+
 export interface QuizService {
   start(input: StartQuizInput): SessionView;
   attachThread(sessionId: string, threadId: string): void;
   view(sessionId: string): SessionView;
-  findActiveByThread(threadId: string): QuizSession | null;
+  /** The active quiz in a thread; with `ownerId`, only if that user owns it (everyone else's messages are not for the bot). */
+  findActiveByThread(threadId: string, ownerId?: string): QuizSession | null;
+  /**
+   * The session, if `userId` may act on it: it exists, is theirs (`not-owner`, with `ownerId` in the
+   * details) and is still active (`session-finished`). Every other method that acts checks the same.
+   */
+  authorize(sessionId: string, userId: string): QuizSession;
+  /**
+   * The current question, checked to be answerable now by `userId`: authorized as above, the question
+   * the component was made for (`stale-question`) and not answered yet (`already-answered`).
+   */
+  openQuestion(sessionId: string, userId: string, pointer: QuestionPointer): SessionView & { current: CurrentQuestion };
+  /**
+   * The pointed-at question when it is the current one and its answer is already stored (a repeat click,
+   * or a result that never reached the learner), else null; authorized like `openQuestion`.
+   */
+  answeredQuestion(
+    sessionId: string,
+    userId: string,
+    pointer: QuestionPointer,
+  ): (SessionView & { current: CurrentQuestion & { attempt: NonNullable<CurrentQuestion['attempt']> } }) | null;
   submitAnswer(input: SubmitAnswerInput): Promise<AnswerOutcome>;
   /** Moves to the next question; finishes the session after the last one. */
   next(sessionId: string, userId: string, now?: Date): SessionView;

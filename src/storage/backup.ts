@@ -2,13 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.ts';
+import type { BackupResult } from '../services/maintenance.ts';
 import type { Db } from './database.ts';
 
-export interface BackupResult {
-  path: string;
-  pages: number;
-  bytes: number;
-}
+export type { BackupResult };
 
 /**
  * Copies the live database to `destination` with SQLite's online backup API, safe while the bot (or

@@ -1,17 +1,8 @@
+import type { UsageGrouping, UsageReportPort, UsageRow } from '../services/usage.ts';
 import type { LlmCallOutcome, LlmCallRecord, LlmPurpose, UsageLedger } from '../tutor/ports.ts';
 import type { Db } from './database.ts';
 
-/** Token totals for `tutor usage`, grouped by one key. */
-export interface UsageRow {
-  /** The user id, guild id (`(no guild)` for DMs and the CLI) or UTC day (`YYYY-MM-DD`). */
-  key: string;
-  calls: number;
-  failedCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-}
-
-export type UsageGrouping = 'user' | 'guild' | 'day';
+export type { UsageGrouping, UsageRow };
 
 interface CallRow {
   user_id: string;
@@ -34,8 +25,8 @@ const GROUP_EXPRESSIONS: Record<UsageGrouping, string> = {
   day: "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')",
 };
 
-/** The tutor's UsageLedger on the llm_calls table (migration 002). */
-export class SqliteUsageRepository implements UsageLedger {
+/** The tutor's UsageLedger and `tutor usage`'s report on the llm_calls table (migration 002). */
+export class SqliteUsageRepository implements UsageLedger, UsageReportPort {
   readonly #insert;
   readonly #userTimes;
   readonly #guildTokens;

@@ -1,5 +1,5 @@
 import type { Question } from '../bank/schema.ts';
-import { isFreeText } from '../bank/schema.ts';
+import { acceptedText, isFreeText } from '../bank/schema.ts';
 import { FEEDBACK_LIMITS, feedbackStrings } from './feedback-text.ts';
 import { neutralizeAnswer } from './injection.ts';
 import type { ChatMessage } from './llm-client.ts';
@@ -36,7 +36,7 @@ export function describeAnswerKey(question: Question): string {
     case 'numeric':
       return `${question.answer}${question.unit ? ` ${question.unit}` : ''}`;
     case 'blank':
-      return question.blanks.map((blank) => blank.accept[0] ?? '').join(' | ');
+      return question.blanks.map((blank) => (blank.accept[0] === undefined ? '' : acceptedText(blank.accept[0]))).join(' | ');
     case 'short':
     case 'essay':
       return question.reference;

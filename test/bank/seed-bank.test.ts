@@ -6,6 +6,7 @@ import { formatProblem } from '../../src/bank/validate.ts';
 import { BankSchema, isFreeText, type Bank, type BlankQuestion, type ChoiceQuestion, type FreeTextQuestion, type Question } from '../../src/bank/schema.ts';
 import { gradeAnswer } from '../../src/grading/grade.ts';
 import type { GradeResult, RawAnswer } from '../../src/grading/types.ts';
+import { normalizeForMatch } from '../../src/grading/normalize.ts';
 import { coverRubric } from '../../src/tutor/fallback-grader.ts';
 
 /**
@@ -37,6 +38,9 @@ function blankQuestion(id: string): BlankQuestion {
 }
 
 const freeTextQuestions: FreeTextQuestion[] = bank.questions.filter(isFreeText);
+
+/** How much of a model answer learners are shown after grading (the tutor's reference excerpt). */
+const SHOWN_REFERENCE_CHARS = 900;
 
 /** The paper's text and ours are compared after NFKC with spaces removed: the site's text extraction flattened full-width punctuation and dropped spaces in English names. */
 function paperForm(text: string): string {
@@ -232,19 +236,55 @@ interface BlankCase {
   wrong: RawAnswer[];
 }
 
+/**
+ * What a teacher marking the paper gives each answer. Rows come from how learners really answer: the
+ * textbook term, a paraphrase, the English term or abbreviation, full-width characters from a Chinese
+ * input method, and the common wrong answers (a word of the stem, a category mistake, the reversed order).
+ */
 const blankCases: BlankCase[] = [
   {
     id: 'blank-1',
-    right: ['延迟；吞吐量', '延迟;吞吐量', '推理延迟|吞吐率', '时延\n吞吐量', ['latency', 'throughput'], 'Latency; Throughput', '响应时间；QPS', '延迟 吞吐量'],
-    half: ['延迟；精度', '准确率；吞吐量', ['latency', 'accuracy']],
+    right: [
+      '延迟；吞吐量',
+      '延迟;吞吐量',
+      '推理延迟|吞吐率',
+      '时延\n吞吐量',
+      ['latency', 'throughput'],
+      'Latency; Throughput',
+      '响应时间；QPS',
+      '延迟 吞吐量',
+      '推理延时；每秒请求数',
+      ['delay', 'requests per second'],
+      '延时；TPS',
+      'ｌａｔｅｎｃｙ；ｔｈｒｏｕｇｈｐｕｔ',
+      '端到端延迟；吞吐能力',
+      '推理耗时；帧率',
+    ],
+    half: ['延迟；精度', '准确率；吞吐量', ['latency', 'accuracy'], ['delay', 'accuracy']],
     // The verbs fix the order: 降低吞吐量、提高延迟 is the opposite of the goal.
-    wrong: ['吞吐量；延迟', ['throughput', 'latency'], '精度；准确率'],
+    wrong: ['吞吐量；延迟', ['throughput', 'latency'], '精度；准确率', '功耗；精度'],
   },
   {
     id: 'blank-2',
-    right: ['体积；计算效率', '大小；效率', '模型大小|运算速度', '存储空间；利用率', '内存占用；吞吐量', ['model size', 'efficiency'], 'Memory footprint; utilization', '显存占用；计算速度'],
-    half: ['参数量；计算效率', '体积；功耗', '大小；延迟'],
-    wrong: ['精度；功耗', '参数数量；延迟', ['accuracy', 'latency']],
+    right: [
+      '体积；计算效率',
+      '大小；效率',
+      '模型大小|运算速度',
+      '存储空间；利用率',
+      '内存占用；吞吐量',
+      ['model size', 'efficiency'],
+      'Memory footprint; utilization',
+      '显存占用；计算速度',
+      '模型尺寸；推理速度',
+      ['model size', 'inference speed'],
+      '模型尺寸；inference speed',
+      '存储空间；能效比',
+      '内存占用；硬件利用率',
+      'ｓｉｚｅ；ｅｆｆｉｃｉｅｎｃｙ',
+    ],
+    // Quantization keeps the number of parameters; it speeds up inference, not training.
+    half: ['参数量；计算效率', '体积；功耗', '大小；延迟', '大小；训练速度', '精度；吞吐量'],
+    wrong: ['精度；功耗', '参数数量；延迟', ['accuracy', 'latency'], '参数量；训练速度'],
   },
   {
     id: 'blank-3',
@@ -258,30 +298,95 @@ const blankCases: BlankCase[] = [
       'Structured Pruning | Weight Pruning',
       '权重剪枝；神经元剪枝',
       ['filter pruning', 'magnitude pruning'],
+      '结构性剪枝；非结构性剪枝',
+      '权值剪枝；通道剪枝',
+      // 剪枝 is in the stem: the two kinds alone are a full answer.
+      '非结构化；结构化',
+      ['weight pruning', 'channel pruning'],
+      '细粒度剪枝、粗粒度剪枝',
     ],
-    // Two structured methods (or the same family twice) name only one of the two families.
-    half: ['通道剪枝；神经元剪枝', '权重剪枝；非结构化剪枝', '权重剪枝；量化'],
-    wrong: ['量化；蒸馏', ['quantization', 'distillation']],
+    // Two structured methods (or the same family twice) name only one of the two families; 剪枝 alone repeats the stem.
+    half: ['通道剪枝；神经元剪枝', '权重剪枝；非结构化剪枝', '权重剪枝；量化', '剪枝；结构化剪枝', '滤波器剪枝；通道剪枝'],
+    wrong: ['量化；蒸馏', ['quantization', 'distillation'], '剪枝；剪枝'],
   },
   {
     id: 'blank-4',
-    right: ['驱动程序', '驱动', 'GPU驱动和计算库', '计算库', '并行计算平台', '编程平台', '软件栈', 'CUDA工具包', 'SDK', 'driver', 'parallel computing platform'],
+    right: [
+      '驱动程序',
+      '驱动',
+      'GPU驱动和计算库',
+      '计算库',
+      '并行计算平台',
+      '编程平台',
+      '软件栈',
+      'CUDA工具包',
+      'SDK',
+      'driver',
+      'parallel computing platform',
+      // The analysis's own definition of CUDA.
+      '并行计算平台和编程模型',
+      'GPU加速库',
+      'CUDA库',
+      'CUDA Toolkit',
+      'ＧＰＵ驱动',
+      'GPU drivers',
+      'cuda libraries',
+      '驱动程序和CUDA库',
+      'CUDA编程模型',
+    ],
     half: [],
-    wrong: ['CUDA', '数据集', 'TPU', '硬件', 'TensorRT', '深度学习框架'],
+    // CUDA alone repeats the stem's example; 数据驱动 and 事件驱动 only share a character with 驱动.
+    wrong: ['CUDA', 'ＣＵＤＡ', '数据集', 'TPU', '硬件', 'TensorRT', '深度学习框架', '数据驱动', '事件驱动', 'PyTorch'],
   },
   {
     id: 'blank-5',
-    right: ['软标签', '软目标', '软概率分布', '预测概率分布', '输出的概率分布', 'logits', 'soft labels', 'Soft Targets', '软标签（soft labels）', '暗知识'],
+    right: [
+      '软标签',
+      '软目标',
+      '软概率分布',
+      '预测概率分布',
+      '输出的概率分布',
+      'logits',
+      'soft labels',
+      'Soft Targets',
+      '软标签（soft labels）',
+      '暗知识',
+      '预测分布',
+      'soft predictions',
+      '软化的概率分布',
+      'ｓｏｆｔ ｔａｒｇｅｔｓ',
+      'predicted probabilities',
+      'dark knowledge',
+    ],
     half: [],
-    wrong: ['硬标签', 'hard labels', '伪标签', '模型参数', '训练数据', '标签'],
+    wrong: ['硬标签', 'hard labels', '伪标签', '模型参数', '训练数据', '标签', '真实标签', 'one-hot标签', '真实概率分布'],
   },
   {
     id: 'blank-6',
-    right: ['延迟；吞吐量', '吞吐量；延迟', 'latency | throughput', ['throughput', 'latency'], '推理延迟\n吞吐率', 'QPS；响应时间', '时延 吞吐量'],
-    half: ['延迟；准确率', '内存占用；吞吐量', ['accuracy', 'throughput']],
-    wrong: ['准确率；召回率', '精度；功耗', ['accuracy', 'recall']],
+    right: [
+      '延迟；吞吐量',
+      '吞吐量；延迟',
+      'latency | throughput',
+      ['throughput', 'latency'],
+      '推理延迟\n吞吐率',
+      'QPS；响应时间',
+      '时延 吞吐量',
+      'QPS；P99延迟',
+      ['delay', 'throughput'],
+      '帧率；推理延时',
+      '吞吐率、时延',
+    ],
+    half: ['延迟；准确率', '内存占用；吞吐量', ['accuracy', 'throughput'], '功耗；吞吐量'],
+    wrong: ['准确率；召回率', '精度；功耗', ['accuracy', 'recall'], '精度；模型大小'],
   },
 ];
+
+/** Every learner answer in the table above, each with the verdict a teacher gives it. */
+const blankVerdictRows = blankCases.flatMap(({ id, right, half, wrong }) => [
+  ...right.map((answer) => [id, answer, 'full'] as const),
+  ...half.map((answer) => [id, answer, 'half'] as const),
+  ...wrong.map((answer) => [id, answer, 'none'] as const),
+]);
 
 describe('the blank keys', () => {
   const rows = (pick: (blankCase: BlankCase) => RawAnswer[]) =>
@@ -304,6 +409,28 @@ describe('the blank keys', () => {
   it.each(rows((blankCase) => blankCase.wrong))('%s gives no marks to %s', (id, _shown, answer) => {
     const result = gradeAnswer(blankQuestion(id), answer);
     expect(scoreOf(result)).toBe(0);
+  });
+
+  it('judges at least 60 learner answers, each with the verdict a teacher gives it', () => {
+    expect(blankVerdictRows.length).toBeGreaterThanOrEqual(60);
+    const disagreements = blankVerdictRows.flatMap(([id, answer, verdict]) => {
+      const question = blankQuestion(id);
+      const result = gradeAnswer(question, answer);
+      const expected = verdict === 'full' ? question.points : verdict === 'half' ? question.points / 2 : 0;
+      const got = result.status === 'graded' ? result.score : result.status;
+      return got === expected ? [] : [`${id} ${describeAnswer(answer)}: teacher ${expected}, grader ${String(got)}`];
+    });
+    expect(disagreements).toEqual([]);
+  });
+
+  it('accepts no answer through a wildcard that only shares a word with the key (数据驱动 is not a driver)', () => {
+    for (const question of bank.questions) {
+      if (question.type !== 'blank') continue;
+      for (const blank of question.blanks) {
+        // A pattern open at both ends (`*驱动*`) matches any phrase that contains the word.
+        expect(blank.accept.filter((accepted) => accepted.startsWith('*') && accepted.endsWith('*')), question.id).toEqual([]);
+      }
+    }
   });
 
   it.each(bank.questions.filter((question) => question.type === 'blank').map((question) => question.id))(
@@ -373,11 +500,50 @@ describe('the short-answer and essay questions', () => {
     }
   });
 
-  it.each(ids)('%s has a complete model answer that fits within its answer length limit', (id) => {
+  it.each(ids)('%s has a complete model answer that learners see whole (at most the 900 characters shown after grading)', (id) => {
     const question = freeTextQuestions.find((candidate) => candidate.id === id) as FreeTextQuestion;
-    expect(question.reference.trim().length).toBeGreaterThan(question.type === 'essay' ? 1000 : 500);
+    expect(question.reference.trim().length).toBeGreaterThan(question.type === 'essay' ? 800 : 500);
+    expect(question.reference.length).toBeLessThanOrEqual(SHOWN_REFERENCE_CHARS);
     expect(question.maxLength).toBeDefined();
     expect(question.reference.length).toBeLessThanOrEqual(question.maxLength ?? 0);
+  });
+
+  it.each(ids)('%s gives no marks for words its stem already contains', (id) => {
+    const question = freeTextQuestions.find((candidate) => candidate.id === id) as FreeTextQuestion;
+    const stem = normalizeForMatch(question.stem);
+    const inStem = question.rubric.flatMap((point) =>
+      (point.keywords ?? []).flatMap((keyword) => keyword.split('|')).filter((alternative) => stem.includes(normalizeForMatch(alternative))),
+    );
+    expect(inStem).toEqual([]);
+  });
+
+  it.each(ids)('%s gives no marks for style words such as 总之 or 综上', (id) => {
+    const question = freeTextQuestions.find((candidate) => candidate.id === id) as FreeTextQuestion;
+    const keywords = question.rubric.flatMap((point) => (point.keywords ?? []).flatMap((keyword) => keyword.split('|')));
+    expect(keywords.filter((keyword) => /总之|综上|总结|结论|首先|其次|in summary|in conclusion|overall/i.test(keyword))).toEqual([]);
+    expect(question.rubric.map((point) => point.point).join('\n')).not.toMatch(/结构清楚|结论明确|条理|字数|文笔/);
+  });
+
+  it('does not require short-1 to say that pruning and quantization can be combined', () => {
+    const question = freeTextQuestions.find((candidate) => candidate.id === 'short-1') as FreeTextQuestion;
+    expect(question.rubric[0]!.point).toMatch(/不要求/);
+    const withoutCombining = question.reference.replace(/两者作用在不同维度上，可以叠加使用，例如先剪枝再量化。/u, '').replace(/实践中常先结构化剪枝或蒸馏得到小模型，再做INT8量化。/u, '');
+    expect(withoutCombining).not.toMatch(/叠加|结合|组合|先剪枝再量化/);
+    expect(coverRubric(question, withoutCombining).map((verdict) => verdict.verdict)).toEqual(['met', 'met', 'met']);
+  });
+
+  it("gives the essay's first point nothing for naming the stem's scenarios without their constraints", () => {
+    const essay = freeTextQuestions.find((candidate) => candidate.id === 'essay-1') as FreeTextQuestion;
+    const namesOnly = '自动驾驶、移动端人脸识别、视频直播互动等AI应用场景都需要优化模型推理速度，这很重要。';
+    expect(coverRubric(essay, namesOnly)[0]!.verdict).toBe('missed');
+    const withConstraints = '自动驾驶要在100毫秒内完成感知，延迟关系行车安全；手机的算力和电池有限；云端并发高，速度决定成本。';
+    expect(coverRubric(essay, withConstraints)[0]!.verdict).toBe('met');
+  });
+
+  it('gives no marks to an answer that only repeats the stem', () => {
+    for (const question of freeTextQuestions) {
+      expect(coverRubric(question, question.stem).map((verdict) => verdict.verdict), question.id).toEqual(question.rubric.map(() => 'missed'));
+    }
   });
 
   it.each(ids)('%s sends its model answer to the tutor for feedback instead of grading it here', (id) => {

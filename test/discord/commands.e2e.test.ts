@@ -97,15 +97,15 @@ describe('the other commands', () => {
     expect(embedOf(rejected).title).toBe('Import report: notes.bin');
     expect(embedOf(rejected).description).toBe('Nothing was saved: fix the problems below and import again.');
     expect(field(rejected, 'Problems')).toMatch(/^• .*notes\.bin/);
-    expect(h.app.catalog.list()).toHaveLength(1);
+    expect(h.app.banks.list()).toHaveLength(1);
 
     const refused = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: student, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.content.length > 0);
     expect(refused.content).toBe('Importing a bank needs the Manage Server permission.');
-    expect(h.app.catalog.list()).toHaveLength(1);
+    expect(h.app.banks.list()).toHaveLength(1);
 
     const imported = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0);
     expect(embedOf(imported).description).toMatch(/^Saved bank `[^`]+` with 1 question\(s\)/);
-    const newBank = h.app.catalog.list().find((bank) => bank.id !== 'e2e-basics')!;
+    const newBank = h.app.banks.list().find((bank) => bank.id !== 'e2e-basics')!;
     expect(newBank.questions[0]).toMatchObject({ type: 'choice', answer: 'A' });
     expect(fs.existsSync(path.join(h.dir, 'banks', `${newBank.id}.json`))).toBe(true);
 
@@ -117,7 +117,7 @@ describe('the other commands', () => {
       .slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file: edited, replace: true } })
       .waitForOriginal((m) => m.embeds.length > 0);
     expect(embedOf(replaced).description).toMatch(/^Saved bank/);
-    expect(h.app.catalog.get(newBank.id)!.questions[0]).toMatchObject({ answer: 'B' });
+    expect(h.app.banks.get(newBank.id)!.questions[0]).toMatchObject({ answer: 'B' });
     expect(JSON.parse(fs.readFileSync(path.join(h.dir, 'banks', `${newBank.id}.json`), 'utf8')).questions[0].answer).toBe('B');
   });
 
@@ -127,13 +127,13 @@ describe('the other commands', () => {
     await h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') }).waitForOriginal(isVerdict);
     const prompt = await h.sim.slashCommand({ name: 'forget-me', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.components.length > 0);
     expect(prompt.flags & 64).toBe(64);
-    expect(h.app.store.statsForUser(ada.id).attempts).toBe(1);
+    expect(h.store.statsForUser(ada.id).attempts).toBe(1);
     const confirm = h.sim.clickButton({ message: prompt, user: ada, customId: buttonByLabel(prompt, 'Delete my data') });
     await confirm.ack;
     await h.sim.waitFor(() => h.sim.message(prompt.id)!.content.startsWith('Done:'));
     expect(h.sim.message(prompt.id)!.content).toBe('Done: removed 1 answer(s), 1 session(s), 0 follow-up message(s) and 1 review card(s).');
     expect(componentsOf(h.sim.message(prompt.id)!)).toEqual([]);
-    expect(h.app.store.statsForUser(ada.id).attempts).toBe(0);
+    expect(h.store.statsForUser(ada.id).attempts).toBe(0);
   });
 
   it('serves a missed question again in /review', async () => {
@@ -151,7 +151,7 @@ describe('the other commands', () => {
   it('answers an unexpected failure with a short apology and a reference id', async () => {
     const ada = h.sim.createUser({ username: 'ada' });
     const { question } = await startQuizInThread(h.sim, ada, { type: 'choice' });
-    h.app.db.close(); // every store call now throws: not a UserError
+    h.app.close(); // every stored read and write now throws: not a UserError
     const click = h.sim.clickButton({ message: question, user: ada, customId: buttonByLabel(question, 'B. KV cache') });
     const ack = await click.ack;
     expect(ack.elapsedMs).toBeLessThan(3000);

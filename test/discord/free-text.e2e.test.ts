@@ -41,7 +41,7 @@ describe('short answers and follow-ups in the thread', () => {
     const followUps = h.llm.chatRequests.filter((r) => !isGradingRequest(r));
     expect(JSON.stringify(followUps[0]!.body.messages)).toContain('Why does the memory keep growing?');
 
-    const stored = h.app.store.attemptsForSession(h.app.quiz.findActiveByThread(thread.id)!.id);
+    const stored = h.store.attemptsForSession(h.app.quiz.findActiveByThread(thread.id)!.id);
     expect(stored.map((a) => [a.questionId, a.score, a.gradedBy, a.rawAnswer])).toEqual([['kv-short', 4, 'llm', answer]]);
     expect(h.sim.failures).toEqual([]);
   });
@@ -66,7 +66,7 @@ describe('short answers and follow-ups in the thread', () => {
     const reply = await h.sim.waitForMessage(thread.id, (m) => m.embeds.length > 0 && embedOf(m).title === 'Tutor', 10_000);
     expect(embedOf(reply).description).toBe('Think about what attention needs from earlier tokens.');
     expect(h.llm.chatRequests.filter(isGradingRequest)).toHaveLength(0);
-    expect(h.app.store.attemptsForSession(h.app.quiz.findActiveByThread(thread.id)!.id)).toEqual([]);
+    expect(h.store.attemptsForSession(h.app.quiz.findActiveByThread(thread.id)!.id)).toEqual([]);
   });
 
   it('ignores messages from other members in someone else’s quiz thread', async () => {
@@ -91,7 +91,7 @@ describe('short answers and follow-ups in the thread', () => {
     expect((ack.data as { content?: string }).content).toBe('⏳ Grading your answer…');
     const verdict = await submit.waitForOriginal(isVerdict, 20_000);
     expect(field(verdict, 'Tutor feedback')).toContain('Provisional score from the keyword check');
-    const [attempt] = h.app.store.attemptsForSession(h.app.quiz.findActiveByThread(question.channel_id)!.id);
+    const [attempt] = h.store.attemptsForSession(h.app.quiz.findActiveByThread(question.channel_id)!.id);
     expect(attempt).toMatchObject({ gradedBy: 'fallback', status: 'pending' });
     expect(attempt!.score).toBeGreaterThanOrEqual(0);
     expect(attempt!.score).toBeLessThanOrEqual(4);

@@ -7,6 +7,8 @@ import { runCli } from '../../src/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startDiscordBot, type BotApp, type RunningBot, type StartDiscordBotOptions } from '../../src/discord/bot.ts';
+import { openDatabase, type Db } from '../../src/storage/database.ts';
+import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { startDiscordSimulator, type DiscordSimulator, type SimulatorOptions, type SimUser, type StoredMessage } from '../support/discord-simulator/index.ts';
 import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
 import { writeTempBanks } from '../support/temp-banks.ts';
@@ -93,6 +95,11 @@ export interface Harness {
   llm: OpenAiServer;
   app: App;
   bot: RunningBot;
+  /**
+   * What is stored, read through a connection of the test's own: the bot is handed services only, so
+   * tests look at the database the way an operator would.
+   */
+  store: SqliteProgressStore;
   /** Every log line the app wrote (JSON objects), for checking what was logged. */
   logs: Array<Record<string, unknown>>;
   /** Stops the bot and the app and starts both again on the same database (a process restart). */
@@ -138,6 +145,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const forBot = (built: App): BotApp => (options.wrapApp ? options.wrapApp(built) : built);
   let bot = await startDiscordBot(forBot(app), options.botOptions);
   await sim.waitForReady();
+  let inspector: { db: Db; store: SqliteProgressStore } | undefined;
+  const closeInspector = () => {
+    inspector?.db.close();
+    inspector = undefined;
+  };
 
   const harness: Harness = {
     dir,
@@ -150,7 +162,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     get bot() {
       return bot;
     },
+    get store() {
+      if (!inspector) {
+        const db = openDatabase(config.DATABASE_PATH);
+        inspector = { db, store: new SqliteProgressStore(db) };
+      }
+      return inspector.store;
+    },
     async restart() {
+      closeInspector();
       await bot.stop();
       app.close();
       app = await createApp(config, { cwd: dir, logger });
@@ -158,6 +178,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await sim.waitForReady();
     },
     async close() {
+      closeInspector();
       await bot.stop();
       app.close();
       await sim.close();

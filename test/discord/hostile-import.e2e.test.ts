@@ -44,7 +44,7 @@ describe('/bank import of hostile files', () => {
     expect(embedOf(refused).title).toBe(`Import report: ${worst.name}`);
     expect(embedOf(refused).description).toBe('Nothing was saved: fix the problems below and import again.');
     expect(field(refused, 'Problems')).toContain('130,000 rows is more than the 20,000 questions one bank may hold');
-    expect(h.app.catalog.list().map((bank) => bank.id)).toEqual(['e2e-basics']);
+    expect(h.app.banks.list().map((bank) => bank.id)).toEqual(['e2e-basics']);
   }, 60_000);
 
   it('never overwrites banks/midterm.json that holds another bank id without replace, and backs it up when replacing', async () => {
@@ -59,7 +59,7 @@ describe('/bank import of hostile files', () => {
       .waitForOriginal((m) => m.embeds.length > 0, 30_000);
     expect(embedOf(refused).description).toBe('A bank with the id `midterm` already exists. Use replace:true to overwrite it.');
     expect(fs.readFileSync(target, 'utf8')).toBe(before);
-    expect(h.app.catalog.get('midterm')).toBeUndefined();
+    expect(h.app.banks.get('midterm')).toBeUndefined();
 
     const replaced = await h.sim
       .slashCommand({ name: 'bank', subcommand: 'import', user: admin, channelId: h.sim.channelId('general'), options: { file, replace: true } })

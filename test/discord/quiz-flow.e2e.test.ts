@@ -39,7 +39,7 @@ describe('a member quizzing in a thread', () => {
     expect(verdict.channel_id).toBe(thread!.id);
     expect(buttonByPrefix(verdict, 'quiz:next:')).toMatch(/^quiz:next:/);
 
-    const attempts = h.app.store.attemptsForSession(buttonByPrefix(verdict, 'quiz:next:').split(':')[2]!);
+    const attempts = h.store.attemptsForSession(buttonByPrefix(verdict, 'quiz:next:').split(':')[2]!);
     expect(attempts.map((a) => [a.questionId, a.score, a.maxScore, a.gradedBy])).toEqual([['kv-choice', 2, 2, 'rule']]);
     expect(sim.failures).toEqual([]);
   });
@@ -91,7 +91,7 @@ describe('a member quizzing in a thread', () => {
     expect(field(bobVerdict, '正确答案')).toBe('B');
     const sessions = [adaQuiz.thread.id, bobQuiz.thread.id].map((id) => h.app.quiz.findActiveByThread(id)!);
     expect(sessions.map((s) => s.ownerId)).toEqual([ada.id, bob.id]);
-    expect(sessions.map((s) => h.app.store.attemptsForSession(s.id).map((a) => [a.userId, a.score]))).toEqual([[[ada.id, 2]], [[bob.id, 0]]]);
+    expect(sessions.map((s) => h.store.attemptsForSession(s.id).map((a) => [a.userId, a.score]))).toEqual([[[ada.id, 2]], [[bob.id, 0]]]);
   });
 
   it('keeps working after a restart: an old Next button continues the quiz, a finished one says so', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { createTestIo, type TestIo } from '../cli/io.ts';
-import { datasetFile, papersDir, seedPaper, sharedFile } from './support.ts';
+import { fixture, papersDir, seedPaper } from './support.ts';
 
 let workDir: string;
 let banksDir: string;
@@ -54,7 +54,7 @@ describe('tutor bank import', () => {
   });
 
   it('imports the seed with drafts that bank check lists as warnings and grade refuses to serve', async () => {
-    const imported = await tutor('bank', 'import', sharedFile(seedPaper), '--id', 'seed-import');
+    const imported = await tutor('bank', 'import', seedPaper, '--id', 'seed-import');
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('Wrote data/banks/seed-import.json. Fill in the drafts, then run `tutor bank check`.');
     const checked = await tutor('bank', 'check');
@@ -90,11 +90,11 @@ describe('tutor bank import', () => {
   it('writes nothing and explains with line numbers when the file cannot be imported', async () => {
     const existing = path.join(banksDir, 'keep.json');
     fs.writeFileSync(existing, 'unchanged');
-    const failed = await tutor('bank', 'import', datasetFile('moodle-formats/question/format/xml/tests/fixtures/error_invalid_grades.xml'), '--force');
+    const failed = await tutor('bank', 'import', fixture('moodle-xml/invalid-grades.xml'), '--force');
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/^Could not import .*error_invalid_grades\.xml as moodle-xml:\n/);
+    expect(failed.stderr).toMatch(/^Could not import .*invalid-grades\.xml as moodle-xml:\n/);
     expect(failed.stderr).toContain(
-      '  lines 4–62: "Question with invalid grades : x > 1 & x < 2": answer 2 ("2") has fraction 33, not a Moodle grade (nearest: 33.33333)\n',
+      '  lines 4–50: "Powers of two with a bad grade : 1 < x & x < 20": answer 2 ("2") has fraction 33, not a Moodle grade (nearest: 33.33333)\n',
     );
     expect(failed.stderr).toMatch(/Nothing was written\.\n$/);
     expect(fs.readdirSync(banksDir)).toEqual(['keep.json']);
@@ -102,7 +102,7 @@ describe('tutor bank import', () => {
   });
 
   it('writes where --out says, with the id --id gives, and prints the report as JSON with --json', async () => {
-    const result = await tutor('bank', 'import', datasetFile('moodle-formats/question/format/aiken/tests/fixtures/questions.aiken.txt'), '--id', 'moodle-aiken', '--out', 'exports/aiken.json', '--json');
+    const result = await tutor('bank', 'import', fixture('aiken/two-questions.aiken.txt'), '--id', 'moodle-aiken', '--out', 'exports/aiken.json', '--json');
     expect(result.code).toBe(0);
     const printed = JSON.parse(result.stdout) as { file: string; report: { bankId: string; format: string; countsByType: object } };
     expect(printed).toMatchObject({ file: 'exports/aiken.json', report: { bankId: 'moodle-aiken', format: 'aiken', countsByType: { choice: 2 } } });

@@ -1,36 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { datasetFile, importOk, question } from './support.ts';
+import { fixture, importOk, question } from './support.ts';
 
 describe('importing CS-Bench JSON', () => {
   it('maps the Chinese sample: multiple choice, assertions, fill-in and open-ended questions', async () => {
-    const { bank, report, format } = await importOk(datasetFile('cs-bench/Dataset/CSBench-CN/valid.json'));
+    const { bank, report, format } = await importOk(fixture('cs-bench-json/csbench-cn-valid.json'));
     expect(format).toBe('cs-bench-json');
     expect(report.formatReason).toBe('auto: extension .json; a JSON list of items with "Format" and "Question" (CS-Bench)');
-    expect(report.countsByType).toEqual({ choice: 60, truefalse: 30, blank: 23, short: 19 });
+    expect(report.countsByType).toEqual({ choice: 2, truefalse: 2, blank: 2, short: 1 });
     expect(report.skipped).toEqual([]);
     expect(bank.language).toBe('zh-CN');
-    expect(question(bank, 'q-4669')).toMatchObject({ type: 'choice', answer: 'C', options: [{ text: '15' }, { text: '16' }, { text: '255' }, { text: '256' }] });
+    // Numbers as option values (CS-Bench writes "A": 7) become option texts.
+    expect(question(bank, 'q-102')).toMatchObject({ type: 'choice', answer: 'C', options: [{ text: '7' }, { text: '8' }, { text: '15' }, { text: '16' }] });
+    expect([question(bank, 'q-103'), question(bank, 'q-104')]).toMatchObject([
+      { type: 'truefalse', answer: true },
+      { type: 'truefalse', answer: false },
+    ]);
     const blanks = bank.questions.filter((q) => q.type === 'blank');
     expect(blanks.every((q) => (q.stem.match(/_{4}/g) ?? []).length === 1)).toBe(true);
-    expect(blanks.find((q) => q.type === 'blank' && q.blanks[0]!.accept[0] === '后序遍历')?.stem).toBe('在二叉树中有两个结点m和，若m是n的祖先，则使用____可以找到从m到的路径');
+    expect(question(bank, 'q-105')).toMatchObject({
+      stem: '对二叉排序树进行____遍历，可以得到有序序列',
+      blanks: [{ accept: ['中序'] }],
+      analysis: expect.stringMatching(/^二叉排序树的左子树都小于根/),
+    });
+    expect(question(bank, 'q-106')).toMatchObject({ stem: 'CPU中存放下一条指令地址的寄存器是 ____.', blanks: [{ accept: ['程序计数器'] }] });
+    expect(question(bank, 'q-107')).toMatchObject({ type: 'short', topic: 'Data Structure and Algorithm / Overview', reference: expect.stringMatching(/^散列函数直接由关键字算出存储位置/) });
   });
 
   it('maps the English sample and marks it en-US', async () => {
-    const { bank, report } = await importOk(datasetFile('cs-bench/Dataset/CSBench-EN/valid.json'));
-    expect(report.countsByType).toEqual({ blank: 23, short: 19 });
+    const { bank, report } = await importOk(fixture('cs-bench-json/csbench-en-valid.json'));
+    expect(report.countsByType).toEqual({ blank: 2, short: 1 });
     expect(bank.language).toBe('en-US');
-    expect(question(bank, 'q-2241')).toMatchObject({ stem: 'What is the time complexity of binary search? ____', blanks: [{ accept: ['O(log2n)'] }] });
+    expect(question(bank, 'q-201')).toMatchObject({ stem: 'What is the worst-case time complexity of linear search? ____', blanks: [{ accept: ['O(n)'] }] });
+    expect(question(bank, 'q-203')).toMatchObject({ type: 'short', rubric: [{ point: 'Agrees with the reference answer', points: 1 }] });
   });
 });
 
 describe('importing AGIEval JSON Lines', () => {
   it.each([
-    ['gaokao-physics.jsonl', { choice: 15, multi: 35 }, []],
-    ['gaokao-mathcloze.jsonl', { blank: 30 }, []],
-    ['logiqa-zh.jsonl', { choice: 10 }, []],
-    ['jec-qa-kd.jsonl', { choice: 6, multi: 4 }, ['q-10']],
+    ['gaokao-physics.jsonl', { choice: 1, multi: 2 }, []],
+    ['gaokao-mathcloze.jsonl', { blank: 2 }, []],
+    ['logiqa-zh.jsonl', { choice: 2 }, []],
+    ['jec-qa-kd.jsonl', { choice: 2, multi: 1 }, ['q-3']],
   ])('imports %s', async (file, counts, drafts) => {
-    const { report, format } = await importOk(datasetFile(`agieval/data/v1/${file}`));
+    const { report, format } = await importOk(fixture(`agieval-jsonl/${file}`));
     expect(format).toBe('agieval-jsonl');
     expect(report.countsByType).toEqual(counts);
     expect(report.missingAnswers).toEqual(drafts);
@@ -38,16 +50,25 @@ describe('importing AGIEval JSON Lines', () => {
   });
 
   it('turns (\\quad) gaps into blanks, one per ;-separated answer', async () => {
-    const { bank } = await importOk(datasetFile('agieval/data/v1/gaokao-mathcloze.jsonl'));
+    const { bank } = await importOk(fixture('agieval-jsonl/gaokao-mathcloze.jsonl'));
+    expect(question(bank, 'q-1')).toMatchObject({ stem: '已知函数 $f(x)=2 x+1$, 则 $f(3)=____$', blanks: [{ accept: ['7'] }] });
     expect(question(bank, 'q-2')).toMatchObject({
-      stem: expect.stringMatching(/则 \$a_\{1\}=____\$, \$a_\{2\}\+a_\{3\}\+a_\{4\}=____\$$/),
-      blanks: [{ accept: ['$5$'] }, { accept: ['$10$'] }],
+      stem: expect.stringMatching(/则 \$a_\{2\}=____\$, 前三项和 \$S_\{3\}=____\$$/),
+      blanks: [{ accept: ['$5$'] }, { accept: ['$15$'] }],
     });
   });
 
   it('reads option letters from "(A)…" and list labels as multi-select', async () => {
-    const { bank } = await importOk(datasetFile('agieval/data/v1/gaokao-physics.jsonl'));
-    expect(question(bank, 'q-1')).toMatchObject({ type: 'choice', answer: 'C', options: [{ key: 'A', text: '原子弹和氢弹都是根据核裂变原理研制的' }, {}, {}, {}] });
-    expect(question(bank, 'q-4')).toMatchObject({ type: 'multi', answer: ['A', 'D'], topic: '2021年湖北高考物理' });
+    const { bank } = await importOk(fixture('agieval-jsonl/gaokao-physics.jsonl'));
+    expect(question(bank, 'q-1')).toMatchObject({ type: 'choice', answer: 'A', options: [{ key: 'A', text: '$3 \\Omega$' }, {}, {}, {}] });
+    expect(question(bank, 'q-2')).toMatchObject({ type: 'multi', answer: ['A', 'C'], topic: '自编物理练习' });
+  });
+
+  it('puts the passage before the question, reads a one-letter list as single choice and an empty list as a draft', async () => {
+    const logic = await importOk(fixture('agieval-jsonl/logiqa-zh.jsonl'));
+    expect(question(logic.bank, 'q-1').stem).toBe('所有的编译器都是程序。有些程序是开源的。\n\n由此可以推出以下哪项?');
+    const law = await importOk(fixture('agieval-jsonl/jec-qa-kd.jsonl'));
+    expect(question(law.bank, 'q-1')).toMatchObject({ type: 'choice', answer: 'A' });
+    expect(question(law.bank, 'q-3')).toMatchObject({ type: 'choice', status: 'draft' });
   });
 });

@@ -1,20 +1,16 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCsvRecords } from '../../src/bank/import/csv.ts';
 import { importBank } from '../../src/bank/import/index.ts';
-import { datasetFile, importFile, importOk, question } from './support.ts';
+import { fixture, importFile, importOk, question } from './support.ts';
 
 describe('importing C-Eval and CMMLU CSV', () => {
   it.each([
-    ['ceval/dev/computer_network_dev.csv', 5, 5],
-    ['ceval/dev/operating_system_dev.csv', 5, 5],
-    ['ceval/val/computer_network_val.csv', 19, 0],
-    ['ceval/val/college_programming_val.csv', 37, 0],
-    ['ceval/val/discrete_mathematics_val.csv', 16, 0],
-    ['cmmlu/data/dev/computer_security.csv', 5, 0],
-    ['cmmlu/data/test/computer_science.csv', 60, 0],
-    ['cmmlu/data/test/machine_learning.csv', 100, 0],
+    ['ceval/computer_architecture_dev.csv', 3, 3],
+    ['ceval/data_structures_val.csv', 4, 0],
+    ['cmmlu/computer_science.csv', 3, 0],
   ])('imports %s: %i choice questions, %i with explanations', async (file, count, explained) => {
-    const { bank, report, format } = await importOk(datasetFile(file));
+    const { bank, report, format } = await importOk(fixture(`csv/${file}`));
     expect(format).toBe('csv');
     expect(report.countsByType).toEqual({ choice: count });
     expect(report.missingAnswers).toEqual([]);
@@ -24,26 +20,32 @@ describe('importing C-Eval and CMMLU CSV', () => {
   });
 
   it('keeps the C-Eval id column, the answer and the explanation as analysis', async () => {
-    const { bank } = await importOk(datasetFile('ceval/dev/computer_network_dev.csv'));
+    const { bank } = await importOk(fixture('csv/ceval/computer_architecture_dev.csv'));
     expect(question(bank, 'q-0')).toMatchObject({
-      stem: '下列设备属于资源子网的是____。',
-      answer: 'A',
-      topic: 'computer_network',
-      options: [{ text: '计算机软件' }, { text: '网桥' }, { text: '交换机' }, { text: '路由器' }],
-      analysis: expect.stringMatching(/^1\. 首先，资源子网是指提供共享资源的网络/),
+      stem: '一个字节由____位二进制数组成。',
+      answer: 'B',
+      topic: 'computer_architecture',
+      options: [{ text: '4' }, { text: '8' }, { text: '16' }, { text: '32' }],
+      analysis: '1. 字节是计算机存储的基本单位。\n2. 一个字节等于8位，故选B。',
     });
+    expect(question(bank, 'q-2')).toMatchObject({ stem: '十进制数 10 的二进制表示是____。', answer: 'B' });
   });
 
   it("reads CMMLU's unnamed index column and folds Kangxi radicals to ordinary characters", async () => {
-    const { bank } = await importOk(datasetFile('cmmlu/data/dev/computer_science.csv'));
-    expect(question(bank, 'q-0')).toMatchObject({ stem: '关系数据库中的数据逻辑结构是', answer: 'B', options: [{ text: '树形结构' }, { text: '二维表格' }, {}, { text: '网状结构' }] });
-    expect(question(bank, 'q-1')).toMatchObject({ stem: '下面属于端系统之间的协议是', options: [{ text: 'ARP' }, {}, {}, {}] });
+    const file = fixture('csv/cmmlu/computer_science.csv');
+    // The fixture holds the radicals ⼆ (U+2F06), ⾯ (U+2FAF) and ⽹ (U+2F79), as text copied from PDFs does.
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/\u2F06叉树[\s\S]*下\u2FAF[\s\S]*局域\u2F79/);
+    const { bank } = await importOk(file);
+    expect(question(bank, 'q-0')).toMatchObject({ stem: '二叉树的第i层上最多有多少个结点', answer: 'C', options: [{ text: 'i' }, { text: '2i' }, { text: '2^(i-1)' }, { text: '2^i' }] });
+    expect(question(bank, 'q-1')).toMatchObject({ stem: '下面属于网络层协议的是', options: [{ text: 'IP' }, {}, {}, {}] });
+    expect(question(bank, 'q-2')).toMatchObject({ stem: '局域网常用的拓扑结构不包括', answer: 'D' });
   });
 
   it('imports the unlabeled C-Eval test split as drafts', async () => {
-    const { report } = await importOk(datasetFile('ceval/test/computer_network_test.csv'));
-    expect(report.countsByType).toEqual({ choice: 10 });
-    expect(report.missingAnswers).toEqual(['q-0', 'q-1', 'q-2', 'q-3', 'q-4', 'q-5', 'q-6', 'q-7', 'q-8', 'q-9']);
+    const { bank, report } = await importOk(fixture('csv/ceval/operating_system_test.csv'));
+    expect(report.countsByType).toEqual({ choice: 3 });
+    expect(report.missingAnswers).toEqual(['q-0', 'q-1', 'q-2']);
+    expect(bank.questions.every((q) => q.status === 'draft')).toBe(true);
   });
 
   it('imports a CSV without an index column, numbering rows, and reports bad rows by line', async () => {
@@ -81,20 +83,14 @@ describe('importing C-Eval and CMMLU CSV', () => {
   });
 });
 
-const gaokao = (file: string) => datasetFile(`gaokao-bench/Data/${file}`);
+const gaokao = (file: string) => fixture(`gaokao-json/${file}`);
 
 describe('importing GAOKAO-Bench JSON', () => {
   it.each([
-    ['Objective_Questions/2010-2022_Physics_MCQs.json', { choice: 7, multi: 23 }],
-    ['Objective_Questions/2010-2022_Math_I_MCQs.json', { choice: 15 }],
-    ['Objective_Questions/2010-2022_English_Reading_Comp.json', { choice: 12 }],
-    ['Objective_Questions/2010-2022_Geography_MCQs.json', { choice: 10 }],
-    ['Objective_Questions/2010-2022_Chinese_Modern_Lit.json', { choice: 6 }],
-    ['Objective_Questions/2010-2022_Chinese_Lang_and_Usage_MCQs.json', { choice: 4 }],
-    ['Objective_Questions/2010-2022_English_Fill_in_Blanks.json', { choice: 20 }],
-    ['Subjective_Questions/2010-2022_Math_I_Fill-in-the-Blank.json', { blank: 20 }],
-    ['Subjective_Questions/2010-2022_Biology_Open-ended_Questions.json', { short: 10 }],
-    ['Subjective_Questions/2010-2022_History_Open-ended_Questions.json', { short: 5 }],
+    ['2020-2023_Computing_MCQs.json', { choice: 1, multi: 2 }],
+    ['2020-2023_English_Reading_Comp.json', { choice: 3 }],
+    ['2020-2023_Math_Fill-in-the-Blank.json', { blank: 2 }],
+    ['2020-2023_Computing_Open-ended_Questions.json', { short: 2 }],
   ])('imports %s', async (file, counts) => {
     const { report, format } = await importOk(gaokao(file));
     expect(format).toBe('gaokao-json');
@@ -104,52 +100,64 @@ describe('importing GAOKAO-Bench JSON', () => {
   });
 
   it('takes options out of the question text and reads "AC"-style keys as multi-select', async () => {
-    const { bank } = await importOk(gaokao('Objective_Questions/2010-2022_Physics_MCQs.json'));
+    const { bank } = await importOk(gaokao('2020-2023_Computing_MCQs.json'));
     expect(question(bank, 'q-0')).toMatchObject({
       type: 'choice',
-      answer: 'D',
+      answer: 'C',
       points: 6,
-      options: [{ key: 'A', text: '$A=2, Z=1$' }, { key: 'B' }, { key: 'C' }, { key: 'D', text: '$\\mathrm{A}=3, \\mathrm{Z}=2$' }],
-      analysis: expect.stringMatching(/故选：D。$/),
+      options: [{ key: 'A', text: '$2^{4}$' }, { key: 'B' }, { key: 'C', text: '$2^{8}$' }, { key: 'D', text: '$\\mathrm{2}^{16}$' }],
+      analysis: expect.stringMatching(/故选：C。$/),
     });
-    expect(question(bank, 'q-0').stem).not.toContain('A. $A=2');
+    expect(question(bank, 'q-0').stem).not.toContain('A. $2^{4}$');
+    // Options on one line (A. … B. … C. …) are split as well as one per line.
+    expect(question(bank, 'q-2')).toMatchObject({ options: [{ text: '冒泡排序' }, { text: '归并排序' }, { text: '插入排序' }, { text: '堆排序' }] });
     const multi = bank.questions.filter((q) => q.type === 'multi');
-    expect(multi).toHaveLength(23);
-    expect(multi.every((q) => q.type === 'multi' && q.scoring === 'exam' && q.answer.length >= 2)).toBe(true);
+    expect(multi.map((q) => q.type === 'multi' && q.answer)).toEqual([
+      ['A', 'C'],
+      ['B', 'D'],
+    ]);
+    expect(multi.every((q) => q.type === 'multi' && q.scoring === 'exam')).toBe(true);
   });
 
   it('splits a passage into its sub-questions, each with the passage, its options and its analysis', async () => {
-    const { bank } = await importOk(gaokao('Objective_Questions/2010-2022_English_Reading_Comp.json'));
-    expect(bank.questions.slice(0, 3).map((q) => q.id)).toEqual(['q-0-1', 'q-0-2', 'q-0-3']);
-    expect(bank.questions.slice(0, 3).map((q) => (q.type === 'choice' ? q.answer : ''))).toEqual(['B', 'C', 'A']);
-    const first = question(bank, 'q-0-1');
-    expect(first.stem).toMatch(/^A \nShakespeare ’s Birthplace/);
-    expect(first.stem).toMatch(/56\. How {2}much {2}is the admission/);
-    expect(first.analysis).toMatch(/^56．B 细节理解题/);
+    const { bank } = await importOk(gaokao('2020-2023_English_Reading_Comp.json'));
+    expect(bank.questions.map((q) => q.id)).toEqual(['q-0-1', 'q-0-2', 'q-0-3']);
+    expect(bank.questions.map((q) => (q.type === 'choice' ? q.answer : ''))).toEqual(['B', 'C', 'A']);
+    const second = question(bank, 'q-0-2');
+    expect(second.stem).toMatch(/^A \nThe City Library Computer Room/);
+    expect(second.stem).toMatch(/22\. What {2}does scanning {2}cost \?$/);
+    expect(second).toMatchObject({ options: [{ text: '10 cents a page.' }, { text: '20 cents a page.' }, { text: 'Nothing.' }, { text: 'One dollar.' }] });
+    expect(second.analysis).toMatch(/^22．C 细节理解题/);
   });
 
   it('reports the shared-option cloze passages it cannot represent', async () => {
-    const outcome = await importFile(gaokao('Objective_Questions/2012-2022_English_Cloze_Test.json'));
+    const outcome = await importFile(gaokao('2020-2023_English_Cloze_Test.json'));
     expect(outcome).toEqual({
       ok: false,
       format: 'gaokao-json',
       errors: [
-        { message: 'no questions could be imported from 2012-2022_English_Cloze_Test.json' },
-        { line: 16, message: 'item 0: 5 answers share one passage and option list (cloze / 七选五): not supported' },
-        { line: 31, message: 'item 1: 5 answers share one passage and option list (cloze / 七选五): not supported' },
+        { message: 'no questions could be imported from 2020-2023_English_Cloze_Test.json' },
+        { line: 17, message: 'item 0: 5 answers share one passage and option list (cloze / 七选五): not supported' },
+        { line: 32, message: 'item 1: 5 answers share one passage and option list (cloze / 七选五): not supported' },
       ],
     });
   });
 
   it('keeps subjective answers as references with one marking point worth the score', async () => {
-    const { bank, report } = await importOk(gaokao('Subjective_Questions/2010-2022_Biology_Open-ended_Questions.json'));
+    const { bank, report } = await importOk(gaokao('2020-2023_Computing_Open-ended_Questions.json'));
     expect(question(bank, 'q-0')).toMatchObject({
       type: 'short',
-      points: 9,
-      reference: '（1）淋巴细胞（ 或B淋巴细胞）\n（2）抗原\n（3）浆细胞（ 或效应 B淋巴细胞）      编码抗体的基因      红细胞',
-      rubric: [{ point: '与参考答案的要点一致', points: 9 }],
+      points: 8,
+      reference: '（1）约 n/2 个\n（2）链表',
+      rubric: [{ point: '与参考答案的要点一致', points: 8 }],
     });
-    expect(report.warnings).toEqual([{ message: '10 open-ended question(s) have no marking points: one point "与参考答案的要点一致" worth the full score covers each' }]);
+    expect(question(bank, 'q-1')).toMatchObject({ points: 6, rubric: [{ points: 6 }] });
+    expect(report.warnings).toEqual([{ message: '2 open-ended question(s) have no marking points: one point "与参考答案的要点一致" worth the full score covers each' }]);
+  });
+
+  it('reads the answer of a fill-in-the-blank item as its blank', async () => {
+    const { bank } = await importOk(gaokao('2020-2023_Math_Fill-in-the-Blank.json'));
+    expect(question(bank, 'q-0')).toMatchObject({ type: 'blank', points: 5, stem: '13. (5 分) 二进制数 $1011$ 转换为十进制数是 ____', blanks: [{ accept: ['$11$'] }] });
   });
 
   it('gives a line-numbered error for broken JSON', async () => {

@@ -2,16 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_FORMATS, importBank, MAX_IMPORT_BYTES } from '../../src/bank/import/index.ts';
-import { datasetFile, importFile, papersDir } from './support.ts';
+import { fixture, importFile, importFixturesDir, papersDir } from './support.ts';
 
 describe('detecting the format', () => {
   it.each([
     [path.join(papersDir, 'database-midterm.txt'), 'paper', 'auto: 12 exam-paper section heading(s), e.g. "一、单项选择题"'],
-    [datasetFile('moodle-formats/question/format/gift/examples.txt'), 'gift', 'auto: 43 GIFT answer block(s) such as {=right ~wrong}'],
-    [datasetFile('moodle-formats/question/format/aiken/tests/fixtures/questions.aiken.txt'), 'aiken', 'auto: 2 "ANSWER: X" line(s) after A) … options (Aiken)'],
-    [datasetFile('moodle-formats/question/type/truefalse/tests/fixtures/testquestion.moodle.xml'), 'moodle-xml', 'auto: extension .xml; content is XML with a <quiz> root'],
-    [datasetFile('cmmlu/data/dev/machine_learning.csv'), 'csv', 'auto: extension .csv'],
-    [datasetFile('gaokao-bench/Data/Objective_Questions/2010-2022_Math_I_MCQs.json'), 'gaokao-json', 'auto: extension .json; JSON with an "example" list of questions (GAOKAO-Bench)'],
+    [fixture('gift/reference-examples.gift.txt'), 'gift', 'auto: 17 GIFT answer block(s) such as {=right ~wrong}'],
+    [fixture('aiken/two-questions.aiken.txt'), 'aiken', 'auto: 2 "ANSWER: X" line(s) after A) … options (Aiken)'],
+    [fixture('moodle-xml/types/truefalse.xml'), 'moodle-xml', 'auto: extension .xml; content is XML with a <quiz> root'],
+    [fixture('csv/cmmlu/computer_science.csv'), 'csv', 'auto: extension .csv'],
+    [fixture('gaokao-json/2020-2023_Computing_MCQs.json'), 'gaokao-json', 'auto: extension .json; JSON with an "example" list of questions (GAOKAO-Bench)'],
+    [fixture('cs-bench-json/csbench-en-valid.json'), 'cs-bench-json', 'auto: extension .json; a JSON list of items with "Format" and "Question" (CS-Bench)'],
+    [fixture('agieval-jsonl/logiqa-zh.jsonl'), 'agieval-jsonl', 'auto: extension .jsonl; JSON Lines with "question", "options" and "label" (AGIEval)'],
   ])('detects %s as %s and says why', async (file, format, reason) => {
     const outcome = await importFile(file);
     expect(outcome.ok).toBe(true);
@@ -21,20 +23,20 @@ describe('detecting the format', () => {
   });
 
   it('detects by content when the extension says nothing', async () => {
-    const gift = fs.readFileSync(datasetFile('moodle-formats/question/format/gift/tests/fixtures/questions.gift.txt'));
-    const csv = fs.readFileSync(datasetFile('ceval/val/operating_system_val.csv'));
+    const gift = fs.readFileSync(fixture('gift/every-type.gift.txt'));
+    const csv = fs.readFileSync(fixture('csv/ceval/data_structures_val.csv'));
     const outcomes = await Promise.all([importBank({ filename: 'export', content: gift }), importBank({ filename: 'export', content: csv })]);
     expect(outcomes.map((outcome) => outcome.ok && outcome.format)).toEqual(['gift', 'csv']);
   });
 
   it.each([
-    ['moodle-formats/question/format/gift/examples.txt', 'aiken', 'examples.txt does not read as Aiken: it looks like GIFT (43 GIFT answer block(s) such as {=right ~wrong}); import it with --format gift'],
-    ['moodle-formats/question/format/aiken/tests/fixtures/questions.aiken.txt', 'csv', 'questions.aiken.txt does not read as CSV (C-Eval / CMMLU): it looks like Aiken (2 "ANSWER: X" line(s) after A) … options (Aiken)); import it with --format aiken'],
-    ['cmmlu/data/dev/machine_learning.csv', 'gaokao-json', 'machine_learning.csv does not read as GAOKAO-Bench JSON: it looks like CSV (C-Eval / CMMLU) (extension .csv); import it with --format csv'],
-    ['gaokao-bench/Data/Objective_Questions/2010-2022_Math_I_MCQs.json', 'moodle-xml', '2010-2022_Math_I_MCQs.json does not read as Moodle XML: it looks like GAOKAO-Bench JSON (extension .json; JSON with an "example" list of questions (GAOKAO-Bench)); import it with --format gaokao-json'],
-    ['moodle-formats/question/type/numerical/tests/fixtures/testquestion.moodle.xml', 'paper', 'testquestion.moodle.xml does not read as an exam paper (plain text): it looks like Moodle XML (extension .xml; content is XML with a <quiz> root); import it with --format moodle-xml'],
+    ['gift/reference-examples.gift.txt', 'aiken', 'reference-examples.gift.txt does not read as Aiken: it looks like GIFT (17 GIFT answer block(s) such as {=right ~wrong}); import it with --format gift'],
+    ['aiken/two-questions.aiken.txt', 'csv', 'two-questions.aiken.txt does not read as CSV (C-Eval / CMMLU): it looks like Aiken (2 "ANSWER: X" line(s) after A) … options (Aiken)); import it with --format aiken'],
+    ['csv/cmmlu/computer_science.csv', 'gaokao-json', 'computer_science.csv does not read as GAOKAO-Bench JSON: it looks like CSV (C-Eval / CMMLU) (extension .csv); import it with --format csv'],
+    ['gaokao-json/2020-2023_Computing_MCQs.json', 'moodle-xml', '2020-2023_Computing_MCQs.json does not read as Moodle XML: it looks like GAOKAO-Bench JSON (extension .json; JSON with an "example" list of questions (GAOKAO-Bench)); import it with --format gaokao-json'],
+    ['moodle-xml/types/numerical.xml', 'paper', 'numerical.xml does not read as an exam paper (plain text): it looks like Moodle XML (extension .xml; content is XML with a <quiz> root); import it with --format moodle-xml'],
   ])('names the real format when %s is given as %s', async (file, format, message) => {
-    const outcome = await importFile(datasetFile(file), format as never);
+    const outcome = await importFile(fixture(file), format as never);
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.errors).toEqual([{ message }]);
@@ -83,7 +85,7 @@ describe('refusing what is not a bank file', () => {
 });
 
 describe('bad input never crashes the importer', () => {
-  it('answers every shared sample under every format with a bank or plain errors, never an exception', async () => {
+  it('answers every fixture under every format with a bank or plain errors, never an exception', async () => {
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -92,9 +94,9 @@ describe('bad input never crashes the importer', () => {
         else if (!entry.name.endsWith('.md')) files.push(full);
       }
     };
-    walk(path.dirname(datasetFile('README.md')));
+    walk(importFixturesDir);
     walk(papersDir);
-    expect(files.length).toBeGreaterThan(60);
+    expect(files.length).toBeGreaterThanOrEqual(32);
     for (const file of files) {
       const content = fs.readFileSync(file);
       for (const format of ['auto', ...IMPORT_FORMATS] as const) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Document, Packer, Paragraph, TextRun } from 'docx';
 import { describe, expect, it } from 'vitest';
 import { importBank } from '../../src/bank/import/index.ts';
-import { importOk, papersDir, seedPaper, sharedFile } from './support.ts';
+import { importOk, papersDir, seedPaper } from './support.ts';
 
 /** A Word document with one paragraph per line of a text paper, as a teacher's .docx would hold it. */
 async function docxFromText(text: string): Promise<Buffer> {
@@ -14,7 +14,7 @@ async function docxFromText(text: string): Promise<Buffer> {
 }
 
 const papers = [
-  ['the seed paper', sharedFile(seedPaper)],
+  ['the seed paper', seedPaper],
   ['the database mid-term', path.join(papersDir, 'database-midterm.txt')],
   ['the network quiz', path.join(papersDir, 'network-quiz.txt')],
   ['the OS practice with answers under each question', path.join(papersDir, 'os-practice-inline-answers.txt')],

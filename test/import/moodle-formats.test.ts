@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { importBank } from '../../src/bank/import/index.ts';
-import { datasetFile, importFile, importOk, question } from './support.ts';
-
-const moodle = (relative: string) => datasetFile(`moodle-formats/question/${relative}`);
+import { fixture, importFile, importOk, question } from './support.ts';
 
 describe('importing GIFT', () => {
-  it('maps every question type of questions.gift.txt and reports the matching question it cannot represent', async () => {
-    const { bank, report, format } = await importOk(moodle('format/gift/tests/fixtures/questions.gift.txt'));
+  it('maps every question type of every-type.gift.txt and reports the matching question it cannot represent', async () => {
+    const { bank, report, format } = await importOk(fixture('gift/every-type.gift.txt'));
     expect(format).toBe('gift');
     expect(report.countsByType).toEqual({ choice: 1, multi: 1, truefalse: 3, numeric: 1, blank: 1, essay: 1 });
     expect(report.skipped).toEqual([
@@ -14,63 +12,89 @@ describe('importing GIFT', () => {
         fromLine: 5,
         toLine: 11,
         reason: 'unsupported',
-        detail: 'matching question "Moodle activities" (->): our banks have no matching type',
-        excerpt: '::Moodle activities::[html]Match the <b>activity</b> to the…',
+        detail: 'matching question "Data structures" (->): our banks have no matching type',
+        excerpt: '::Data structures::[html]Match the <b>structure</b> to the …',
       },
     ]);
     expect(report.missingAnswers).toEqual(['q-1']);
-    expect(question(bank, 'q-1')).toMatchObject({ type: 'essay', status: 'draft', stem: 'How are you?' });
-    expect(question(bank, 'q-3')).toMatchObject({ type: 'choice', answer: 'A', options: [{ text: 'yellow' }, { text: 'red' }, { text: 'blue' }] });
+    expect(question(bank, 'q-1')).toMatchObject({ type: 'essay', status: 'draft', stem: 'Explain why a hash table needs a good hash function.' });
+    expect(question(bank, 'q-3')).toMatchObject({ type: 'choice', answer: 'A', options: [{ text: 'merge sort' }, { text: 'quicksort' }, { text: 'insertion sort' }] });
     expect(question(bank, 'q-4')).toMatchObject({
       type: 'multi',
       scoring: 'fraction',
       answer: ['A', 'C'],
       options: [
-        { key: 'A', text: 'yellow', fraction: 0.5 },
-        { key: 'B', text: 'red', fraction: -1 },
-        { key: 'C', text: 'off-beige', fraction: 0.5 },
-        { key: 'D', text: 'blue', fraction: -1 },
+        { key: 'A', text: '2', fraction: 0.5 },
+        { key: 'B', text: '9', fraction: -1 },
+        { key: 'C', text: '13', fraction: 0.5 },
+        { key: 'D', text: '21', fraction: -1 },
       ],
     });
     expect(question(bank, 'q-5')).toMatchObject({ type: 'numeric', answer: 3, tolerance: { kind: 'absolute', value: 2 } });
-    expect(question(bank, 'q-6')).toMatchObject({ type: 'blank', stem: 'Which is the best animal? _____', blanks: [{ accept: ['Frog'] }] });
+    expect(question(bank, 'q-6')).toMatchObject({ type: 'blank', stem: 'Which data structure does breadth-first search keep its frontier in? _____', blanks: [{ accept: ['Queue', { text: 'Deque', fraction: 0.5 }] }] });
     expect(question(bank, 'q-7')).toMatchObject({
       type: 'truefalse',
       answer: false,
-      analysis: "This is, of course, a Hitchiker's Guide to the Galaxy reference.",
+      analysis:
+        'Binary search compares with the middle element and discards the half that cannot hold the key, which only works when the array is sorted.\nYou gave the right answer.\nTrue: It relies on the order to discard half.',
     });
+    expect([question(bank, 'q-8'), question(bank, 'q-9')]).toMatchObject([
+      { type: 'truefalse', answer: true },
+      { type: 'truefalse', answer: true },
+    ]);
     expect(report.warnings.map((warning) => `${warning.line ?? '-'} ${warning.message}`)).toEqual([
+      '31 answer(s) worth 0% not kept: "*" (feedback "A tree with n vertices has n - 1 edges"): a number outside every credited answer scores 0 anyway',
       '31 text after the answer block ("";") dropped',
-      '34 partial-credit answers dropped (Cat 50%): a blank is right or wrong',
+      '34 answer(s) worth 0% not kept: "*" (feedback "Think of the order the vertices are vis…"): an answer that matches no credited one scores 0 anyway',
       '41 text after the answer block ("";") dropped',
       '- 3 question(s) came without an analysis: their analysis only states the answer; add an explanation',
     ]);
   });
 
   it('sets the topic from $CATEGORY and unescapes HTML questions', async () => {
-    const { bank, report } = await importOk(moodle('format/gift/tests/fixtures/questions_in_category.gift.txt'));
+    const { bank, report } = await importOk(fixture('gift/in-category.gift.txt'));
     expect(report.countsByType).toEqual({ choice: 1, truefalse: 1, blank: 1 });
-    expect(report.skipped.map((region) => [region.fromLine, region.toLine, region.reason])).toEqual([[5, 11, 'unsupported']]);
-    expect(bank.questions.every((q) => q.topic === 'Default for New Features')).toBe(true);
-    expect(question(bank, 'q-2')).toMatchObject({ stem: 'Listen to this greeting:\n\nWhat language is being spoken?', answer: 'B' });
-    expect(question(bank, 'q-4')).toMatchObject({ type: 'truefalse', answer: true, stem: 'Moodle is an acronym for Modular Object-Oriented Dynamic Learning Environment.' });
+    expect(report.skipped.map((region) => [region.fromLine, region.toLine, region.reason])).toEqual([[5, 10, 'unsupported']]);
+    expect(bank.questions.every((q) => q.topic === 'Algorithms and Data Structures')).toBe(true);
+    expect(question(bank, 'q-2')).toMatchObject({ stem: 'Look at this tree:\n\nWhich traversal visits the root first?', answer: 'B' });
+    expect(question(bank, 'q-3')).toMatchObject({ type: 'blank', stem: 'The topmost node of a tree is called its ... _____', blanks: [{ accept: ['root'] }] });
+    expect(question(bank, 'q-4')).toMatchObject({ type: 'truefalse', answer: true, stem: 'FIFO is an acronym for First In, First Out.' });
   });
 
   it('reads the reference examples: missing words, numeric ranges, weights and escapes', async () => {
-    const { bank, report } = await importOk(moodle('format/gift/examples.txt'));
-    expect(report.countsByType).toEqual({ choice: 16, multi: 2, truefalse: 5, numeric: 8, blank: 9 });
+    const { bank, report } = await importOk(fixture('gift/reference-examples.gift.txt'));
+    expect(report.countsByType).toEqual({ choice: 7, multi: 1, truefalse: 2, numeric: 4, blank: 1 });
     expect(report.skipped.map((region) => [region.fromLine, region.toLine, region.detail])).toEqual([
-      [55, 59, 'matching question #14 (->): our banks have no matching type'],
-      [61, 66, 'matching question #15 (->): our banks have no matching type'],
-      [177, 178, 'matching question #39 (->): our banks have no matching type'],
+      [28, 32, 'matching question #7 (->): our banks have no matching type'],
+      [88, 88, 'matching question #17 (->): our banks have no matching type'],
     ]);
-    expect(question(bank, 'q-2')).toMatchObject({ type: 'choice', stem: "Grant is _____ in Grant's tomb.", answer: 'B' });
-    expect(question(bank, 'q-11')).toMatchObject({ type: 'blank', stem: 'Two plus two equals _____.', blanks: [{ accept: ['four', '4'] }] });
-    expect(question(bank, 'q-18')).toMatchObject({ type: 'numeric', answer: 3.1415, tolerance: { value: 0.0005 } });
-    expect(question(bank, 'q-31')).toMatchObject({ type: 'multi', answer: ['B', 'C'], options: [{ fraction: -0.5 }, { fraction: 0.5 }, { fraction: 0.5 }, { fraction: -0.5 }] });
-    expect(question(bank, 'q-32')).toMatchObject({ options: [{ text: '= 2 + 2' }, { text: '= 2 + 3' }, { text: '= 2 + 4' }], answer: 'B' });
-    expect(question(bank, 'q-33')).toMatchObject({ answer: 'F', options: [{ text: '~' }, { text: '=' }, { text: '#' }, { text: '{' }, { text: '}' }, { text: '\\' }] });
-    expect(question(bank, 'q-43')).toMatchObject({ type: 'numeric', answer: 1822, tolerance: { value: 0 }, analysis: 'Correct! 100% credit' });
+    expect(question(bank, 'q-2')).toMatchObject({ type: 'choice', stem: 'A stack is _____ by design.', answer: 'B' });
+    expect(question(bank, 'q-3')).toMatchObject({ type: 'choice', stem: 'The binary number 1010 is the decimal number _____.', answer: 'C' });
+    expect(question(bank, 'q-4')).toMatchObject({ type: 'blank', stem: 'Two plus two equals _____.', blanks: [{ accept: ['four', '4'] }] });
+    expect([question(bank, 'q-5'), question(bank, 'q-6')]).toMatchObject([{ answer: false }, { answer: true }]);
+    expect(question(bank, 'q-8')).toMatchObject({ type: 'numeric', answer: 8, tolerance: { value: 0 } });
+    expect(question(bank, 'q-9')).toMatchObject({ type: 'numeric', answer: 3.1415, tolerance: { value: 0.0005 } });
+    expect(question(bank, 'q-10')).toMatchObject({ type: 'numeric', answer: 2.715, tolerance: { value: 0.005 } });
+    expect(question(bank, 'q-11')).toMatchObject({
+      type: 'numeric',
+      answer: 1936,
+      tolerance: { value: 0 },
+      alternatives: [{ answer: 1936, tolerance: { value: 2 }, fraction: 0.5 }],
+      analysis: '1936:0: Correct! 100% credit\n1936:2: Close: it was 1936.',
+    });
+    expect(question(bank, 'q-13')).toMatchObject({
+      type: 'choice',
+      answer: 'C',
+      options: [{ text: 'to ignore them', fraction: 0 }, { text: 'linear probing', fraction: 0.5 }, { text: 'separate chaining', fraction: 1 }],
+    });
+    expect(question(bank, 'q-14')).toMatchObject({ type: 'multi', answer: ['B', 'C'], options: [{ fraction: -0.5 }, { fraction: 0.5 }, { fraction: 0.5 }, { fraction: -0.5 }] });
+    expect(question(bank, 'q-15')).toMatchObject({ options: [{ text: '= 2 + 2' }, { text: '= 2 + 3' }, { text: '= 2 + 4' }], answer: 'B' });
+    expect(question(bank, 'q-16')).toMatchObject({ answer: 'F', options: [{ text: '~' }, { text: '=' }, { text: '#' }, { text: '{' }, { text: '}' }, { text: '\\' }] });
+    expect(report.warnings.map((warning) => `${warning.line ?? '-'} ${warning.message}`)).toEqual([
+      '38 text after the answer block (".") dropped',
+      '40 text after the answer block (".") dropped',
+      '- 11 question(s) came without an analysis: their analysis only states the answer; add an explanation',
+    ]);
   });
 });
 
@@ -103,101 +127,127 @@ describe('importing malformed GIFT', () => {
 });
 
 describe('importing Aiken', () => {
-  it('imports the two questions of questions.aiken.txt', async () => {
-    const { bank, report } = await importOk(moodle('format/aiken/tests/fixtures/questions.aiken.txt'));
+  it('imports the two questions of two-questions.aiken.txt', async () => {
+    const { bank, report } = await importOk(fixture('aiken/two-questions.aiken.txt'));
     expect(report.countsByType).toEqual({ choice: 2 });
-    expect(question(bank, 'q-1')).toMatchObject({ stem: 'The Moodle project was started by:', answer: 'B', options: [{}, { text: 'Martin Dougiamas' }, {}, {}] });
-    expect(question(bank, 'q-2')).toMatchObject({ answer: 'A', options: [{ text: 'True' }, { text: 'False' }] });
+    expect(question(bank, 'q-1')).toMatchObject({ stem: 'Which data structure serves its items first in, first out?', answer: 'B', options: [{}, { text: 'Queue' }, {}, {}] });
+    expect(question(bank, 'q-2')).toMatchObject({ stem: 'An XML document such as <tree kind="binary"> & its text is plain data:', answer: 'A', options: [{ text: 'True' }, { text: 'False' }] });
     expect(report.skipped).toEqual([]);
   });
 
-  it('reports every malformed question of aiken_errors.txt with its lines and keeps the good one', async () => {
-    const { bank, report } = await importOk(moodle('format/aiken/tests/fixtures/aiken_errors.txt'));
-    expect(bank.questions.map((q) => q.stem)).toEqual(['A good question']);
+  it('reports every malformed question of errors.aiken.txt with its lines and keeps the good ones, A)text without a space included', async () => {
+    const { bank, report } = await importOk(fixture('aiken/errors.aiken.txt'));
+    expect(bank.questions.map((q) => q.stem)).toEqual(['A good question: what is 2 + 2?', 'A second question without spaces after the letters']);
     expect(report.skipped.map(({ fromLine, toLine, reason, detail }) => ({ fromLine, toLine, reason, detail }))).toEqual([
       { fromLine: 1, toLine: 3, reason: 'invalid', detail: 'a question needs at least two options, found 1' },
       { fromLine: 5, toLine: 5, reason: 'invalid', detail: 'option without a question before it' },
       { fromLine: 7, toLine: 7, reason: 'invalid', detail: 'ANSWER line without a question before it' },
       { fromLine: 14, toLine: 16, reason: 'invalid', detail: 'no ANSWER line before the next question' },
-      { fromLine: 18, toLine: 21, reason: 'invalid', detail: 'a question needs at least two options, found 0 (an option needs a space after "A)" or "A.")' },
     ]);
   });
 });
 
 describe('importing Moodle XML', () => {
   it('rejects the question whose fractions are not Moodle grades, with its lines', async () => {
-    const outcome = await importFile(moodle('format/xml/tests/fixtures/error_invalid_grades.xml'));
+    const outcome = await importFile(fixture('moodle-xml/invalid-grades.xml'));
     expect(outcome).toEqual({
       ok: false,
       format: 'moodle-xml',
       errors: [
-        { message: 'no questions could be imported from error_invalid_grades.xml' },
+        { message: 'no questions could be imported from invalid-grades.xml' },
         {
           line: 4,
-          toLine: 62,
-          message: '"Question with invalid grades : x > 1 & x < 2": answer 2 ("2") has fraction 33, not a Moodle grade (nearest: 33.33333)',
+          toLine: 50,
+          message: '"Powers of two with a bad grade : 1 < x & x < 20": answer 2 ("2") has fraction 33, not a Moodle grade (nearest: 33.33333)',
         },
       ],
     });
   });
 
   it('turns the cloze question into a blank question with five blanks', async () => {
-    const { bank, report } = await importOk(moodle('format/xml/tests/fixtures/multianswer.xml'));
+    const { bank, report } = await importOk(fixture('moodle-xml/cloze-with-images.xml'));
     expect(report.countsByType).toEqual({ blank: 1 });
     expect(question(bank, 'q-1')).toMatchObject({
       type: 'blank',
       points: 5,
-      topic: 'Default for Test images in backup',
-      analysis: 'This is a Moodle question [Moodle logo]',
+      topic: 'Number systems',
       blanks: [
-        { accept: ['California'], points: 1 },
-        { accept: ['Arizona'], points: 1 },
-        { accept: ['California'], points: 1 },
-        { accept: ['Arizona'], points: 1 },
-        { accept: ['Paris'], points: 1 },
+        { accept: ['binary'], points: 1 },
+        { accept: ['hexadecimal'], points: 1 },
+        { accept: ['binary'], points: 1 },
+        { accept: ['hexadecimal'], points: 1 },
+        { accept: ['10', { text: 'ten', fraction: 0.5 }], points: 1 },
       ],
     });
-    expect(question(bank, 'q-1').stem).toContain('* San Francisco: _____\n');
-    expect(question(bank, 'q-1').stem).toMatch(/The capital of France is _____\.$/);
+    expect(question(bank, 'q-1').stem).toContain('binary [Binary digits] or hexadecimal [Hex digits]\n* 1011: _____\n');
+    expect(question(bank, 'q-1').stem).toMatch(/The decimal value of binary 1010 is _____\.$/);
+    expect(question(bank, 'q-1').analysis).toMatch(/^Digits tell the base \[Base table\]\nGap 1, binary: OK\n/);
     expect(report.warnings.map((warning) => warning.message)).toEqual([
-      'embedded file(s) not imported: arizona_2.png, california-state-flag.png, moodle.png',
-      'cloze gaps become typed blanks: drop-down choices are typed as text, partial credit and numeric tolerance are dropped',
+      'embedded file(s) not imported: binary-digits.png, hex-digits.png, base-table.png',
+      '2 image(s) in the question text not imported (only their alt text is kept)',
+      'gap 1 (MULTICHOICE) becomes a typed blank: the choices "hexadecimal" are not shown',
+      'gap 2 (MULTICHOICE) becomes a typed blank: the choices "binary" are not shown',
+      'gap 3 (MULTICHOICE) becomes a typed blank: the choices "hexadecimal" are not shown',
+      'gap 4 (MULTICHOICE) becomes a typed blank: the choices "binary" are not shown',
+      'gap 5: answer(s) worth 0% not kept ("*"): an answer that matches no credited one scores 0 anyway',
     ]);
   });
 
   it('keeps nested categories as topics', async () => {
-    const { bank, report } = await importOk(moodle('format/xml/tests/fixtures/nested_categories_with_questions.xml'));
+    const { bank, report } = await importOk(fixture('moodle-xml/nested-categories.xml'));
     expect(report.countsByType).toEqual({ truefalse: 4, essay: 1 });
-    expect(bank.questions.map((q) => q.topic)).toEqual(['Iota', 'Iota/Kappa', 'Iota/Kappa', 'Iota/Kappa/Lambda', 'Iota/Mu']);
+    expect(bank.questions.map((q) => q.topic)).toEqual(['Algorithms', 'Algorithms/Recursion', 'Algorithms/Recursion', 'Algorithms/Recursion/Tail calls', 'Algorithms/Sorting']);
     expect(report.missingAnswers).toEqual(['q-2']);
+    expect(question(bank, 'q-5')).toMatchObject({ type: 'truefalse', answer: false });
   });
 
   it('reads the multichoice export with its HTML and attachments', async () => {
-    const { bank, report } = await importOk(moodle('format/xml/tests/fixtures/multichoice.xml'));
-    expect(question(bank, 'q-1')).toMatchObject({ type: 'choice', answer: 'B', stem: 'Listen to this greeting:\n\nWhat language is being spoken?', options: [{ text: '[British Flag] English' }, { text: '[French flag] French' }, {}, {}] });
-    expect(report.warnings[0]!.message).toBe('embedded file(s) not imported: bonjour.mp3, flag-uk.jpg, flag-france.jpg, flag-german.jpg, flag-denmark.jpg');
+    const { bank, report } = await importOk(fixture('moodle-xml/multichoice-with-files.xml'));
+    expect(question(bank, 'q-1')).toMatchObject({
+      type: 'choice',
+      answer: 'B',
+      stem: 'Listen to this description:\n\nWhich traversal is being described?',
+      options: [{ text: '[Left subtree first] In-order' }, { text: '[Root first] Pre-order' }, {}, {}],
+    });
+    expect(report.warnings[0]!.message).toBe('embedded file(s) not imported: tree-walk.mp3, in-order.png, pre-order.png, post-order.png, level-order.png');
   });
 
   it.each([
-    ['essay', { type: 'essay', status: 'draft', analysis: 'This is general feedback' }],
-    ['multichoice', { type: 'multi', scoring: 'fraction', answer: ['C', 'E'], analysis: 'Berlin, Paris and London' }],
+    ['essay', { type: 'essay', status: 'draft', analysis: 'Arrays shift the items after the insertion point; linked lists relink two pointers once the position is found.' }],
+    [
+      'multichoice',
+      {
+        type: 'multi',
+        scoring: 'fraction',
+        answer: ['C', 'E'],
+        analysis:
+          'Merge sort and insertion sort keep equal keys in order.\nA. Heapsort: No, heapsort can reorder equal keys.\nB. Quicksort: Not in its usual in-place form.\nC. Merge sort: Yes.\nD. Selection sort: Not in its usual form.\nE. Insertion sort: Yes.',
+      },
+    ],
     ['numerical', { type: 'numeric', answer: 6.25, tolerance: { kind: 'absolute', value: 0.05 } }],
-    ['shortanswer', { type: 'blank', stem: 'Name an amphibian: __________', blanks: [{ accept: ['frog'] }] }],
-    ['truefalse', { type: 'truefalse', answer: true, analysis: 'You should have selected true.' }],
+    ['shortanswer', { type: 'blank', stem: 'Name a divide-and-conquer sorting algorithm: __________', blanks: [{ accept: ['mergesort', 'quicksort'] }] }],
+    [
+      'truefalse',
+      {
+        type: 'truefalse',
+        answer: true,
+        analysis: 'You should have selected true: the children of item i are at 2i + 1 and 2i + 2.\nThe heap shape leaves no gaps.\nfalse: The heap shape leaves no gaps.',
+      },
+    ],
   ])('maps the %s question-type fixture', async (type, expected) => {
-    const { bank } = await importOk(moodle(`type/${type}/tests/fixtures/testquestion.moodle.xml`));
+    const { bank } = await importOk(fixture(`moodle-xml/types/${type}.xml`));
     expect(bank.questions).toHaveLength(1);
     expect(bank.questions[0]).toMatchObject(expected);
   });
 
   it('reports the matching question type as not representable instead of dropping it', async () => {
-    const outcome = await importFile(moodle('type/match/tests/fixtures/testquestion.moodle.xml'));
+    const outcome = await importFile(fixture('moodle-xml/matching.xml'));
     expect(outcome).toEqual({
       ok: false,
       format: 'moodle-xml',
       errors: [
-        { message: 'no questions could be imported from testquestion.moodle.xml' },
-        { line: 12, toLine: 60, message: '"matching-001": Moodle question type "matching" has no equivalent in our banks' },
+        { message: 'no questions could be imported from matching.xml' },
+        { line: 11, toLine: 43, message: '"matching-001": Moodle question type "matching" has no equivalent in our banks' },
       ],
     });
   });

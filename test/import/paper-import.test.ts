@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatImportReport, importBank } from '../../src/bank/import/index.ts';
+import { countListItems, readCount, readGridRow, readMarksNote, splitInlineMarks } from '../../src/bank/import/paper-marks.ts';
 import { parseBlankAlternatives, splitOptions } from '../../src/bank/import/paper.ts';
 import { importOk, papersDir, question, seedPaper, sharedFile } from './support.ts';
 
@@ -306,5 +307,375 @@ describe('paper helpers', () => {
     ['TIME-WAIT（或TIME_WAIT、时间等待）', ['TIME-WAIT', 'TIME_WAIT', '时间等待']],
   ])('reads the alternatives of a blank answer: %s', (answer, accepted) => {
     expect(parseBlankAlternatives(answer)).toEqual(accepted);
+  });
+});
+
+describe('importing a final exam whose answers are numbered lists (inference-final-structured-answers.txt)', () => {
+  const file = path.join(papersDir, 'inference-final-structured-answers.txt');
+
+  it("takes the paper's title, not the school and term lines above it or the instructions below it", async () => {
+    const { bank, report } = await importOk(file);
+    expect(bank.title).toBe('《模型部署与推理优化》期末考试试卷（A卷）');
+    expect(bank.description).toBe('注意事项：本试卷共四大题，请将答案写在答题纸上。');
+    expect(report.skipped.map(({ fromLine, toLine, detail }) => [fromLine, toLine, detail])).toEqual([
+      [1, 2, 'text before the paper'],
+      [4, 4, 'exam header (time, score, name)'],
+    ]);
+  });
+
+  it('keeps (1)…(4) of the essay answer in that answer instead of reading them as answers to other questions', async () => {
+    const { bank, report } = await importOk(file);
+    expect(report.countsByType).toEqual({ choice: 2, short: 4, essay: 1 });
+    expect(report.missingAnswers).toEqual([]);
+    expect(report.skipped.filter((region) => region.reason === 'unparsed')).toEqual([]);
+    expect(question(bank, 'essay-1')).toMatchObject({
+      points: 20,
+      stem: '结合具体场景，论述常用的推理优化方法及其适用情况。',
+      reference: [
+        '(1) 场景分析：自动驾驶要求毫秒级延迟，手机端受算力和功耗限制；',
+        '(2) 量化：FP32转INT8，依赖硬件对低精度的支持；',
+        '(3) 剪枝：移除不重要的权重或通道，结构化剪枝可直接加速；',
+        '(4) 知识蒸馏：用教师模型的软标签训练小模型。',
+      ].join('\n'),
+      rubric: [
+        { point: '场景分析', points: 4 },
+        { point: '每种方法的原理（每种4分，至少三种）', points: 12 },
+        { point: '方法与场景的对应', points: 4 },
+      ],
+    });
+    expect(bank.questions.map((q) => (q.type === 'choice' ? q.answer : q.points))).toEqual(['B', 'C', 8, 8, 8, 9, 20]);
+  });
+
+  it('keeps ①…④, 1)…4) and 一是…二是… lists whole and reads their marking points, per item and with a minimum count', async () => {
+    const { bank } = await importOk(file);
+    expect(question(bank, 'short-1')).toMatchObject({
+      points: 8,
+      reference: '① 先训练（或选用）一个大的教师模型；\n② 用教师模型在训练数据上生成带温度的软标签；\n③ 学生模型同时拟合软标签和真实标签进行训练；\n④ 部署时只用学生模型。',
+      rubric: [
+        { point: '训练教师模型', points: 2 },
+        { point: '生成软标签', points: 2 },
+        { point: '学生拟合软标签与真实标签', points: 3 },
+        { point: '只部署学生', points: 1 },
+      ],
+    });
+    expect(question(bank, 'short-2')).toMatchObject({
+      points: 8,
+      reference: '1) 延迟（单次推理的时间）\n2) 吞吐量（每秒完成的推理次数）\n3) 内存或显存占用\n4) 功耗',
+      // 每个2分 for the four the point itself names.
+      rubric: [{ point: '写出四个指标（每个2分）', points: 8 }],
+    });
+    expect(question(bank, 'short-3')).toMatchObject({
+      points: 8,
+      reference: '一是计算图优化，如常量折叠；二是算子融合，减少内核启动；三是低精度推理，如FP16、INT8；四是内核自动调优。',
+      rubric: [
+        { point: '每答出一种优化（每种2分，至少两种）', points: 4 },
+        { point: '说明其作用', points: 4 },
+      ],
+    });
+  });
+
+  it("says which wins when a question's marking points and the section's points disagree", async () => {
+    const { bank, report } = await importOk(file);
+    expect(question(bank, 'short-4')).toMatchObject({
+      points: 9,
+      reference: '(1) 模型太大，计算量超出手机算力；\n(2) 没有使用NPU等硬件加速；\n(3) 仍以FP32运行，没有量化。',
+      rubric: [{ point: '指出原因（每个3分）', points: 9 }],
+    });
+    expect(report.warnings.filter((warning) => warning.questionId !== undefined)).toEqual([
+      {
+        line: 47,
+        questionId: 'short-4',
+        message: 'marking point "指出原因（每个3分）" gives 3 per item without saying how many: the 3 items the reference answer lists make 9',
+      },
+      { line: 47, questionId: 'short-4', message: 'marking points add up to 9, the paper says 10: the marking points win, the question is worth 9' },
+    ]);
+    expect(formatImportReport(report)).toContain('marking points add up to 9, the paper says 10: the marking points win, the question is worth 9');
+  });
+});
+
+describe('importing a unit test whose key is a grid (grid-key-paper.txt)', () => {
+  const file = path.join(papersDir, 'grid-key-paper.txt');
+
+  it('reads 题号/答案 rows, as a Word table with | cells and as spaced text, for choice and √/× questions', async () => {
+    const { bank, report } = await importOk(file);
+    expect(bank.title).toBe('计算机组成原理单元测验（第二章 数据的表示）');
+    expect(report.countsByType).toEqual({ choice: 5, truefalse: 4 });
+    expect(report.missingAnswers).toEqual([]);
+    expect(bank.questions.map((q) => (q.type === 'choice' || q.type === 'truefalse' ? q.answer : undefined))).toEqual(['B', 'A', 'C', 'A', 'C', true, false, true, false]);
+    expect(bank.questions.map((q) => q.points)).toEqual([2, 2, 2, 2, 2, 1, 1, 1, 1]);
+  });
+
+  it('reads 1．8位… as question 1 about 8 bits: a full-width dot after a number is not a decimal point', async () => {
+    const { bank } = await importOk(file);
+    expect(question(bank, 'choice-1')).toMatchObject({
+      stem: '8位补码能表示的最小整数是（　　）',
+      options: [{ text: '-127' }, { text: '-128' }, { text: '-255' }, { text: '-256' }],
+    });
+  });
+
+  it('reports an answer row that does not line up with its question numbers instead of guessing', async () => {
+    const outcome = await importBank({
+      filename: 'quiz.txt',
+      content: Buffer.from('测验\n一、选择题\n1. 甲？\nA.x B.y\n2. 乙？\nA.x B.y\n答案\n一、选择题\n题号 1 2\n答案 A\n'),
+      format: 'paper',
+    });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.report.missingAnswers).toEqual(['choice-1', 'choice-2']);
+    expect(outcome.report.warnings).toContainEqual({ line: 10, message: 'answer row has 1 cell(s) for the 2 question number(s) above it: the row was not read' });
+  });
+});
+
+describe('importing a final whose answer part is a marking scheme (os-final-marking-scheme.txt)', () => {
+  const file = path.join(papersDir, 'os-final-marking-scheme.txt');
+
+  it('reads （共N分） per question and turns ①…（2分） in the answer into marking points, taking the marks out of the reference', async () => {
+    const { bank, report } = await importOk(file);
+    expect(bank.title).toBe('操作系统期末考试试题');
+    expect(bank.description).toBe('（闭卷，120分钟）');
+    expect(report.countsByType).toEqual({ choice: 3, short: 2, essay: 1 });
+    expect(report.warnings.filter((warning) => warning.questionId !== undefined || warning.message.includes('points'))).toEqual([]);
+    expect(bank.questions.map((q) => (q.type === 'choice' ? q.answer : q.points))).toEqual(['B', 'B', 'C', 8, 10, 12]);
+    expect(question(bank, 'short-1')).toMatchObject({
+      reference: '①进程是程序在一个数据集合上的一次执行过程，是系统进行资源分配和调度的独立单位；②进程是动态的，程序是静态的；③进程有生命周期，程序可长期保存；④一个程序可对应多个进程。',
+      rubric: [
+        { point: '进程是程序在一个数据集合上的一次执行过程，是系统进行资源分配和调度的独立单位', points: 2 },
+        { point: '进程是动态的，程序是静态的', points: 2 },
+        { point: '进程有生命周期，程序可长期保存', points: 2 },
+        { point: '一个程序可对应多个进程', points: 2 },
+      ],
+    });
+    // Two marks inside item ③ are two marking points.
+    expect(question(bank, 'short-2')).toMatchObject({
+      rubric: [
+        { points: 4 },
+        { point: '依据是程序的局部性原理', points: 2 },
+        { point: '硬件支持：页表或段表机制', points: 2 },
+        { point: '缺页（缺段）中断机构和地址变换机构', points: 2 },
+      ],
+    });
+  });
+
+  it('marks a worked answer step by step, keeping brackets that are part of the working', async () => {
+    const { bank } = await importOk(file);
+    expect(question(bank, 'essay-1')).toMatchObject({
+      points: 12,
+      reference: '可用资源为10-(2+2+3)=3。P1、P2、P3尚需6、1、6。先满足P2，P2完成后释放，可用为5；此时P1、P3尚需均为6，都大于5，无法继续。因此找不到安全序列，当前状态不安全。',
+      rubric: [
+        { point: '可用资源为10-(2+2+3)=3', points: 2 },
+        { point: 'P1、P2、P3尚需6、1、6。先满足P2，P2完成后释放，可用为5', points: 3 },
+        { point: '此时P1、P3尚需均为6，都大于5，无法继续', points: 3 },
+        { point: '因此找不到安全序列，当前状态不安全', points: 4 },
+      ],
+    });
+    expect(bank.sections?.map((section) => [section.title, section.questionIds.length])).toEqual([
+      ['一、单项选择题（本大题共3小题，每小题2分，共6分）', 3],
+      ['二、简答题（本大题共2小题，共18分）', 2],
+      ['三、综合题（本大题共1小题，共12分）', 1],
+    ]);
+  });
+});
+
+describe('importing an English midterm with answers under each question (english-databases-midterm.txt)', () => {
+  const file = path.join(papersDir, 'english-databases-midterm.txt');
+
+  it('reads Section headings, "Answer:", "Explanation:", True/False and marks', async () => {
+    const { bank, report } = await importOk(file, 'paper');
+    expect(bank.title).toBe('CS 210 Introduction to Databases: Midterm Examination');
+    expect(bank.language).toBe('en-US');
+    expect(report.countsByType).toEqual({ choice: 2, truefalse: 2, blank: 2, short: 1 });
+    expect(report.missingAnswers).toEqual([]);
+    expect(question(bank, 'choice-1')).toMatchObject({ answer: 'B', points: 2, analysis: 'A primary key is unique and not null for every row.' });
+    expect(question(bank, 'choice-2')).toMatchObject({ answer: 'B', options: [{ text: 'DROP TABLE' }, { text: 'DELETE' }, { text: 'ALTER TABLE' }, { text: 'CREATE VIEW' }] });
+    expect(['truefalse-1', 'truefalse-2'].map((id) => (question(bank, id) as { answer: boolean }).answer)).toEqual([false, true]);
+    expect(question(bank, 'blank-1')).toMatchObject({ points: 2, blanks: [{ accept: ['REVOKE'] }] });
+    expect(question(bank, 'blank-2')).toMatchObject({ blanks: [{ accept: ['durability', 'persistence'] }] });
+    expect(bank.sections?.map((section) => [section.title, section.pointsEach])).toEqual([
+      ['Section A: Multiple Choice (2 marks each)', 2],
+      ['Section B: True or False (1 mark each)', 1],
+      ['Section C: Fill in the Blanks (2 marks each)', 2],
+      ['Section D: Short Answer (20 marks)', undefined],
+    ]);
+  });
+
+  it('keeps the model answer\'s 1.…4. list in the answer and turns the marking scheme into marking points, "4 marks each, all four" counting four', async () => {
+    const { bank, report } = await importOk(file, 'paper');
+    expect(question(bank, 'short-1')).toMatchObject({
+      points: 20,
+      reference: [
+        'A transaction is a sequence of operations performed as a single logical unit of work, such as moving money between two accounts.',
+        '1. Atomicity: all of its operations take effect, or none do.',
+        '2. Consistency: it takes the database from one valid state to another.',
+        '3. Isolation: concurrent transactions do not see each other\'s partial work.',
+        '4. Durability: once committed, its changes survive crashes.',
+      ].join('\n'),
+      rubric: [
+        { point: 'Defines a transaction as a single logical unit of work', points: 2 },
+        { point: 'Each ACID property named and explained (4 marks each, all four)', points: 16 },
+        { point: 'Gives an example such as a bank transfer', points: 2 },
+      ],
+    });
+    expect(report.warnings.filter((warning) => warning.questionId !== undefined)).toEqual([]);
+    expect(bank.questions.reduce((sum, q) => sum + q.points, 0)).toBe(30);
+  });
+});
+
+describe('marking points whose points cannot all be read', () => {
+  const paper = async (text: string) => {
+    const outcome = await importBank({ filename: 'quiz.txt', content: Buffer.from(text), format: 'paper' });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+    return outcome;
+  };
+
+  it('reads the essay of the issue: 参考要点 (1)…(4) answering question 5, with 评分要点 on one line, when the answers have no section headings', async () => {
+    const choices = [1, 2, 3, 4].map((n) => `${n}. 第${n}题？\nA.甲  B.乙`).join('\n');
+    const { bank, report } = await paper(
+      `测验\n一、选择题（每题2分）\n${choices}\n二、论述题（20分）\n5. 论述推理优化方法。\n参考答案\n1.A 2.B 3.A 4.B\n5. 参考要点: (1) 场景分析。\n(2) 量化。\n(3) 剪枝。\n(4) 蒸馏。\n评分要点: 场景分析(4分); 每种方法的原理(每种4分,至少三种); 方法与场景对应(4分)\n`,
+    );
+    expect(bank.questions.map((q) => (q.type === 'choice' ? q.answer : q.type))).toEqual(['A', 'B', 'A', 'B', 'essay']);
+    expect(question(bank, 'essay-1')).toMatchObject({
+      points: 20,
+      reference: '(1) 场景分析。\n(2) 量化。\n(3) 剪枝。\n(4) 蒸馏。',
+      rubric: [
+        { point: '场景分析', points: 4 },
+        { point: '每种方法的原理(每种4分,至少三种)', points: 12 },
+        { point: '方法与场景对应', points: 4 },
+      ],
+    });
+    expect(report.skipped).toEqual([]);
+    expect(report.warnings.filter((warning) => warning.message.includes('second answer'))).toEqual([]);
+  });
+
+  it('keeps a question as a draft, and says why, when neither the paper nor its marking points give its points', async () => {
+    const { bank, report } = await paper('测验\n一、简答题\n1. 什么是索引？\n答案\n一、简答题\n1. 答：加快查询的数据结构。\n评分要点：①定义 ②用途（2分）\n');
+    expect(question(bank, 'short-1')).toMatchObject({ status: 'draft', reference: '', rubric: [] });
+    expect(report.missingAnswers).toEqual(['short-1']);
+    expect(report.warnings).toContainEqual({
+      line: 7,
+      questionId: 'short-1',
+      message: 'marking point(s) "定义" state no points and the paper states no points for the question: the points cannot be determined, kept as a draft',
+    });
+  });
+
+  it("shares what the paper's points leave among marking points that state none, and says so", async () => {
+    const { bank, report } = await paper('测验\n一、简答题（每题6分）\n1. 什么是索引？\n答案\n一、简答题\n1. 答：加快查询的数据结构。\n评分要点：①定义 ②用途（2分）\n');
+    expect(question(bank, 'short-1')).toMatchObject({ points: 6, rubric: [{ point: '定义', points: 4 }, { point: '用途', points: 2 }] });
+    expect(report.warnings).toContainEqual({ line: 7, questionId: 'short-1', message: 'marking point(s) "定义" state no points: they share the 4 of the paper\'s 6 points the others leave (4 each)' });
+  });
+
+  it('invents no catch-all marking point with guessed points: without 评分要点 or stated points the question is a draft', async () => {
+    const { bank, report } = await paper('测验\n一、论述题\n1. 论述索引的作用。\n答案\n一、论述题\n1. 答：索引加快查询，但增加写开销。\n');
+    expect(question(bank, 'essay-1')).toMatchObject({ status: 'draft', points: 10, rubric: [] });
+    expect(report.warnings).toContainEqual({
+      line: 6,
+      questionId: 'essay-1',
+      message: 'no 评分要点 and no points for the question: its points cannot be determined, kept as a draft',
+    });
+  });
+
+  it('gives the one catch-all marking point the points the paper states, and reports it', async () => {
+    const { bank, report } = await paper('测验\n一、论述题（15分）\n1. 论述索引的作用。\n答案\n一、论述题\n1. 答：索引加快查询，但增加写开销。\n');
+    expect(question(bank, 'essay-1')).toMatchObject({ points: 15, rubric: [{ point: '与参考答案的要点一致', points: 15 }] });
+    expect(report.warnings).toContainEqual({ line: 6, questionId: 'essay-1', message: 'no 评分要点: one marking point "与参考答案的要点一致" covers the question\'s 15 points' });
+  });
+
+  it('says when a section states a total its questions do not add up to', async () => {
+    const { report } = await paper('测验\n一、简答题（共10分）\n1. 甲？\n2. 乙？\n答案\n一、简答题\n1. 答：甲。（3分）\n2. 答：乙。（4分）\n');
+    expect(report.warnings).toContainEqual({ line: 2, message: '"一、简答题（共10分）" states 10 points, its questions add up to 7: each question keeps its own points' });
+  });
+
+  it('keeps 1. 2. inside answer 1 in that answer when 2. 答： further down opens the answer to question 2', async () => {
+    const { bank, report } = await paper('测验\n一、简答题（每题4分）\n1. 甲？\n2. 乙？\n答案\n一、简答题\n1. 答：\n1. 丙\n2. 丁\n评分要点：丙（2分）；丁（2分）\n2. 答：戊。\n评分要点：戊（4分）\n');
+    expect(bank.questions.map((q) => (q.type === 'short' ? [q.reference, q.rubric.map((point) => point.point)] : []))).toEqual([
+      ['1. 丙\n2. 丁', ['丙', '丁']],
+      ['戊。', ['戊']],
+    ]);
+    expect(report.warnings.filter((warning) => warning.questionId !== undefined)).toEqual([]);
+  });
+
+  it('keeps a heading inside a model answer (一、为什么重要) in that answer', async () => {
+    const { bank, report } = await paper('测验\n一、论述题（10分）\n1. 论述推理速度。\n答案\n一、论述题\n1. 答：\n一、为什么重要\n延迟决定体验。\n二、怎么优化\n量化和剪枝。\n评分要点：重要性（5分）；方法（5分）\n');
+    expect(question(bank, 'essay-1')).toMatchObject({ reference: '一、为什么重要\n延迟决定体验。\n二、怎么优化\n量化和剪枝。', points: 10 });
+    expect(report.skipped).toEqual([]);
+  });
+});
+
+describe('reading marks notes', () => {
+  it.each([
+    ['场景分析（4分）', { body: '场景分析', points: 4 }],
+    ['每种方法的原理（每种4分，至少三种）', { body: '每种方法的原理', each: 4, count: 3, points: 12 }],
+    ['写出四个指标（每个1分）', { body: '写出四个指标', each: 1, count: 4, points: 4 }],
+    ['指出原因（每个3分）', { body: '指出原因', each: 3 }],
+    ['任答两点即可（每点2分，共4分）', { body: '任答两点即可', each: 2, points: 4 }],
+    ['Defines a transaction (2 marks)', { body: 'Defines a transaction', points: 2 }],
+    ['Each property explained (4 marks each, all four)', { body: 'Each property explained', each: 4, count: 4, points: 16 }],
+    ['Any example (1 mark each, any two)', { body: 'Any example', each: 1, count: 2, points: 2 }],
+  ])('reads %s', (text, expected) => {
+    expect(readMarksNote(text)).toMatchObject(expected);
+  });
+
+  it.each(['模式(或概念模式)', '可用资源为10-(2+2+3)', 'no marks here', '（这是一段很长的括号说明，里面虽然提到了分数，但是它太长了，不像是一个给分说明，只是普通的文字而已，总共有5分）'])(
+    'finds no marks note in %s',
+    (text) => {
+      expect(readMarksNote(text)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['三', 3],
+    ['两', 2],
+    ['十', 10],
+    ['十二', 12],
+    ['二十', 20],
+    ['four', 4],
+    ['7', 7],
+    ['很多', undefined],
+  ])('reads the count %s', (word, count) => {
+    expect(readCount(word)).toBe(count);
+  });
+
+  it('reads a long line of brackets and marks in well under a second', () => {
+    const hostile = `${'(('.repeat(10_000)}${'每种4分'.repeat(2_000)}${'))'.repeat(10_000)}`;
+    const started = performance.now();
+    readMarksNote(hostile);
+    splitInlineMarks(hostile);
+    countListItems(hostile);
+    readGridRow(`题号 ${'1 '.repeat(20_000)}`);
+    const numbered = Array.from({ length: 10_000 }, (_, index) => `(${index + 1})`).join('');
+    countListItems(numbered);
+    splitInlineMarks(`${numbered}（2分）`.repeat(3));
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('importing practice handed out with the answers filled into the brackets (python-answers-in-brackets.txt)', () => {
+  const file = path.join(papersDir, 'python-answers-in-brackets.txt');
+
+  it('reads （ C ）, （ABD）, （√） and （×） at the end of a stem as the key and leaves the bracket empty', async () => {
+    const { bank, report } = await importOk(file);
+    expect(bank.title).toBe('Python程序设计 第3章 数据类型 练习题（答案版）');
+    expect(report.countsByType).toEqual({ choice: 4, multi: 1, truefalse: 2 });
+    expect(bank.questions.map((q) => [q.id, q.stem, q.type === 'choice' || q.type === 'multi' || q.type === 'truefalse' ? q.answer : undefined])).toEqual([
+      ['choice-1', '下列类型中，属于不可变类型的是（ ）', 'C'],
+      ['choice-2', '表达式 7 // 2 的值是（ ）。', 'B'],
+      ['choice-3', '若 f(x) = x * 2，则下列调用中结果为偶数的是（ ）', 'D'],
+      ['multi-1', '下列属于序列类型的有（ ）', ['A', 'B', 'D']],
+      ['truefalse-1', 'Python 的列表可以包含不同类型的元素。（ ）', true],
+      ['truefalse-2', '字典的键可以是列表。（ ）', false],
+      ['choice-4', '集合中的元素是有序的。（ ）', ''],
+    ]);
+    expect(question(bank, 'multi-1')).toMatchObject({ points: 3, partialCredit: 1 / 3 });
+  });
+
+  it('keeps an empty bracket as a question without an answer, and reads no key from a call such as f(A)', async () => {
+    const { report } = await importOk(file);
+    expect(report.missingAnswers).toEqual(['choice-4']);
+    expect(report.warnings).toContainEqual({
+      line: 18,
+      questionId: 'choice-4',
+      message: 'true/false question without an answer: kept as a draft choice (正确/错误); set its type to truefalse when you add the answer',
+    });
+    const outcome = await importBank({ filename: 'q.txt', content: Buffer.from('测验\n一、选择题\n1. 下列与 f(A) 相等的是 g(B)\nA.甲  B.乙\n'), format: 'paper' });
+    expect(outcome.ok && outcome.bank.questions[0]).toMatchObject({ status: 'draft', stem: '下列与 f(A) 相等的是 g(B)' });
   });
 });

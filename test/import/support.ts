@@ -6,20 +6,21 @@ import { importBank, type ImportFormat, type ImportOutcome } from '../../src/ban
 import type { Bank } from '../../src/bank/schema.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const datasetsRoot = path.resolve(repoRoot, '../shared/datasets');
-export const seedPaper = path.resolve(repoRoot, '../shared/seed/000_4b88902bda2c5919.txt');
+/** Small files of every import format, written for these tests (test/fixtures/import/README.md). */
+export const importFixturesDir = path.join(repoRoot, 'test/fixtures/import');
+/** The project's founding exam paper, kept in the repository with its provenance (data/seed/SOURCE.md). */
+export const seedPaper = path.join(repoRoot, 'data/seed/ai-inference-optimization-2025.txt');
 export const papersDir = path.join(repoRoot, 'test/fixtures/papers');
 
-/** A shared dataset file; a missing one fails the test loudly instead of skipping it. */
-export function datasetFile(relative: string): string {
-  const file = path.resolve(datasetsRoot, relative);
-  if (!fs.existsSync(file)) throw new Error(`dataset file missing: ${file} (the tests read ../shared/datasets; do not skip them)`);
+/** A file the tests need; a missing one fails the test loudly instead of skipping it. */
+export function sharedFile(file: string): string {
+  if (!fs.existsSync(file)) throw new Error(`test file missing: ${file}`);
   return file;
 }
 
-export function sharedFile(file: string): string {
-  if (!fs.existsSync(file)) throw new Error(`shared file missing: ${file}`);
-  return file;
+/** A fixture under test/fixtures/import, e.g. `fixture('gift/every-type.gift.txt')`. */
+export function fixture(relative: string): string {
+  return sharedFile(path.join(importFixturesDir, relative));
 }
 
 export async function importFile(file: string, format: ImportFormat | 'auto' = 'auto', bankId?: string): Promise<ImportOutcome> {

@@ -6,14 +6,17 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { UserError } from '../../src/errors.ts';
 import type { QuizService } from '../../src/quiz/types.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const SEED = 'ai-inference-optimization-2025';
 
 let dir: string;
-let apps: App[] = [];
+let apps: Array<{ close(): void }> = [];
 
-async function openApp(clock?: () => Date): Promise<App> {
+/** The app, and the store on a connection of the test's own for checking what was stored. */
+async function openApp(clock?: () => Date): Promise<App & { store: SqliteProgressStore }> {
   const config = loadConfig({
     DATABASE_PATH: path.join(dir, 'tutor.sqlite'),
     BANKS_DIR: path.join(repoRoot, 'data/banks'),
@@ -21,7 +24,9 @@ async function openApp(clock?: () => Date): Promise<App> {
   });
   const app = await createApp(config, { cwd: repoRoot, ...(clock ? { clock } : {}) });
   apps.push(app);
-  return app;
+  const db = openDatabase(config.DATABASE_PATH);
+  apps.push(db);
+  return { ...app, store: new SqliteProgressStore(db) };
 }
 
 async function expectUserError(action: () => unknown, code: string): Promise<void> {
@@ -94,6 +99,40 @@ describe('the quiz flow', () => {
     await expectUserError(() => quiz.submitAnswer({ sessionId: view.session.id, questionId: 'choice-2', userId: 'u-1', answer: 'D' }), 'stale-question');
     await expectUserError(() => quiz.next(view.session.id, 'intruder'), 'not-owner');
     await expectUserError(() => quiz.view('no-such-session'), 'session-not-found');
+  });
+
+  it('decides alone who may act on a quiz and which question is still open, for every front end', async () => {
+    const { quiz } = await openApp();
+    const view = startChoiceQuiz(quiz, 'u-1', 2);
+    const [first, second] = view.session.questions;
+    expect(quiz.authorize(view.session.id, 'u-1').id).toBe(view.session.id);
+    try {
+      quiz.authorize(view.session.id, 'intruder');
+      throw new Error('expected not-owner');
+    } catch (error) {
+      // The owner travels with the error, so a front end can name whose quiz it is.
+      expect(error).toMatchObject({ code: 'not-owner', details: { ownerId: 'u-1' } });
+    }
+    expect(quiz.openQuestion(view.session.id, 'u-1', { id: first!.questionId }).current.question.id).toBe(first!.questionId);
+    expect(quiz.openQuestion(view.session.id, 'u-1', { index: 0 }).current.index).toBe(0);
+    await expectUserError(() => quiz.openQuestion(view.session.id, 'intruder', { index: 0 }), 'not-owner');
+    await expectUserError(() => quiz.openQuestion(view.session.id, 'u-1', { id: second!.questionId }), 'stale-question');
+    await expectUserError(() => quiz.openQuestion(view.session.id, 'u-1', { index: 7 }), 'stale-question');
+    await quiz.submitAnswer({ sessionId: view.session.id, questionId: first!.questionId, userId: 'u-1', answer: 'A' });
+    await expectUserError(() => quiz.openQuestion(view.session.id, 'u-1', { index: 0 }), 'already-answered');
+    quiz.end(view.session.id, 'u-1');
+    await expectUserError(() => quiz.authorize(view.session.id, 'u-1'), 'session-finished');
+    await expectUserError(() => quiz.openQuestion(view.session.id, 'u-1', { index: 1 }), 'session-finished');
+    await expectUserError(() => quiz.authorize('no-such-session', 'u-1'), 'session-not-found');
+  });
+
+  it('finds the active quiz of a thread, and with an owner given only that owner’s', async () => {
+    const { quiz } = await openApp();
+    const view = startChoiceQuiz(quiz);
+    quiz.attachThread(view.session.id, 'thread-1');
+    expect(quiz.findActiveByThread('thread-1')?.id).toBe(view.session.id);
+    expect(quiz.findActiveByThread('thread-1', 'u-1')?.id).toBe(view.session.id);
+    expect(quiz.findActiveByThread('thread-1', 'someone-else')).toBeNull();
   });
 
   it('finishes after the last question and sums the points by type with what to review', async () => {

@@ -46,6 +46,12 @@ export function parseAgievalJsonl(source: string): ParsedBank {
         return [{ key: match ? match[1]! : String.fromCharCode(65 + position), text: option.slice(match ? match[0].length : 0).trim() || '(empty)' }];
       });
       if (options.length < 2) return region('invalid', 'fewer than two options');
+      const dropped = item.options.length - options.length;
+      if (dropped > 0) warnings.push({ line, questionId: base.id, message: `${dropped} option(s) that are not text not imported`, omitted: { answer: dropped } });
+      const explanation = typeof item.answer === 'string' ? item.answer.trim() : '';
+      if (explanation && !/^[A-Z]$/.test(explanation)) {
+        warnings.push({ line, questionId: base.id, message: `the "answer" text of a question with options is not imported: "${excerptOf(explanation, 40)}"`, omitted: { feedback: 1 } });
+      }
       const keys = (Array.isArray(item.label) ? item.label : typeof item.label === 'string' ? [item.label] : []).filter((key): key is string => typeof key === 'string');
       if (keys.some((key) => !options.some((option) => option.key === key))) return region('invalid', `label ${JSON.stringify(item.label)} names a missing option`);
       if (keys.length === 0) {

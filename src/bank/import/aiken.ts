@@ -3,14 +3,14 @@ import { excerptOf } from './text.ts';
 import type { ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
 
 /**
- * Moodle's Aiken format: question text, options `A) text` or `A. text` (a space after the mark, as
- * Moodle requires), then `ANSWER: X`. Single-answer multiple choice only. Each malformed question is
+ * Moodle's Aiken format: question text, options `A) text` or `A. text` (Moodle also takes `A)text`
+ * without the space), then `ANSWER: X`. Single-answer multiple choice only. Each malformed question is
  * reported with its lines and what is wrong; the well-formed ones are still imported.
  */
 
+/** One quantifier only: the text after the mark is trimmed afterwards, so no two quantifiers compete for spaces. */
+const OPTION = /^([A-Z])[.)](.*)$/s;
 // `s`: a line separator inside the text must not make `(.*)$` retry from every blank before it.
-const OPTION = /^([A-Z])[.)][ \t]+(.*)$/s;
-const OPTION_WITHOUT_SPACE = /^[A-Z][.)]\S/;
 const ANSWER = /^ANSWER:\s*(.*)$/s;
 
 interface Pending {
@@ -18,7 +18,6 @@ interface Pending {
   endLine: number;
   stem: string[];
   options: Option[];
-  noSpaceOptions: number;
 }
 
 export function parseAiken(text: string): ParsedBank {
@@ -34,8 +33,7 @@ export function parseAiken(text: string): ParsedBank {
   };
   const abandon = (why: string) => {
     if (!pending) return;
-    const hint = pending.noSpaceOptions > 0 ? ' (an option needs a space after "A)" or "A.")' : '';
-    reject(pending.line, pending.endLine, `${why}${hint}`);
+    reject(pending.line, pending.endLine, why);
     pending = undefined;
   };
 
@@ -96,8 +94,7 @@ export function parseAiken(text: string): ParsedBank {
       position += 1;
       abandon('no ANSWER line before the next question');
     }
-    pending ??= { line: lineNo, endLine: lineNo, stem: [], options: [], noSpaceOptions: 0 };
-    if (OPTION_WITHOUT_SPACE.test(line)) pending.noSpaceOptions += 1;
+    pending ??= { line: lineNo, endLine: lineNo, stem: [], options: [] };
     pending.stem.push(line);
     pending.endLine = lineNo;
   });

@@ -13,6 +13,8 @@ interface Block {
   line: number;
   endLine: number;
   text: string;
+  /** `[tag:…]` and `[id:…]` found in the `//` comments just before the question (Moodle reads them). */
+  tags: string[];
 }
 
 interface Answer {
@@ -34,6 +36,18 @@ function findUnescaped(text: string, needle: string, from = 0): number {
     if (text.startsWith(needle, index)) return index;
   }
   return -1;
+}
+
+/** Splits at every unescaped `separator` (one character). */
+function splitUnescaped(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (let at = findUnescaped(text, separator); at !== -1; at = findUnescaped(text, separator, at + 1)) {
+    parts.push(text.slice(from, at));
+    from = at + 1;
+  }
+  parts.push(text.slice(from));
+  return parts;
 }
 
 function unescapeGift(text: string): string {
@@ -118,23 +132,36 @@ function parseNumeric(text: string): { answer: number; tolerance: number } | und
   return undefined;
 }
 
+/** `[tag:name]` / `[id:name]` in a comment line; `]` inside is escaped as `\]`. Bounded, no nested quantifiers. */
+const COMMENT_META = /\[(tag|id):((?:\\.|[^\]\\]){0,200})\]/g;
+
 /** Questions are separated by blank lines, as in Moodle's reader; `//` comment lines are dropped. */
 function splitBlocks(text: string): Block[] {
   const blocks: Block[] = [];
-  let current: { line: number; endLine: number; lines: string[] } | undefined;
+  let current: { line: number; endLine: number; lines: string[]; tags: string[] } | undefined;
+  let pendingTags: string[] = [];
+  const flush = () => {
+    if (current) blocks.push({ line: current.line, endLine: current.endLine, text: current.lines.join('\n'), tags: current.tags });
+    current = undefined;
+  };
   text.split('\n').forEach((raw, index) => {
     const lineNo = index + 1;
-    if (/^\s*\/\//.test(raw)) return;
-    if (raw.trim() === '') {
-      if (current) blocks.push({ line: current.line, endLine: current.endLine, text: current.lines.join('\n') });
-      current = undefined;
+    if (/^\s*\/\//.test(raw)) {
+      for (const match of raw.matchAll(COMMENT_META)) pendingTags.push(`${match[1]}:${match[2]!.trim()}`);
       return;
     }
-    current ??= { line: lineNo, endLine: lineNo, lines: [] };
+    if (raw.trim() === '') {
+      flush();
+      return;
+    }
+    if (!current) {
+      current = { line: lineNo, endLine: lineNo, lines: [], tags: pendingTags };
+      pendingTags = [];
+    }
     current.lines.push(raw);
     current.endLine = lineNo;
   });
-  if (current) blocks.push({ line: current.line, endLine: current.endLine, text: current.lines.join('\n') });
+  flush();
   return blocks;
 }
 
@@ -155,6 +182,9 @@ export function parseGift(text: string): ParsedBank {
     }
     position += 1;
     const id = `q-${position}`;
+    if (block.tags.length > 0) {
+      warnings.push({ line: block.line, questionId: id, message: `Moodle tags and id number not kept (our banks have none): ${block.tags.join(', ')}`, omitted: { tag: block.tags.length } });
+    }
     const region = (reason: SkippedRegion['reason'], detail: string) =>
       skipped.push({ fromLine: block.line, toLine: block.endLine, reason, detail, excerpt: excerptOf(body) });
 
@@ -206,44 +236,60 @@ export function parseGift(text: string): ParsedBank {
       questions.push({ ...base, stem, type: 'essay', reference: '', rubric: [], status: 'draft', points: 1 });
       continue;
     }
+    const note = (message: string, omitted: ImportWarning['omitted']) => warnings.push({ line: block.line, questionId: id, message, ...(omitted ? { omitted } : {}) });
+    /** Answers that earn nothing are not kept (a wrong answer needs no entry), but what they held is reported. */
+    const noteWrongAnswers = (wrong: Answer[], why: string) => {
+      if (wrong.length === 0) return;
+      const feedbacks = wrong.filter((answer) => answer.feedback).length;
+      const shown = wrong.map((answer) => `"${answer.text || '*'}"${answer.feedback ? ` (feedback "${excerptOf(answer.feedback, 40)}")` : ''}`).join(', ');
+      note(`answer(s) worth 0% not kept: ${shown}: ${why}`, { answer: wrong.length, ...(feedbacks > 0 ? { feedback: feedbacks } : {}) });
+    };
+    const withGeneral = (lines: string[]) => [general, ...lines].filter((line): line is string => Boolean(line)).join('\n');
+
     if (answerText.startsWith('#')) {
-      const answers = splitAnswers(answerText.slice(1));
-      const right = answers.filter((answer) => answer.marker !== '~' && fractionOf({ ...answer, marker: answer.marker || '=' }) === 100);
-      const first = right[0];
+      const answers = splitAnswers(answerText.slice(1)).map((answer, index) => (index === 0 && answer.marker === '' ? { ...answer, marker: '=' as const } : answer));
+      if (answers.some((answer) => answer.marker === '')) {
+        region('unparsed', `answers in numerical question ${label} must start with = or ~`);
+        continue;
+      }
+      const credited = answers.filter((answer) => answer.marker === '=' && fractionOf(answer) > 0);
+      const first = credited.find((answer) => fractionOf(answer) >= 100);
       const value = first ? parseNumeric(first.text) : undefined;
       if (!first || !value) {
         region('invalid', `numerical question ${label} has no readable 100% answer ("${excerptOf(answerText, 30)}")`);
         continue;
       }
-      const partial = answers.filter((answer) => answer !== first && answer.marker !== '~' && answer.text);
-      if (partial.length > 0) {
-        warnings.push({ line: block.line, questionId: id, message: `partial-credit answers dropped (${partial.map((answer) => `${answer.text} ${fractionOf({ ...answer, marker: answer.marker || '=' })}%`).join(', ')}): only full marks are kept` });
+      const alternatives: Array<{ answer: number; tolerance: { kind: 'absolute'; value: number }; fraction: number }> = [];
+      for (const answer of credited) {
+        if (answer === first) continue;
+        const parsed = parseNumeric(answer.text);
+        if (!parsed) {
+          note(`answer "${answer.text}" (${fractionOf(answer)}%) is not a number and was not kept`, { answer: 1, ...(answer.feedback ? { feedback: 1 } : {}) });
+          continue;
+        }
+        alternatives.push({ answer: parsed.answer, tolerance: { kind: 'absolute', value: parsed.tolerance }, fraction: roundNumber(Math.min(100, fractionOf(answer)) / 100) });
       }
-      const analysis = general ?? [first.feedback].filter(Boolean).join('\n');
+      noteWrongAnswers(answers.filter((answer) => !credited.includes(answer)), 'a number outside every credited answer scores 0 anyway');
+      const feedbackLines = credited.flatMap((answer) => (answer.feedback ? [`${answer.text}: ${answer.feedback}`] : []));
       questions.push({
         ...base,
-        analysis,
+        analysis: withGeneral(feedbackLines),
         stem: stemWithoutGap(),
         type: 'numeric',
         answer: value.answer,
         tolerance: { kind: 'absolute', value: value.tolerance },
+        ...(alternatives.length > 0 ? { alternatives } : {}),
       });
       continue;
     }
     const trueFalse = /^(T|F|TRUE|FALSE)\s*(#|$)/i.exec(answerText);
     if (trueFalse) {
-      const feedbacks = answerText
-        .slice(trueFalse[1]!.length)
-        .split(/(?<!\\)#/)
-        .map(cleanText)
-        .filter(Boolean);
-      questions.push({
-        ...base,
-        analysis: general ?? feedbacks.at(-1) ?? '',
-        stem: stemWithoutGap(),
-        type: 'truefalse',
-        answer: /^T/i.test(trueFalse[1]!),
-      });
+      // `{FALSE#shown to who says true#shown to who says false}`: the first feedback is for the wrong choice.
+      const feedbacks = splitUnescaped(answerText.slice(trueFalse[1]!.length), '#').slice(1).map(cleanText);
+      const answer = /^T/i.test(trueFalse[1]!);
+      const [forWrong, forRight] = [feedbacks[0] ?? '', feedbacks[1] ?? ''];
+      const lines = [forRight, forWrong ? `${answer ? 'False' : 'True'}: ${forWrong}` : ''].filter(Boolean);
+      questions.push({ ...base, analysis: withGeneral(lines), stem: stemWithoutGap(), type: 'truefalse', answer });
       continue;
     }
     if (findUnescaped(answerText, '->') !== -1) {
@@ -256,62 +302,67 @@ export function parseGift(text: string): ParsedBank {
       continue;
     }
     if (answers.some((answer) => answer.marker === '~')) {
-      const options: Option[] = answers.map((answer, index) => ({ key: String.fromCharCode(65 + index), text: answer.text || '(empty)' }));
-      const fractions = answers.map(fractionOf);
-      const full = fractions.flatMap((fraction, index) => (fraction >= 100 ? [options[index]!.key] : []));
-      const partial = fractions.flatMap((fraction, index) => (fraction > 0 && fraction < 100 ? [index] : []));
-      const feedbackLines = answers.flatMap((answer, index) => (answer.feedback ? [`${options[index]!.key}. ${answer.text}: ${answer.feedback}`] : []));
-      const analysis = general ?? feedbackLines.join('\n');
-      const stem = stemWithGap;
-      if (options.length > 26) {
+      if (answers.length > 26) {
         region('unsupported', `${label} has more than 26 options`);
         continue;
       }
-      if (full.length === 1) {
-        if (partial.length > 0) {
-          warnings.push({ line: block.line, questionId: id, message: `partial credit for ${partial.map((index) => `${options[index]!.key} (${fractions[index]}%)`).join(', ')} dropped: a single-answer choice is all or nothing` });
-        }
-        questions.push({ ...base, analysis, stem, type: 'choice', options, answer: full[0]! });
-        continue;
-      }
-      if (full.length === 0 && partial.length > 0) {
-        const sum = partial.reduce((total, index) => total + fractions[index]!, 0);
-        if (Math.abs(sum - 100) > 0.1) {
-          region('invalid', `the positive weights of ${label} add up to ${roundNumber(sum)}%, not 100%`);
+      const options: Option[] = answers.map((answer, index) => ({ key: String.fromCharCode(65 + index), text: answer.text || '(empty)' }));
+      const fractions = answers.map((answer) => roundNumber(Math.max(-100, Math.min(100, fractionOf(answer))) / 100));
+      const feedbackLines = answers.flatMap((answer, index) => (answer.feedback ? [`${options[index]!.key}. ${answer.text}: ${answer.feedback}`] : []));
+      const analysis = withGeneral(feedbackLines);
+      const stem = stemWithGap;
+      // Moodle's rule: any `=` answer makes a single-answer question, even with several `=` (each fully right).
+      if (answers.some((answer) => answer.marker === '=')) {
+        const full = fractions.flatMap((fraction, index) => (fraction >= 1 ? [options[index]!.key] : []));
+        if (full.length === 0) {
+          region('invalid', `${label} has no answer worth 100%: a single-answer question needs one`);
           continue;
         }
+        const plain = full.length === 1 && fractions.every((fraction) => fraction === 0 || fraction === 1);
         questions.push({
           ...base,
           analysis,
           stem,
-          type: 'multi',
-          options: options.map((option, index) => ({ ...option, fraction: roundNumber(Math.max(-100, Math.min(100, fractions[index]!)) / 100) })),
-          answer: partial.map((index) => options[index]!.key),
-          scoring: 'fraction',
+          type: 'choice',
+          options: plain ? options : options.map((option, index) => ({ ...option, fraction: fractions[index]! })),
+          answer: full[0]!,
         });
         continue;
       }
-      if (full.length > 1) {
-        warnings.push({ line: block.line, questionId: id, message: `${full.length} answers marked right (=): imported as a multi-select question` });
-        questions.push({ ...base, analysis, stem, type: 'multi', options, answer: full, scoring: 'exam' });
+      const sum = fractions.reduce((total, fraction) => total + Math.max(0, fraction), 0);
+      if (sum === 0) {
+        region('invalid', `${label} has no right answer (no = and no positive %weight%)`);
         continue;
       }
-      region('invalid', `${label} has no right answer (no = and no positive %weight%)`);
+      if (Math.abs(sum - 1) > 0.001) {
+        region('invalid', `the positive weights of ${label} add up to ${roundNumber(sum * 100)}%, not 100%`);
+        continue;
+      }
+      questions.push({
+        ...base,
+        analysis,
+        stem,
+        type: 'multi',
+        options: options.map((option, index) => ({ ...option, fraction: fractions[index]! })),
+        answer: options.flatMap((option, index) => (fractions[index]! > 0 ? [option.key] : [])),
+        scoring: 'fraction',
+      });
       continue;
     }
-    // Only `=` answers: short answer → one blank.
-    const accepted = answers.filter((answer) => fractionOf(answer) >= 100 && answer.text);
-    const partial = answers.filter((answer) => fractionOf(answer) > 0 && fractionOf(answer) < 100);
-    if (accepted.length === 0) {
+    // Only `=` answers: short answer → one blank, each credited answer with its share.
+    const credited = answers.filter((answer) => fractionOf(answer) > 0 && answer.text);
+    if (!credited.some((answer) => fractionOf(answer) >= 100)) {
       region('invalid', `short-answer question ${label} has no answer worth 100%`);
       continue;
     }
-    if (partial.length > 0) {
-      warnings.push({ line: block.line, questionId: id, message: `partial-credit answers dropped (${partial.map((answer) => `${answer.text} ${fractionOf(answer)}%`).join(', ')}): a blank is right or wrong` });
-    }
+    noteWrongAnswers(answers.filter((answer) => !credited.includes(answer)), 'an answer that matches no credited one scores 0 anyway');
     const stem = after ? stemWithGap : /_{2,}/.test(stemBefore) ? stemBefore : `${stemBefore} _____`;
-    const analysis = general ?? accepted.flatMap((answer) => (answer.feedback ? [`${answer.text}: ${answer.feedback}`] : [])).join('\n');
-    questions.push({ ...base, analysis, stem, type: 'blank', blanks: [{ accept: accepted.map((answer) => answer.text) }] });
+    const accept = credited.map((answer) => {
+      const fraction = roundNumber(Math.min(100, fractionOf(answer)) / 100);
+      return fraction >= 1 ? answer.text : { text: answer.text, fraction };
+    });
+    const analysis = withGeneral(credited.flatMap((answer) => (answer.feedback ? [`${answer.text}: ${answer.feedback}`] : [])));
+    questions.push({ ...base, analysis, stem, type: 'blank', blanks: [{ accept }] });
   }
   return { questions, skipped, warnings, errors: [] };
 }

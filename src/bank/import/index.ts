@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { checkBankValue } from '../load.ts';
-import { findMissingAnswers, QuestionIdSchema, type Bank, type Question, type QuestionType } from '../schema.ts';
+import { acceptedDisplayText } from '../../grading/normalize.ts';
+import { acceptedText, findMissingAnswers, QuestionIdSchema, type Bank, type Question, type QuestionType } from '../schema.ts';
 import { formatProblem } from '../validate.ts';
 import { parseAgievalJsonl } from './agieval.ts';
 import { parseAiken } from './aiken.ts';
@@ -268,7 +269,7 @@ function describeAnswer(question: Question, language: string): string {
     case 'numeric':
       return `${label}${question.answer}${question.unit ? ` ${question.unit}` : ''}${question.tolerance.value > 0 ? ` (±${question.tolerance.value})` : ''}`;
     case 'blank':
-      return `${label}${question.blanks.map((blank) => blank.accept.join(' / ')).join(zh ? '；' : '; ')}`;
+      return `${label}${question.blanks.map((blank) => blank.accept.map((entry) => acceptedDisplayText(acceptedText(entry))).join(' / ')).join(zh ? '；' : '; ')}`;
     case 'short':
     case 'essay':
       return question.reference;

@@ -1,4 +1,5 @@
 import type { Option, RubricPoint } from '../schema.ts';
+import { countListItems, readGridRow, readLeadingPoints, readMarksNote, splitInlineMarks } from './paper-marks.ts';
 import { excerptOf, toHalfWidth } from './text.ts';
 import type { ImportWarning, ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
 
@@ -27,6 +28,8 @@ interface PaperSection {
   title: string;
   numeral?: string;
   pointsEach?: number;
+  /** The section's total (`共10分`, `（20分）`, `(20 marks)`). */
+  totalPoints?: number;
   pointsPerBlank?: number;
   partialPoints?: number;
   line: number;
@@ -37,6 +40,8 @@ interface PaperSection {
 interface RubricLine {
   text: string;
   points?: number;
+  /** Points per item when the point is marked per item (每种4分) and no count says how many. */
+  each?: number;
   line: number;
 }
 
@@ -48,6 +53,10 @@ interface PaperAnswer {
   reference: string[];
   rubric: RubricLine[];
   mode: 'key' | 'analysis' | 'reference' | 'rubric';
+  /** `4.（共8分）` in the answer part: what the question is worth. */
+  statedPoints?: number;
+  /** A numbered list inside this answer (`(1)…(4)`, `1.…2.`): its numbers are content, not new answers. */
+  subList?: { style: NumberStyle; next: number };
 }
 
 interface AnswerSection {
@@ -67,10 +76,24 @@ const KIND_WORDS: Array<[RegExp, SectionKind]> = [
   [/^(论述题|综合题|材料题|设计题)/, 'essay'],
 ];
 
+const ENGLISH_KIND_WORDS: Array<[RegExp, SectionKind]> = [
+  [/^(multiple[ -]response|multiple[ -]answer|select all)/i, 'multi'],
+  [/^(multiple[ -]choice|single[ -]choice)/i, 'choice'],
+  [/^(true or false|true\/false|true \/ false|true-false)/i, 'truefalse'],
+  [/^(fill[ -]in|completion|gap[ -]fill)/i, 'blank'],
+  [/^(short[ -]answer|short questions|structured questions|problems)/i, 'short'],
+  [/^(essay|long[ -]answer|extended response|discussion)/i, 'essay'],
+];
+/** `Section A: Multiple Choice (2 marks each)`, `Part II – True or False`. */
+const ENGLISH_SECTION = /^(?:section|part) ([A-Z]|[IVX]{1,4}|\d{1,2})(?: ?[:.\-–—] ?| )(\S.*)$/i;
+const ENGLISH_POINTS_EACH = /(\d{1,3}(?:\.\d{1,2})?) ?(?:marks?|points?) each|each (\d{1,3}) ?(?:marks?|points?)/i;
+
 const NUMERAL = '[一二三四五六七八九十]+';
 const SECTION_WITH_NUMERAL = new RegExp(`^(${NUMERAL})\\s*[、.]\\s*(\\S.*)$`);
 const ANSWER_PART = /^(试卷答案|参考答案|标准答案|答案|答案解析|答案(及|与)解析|参考答案(及|与)(评分标准|解析|评分细则))\s*(?::\s*)?$/;
-const DOT_NUMBER = /^(\d{1,6})\s*[.、](?!\d)\s*(.*)$/s;
+const DOT_NUMBER = /^(\d{1,6})\s*(?:\.(?!\d)|、)\s*(.*)$/s;
+/** `1．8位补码…`: a full-width dot after a number is never a decimal point, so it numbers the question. */
+const FULL_WIDTH_DOT_NUMBER = /^([0-9０-９]{1,6})[ \u3000]?．/;
 const PAREN_NUMBER = /^\((\d{1,6})\)\s*(.*)$/s;
 const OPTION_START = /^\(?([A-H])\s*[.、:)]/;
 /** One `12.B,` of a key line `1.B 2.C … 30.A`; read in a loop by readCompactKeys, never as a repeated group. */
@@ -91,13 +114,14 @@ function readCompactKeys(h: string): Array<[number, string]> | undefined {
   return keys.length >= 2 ? keys : undefined;
 }
 const RANGE_KEYS = /^(\d{1,6})\s*[-~～—]+\s*(\d{1,6})\s*(?:[.、:]\s*)?([A-H](?:\s*[A-H])+)$/;
-const ANALYSIS_LABEL = /^(解析|分析|详解|解答|说明)\s*[:]\s*/;
-const REFERENCE_LABEL = /^(答|参考答案|答案|参考要点|答题要点|解)\s*[:]\s*/;
-const RUBRIC_LABEL = /^(评分要点|评分标准|评分细则|给分点|采分点)\s*[:]?\s*/;
+const ANALYSIS_LABEL = /^(解析|分析|详解|解答|说明|explanation|rationale|feedback)\s*[:]\s*/i;
+const REFERENCE_LABEL = /^(答|参考答案|答案|参考要点|答题要点|解|answer|model answer|suggested answer|sample answer)\s*[:]\s*/i;
+const RUBRIC_LABEL = /^(评分要点|评分标准|评分细则|给分点|采分点|marking scheme|mark scheme|marking guide|marking criteria)\s*[:]?\s*/i;
 /** 【答案】C【解析】… written right under a question, as many papers with answers do. */
+/** The start of an answer rather than of an item in one: `答：`, `参考答案：`, `【答案】`, a lone choice key. */
+const ANSWER_OPENING = /^(答|解|参考答案|答案|参考要点|answer|model answer)\s*:|^【|^[A-H]{1,8}$/i;
 const BRACKET_LABEL = /【\s*(答案|参考答案|解析|分析|详解|解答|点评|评分要点|评分标准)\s*】/g;
-const INLINE_ANSWER_START = /^(【\s*(答案|参考答案|解析|分析|详解|解答|点评|评分要点|评分标准)\s*】|(答案|解析|评分要点)\s*:)/;
-const POINTS_MARK = /[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]\s*(?:[。.;,]\s*)?$/;
+const INLINE_ANSWER_START = /^(【\s*(答案|参考答案|解析|分析|详解|解答|点评|评分要点|评分标准)\s*】|(答案|解析|评分要点)\s*:|(answer|model answer|suggested answer|explanation|marking scheme|mark scheme)\s*:)/i;
 const POINTS_EACH = /每(?:小)?题\s*(\d+(?:\.\d+)?)\s*分/;
 const POINTS_PER_BLANK = /每(?:个)?空\s*(\d+(?:\.\d+)?)\s*分/;
 const PARTIAL_POINTS = /少选(?:得|给)?\s*(\d+(?:\.\d+)?)\s*分/;
@@ -119,7 +143,18 @@ const TITLE_HINT = /试卷|试题|考试|测验|测试|练习|习题|期中|期�
 
 function sectionKindOf(words: string): SectionKind | undefined {
   for (const [pattern, kind] of KIND_WORDS) if (pattern.test(words)) return kind;
+  for (const [pattern, kind] of ENGLISH_KIND_WORDS) if (pattern.test(words)) return kind;
   return undefined;
+}
+
+/** What a heading says the whole section is worth: `共10分`, a bare `（20分）`, `(20 marks)`. */
+function sectionTotalOf(h: string): number | undefined {
+  const total = /共\s?(\d{1,3}(?:\.\d{1,2})?)\s?分/.exec(h);
+  if (total) return Number(total[1]);
+  const open = h.lastIndexOf('(');
+  if (open < 0) return undefined;
+  const note = readMarksNote(h.slice(open));
+  return note?.each === undefined ? note?.points : undefined;
 }
 
 /** A section heading: `一、选择题（每题3分）`, `二. 多项选择题`, or a bare `判断题：`. */
@@ -131,8 +166,14 @@ interface SectionMatch {
 
 function matchSection(h: string): SectionMatch | undefined {
   const numbered = SECTION_WITH_NUMERAL.exec(h);
-  const pointsEach = POINTS_EACH.exec(h)?.[1];
+  const english = ENGLISH_POINTS_EACH.exec(h);
+  const pointsEach = POINTS_EACH.exec(h)?.[1] ?? english?.[1] ?? english?.[2];
   const points = pointsEach ? Number(pointsEach) : undefined;
+  const lettered = ENGLISH_SECTION.exec(h);
+  if (lettered) {
+    const kind = sectionKindOf(lettered[2]!);
+    return kind ? { numeral: lettered[1]!.toUpperCase(), kind, pointsEach: points } : undefined;
+  }
   if (numbered) {
     const words = numbered[2]!;
     const kind = sectionKindOf(words);
@@ -187,8 +228,8 @@ function splitTrailingOptions(original: string): { stem: string; options: Option
 export function parseBlankAlternatives(answer: string): string[] {
   const accepted: string[] = [];
   const outside = answer.replace(/[(（]([^()（）]*)[)）]/g, (_m, inner: string) => {
-    const alternatives = inner.replace(/^\s*(或者|或|也可以是|也可|亦可|又称|即)\s*/, '');
-    for (const alternative of alternatives.split(/[、,，/]|或者|或/)) if (alternative.trim()) accepted.push(alternative.trim());
+    const alternatives = inner.replace(/^\s*(或者|或|也可以是|也可|亦可|又称|即|or|also|accept)\s/i, '').replace(/^\s*(或者|或|也可以是|也可|亦可|又称|即)/, '');
+    for (const alternative of alternatives.split(/[、,，/]|或者|或|\bor\b/)) if (alternative.trim()) accepted.push(alternative.trim());
     return '';
   });
   const main = outside.trim();
@@ -202,20 +243,63 @@ function parseTrueFalse(key: string): boolean | undefined {
   return undefined;
 }
 
+/**
+ * Papers handed out with their answers filled in (答案版): `…是（ C ）`, `…元素。（√）`. The key is
+ * the last bracket of the stem when nothing but punctuation follows it and it holds only option
+ * letters (choice) or a true/false mark; the stem keeps an empty bracket.
+ */
+function readBracketKey(stem: string, kind: 'choice' | 'multi' | 'truefalse'): { stem: string; key: string } | undefined {
+  const h = toHalfWidth(stem);
+  let end = h.length;
+  while (end > 0 && '。.?？!！ \t'.includes(h.charAt(end - 1))) end -= 1;
+  if (end === 0 || h.charAt(end - 1) !== ')') return undefined;
+  const open = h.lastIndexOf('(', end - 1);
+  if (open < 0 || end - open > 12) return undefined;
+  // `f(A)` is a function call, not a key.
+  if (open > 0 && /[A-Za-z0-9_]/.test(h.charAt(open - 1))) return undefined;
+  const inner = h.slice(open + 1, end - 1).replace(/\s+/g, '');
+  const isKey = kind === 'truefalse' ? parseTrueFalse(inner) !== undefined : /^[A-H]{1,8}$/.test(inner);
+  if (!isKey) return undefined;
+  return { stem: `${stem.slice(0, open)}（ ）${stem.slice(end)}`.trim(), key: inner };
+}
+
 function parseRubricSegments(text: string, line: number): RubricLine[] {
   const segments = text
     .split(/[;；]|(?=[①-⑳])/)
     .map((segment) => segment.trim())
     .filter(Boolean);
   return segments.map((segment) => {
-    const h = toHalfWidth(segment);
-    const points = POINTS_MARK.exec(h);
-    const body = segment
-      .slice(0, points ? points.index : undefined)
-      .replace(/^([①-⑳]|[(（]\s*\d+\s*[)）]|\d+\s*[.)、．]|[-·•*])\s*/, '')
-      .trim();
-    return { text: body || segment, points: points ? Number(points[1]) : undefined, line };
+    const note = readMarksNote(segment);
+    // A note that only states the points is dropped from the point; one that says how to count (每种4分，至少三种) stays.
+    const kept = note ? (note.each !== undefined ? `${note.body}${/[\w.]$/.test(note.body) ? ' ' : ''}${note.note}` : note.body) : segment;
+    const body = kept.replace(/^([①-⑳]|[(（]\s*\d+\s*[)）]|\d+\s*[.)、．]|[-·•*])\s*/, '').trim();
+    return { text: body || segment, points: note?.points, ...(note?.each !== undefined && note.points === undefined ? { each: note.each } : {}), line };
   });
+}
+
+/** A numbered line under an answer written below its question: an item of the answer's own list? */
+function isInlineListItem(entry: PaperAnswer, style: NumberStyle, number: number, questionNumber: number): boolean {
+  if (number === questionNumber + 1) return false;
+  if (number === 1) return true;
+  return entry.subList?.style === style && entry.subList.next === number;
+}
+
+/**
+ * `参考要点：(1)… (2)…` on one line: the list goes on with `(3)` on the next line. Counts the `(n)`
+ * markers from (1) upwards with `includes`, so a long line costs one scan per marker.
+ */
+function noteInlineList(entry: PaperAnswer, text: string): void {
+  if (entry.mode === 'key' && !/^(答|参考答案|答案|参考要点|答题要点|解)\s*[:：]/.test(text)) return;
+  const h = toHalfWidth(text);
+  if (!h.includes('(1)')) return;
+  let last = 1;
+  while (last < 50 && h.includes(`(${last + 1})`)) last += 1;
+  if (last > 1 || !h.startsWith('(1)')) entry.subList = { style: 'paren', next: last + 1 };
+}
+
+/** True when a line ends in a marks note: `场景分析（4分）`, `(2 marks each, all four)`. */
+function hasMarksNote(text: string): boolean {
+  return readMarksNote(text) !== undefined;
 }
 
 interface LineInfo {
@@ -228,7 +312,9 @@ interface LineInfo {
 export function parsePaper(text: string, options: { sourceName: string }): ParsedBank {
   const lines: LineInfo[] = text.split('\n').map((raw, index) => {
     const t = raw.trim();
-    return { index: index + 1, raw, t, h: toHalfWidth(t) };
+    const h = toHalfWidth(t);
+    const fullWidthDot = FULL_WIDTH_DOT_NUMBER.exec(t);
+    return { index: index + 1, raw, t, h: fullWidthDot ? `${h.slice(0, fullWidthDot[0].length - 1)}、${h.slice(fullWidthDot[0].length)}` : h };
   });
   const skippedLines: Array<{ line: number; reason: SkippedRegion['reason']; detail: string; text: string }> = [];
   const warnings: ImportWarning[] = [];
@@ -253,6 +339,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
       title: line.t,
       numeral: match.numeral,
       pointsEach: match.pointsEach,
+      totalPoints: sectionTotalOf(line.h),
       pointsPerBlank: perBlank ? Number(perBlank) : undefined,
       partialPoints: partial ? Number(partial) : undefined,
       line: line.index,
@@ -280,6 +367,9 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     }
     answer = { number, line: line.index, key: [], analysis: [], reference: [], rubric: [], mode: 'key' };
     answerSection.entries.push(answer);
+    const answered = answeredNumbers.get(answerSection) ?? new Set<number>();
+    answered.add(number);
+    answeredNumbers.set(answerSection, answered);
     return answer;
   };
 
@@ -303,9 +393,18 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
 
   const addPlainAnswerText = (entry: PaperAnswer, original: string, line: LineInfo) => {
     let rest = original.trim();
+    const isFirstText = entry.key.length + entry.analysis.length + entry.reference.length + entry.rubric.length === 0;
+    const leading = isFirstText && entry.statedPoints === undefined ? readLeadingPoints(rest) : undefined;
+    if (leading) {
+      // `4.（共8分）答：…`: what the question is worth, as the answer part states it.
+      entry.statedPoints = leading.points;
+      rest = leading.rest;
+      if (!rest) return;
+    }
+    noteInlineList(entry, rest);
     const h = toHalfWidth(rest);
     if (entry.mode === 'rubric') {
-      if (POINTS_MARK.test(h) || /^([①-⑳]|[-·•*])/.test(h)) {
+      if (hasMarksNote(rest) || /^([①-⑳]|[-·•*])/.test(h)) {
         for (const item of parseRubricSegments(rest, line.index)) entry.rubric.push(item);
         return;
       }
@@ -352,6 +451,41 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     (entry.mode === 'analysis' ? entry.analysis : entry.reference).push(rest);
   };
 
+  let pendingGrid: { numbers: number[]; line: LineInfo } | undefined;
+  /**
+   * `(2)` after `(1)` inside an answer continues the answer's own list. When the list is numbered like
+   * the questions themselves, a number that is still an unanswered question of this part starts that
+   * question's answer instead.
+   */
+  // The last line numbered `n.` (or `(n)`) that opens an answer (`n. 答：`), per style and number.
+  const lastOpening = new Map<string, number>();
+  for (const line of lines) {
+    const dot = DOT_NUMBER.exec(line.h);
+    const numbered = dot ?? PAREN_NUMBER.exec(line.h);
+    if (numbered && ANSWER_OPENING.test(numbered[2]!)) lastOpening.set(`${dot ? 'dot' : 'paren'}:${numbered[1]}`, line.index);
+  }
+  const continuesSubList = (entry: PaperAnswer, style: NumberStyle, number: number, targetStyle: NumberStyle | undefined, rest: string, at: number): boolean => {
+    if (entry.mode === 'key' || entry.subList?.style !== style || entry.subList.next !== number) return false;
+    // `4. 答：…` opens an answer whatever list came before it.
+    if (ANSWER_OPENING.test(rest)) return false;
+    if (style !== targetStyle || !answerSection?.target) return true;
+    // `2. 丁` inside answer 1 when `2. 答：…` comes further down: an item of the list.
+    if ((lastOpening.get(`${style}:${number}`) ?? 0) > at) return true;
+    // Looked up in sets kept per section: a paper of thousands of answers must not rescan them per line.
+    const numbers = questionNumbersOf(answerSection.target);
+    const answered = answeredNumbers.get(answerSection) ?? new Set<number>();
+    return !numbers.has(number) || answered.has(number);
+  };
+  const questionNumberSets = new Map<PaperSection, Set<number>>();
+  const questionNumbersOf = (target: PaperSection): Set<number> => {
+    let numbers = questionNumberSets.get(target);
+    if (!numbers) {
+      numbers = new Set(target.questions.map((candidate) => candidate.number));
+      questionNumberSets.set(target, numbers);
+    }
+    return numbers;
+  };
+  const answeredNumbers = new Map<AnswerSection, Set<number>>();
   let inBoilerplate = false;
   let lastText: LineInfo | undefined;
   let inlineAnswer: PaperAnswer | undefined;
@@ -422,7 +556,20 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
         inlineAnswer = undefined;
         continue;
       }
-      if (question && (inlineAnswer || INLINE_ANSWER_START.test(line.h)) && !DOT_NUMBER.test(line.h) && !(PAREN_NUMBER.test(line.h) && section?.style === 'paren')) {
+      const numbered = DOT_NUMBER.test(line.h) ? 'dot' : PAREN_NUMBER.test(line.h) && section?.style === 'paren' ? 'paren' : undefined;
+      // `1. Atomicity…` under `Model answer:`: a list in the answer, unless the number is the next question's.
+      const listItem =
+        question !== undefined &&
+        inlineAnswer !== undefined &&
+        inlineAnswer.mode !== 'key' &&
+        numbered !== undefined &&
+        numberMatch !== null &&
+        isInlineListItem(inlineAnswer, numbered, Number(numberMatch[1]), question.number);
+      if (listItem) {
+        const number = Number(numberMatch[1]);
+        inlineAnswer!.subList = { style: numbered, next: number + 1 };
+      }
+      if (question && (inlineAnswer || INLINE_ANSWER_START.test(line.h)) && (numbered === undefined || listItem)) {
         inlineAnswer ??= startInlineAnswer(section!, question, line);
         addAnswerText(inlineAnswer, line.t, line);
         continue;
@@ -467,12 +614,35 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     }
 
     // mode === 'answers'
-    if (sectionMatch) {
-      const target = findTargetSection(sectionMatch.numeral, sectionMatch.kind, answerSections.length);
+    // `一、推理速度为什么重要` inside a model answer is a heading of that answer, not a part of the paper:
+    // only a heading naming a question type, or one the question part has too, starts an answer section.
+    const answerHeading =
+      sectionMatch && (sectionMatch.kind !== 'unknown' || sections.some((candidate) => candidate.kind === 'unknown' && candidate.numeral === sectionMatch.numeral))
+        ? sectionMatch
+        : undefined;
+    if (answerHeading) {
+      const target = findTargetSection(answerHeading.numeral, answerHeading.kind, answerSections.length);
       answerSection = { title: line.t, line: line.index, target, entries: [] };
       answerSections.push(answerSection);
       answer = undefined;
       if (!target) skip(line, 'unparsed', `answer section "${line.t}" matches no question section`);
+      pendingGrid = undefined;
+      continue;
+    }
+    const grid = !answer || answer.mode === 'key' ? readGridRow(line.t) : undefined;
+    if (grid?.label === 'numbers') {
+      pendingGrid = { numbers: grid.cells.map(Number), line };
+      continue;
+    }
+    if (grid?.label === 'answers' && pendingGrid) {
+      const { numbers } = pendingGrid;
+      if (grid.cells.length !== numbers.length) {
+        warnings.push({ line: line.index, message: `answer row has ${grid.cells.length} cell(s) for the ${numbers.length} question number(s) above it: the row was not read` });
+        skip(line, 'unparsed', 'answer grid row that does not line up with its question numbers');
+      } else {
+        numbers.forEach((number, at) => newAnswer(number, line).key.push(grid.cells[at]!));
+      }
+      pendingGrid = undefined;
       continue;
     }
     const compact = readCompactKeys(line.h);
@@ -491,10 +661,15 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     }
     const style: NumberStyle | undefined = DOT_NUMBER.test(line.h) ? 'dot' : PAREN_NUMBER.test(line.h) ? 'paren' : undefined;
     const targetStyle = answerSection?.target?.style;
-    const inRubricPoint = answer?.mode === 'rubric' && POINTS_MARK.test(line.h);
+    const inRubricPoint = answer?.mode === 'rubric' && hasMarksNote(line.t);
     // `1. 首先… 2. 其次…` inside a model answer: numbers that do not move past the current answer are content.
     const itemInText = answer !== undefined && answer.mode !== 'key' && numberMatch !== null && Number(numberMatch[1]) <= answer.number;
-    if (numberMatch && style && !inRubricPoint && !itemInText && (targetStyle === undefined || targetStyle === style || answer?.mode === 'key')) {
+    const inSubList = answer !== undefined && numberMatch !== null && style !== undefined && continuesSubList(answer, style, Number(numberMatch[1]), targetStyle, numberMatch[2]!, line.index);
+    if (answer && numberMatch && style && (itemInText || inSubList) && answer.mode !== 'rubric') {
+      const number = Number(numberMatch[1]);
+      answer.subList = number === 1 || !answer.subList ? { style, next: number + 1 } : { style, next: answer.subList.next + 1 };
+    }
+    if (numberMatch && style && !inRubricPoint && !itemInText && !inSubList && (targetStyle === undefined || targetStyle === style || answer?.mode === 'key')) {
       const entry = newAnswer(Number(numberMatch[1]), line);
       addAnswerText(entry, line.t.slice(line.t.length - numberMatch[2]!.length), line);
       continue;
@@ -510,8 +685,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
   }
 
   // Title: the preamble line that looks like a paper title; the rest of the preamble is boilerplate.
-  const titleLine =
-    [...preamble].reverse().find((line) => TITLE_HINT.test(line.t) && line.t.length <= 80) ?? preamble.find((line) => line.t.length <= 80);
+  const titleLine = pickTitle(preamble);
   const title = titleLine?.t;
   const descriptionLines: string[] = [];
   for (const line of preamble) {
@@ -570,6 +744,12 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
       questions.push(built.question);
       ids.push(built.question.id);
     }
+    const built = questions.slice(questions.length - ids.length);
+    const sum = Math.round(built.reduce((total, candidate) => total + candidate.points, 0) * 100) / 100;
+    const drafts = built.some((candidate) => candidate.status === 'draft');
+    if (current.totalPoints !== undefined && current.questions.length > 1 && !drafts && Math.abs(sum - current.totalPoints) > 1e-9) {
+      warnings.push({ line: current.line, message: `"${current.title}" states ${current.totalPoints} points, its questions add up to ${sum}: each question keeps its own points` });
+    }
     if (ids.length > 0) {
       bankSections.push({
         title: current.title || '(questions)',
@@ -590,6 +770,27 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
   };
 }
 
+/** `注意事项：本试卷…`, `Instructions: answer all questions in this test`: about the paper, not its title. */
+const INSTRUCTIONS = /^(注意事项|考生须知|说明|答题要求|instructions|note|notes|directions)\s*[:：]?/i;
+/** `课程代码：AI302`, `Time allowed: 60 minutes`: a label and its value. */
+const FIELD_LINE = /^[^:：]{1,15}[:：]/;
+
+/**
+ * The paper's title among the lines before it starts: the last line that reads like a title (试卷,
+ * 期末, exam …) and is neither a field (`考试形式：闭卷`) nor an instruction; the school and term lines
+ * above it are headers, not the title.
+ */
+function pickTitle<T extends { t: string }>(preamble: T[]): T | undefined {
+  const candidates = preamble.filter((line) => line.t.length <= 80 && !INSTRUCTIONS.test(line.t));
+  const titled = candidates.filter((line) => TITLE_HINT.test(line.t));
+  return (
+    [...titled].reverse().find((line) => !FIELD_LINE.test(line.t) || /[试测考]/.test(line.t.slice(0, line.t.search(/[:：]/)))) ??
+    titled.at(-1) ??
+    candidates.find((line) => !FIELD_LINE.test(line.t)) ??
+    candidates[0]
+  );
+}
+
 const DEFAULT_POINTS: Record<Exclude<SectionKind, 'unknown'>, number> = { choice: 1, multi: 2, truefalse: 1, blank: 1, short: 5, essay: 10 };
 
 function buildQuestion(
@@ -603,6 +804,10 @@ function buildQuestion(
   let stem = q.stem.join('\n').trim();
   const inlinePoints = /^[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*/.exec(stem);
   if (inlinePoints) stem = stem.slice(inlinePoints[0].length).trim();
+  // `…说明理由。（12分）`, `… (10 marks)` at the end of the stem.
+  const trailingNote = inlinePoints ? undefined : readMarksNote(stem);
+  const trailingPoints = trailingNote && trailingNote.each === undefined && trailingNote.body ? trailingNote.points : undefined;
+  if (trailingPoints !== undefined) stem = trailingNote!.body;
   let kind: Exclude<SectionKind, 'unknown'>;
   if (section.kind !== 'unknown') kind = section.kind;
   else if (q.options.length >= 2) kind = 'choice';
@@ -610,18 +815,35 @@ function buildQuestion(
   else kind = 'short';
   BLANK_RUN.lastIndex = 0;
   if (!stem) return { skip: `question ${q.number} in "${section.title}" has no text` };
+  if (!entry && (kind === 'choice' || kind === 'multi' || kind === 'truefalse')) {
+    const filled = readBracketKey(stem, kind);
+    if (filled) {
+      stem = filled.stem;
+      entry = { number: q.number, line: q.line, key: [filled.key], analysis: [], reference: [], rubric: [], mode: 'key' };
+    }
+  }
 
   const keyText = (entry?.key.join(' ').trim() || (kind !== 'short' && kind !== 'essay' ? entry?.reference.join(' ') : '') || '').trim();
   const analysis = (entry?.analysis ?? []).join('\n').trim();
   const blankCount = (stem.match(BLANK_RUN) ?? []).length;
+  const sectionShare = section.totalPoints !== undefined && section.questions.length === 1 ? section.totalPoints : undefined;
   const statedPoints = inlinePoints
     ? Number(inlinePoints[1])
-    : (section.pointsEach ?? (kind === 'blank' && section.pointsPerBlank !== undefined ? section.pointsPerBlank * Math.max(1, blankCount) : undefined));
+    : (trailingPoints ??
+      entry?.statedPoints ??
+      section.pointsEach ??
+      (kind === 'blank' && section.pointsPerBlank !== undefined ? section.pointsPerBlank * Math.max(1, blankCount) : undefined) ??
+      sectionShare);
   const points = statedPoints ?? DEFAULT_POINTS[kind];
-  if (statedPoints === undefined && !defaultsWarned.has(section)) {
+  const written = kind === 'short' || kind === 'essay';
+  if (statedPoints === undefined && !defaultsWarned.has(section) && (!written || !entry || entry.rubric.length === 0)) {
     defaultsWarned.add(section);
-    const unless = kind === 'short' || kind === 'essay' ? ' unless its marking points add up to more' : '';
-    warnings.push({ line: section.line, message: `"${section.title || '(questions)'}" states no points: ${points} per question assumed${unless}` });
+    warnings.push({
+      line: section.line,
+      message: written
+        ? `"${section.title || '(questions)'}" states no points: a question there without marking points that state them is kept as a draft`
+        : `"${section.title || '(questions)'}" states no points: ${points} per question assumed`,
+    });
   }
   const base = { stem, analysis, points, line: q.line };
 
@@ -638,7 +860,7 @@ function buildQuestion(
     if (entry && keyText && !looksLikeKey) {
       warnings.push({ line: entry.line, questionId: id, message: `answer "${excerptOf(keyText, 30)}" is not an option key: kept as a draft` });
     } else if (hasKey && unknown.length > 0) {
-      warnings.push({ line: entry.line, questionId: id, message: `key "${keyText}" names option ${unknown.join(', ')} that the question does not have: kept as a draft` });
+      warnings.push({ line: entry?.line ?? q.line, questionId: id, message: `key "${keyText}" names option ${unknown.join(', ')} that the question does not have: kept as a draft` });
     }
     const usable = hasKey && unknown.length === 0;
     if (type === 'choice') {
@@ -701,38 +923,60 @@ function buildQuestion(
 
   // short / essay
   const id = nextId(kind);
-  const reference = (entry && entry.reference.length > 0 ? entry.reference : keyText ? [keyText] : []).join('\n').trim();
-  let rubric: RubricPoint[] = [];
-  let questionPoints = points;
-  if (entry && entry.rubric.length > 0) {
-    const stated = entry.rubric.filter((point) => point.points !== undefined);
-    if (stated.length === entry.rubric.length) {
-      rubric = entry.rubric.map((point) => ({ point: point.text, points: point.points! }));
-      const sum = rubric.reduce((total, point) => total + point.points, 0);
-      if (statedPoints !== undefined && Math.abs(sum - statedPoints) > 1e-9) {
-        warnings.push({ line: entry.rubric[0]!.line, questionId: id, message: `marking points add up to ${sum}, the paper says ${statedPoints}: the question is worth ${sum}` });
-      }
-      questionPoints = sum;
-    } else {
-      rubric = entry.rubric.map((point) => ({ point: point.text, points: questionPoints / entry.rubric.length }));
-      warnings.push({ line: entry.rubric[0]!.line, questionId: id, message: `some marking points state no points: ${questionPoints} points shared equally` });
+  let reference = (entry && entry.reference.length > 0 ? entry.reference : keyText ? [keyText] : []).join('\n').trim();
+  let lines: RubricLine[] = entry?.rubric ?? [];
+  if (lines.length === 0 && reference) {
+    // 参考答案及评分标准: the answer carries its own marks (`①…（2分）；②…（2分）`).
+    const inline = splitInlineMarks(reference);
+    if (inline && inline.marks.length > 0) {
+      reference = inline.reference;
+      lines = inline.marks.map((mark) => ({ text: mark.text, points: mark.points, line: entry?.line ?? q.line }));
     }
-  } else if (reference) {
-    rubric = [{ point: '与参考答案的要点一致', points: questionPoints }];
-    warnings.push({ line: entry?.line ?? q.line, questionId: id, message: 'no 评分要点: one marking point "与参考答案的要点一致" covers the whole question' });
   }
-  const usable = reference.length > 0 && rubric.length > 0;
-  return {
-    question: {
-      ...base,
-      points: questionPoints,
-      id,
-      type: kind,
-      reference: usable ? reference : '',
-      rubric: usable ? rubric : [],
-      ...(usable ? {} : { status: 'draft' as const }),
-    },
+  const noteLine = lines[0]?.line ?? entry?.line ?? q.line;
+  const draft = (message: string) => {
+    warnings.push({ line: noteLine, questionId: id, message });
+    return { question: { ...base, points, id, type: kind, reference: '', rubric: [], status: 'draft' as const } };
   };
+  if (!reference) return { question: { ...base, points, id, type: kind, reference: '', rubric: [], status: 'draft' } };
+  if (lines.length === 0) {
+    if (statedPoints === undefined) return draft('no 评分要点 and no points for the question: its points cannot be determined, kept as a draft');
+    warnings.push({ line: noteLine, questionId: id, message: `no 评分要点: one marking point "与参考答案的要点一致" covers the question's ${statedPoints} points` });
+    return { question: { ...base, points: statedPoints, id, type: kind, reference, rubric: [{ point: '与参考答案的要点一致', points: statedPoints }] } };
+  }
+  // Per-item marks without a count (`每个3分`) count the items the reference lists.
+  const listed = countListItems(reference);
+  const resolved = lines.map((line) => {
+    if (line.points !== undefined || line.each === undefined) return line.points;
+    if (listed === 0) return undefined;
+    warnings.push({
+      line: line.line,
+      questionId: id,
+      message: `marking point "${excerptOf(line.text, 30)}" gives ${line.each} per item without saying how many: the ${listed} items the reference answer lists make ${line.each * listed}`,
+    });
+    return line.each * listed;
+  });
+  const known = resolved.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+  const unknown = lines.filter((_, at) => resolved[at] === undefined);
+  let rubric: RubricPoint[];
+  if (unknown.length > 0) {
+    const names = unknown.map((line) => `"${excerptOf(line.text, 30)}"`).join(', ');
+    const left = statedPoints === undefined ? 0 : statedPoints - known;
+    if (statedPoints === undefined || left <= 1e-9) {
+      const why = statedPoints === undefined ? 'and the paper states no points for the question' : `and the others already take the ${statedPoints} points the paper gives the question`;
+      return draft(`marking point(s) ${names} state no points ${why}: the points cannot be determined, kept as a draft`);
+    }
+    const share = Math.round((left / unknown.length) * 100) / 100;
+    warnings.push({ line: noteLine, questionId: id, message: `marking point(s) ${names} state no points: they share the ${left} of the paper's ${statedPoints} points the others leave (${share} each)` });
+    rubric = lines.map((line, at) => ({ point: line.text, points: resolved[at] ?? share }));
+  } else {
+    rubric = lines.map((line, at) => ({ point: line.text, points: resolved[at]! }));
+  }
+  const sum = Math.round(rubric.reduce((total, point) => total + point.points, 0) * 100) / 100;
+  if (statedPoints !== undefined && Math.abs(sum - statedPoints) > 1e-9) {
+    warnings.push({ line: noteLine, questionId: id, message: `marking points add up to ${sum}, the paper says ${statedPoints}: the marking points win, the question is worth ${sum}` });
+  }
+  return { question: { ...base, points: sum, id, type: kind, reference, rubric } };
 }
 
 /** Joins skipped lines into regions: same reason and detail, separated only by blank lines. */

@@ -1,5 +1,17 @@
 import { QUESTION_TYPES } from '../schema.ts';
-import type { ImportError, ImportReport } from './types.ts';
+import { OMISSION_KINDS, type ImportError, type ImportReport, type OmissionKind } from './types.ts';
+
+/** Everything the warnings say was not carried into the bank, added up by kind. */
+export function totalOmissions(report: Pick<ImportReport, 'warnings'>): Partial<Record<OmissionKind, number>> {
+  const totals: Partial<Record<OmissionKind, number>> = {};
+  for (const warning of report.warnings) {
+    for (const kind of OMISSION_KINDS) {
+      const count = warning.omitted?.[kind];
+      if (count) totals[kind] = (totals[kind] ?? 0) + count;
+    }
+  }
+  return totals;
+}
 
 /** The import report as plain text for the terminal and for Discord (no mentions, no markdown tricks). */
 export function formatImportReport(report: ImportReport): string {
@@ -30,6 +42,11 @@ export function formatImportReport(report: ImportReport): string {
       const where = [warning.line !== undefined ? `line ${warning.line}` : '', warning.questionId ?? ''].filter(Boolean).join(' ');
       lines.push(`  ${where ? `${where}: ` : ''}${warning.message}`);
     }
+  }
+  const omitted = totalOmissions(report);
+  const kinds = OMISSION_KINDS.filter((kind) => omitted[kind]);
+  if (kinds.length > 0) {
+    lines.push(`Not carried into the bank (each listed above with its line): ${kinds.map((kind) => `${kind} ${omitted[kind]}`).join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -25,10 +25,16 @@ export interface SkippedRegion {
   excerpt: string;
 }
 
+/** Kinds of content an importer can leave out of the bank; every one left out is reported. */
+export const OMISSION_KINDS = ['answer', 'weight', 'feedback', 'tolerance', 'unit', 'image', 'file', 'hint', 'tag', 'setting', 'reference'] as const;
+export type OmissionKind = (typeof OMISSION_KINDS)[number];
+
 export interface ImportWarning {
   line?: number;
   questionId?: string;
   message: string;
+  /** What the source held that the bank does not, counted by kind (e.g. `{ answer: 1, feedback: 1 }`). */
+  omitted?: Partial<Record<OmissionKind, number>>;
 }
 
 export interface ImportReport {

@@ -1,6 +1,5 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { MAX_IMPORT_BYTES, type ImportOutcome } from '../../bank/import/types.ts';
-import { importBankIntoFolder } from '../../bank/import/write.ts';
 import { UserError } from '../../errors.ts';
 import { t, type UiLocale } from '../i18n.ts';
 import { renderBankList, renderImportReport, type ImportReportView } from '../render.ts';
@@ -50,7 +49,7 @@ export const bankCommand: SlashCommand = {
       await importFromAttachment(context);
       return;
     }
-    await context.interaction.editReply(renderBankList(context.locale, context.deps.catalog.list()));
+    await context.interaction.editReply(renderBankList(context.locale, context.deps.banks.list()));
   },
 };
 
@@ -71,14 +70,13 @@ async function importFromAttachment({ interaction, deps, locale }: CommandContex
     throw new UserError('too-large', t(locale, 'bank.import.tooLarge', { size: content.length, max: MAX_IMPORT_BYTES }));
   }
   // The same flow as `tutor bank import`: parsed in a worker, never replacing a file without `replace`.
-  const result = await importBankIntoFolder({ filename: attachment.name, content, banksDir: deps.banksDir ?? deps.config.BANKS_DIR, replace }, deps.importBank);
+  const result = await deps.banks.importIntoFolder({ filename: attachment.name, content, replace });
   const { outcome } = result;
   const view = describeOutcome(attachment.name, outcome);
   if (outcome.ok) {
     if (result.status === 'refused') {
       view.reason = t(locale, 'bank.import.exists', { id: outcome.bank.id });
     } else {
-      deps.catalog.put(outcome.bank);
       view.saved = { bankId: outcome.bank.id, questionCount: outcome.bank.questions.filter((q) => q.status !== 'draft').length };
       deps.logger.info({ bankId: outcome.bank.id, userId: interaction.user.id, guildId: interaction.guildId }, 'bank imported from Discord');
     }

@@ -30,6 +30,6 @@ export const leaderboardCommand: SlashCommand = {
   async execute({ interaction, deps, locale }) {
     if (!interaction.guildId) throw new UserError('guild-only', t(locale, 'leaderboard.guildOnly'));
     const period = (interaction.options.getString('period') ?? 'week') as LeaderboardPeriod;
-    await interaction.editReply(renderLeaderboard(locale, deps.store.leaderboard(interaction.guildId, period)));
+    await interaction.editReply(renderLeaderboard(locale, deps.stats.leaderboard(interaction.guildId, period)));
   },
 };

@@ -79,7 +79,7 @@ export async function autocompleteBankOrTopic(interaction: AutocompleteInteracti
   const focused = interaction.options.getFocused(true);
   const typed = String(focused.value).toLowerCase();
   if (focused.name === 'bank') {
-    const choices = deps.catalog
+    const choices = deps.banks
       .list()
       .filter((bank) => bank.id.toLowerCase().includes(typed) || bank.title.toLowerCase().includes(typed))
       .slice(0, AUTOCOMPLETE_LIMIT)
@@ -88,13 +88,9 @@ export async function autocompleteBankOrTopic(interaction: AutocompleteInteracti
     return;
   }
   if (focused.name === 'topic') {
-    const bankId = interaction.options.getString('bank');
-    const banks = bankId ? [deps.catalog.get(bankId)].filter((bank) => bank !== undefined) : deps.catalog.list();
-    const topics = new Set<string>();
-    for (const bank of banks) for (const question of deps.catalog.servableQuestions(bank.id)) if (question.topic) topics.add(question.topic);
-    const choices = [...topics]
+    const choices = deps.banks
+      .topics(interaction.options.getString('bank') ?? undefined)
       .filter((topic) => topic.toLowerCase().includes(typed))
-      .sort()
       .slice(0, AUTOCOMPLETE_LIMIT)
       .map((topic) => ({ name: topic.slice(0, 100), value: topic.slice(0, 100) }));
     await interaction.respond(choices);

@@ -34,12 +34,8 @@ export const statsCommand: SlashCommand = {
   async execute({ interaction, deps, locale }) {
     const user = interaction.options.getUser('user') ?? interaction.user;
     const bankId = interaction.options.getString('bank') ?? undefined;
-    const stats = deps.store.statsForUser(user.id, {
-      guildId: interaction.guildId ?? undefined,
-      bankId,
-      timeZone: deps.config.TIME_ZONE,
-    });
-    const bankTitle = bankId ? (deps.catalog.get(bankId)?.title ?? bankId) : undefined;
+    const stats = deps.stats.forUser(user.id, { guildId: interaction.guildId ?? undefined, bankId });
+    const bankTitle = bankId ? (deps.banks.get(bankId)?.title ?? bankId) : undefined;
     const member = interaction.options.getMember('user');
     const userName = (member && 'displayName' in member ? member.displayName : null) ?? user.globalName ?? user.username;
     if (stats.attempts === 0) {

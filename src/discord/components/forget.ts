@@ -12,7 +12,7 @@ export const forgetConfirm: ComponentHandler<'forget-confirm'> = {
       await interaction.followUp({ ...renderPlain(t(locale, 'forget.notYours')), flags: MessageFlags.Ephemeral });
       return;
     }
-    const result = deps.store.forgetUser(id.userId);
+    const result = deps.maintenance.forgetUser(id.userId);
     deps.logger.info({ userId: id.userId, ...result }, 'user data forgotten on request');
     await interaction.editReply(renderForgetDone(locale, result));
   },

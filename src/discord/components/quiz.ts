@@ -1,8 +1,7 @@
 import { MessageFlags } from 'discord.js';
 import type { RawAnswer } from '../../grading/types.ts';
-import { UserError } from '../../errors.ts';
-import type { QuizSession, SessionView } from '../../quiz/types.ts';
-import type { QuestionPointer } from '../custom-id.ts';
+import type { AnswerOutcome, QuestionPointer } from '../../quiz/types.ts';
+import { deliverResult, postResult, retireButtons } from '../deliver.ts';
 import type { UiLocale } from '../i18n.ts';
 import { bankTitleOf } from '../quiz-flow.ts';
 import {
@@ -21,25 +20,49 @@ import {
 import type { BotDeps, ComponentContext, ComponentHandler } from '../types.ts';
 
 /**
- * The quiz's buttons, select menu and modals. The dispatcher has already checked that the clicker
- * owns the session and that it is still active, and has acknowledged the interaction per `defer`.
+ * The quiz's buttons, select menu and modals. The quiz service checks who may click and whether the
+ * question can still be answered (`quiz.openQuestion`, `quiz.submitAnswer`); the dispatcher asked it
+ * before acknowledging the interaction per `defer`.
  */
 
-function questionIdOf(session: QuizSession, pointer: QuestionPointer): string {
-  if ('id' in pointer) return pointer.id;
-  const ref = session.questions[pointer.index];
-  if (!ref) throw new UserError('stale-question', 'That question is not part of this quiz.');
-  return ref.questionId;
-}
-
-/** The current question, checked to be the one the component was made for and still unanswered. */
-function requireCurrent(deps: BotDeps, sessionId: string, pointer: QuestionPointer): SessionView & { current: NonNullable<SessionView['current']> } {
-  const view = deps.quiz.view(sessionId);
-  const current = view.current;
-  if (!current) throw new UserError('session-finished', 'This quiz has already finished.');
-  if (current.question.id !== questionIdOf(view.session, pointer)) throw new UserError('stale-question', 'That question is no longer the current one.');
-  if (current.attempt) throw new UserError('already-answered', 'You have already answered this question.');
-  return { ...view, current };
+/**
+ * A click on a question whose answer is already stored (a repeat click, or the result never reached
+ * Discord: a deleted reply, a locked thread) shows that stored verdict with Next instead of refusing.
+ * Returns false, touching nothing, when the question is still unanswered.
+ */
+async function showStoredVerdict(
+  context: Pick<ComponentContext, 'interaction' | 'deps' | 'locale'> & { id: { sessionId: string } },
+  pointer: QuestionPointer,
+): Promise<boolean> {
+  const { interaction, deps, locale, id } = context;
+  const answered = deps.quiz.answeredQuestion(id.sessionId, interaction.user.id, pointer);
+  if (!answered) return false;
+  const { session, current } = answered;
+  const attempt = current.attempt;
+  const outcome: Extract<AnswerOutcome, { status: 'graded' }> = {
+    status: 'graded',
+    session,
+    bank: current.bank,
+    question: current.question,
+    grade: attempt.grade,
+    feedback: attempt.feedback,
+    attemptId: attempt.attemptId,
+    score: attempt.score,
+    maxScore: attempt.maxScore,
+    gradedBy: attempt.gradedBy,
+    isLastQuestion: current.index >= current.total - 1,
+  };
+  // Shown as it was when first graded: numbered blanks, and a menu's keys ("AC") as "A, C".
+  const type = current.question.type;
+  const answerText =
+    type === 'blank'
+      ? attempt.answer.split('\n').map((blank, index) => `${index + 1}. ${blank}`).join('\n')
+      : type === 'multi' && /^[A-Z]+$/.test(attempt.answer)
+        ? attempt.answer.split('').join(', ')
+        : attempt.answer;
+  // Unless a reply ("Grading…") was sent, the message shown is the question's own: keep the question above the verdict.
+  await deliverResult(interaction, renderVerdict({ locale, outcome, answerText, withQuestion: !interaction.replied }), deps.logger);
+  return true;
 }
 
 /** Grades an answer and turns the visible "Grading…" reply into the verdict. */
@@ -56,10 +79,10 @@ export async function submitAndShowVerdict(
   const outcome = await deps.quiz.submitAnswer({ sessionId, questionId, userId: interaction.user.id, answer, locale });
   if (outcome.status === 'invalid') {
     if (outcome.grade.status !== 'invalid') throw new Error('An invalid outcome without a reason');
-    await interaction.editReply(renderInvalidAnswer(locale, outcome.grade.reason));
+    await deliverResult(interaction, renderInvalidAnswer(locale, outcome.grade.reason), deps.logger);
     return;
   }
-  await interaction.editReply(renderVerdict({ locale, outcome, answerText }));
+  await deliverResult(interaction, renderVerdict({ locale, outcome, answerText }), deps.logger);
   // The question's own buttons go, so nobody clicks an answered question; a failure here is harmless.
   if (interaction.message) {
     const current = { bank: outcome.bank, question: outcome.question, index: outcome.session.position, total: outcome.session.questions.length };
@@ -104,16 +127,16 @@ async function gradeInPlace(
     await (lateAck ? interaction.followUp(note) : interaction.reply(note));
     return;
   }
-  const payload = renderVerdict({ locale, outcome, answerText, withQuestion: true });
-  await (lateAck ? interaction.editReply(payload) : interaction.update(payload));
+  await deliverResult(interaction, renderVerdict({ locale, outcome, answerText, withQuestion: true }), deps.logger);
 }
 
 const answerButton: ComponentHandler<'answer'> = {
   kinds: ['answer'],
   defer: 'none',
   async handle(context) {
-    const { id, deps } = context;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { interaction, id, deps } = context;
+    if (await showStoredVerdict(context, id.question)) return;
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const answer = current.question.type === 'truefalse' ? (id.choice === 'T' ? 'true' : 'false') : id.choice;
     await gradeInPlace(context, current.question.id, answer, answer);
   },
@@ -122,11 +145,13 @@ const answerButton: ComponentHandler<'answer'> = {
 const multiSelect: ComponentHandler<'select'> = {
   kinds: ['select'],
   defer: 'update',
-  async handle({ interaction, id, deps, locale }) {
+  async handle(context) {
+    const { interaction, id, deps, locale } = context;
     if (!interaction.isStringSelectMenu()) return;
-    const view = requireCurrent(deps, id.sessionId, id.question);
+    if (await showStoredVerdict(context, id.question)) return;
+    const view = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const keys = [...interaction.values].sort().join('');
-    await interaction.editReply(renderQuestion({ locale, sessionId: id.sessionId, current: view.current, selectedKeys: keys }));
+    await deliverResult(interaction, renderQuestion({ locale, sessionId: id.sessionId, current: view.current, selectedKeys: keys }), deps.logger);
   },
 };
 
@@ -134,8 +159,9 @@ const multiSubmit: ComponentHandler<'submit'> = {
   kinds: ['submit'],
   defer: 'none',
   async handle(context) {
-    const { id, deps } = context;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    const { interaction, id, deps } = context;
+    if (await showStoredVerdict(context, id.question)) return;
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     await gradeInPlace(context, current.question.id, id.keys, id.keys.split('').join(', '));
   },
 };
@@ -143,9 +169,11 @@ const multiSubmit: ComponentHandler<'submit'> = {
 const openAnswerModal: ComponentHandler<'open'> = {
   kinds: ['open'],
   defer: 'none',
-  async handle({ interaction, id, deps, locale }) {
+  async handle(context) {
+    const { interaction, id, deps, locale } = context;
     if (interaction.isModalSubmit()) return;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    if (await showStoredVerdict(context, id.question)) return;
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     await interaction.showModal(renderAnswerModal({ locale, sessionId: id.sessionId, question: current.question, index: current.index, from: id.from }));
   },
 };
@@ -162,7 +190,8 @@ const answerModal: ComponentHandler<'modal'> = {
   async handle(context) {
     const { interaction, id, deps, locale } = context;
     if (!interaction.isModalSubmit()) return;
-    const { current } = requireCurrent(deps, id.sessionId, id.question);
+    if (await showStoredVerdict(context, id.question)) return;
+    const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const question = current.question;
     if (question.type !== 'blank') {
       const text = interaction.fields.getTextInputValue('answer');
@@ -174,14 +203,14 @@ const answerModal: ComponentHandler<'modal'> = {
     const answers = id.from === 0 ? [] : (partialBlanks.get(key) ?? []);
     if (answers.length < id.from) {
       // The earlier blanks were lost (a restart): ask for them again from the first.
-      await interaction.editReply(renderBlanksContinue(locale, id.sessionId, question, current.index, 0, total));
+      await deliverResult(interaction, renderBlanksContinue(locale, id.sessionId, question, current.index, 0, total), deps.logger);
       return;
     }
     const to = Math.min(total, id.from + BLANKS_PER_MODAL);
     for (let blank = id.from; blank < to; blank++) answers[blank] = interaction.fields.getTextInputValue(`blank-${blank}`);
     if (to < total) {
       partialBlanks.set(key, answers);
-      await interaction.editReply(renderBlanksContinue(locale, id.sessionId, question, current.index, to, total));
+      await deliverResult(interaction, renderBlanksContinue(locale, id.sessionId, question, current.index, to, total), deps.logger);
       return;
     }
     partialBlanks.delete(key);
@@ -194,13 +223,16 @@ const nextButton: ComponentHandler<'next'> = {
   kinds: ['next'],
   defer: 'update',
   async handle({ interaction, id, deps, locale }) {
-    const view = deps.quiz.next(id.sessionId, interaction.user.id);
-    await interaction.editReply({ components: [], allowedMentions: NO_MENTIONS });
+    // Next is offered only under an answered question. On an unanswered one it was pressed already
+    // (a second click on a message whose buttons could not be removed): show that question, don't skip it.
+    const shown = deps.quiz.view(id.sessionId);
+    const view = shown.current && !shown.current.attempt ? shown : deps.quiz.next(id.sessionId, interaction.user.id);
+    await retireButtons(interaction, { components: [], allowedMentions: NO_MENTIONS }, deps.logger);
     if (view.current) {
-      await interaction.followUp(renderQuestion({ locale, sessionId: id.sessionId, current: view.current }));
+      await postResult(interaction, renderQuestion({ locale, sessionId: id.sessionId, current: view.current }), deps.logger);
       return;
     }
-    await interaction.followUp(renderSummary(locale, deps.quiz.summary(id.sessionId), bankTitleOf(view, locale, deps)));
+    await postResult(interaction, renderSummary(locale, deps.quiz.summary(id.sessionId), bankTitleOf(view, locale, deps)), deps.logger);
   },
 };
 
@@ -209,8 +241,8 @@ const endButton: ComponentHandler<'end'> = {
   defer: 'update',
   async handle({ interaction, id, deps, locale }) {
     const summary = deps.quiz.end(id.sessionId, interaction.user.id);
-    await interaction.editReply({ components: [], allowedMentions: NO_MENTIONS });
-    await interaction.followUp(renderSummary(locale, summary, bankTitleOf({ session: summary.session, current: null }, locale, deps)));
+    await retireButtons(interaction, { components: [], allowedMentions: NO_MENTIONS }, deps.logger);
+    await postResult(interaction, renderSummary(locale, summary, bankTitleOf({ session: summary.session, current: null }, locale, deps)), deps.logger);
   },
 };
 
@@ -229,7 +261,7 @@ const askModal: ComponentHandler<'askmodal'> = {
   async handle({ interaction, id, deps, locale }) {
     if (!interaction.isModalSubmit()) return;
     const text = interaction.fields.getTextInputValue('message');
-    await interaction.editReply(await askTutor(deps, id.sessionId, interaction.user.id, text, locale));
+    await deliverResult(interaction, await askTutor(deps, id.sessionId, interaction.user.id, text, locale), deps.logger);
   },
 };
 

@@ -8,7 +8,7 @@ import { containsHan, extractKeyTerms } from '../text.ts';
 
 /**
  * Loaders for human-scored short-answer sets in the formats they are published in (see each
- * folder's SOURCE.md under ../shared/datasets): the Mohler CSV, SemEval-2013 Task 7 XML, the
+ * folder's SOURCE.md in the public dataset folder): the Mohler CSV, SemEval-2013 Task 7 XML, the
  * SAS-ADS Chinese JSON Lines and the OS "grade like a human" JSON. Each dataset question becomes a
  * FreeText question whose rubric is derived from the reference answer, worth the human score range.
  */

@@ -50,8 +50,26 @@
  *
  * The bot can also fetch members (REST by id, list and search; gateway Request Guild Members), its
  * application (`/applications/@me`), channels, messages and thread members. `quiet: true` keeps failures
- * in `sim.failures` without printing them. `sim.injectFault({ method, path, status, times })` makes REST
- * calls fail (429 with Retry-After, 5xx, 4xx) to test the bot's error paths.
+ * in `sim.failures` without printing them.
+ *
+ * ## Faults (a Discord that misbehaves as the real one does)
+ * - `sim.injectFault({ method, path, status, times, retryAfterSeconds, scope })` makes REST calls fail:
+ *   429 with Retry-After (`scope: 'global'` adds X-RateLimit-Global, so discord.js holds back every
+ *   request), 5xx (discord.js retries three times), 4xx (final).
+ * - `sim.beforeRequest({ method, path, run })` runs `run` right before a matching call is handled:
+ *   `run: () => sim.deleteMessage(id)` is "a moderator deletes the message as the bot edits it".
+ * - `sim.deleteMessage(id)`, `sim.deleteChannel(id)`: later calls answer 10008 Unknown Message and
+ *   10003 Unknown Channel.
+ * - `sim.updateThread(id, { archived, locked })` (THREAD_UPDATE to the bot). An archived thread refuses
+ *   edits with 400 code 50083 and is reopened by a new message (a reply, follow-up or channel message)
+ *   unless locked. A locked thread refuses interaction responses and follow-ups with 400 code 160005
+ *   ("Thread is locked"), the bot's own messages with 403 code 50013, and, when also archived,
+ *   everything with 50083 (as discord/discord-api-docs#5517 reports); ephemeral responses still go.
+ * - `sim.dropGateway({ code?, invalidateSession? })` closes the gateway (4000 by default): discord.js
+ *   RESUMEs, and the events dispatched meanwhile (a click, a message) are replayed before RESUMED.
+ *   With `invalidateSession` the RESUME gets op 9 and the bot IDENTIFYs afresh (events are lost, as on
+ *   Discord). `sim.gatewayEvents` lists identify / drop / resume / invalid-session in order.
+ * These refusals are Discord behaving as documented, not bot mistakes: they stay out of `sim.failures`.
  *
  * Deadlines and errors follow Discord: a first callback after `ackDeadlineMs` (3000) → 404 code 10062;
  * a second one → 400 code 40060; too-long content, embeds, components or modals → 400 code 50035;
@@ -349,7 +367,29 @@ export interface FaultInput {
   body?: Json;
   /** For 429: seconds to wait (Retry-After); default 0.05. */
   retryAfterSeconds?: number;
+  /**
+   * For 429: `user` (default: this route's bucket, discord.js waits and retries that route) or `global`
+   * (sent with `X-RateLimit-Global`, so discord.js holds back every request for Retry-After).
+   */
+  scope?: 'user' | 'global' | 'shared';
   times?: number;
+}
+
+/** Something that happens in Discord right before a matching REST call is handled (a moderator acting). */
+export interface RequestHookInput {
+  method?: string;
+  path: RegExp | string;
+  run: () => void;
+  times?: number;
+}
+
+/** What the gateway saw, in order: how the bot (re)connected. */
+export interface GatewayEventRecord {
+  kind: 'identify' | 'resume' | 'invalid-session' | 'drop';
+  sessionId: string;
+  /** For `resume`: how many missed events were replayed. */
+  replayed?: number;
+  at: number;
 }
 
 export interface DiscordSimulator {
@@ -401,6 +441,30 @@ export interface DiscordSimulator {
    * retries), 5xx is retried by discord.js too, 4xx is final. The call is logged but does not run.
    */
   injectFault(fault: FaultInput): void;
+  /**
+   * Runs `run` right before the next `times` (default 1) REST calls matching `method` and `path` are
+   * handled, then handles them as usual: "a moderator deletes the message as the bot edits it".
+   */
+  beforeRequest(hook: RequestHookInput): void;
+
+  // ---- what moderators and Discord itself do (faults) ----
+  /** A moderator deletes a message (MESSAGE_DELETE); later edits of it answer 404 code 10008. */
+  deleteMessage(id: string): void;
+  /** A moderator deletes a thread or channel (THREAD_DELETE/CHANNEL_DELETE); later calls answer 404 code 10003. */
+  deleteChannel(id: string): void;
+  /**
+   * Archives, unarchives, locks or unlocks a thread (THREAD_UPDATE), as auto-archiving or a moderator
+   * would. See the header for what Discord then refuses.
+   */
+  updateThread(id: string, change: { archived?: boolean; locked?: boolean }): void;
+  /**
+   * Drops every gateway connection (close code 4000 by default, which discord.js answers with RESUME).
+   * Events while disconnected are kept and replayed on RESUME; `invalidateSession: true` makes the
+   * next RESUME fail with op 9 (the bot must IDENTIFY afresh).
+   */
+  dropGateway(options?: { code?: number; invalidateSession?: boolean }): void;
+  /** IDENTIFYs, RESUMEs, invalid sessions and drops, in order. */
+  gatewayEvents: GatewayEventRecord[];
   close(): Promise<void>;
 }
 
@@ -480,7 +544,14 @@ interface GatewaySession {
   identified: boolean;
   intents: number;
   sessionId: string;
+  /** Dispatches sent (or due while disconnected), for replay on RESUME. */
+  log: Array<{ s: number; packet: Json }>;
+  /** Set by dropGateway({ invalidateSession }): the next RESUME is refused. */
+  invalidated: boolean;
 }
+
+/** Events kept per session for RESUME; Discord keeps a similar bounded backlog. */
+const RESUME_BACKLOG = 1000;
 
 interface ParsedBody {
   json: Json;
@@ -521,6 +592,8 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
   const commands = { global: [] as RegisteredCommand[], guild: new Map<string, RegisteredCommand[]>() };
   const threadByStarter = new Map<string, string>();
   const faults: Array<FaultInput & { remaining: number }> = [];
+  const hooks: Array<RequestHookInput & { remaining: number }> = [];
+  const gatewayEvents: GatewayEventRecord[] = [];
   /** Files uploaded as attachment options (not on any message). */
   const uploads = new Map<string, StoredAttachment>();
   let lastModal: ShownModal | undefined;
@@ -744,8 +817,16 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
       if (!session.identified) continue;
       if (intent !== undefined && (session.intents & intent) === 0) continue;
       session.sequence += 1;
-      send(session, { op: 0, t: event, s: session.sequence, d: typeof data === 'function' ? data(session) : data });
+      const packet = { op: 0, t: event, s: session.sequence, d: typeof data === 'function' ? data(session) : data };
+      // Kept for RESUME; a session whose socket dropped still collects events until it resumes.
+      session.log.push({ s: session.sequence, packet });
+      if (session.log.length > RESUME_BACKLOG) session.log.shift();
+      send(session, packet);
     }
+  }
+
+  function isLive(session: GatewaySession): boolean {
+    return session.identified && session.socket.readyState === session.socket.OPEN;
   }
 
   function handleGatewayMessage(session: GatewaySession, raw: string): void {
@@ -775,6 +856,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
         session.identified = true;
         session.intents = intents;
         identifiedIntents = intents;
+        gatewayEvents.push({ kind: 'identify', sessionId: session.sessionId, at: Date.now() });
         session.sequence += 1;
         send(session, {
           op: 0, t: 'READY', s: session.sequence,
@@ -818,10 +900,28 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
         });
         return;
       }
-      case 6:
-        // Resuming is not modelled: ask the client to identify afresh, as Discord does for a stale session.
-        send(session, { op: 9, d: false });
+      case 6: {
+        // RESUME: the new socket takes over the dropped session, missed events are replayed, then RESUMED.
+        const previous = [...sessions].find((s) => s !== session && s.sessionId === String(d.session_id));
+        if (!previous || previous.invalidated || (d.token !== token && d.token !== `Bot ${token}`)) {
+          if (previous) sessions.delete(previous);
+          gatewayEvents.push({ kind: 'invalid-session', sessionId: String(d.session_id), at: Date.now() });
+          send(session, { op: 9, d: false });
+          changed();
+          return;
+        }
+        sessions.delete(session);
+        previous.socket = session.socket;
+        socketSessions.set(session.socket, previous);
+        const since = Number(d.seq ?? 0);
+        const missed = previous.log.filter((entry) => entry.s > since);
+        for (const entry of missed) send(previous, entry.packet);
+        previous.sequence += 1;
+        send(previous, { op: 0, t: 'RESUMED', s: previous.sequence, d: {} });
+        gatewayEvents.push({ kind: 'resume', sessionId: previous.sessionId, replayed: missed.length, at: Date.now() });
+        changed();
         return;
+      }
       default:
         return;
     }
@@ -902,7 +1002,10 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     channelMessages.set(channel.id, list);
     channel.lastMessageId = message.id;
     channel.messageCount += 1;
-    if (channel.type !== 0 && channel.archived && !channel.locked) channel.archived = false;
+    // A new message reopens an archived thread that is not locked (Discord does the same).
+    const reopened = channel.type !== 0 && channel.archived && !channel.locked;
+    if (reopened) channel.archived = false;
+    if (reopened) dispatch('THREAD_UPDATE', apiChannel(channel), Intent.Guilds);
     // Ephemeral messages are never dispatched, like Discord.
     if (!input.silent && (message.flags & MessageFlag.Ephemeral) === 0 && canView(botUser.id, channel)) {
       dispatch('MESSAGE_CREATE', (session) => apiMessage(message, true, session.intents), Intent.GuildMessages);
@@ -940,13 +1043,41 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     if (problems.length > 0) throw invalidBody(problems);
   }
 
+  /**
+   * What a thread's state refuses, checked before a visible message is created or edited there:
+   * - locked and archived: 400 code 50083, for everything (discord/discord-api-docs#5517: even
+   *   interaction callbacks);
+   * - locked (bot without Manage Threads): 400 code 160005 "Thread is locked" for interaction
+   *   responses and follow-ups, 403 code 50013 for the bot's own channel messages (its permissions);
+   * - archived, not locked: edits answer 400 code 50083; a new message reopens the thread.
+   * Ephemeral responses reach the user wherever they are.
+   */
+  function guardThreadWrite(channel: SimChannel, kind: 'create' | 'edit', via: 'bot' | 'interaction'): void {
+    if (channel.type !== 11 && channel.type !== 12) return;
+    const moderator = via === 'bot' && hasPermission(permissionsOf(botUser.id, channel), 'ManageThreads');
+    if (channel.locked && !moderator) {
+      if (channel.archived) throw new HttpError(400, { message: 'Thread is archived', code: 50083 });
+      if (via === 'interaction') throw new HttpError(400, { message: 'Thread is locked', code: 160005 });
+      // Not recorded in sim.failures: a moderator locked the thread, the bot did nothing wrong.
+      throw new HttpError(403, { message: 'Missing Permissions', code: 50013 });
+    }
+    if (channel.archived && kind === 'edit') throw new HttpError(400, { message: 'Thread is archived', code: 50083 });
+  }
+
+  /** A channel an interaction happened in, or 10003 once a moderator deleted it. */
+  function interactionChannel(record: InteractionRecord, threadId?: string | null): SimChannel {
+    const channel = channels.get(threadId ?? record.channelId);
+    if (!channel) throw unknown('Channel', 10003);
+    return channel;
+  }
+
   function requireBotCanSend(channel: SimChannel, body: ParsedBody): void {
     const bits = permissionsOf(botUser.id, channel);
     if (!canView(botUser.id, channel)) throw missingPermissions(`the bot cannot view channel ${channel.name}`);
     const sendPermission: PermissionName = channel.type === 0 ? 'SendMessages' : 'SendMessagesInThreads';
     if (!hasPermission(bits, sendPermission)) throw missingPermissions(`the bot lacks ${sendPermission} in ${channel.name}`);
     if (body.files.length > 0 && !hasPermission(bits, 'AttachFiles')) throw missingPermissions(`the bot lacks AttachFiles in ${channel.name}`);
-    if (channel.locked && !hasPermission(bits, 'ManageThreads')) throw missingPermissions(`thread ${channel.name} is locked`);
+    guardThreadWrite(channel, 'create', 'bot');
   }
 
   // ---- interactions ----------------------------------------------------------------------------------
@@ -958,6 +1089,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     const member = guild.members.get(input.user.id);
     if (!member) throw new Error(`${input.user.username} is not a member of ${guild.name}`);
     if (!canView(input.user.id, channel)) throw new Error(`${input.user.username} cannot see #${channel.name}`);
+    // A session whose connection dropped still counts: the event waits for its RESUME, as on Discord.
     if (!sessions.size || ![...sessions].some((s) => s.identified)) throw new Error('No bot is connected to the simulator gateway yet (await sim.waitForReady())');
     const id = createSnowflake();
     const interactionToken = `aW50ZXJhY3Rpb246${id}:${Math.random().toString(36).slice(2)}`;
@@ -1176,6 +1308,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
   }
 
   function targetMessage(record: InteractionRecord, messageId: string): StoredMessage {
+    interactionChannel(record);
     if (messageId === '@original') {
       const id = record.originalMessageId;
       const message = id ? messages.get(id) : undefined;
@@ -1208,7 +1341,6 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     if (record.acknowledged) throw reject(new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 }), 'double-ack');
     if (record.expired || elapsedMs > ackDeadlineMs) throw reject(new HttpError(404, { message: 'Unknown interaction', code: 10062 }), 'late-ack');
 
-    const channel = requireChannel(record.channelId);
     const isComponent = record.type === InteractionType.MessageComponent || (record.type === InteractionType.ModalSubmit && record.sourceMessageId !== undefined);
     const allowedTypes: number[] =
       record.type === InteractionType.Autocomplete ? [Callback.Autocomplete]
@@ -1221,6 +1353,9 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     const bodyData: ParsedBody = { json: data ?? {}, files: body.files };
     let resourceMessage: StoredMessage | undefined;
     try {
+      const channel = interactionChannel(record);
+      const ephemeral = (Number(data?.flags ?? 0) & MessageFlag.Ephemeral) !== 0;
+      if ((type === Callback.Reply || type === Callback.Defer) && !ephemeral) guardThreadWrite(channel, 'create', 'interaction');
       switch (type) {
         case Callback.Reply:
           validateOrThrow(bodyData, false);
@@ -1238,7 +1373,9 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
           break;
         case Callback.Update: {
           validateOrThrow(bodyData, true);
-          const source = resolveMessage(record.sourceMessageId as string);
+          const source = messages.get(record.sourceMessageId as string);
+          if (!source || source.deleted) throw unknown('Message', 10008);
+          if ((source.flags & MessageFlag.Ephemeral) === 0) guardThreadWrite(channel, 'edit', 'interaction');
           resourceMessage = editMessage(source, bodyData);
           record.originalMessageId = source.id;
           break;
@@ -1292,6 +1429,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     const record = interactionByToken(params[0] as string, params[1] as string);
     if (!record.acknowledged) throw unknown('Webhook', 10015);
     const message = targetMessage(record, params[2] as string);
+    if ((message.flags & MessageFlag.Ephemeral) === 0) guardThreadWrite(interactionChannel(record, message.channel_id), 'edit', 'interaction');
     validateOrThrow(body, true);
     editMessage(message, body);
     if (message.content === '' && message.embeds.length === 0 && message.components.length === 0 && message.attachments.length === 0) {
@@ -1310,9 +1448,8 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     const record = interactionByToken(params[0] as string, params[1] as string);
     if (!record.acknowledged) throw unknown('Webhook', 10015);
     validateOrThrow(body, false);
-    const channel = requireChannel(record.channelId);
-    const threadId = query.get('thread_id');
-    const target = threadId ? requireChannel(threadId) : channel;
+    const target = interactionChannel(record, query.get('thread_id'));
+    if ((Number(body.json.flags ?? 0) & MessageFlag.Ephemeral) === 0) guardThreadWrite(target, 'create', 'interaction');
     const message = createMessage({ channel: target, author: botUser, body, interaction: record, webhook: true });
     record.followUpIds.push(message.id);
     changed();
@@ -1477,6 +1614,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     const message = messages.get(params[1] as string);
     if (!message || message.deleted || message.channel_id !== params[0] || (message.flags & MessageFlag.Ephemeral)) throw unknown('Message', 10008);
     if (message.author.id !== botUser.id) throw new HttpError(403, { message: 'Cannot edit a message authored by another user', code: 50005 }, 'missing-permission');
+    guardThreadWrite(requireChannel(message.channel_id), 'edit', 'bot');
     validateOrThrow(body, true);
     return ok(apiMessage(editMessage(message, body), true));
   });
@@ -1609,14 +1747,22 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
       fail('unknown-route', `${method} ${url.pathname}${url.search} is not simulated (add it to test/support/discord-simulator)`);
       return reply(404, { message: '404: Not Found', code: 0 });
     }
+    for (const hook of hooks) {
+      if (hook.remaining > 0 && (!hook.method || hook.method.toUpperCase() === method) && (typeof hook.path === 'string' ? path.includes(hook.path) : hook.path.test(path))) {
+        hook.remaining -= 1;
+        hook.run();
+      }
+    }
     const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path)));
     if (fault) {
       fault.remaining -= 1;
       record.status = fault.status;
       if (fault.status === 429) {
         const retryAfter = fault.retryAfterSeconds ?? 0.05;
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter), 'x-ratelimit-scope': 'user' })
-          .end(JSON.stringify(fault.body ?? { message: 'You are being rate limited.', retry_after: retryAfter, global: false }));
+        const scope = fault.scope ?? 'user';
+        const headers: Record<string, string> = { 'content-type': 'application/json', 'retry-after': String(retryAfter), 'x-ratelimit-scope': scope };
+        if (scope === 'global') headers['x-ratelimit-global'] = 'true';
+        res.writeHead(429, headers).end(JSON.stringify(fault.body ?? { message: 'You are being rate limited.', retry_after: retryAfter, global: scope === 'global' }));
         return;
       }
       return reply(fault.status, fault.body ?? { message: `${fault.status}: injected by the test`, code: 0 });
@@ -1658,15 +1804,26 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     });
   });
   const wss = new WebSocketServer({ server });
+  /** Which session a socket speaks for: a RESUME hands the new socket the dropped session. */
+  const socketSessions = new WeakMap<WebSocket, GatewaySession>();
+
   wss.on('connection', (socket) => {
-    const session: GatewaySession = { socket, sequence: 0, identified: false, intents: 0, sessionId: createSnowflake() };
+    const session: GatewaySession = { socket, sequence: 0, identified: false, intents: 0, sessionId: createSnowflake(), log: [], invalidated: false };
     sessions.add(session);
-    socket.on('message', (data) => handleGatewayMessage(session, data.toString()));
-    socket.on('close', () => {
-      sessions.delete(session);
+    socketSessions.set(socket, session);
+    socket.on('message', (data) => handleGatewayMessage(socketSessions.get(socket) ?? session, data.toString()));
+    socket.on('close', (code) => {
+      const owner = socketSessions.get(socket) ?? session;
+      if (owner.socket !== socket) return;
+      // A client that closes with 1000/1001 (client.destroy()) ends its session; any other close
+      // (a drop, 4200 "resuming") keeps it for RESUME, like Discord.
+      if (!owner.identified || code === 1000 || code === 1001) sessions.delete(owner);
       changed();
     });
-    socket.on('error', () => sessions.delete(session));
+    socket.on('error', () => {
+      const owner = socketSessions.get(socket) ?? session;
+      if (owner.socket === socket && !owner.identified) sessions.delete(owner);
+    });
     send(session, { op: 10, d: { heartbeat_interval: 41_250 } });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -1723,7 +1880,7 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
       return identifiedIntents;
     },
 
-    waitForReady: (timeoutMs = 10_000) => waitFor(() => [...sessions].some((s) => s.identified), timeoutMs, 'the bot to IDENTIFY on the gateway').then(() => undefined),
+    waitForReady: (timeoutMs = 10_000) => waitFor(() => [...sessions].some(isLive), timeoutMs, 'the bot to IDENTIFY on the gateway').then(() => undefined),
     channelId(name, guildId = firstGuildId) {
       const guild = requireGuild(guildId);
       const id = guild.channelIds.find((c) => channels.get(c)?.name === name);
@@ -1850,6 +2007,45 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     injectFault(fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 });
     },
+    beforeRequest(hook) {
+      hooks.push({ ...hook, remaining: hook.times ?? 1 });
+    },
+    deleteMessage(id) {
+      const message = messages.get(id);
+      if (!message || message.deleted) throw new Error(`Message ${id} does not exist (deleted already?)`);
+      deleteMessage(message);
+    },
+    deleteChannel(id) {
+      const channel = requireChannel(id);
+      channels.delete(id);
+      const guild = requireGuild(channel.guildId);
+      guild.channelIds = guild.channelIds.filter((c) => c !== id);
+      for (const messageId of channelMessages.get(id) ?? []) {
+        const message = messages.get(messageId);
+        if (message) message.deleted = true;
+      }
+      const isThread = channel.type === 11 || channel.type === 12;
+      dispatch(isThread ? 'THREAD_DELETE' : 'CHANNEL_DELETE', isThread ? { id, guild_id: channel.guildId, parent_id: channel.parentId, type: channel.type } : apiChannel(channel), Intent.Guilds);
+      changed();
+    },
+    updateThread(id, change) {
+      const channel = requireChannel(id);
+      if (channel.type !== 11 && channel.type !== 12) throw new Error(`Channel ${channel.name} is not a thread`);
+      if (change.archived !== undefined) channel.archived = change.archived;
+      if (change.locked !== undefined) channel.locked = change.locked;
+      dispatch('THREAD_UPDATE', apiChannel(channel), Intent.Guilds);
+      changed();
+    },
+    dropGateway(dropOptions = {}) {
+      for (const session of sessions) {
+        if (!isLive(session)) continue;
+        session.invalidated = dropOptions.invalidateSession ?? false;
+        gatewayEvents.push({ kind: 'drop', sessionId: session.sessionId, at: Date.now() });
+        session.socket.close(dropOptions.code ?? 4000, 'Dropped by the test');
+      }
+      changed();
+    },
+    gatewayEvents,
     async close() {
       if (closed) return;
       closed = true;
