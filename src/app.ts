@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BankCatalog } from './bank/catalog.ts';
-import { importBank } from './bank/import/index.ts';
-import { writeBankFile } from './bank/import/write.ts';
+import { importBankInWorker } from './bank/import/isolated.ts';
 import { loadBankDirectory } from './bank/load.ts';
 import type { Config } from './config.ts';
 import { UserError } from './errors.ts';
@@ -168,11 +167,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       catalog,
       problems: loaded.problems,
       banksDir,
-      importBank,
-      writeBank: async (bank, file) => {
-        const written = await writeBankFile(bank, file, { force: true });
-        if (!written.ok) throw new Error(`could not write bank ${bank.id}: ${written.reason}`);
-      },
+      importBank: (request) => importBankInWorker(request),
     });
     const grading = createGradingService({ catalog, store, tutor, maxAnswerLength: config.ANSWER_MAX_LENGTH });
     logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
@@ -37,10 +37,16 @@ export interface BankSetResult {
   files: string[];
 }
 
-/** Reads, parses and validates one bank file. Never throws: unreadable files become problems too. */
+/**
+ * Reads, parses and validates one bank file. Never throws: unreadable files become problems too.
+ * Only regular files are read (a FIFO named `x.json` would block the read forever), and a symbolic
+ * link must stay inside the folder it sits in, so a link to `/etc/passwd` is refused, never shown.
+ */
 export async function loadBankFile(file: string): Promise<BankFileResult> {
   let text: string;
   try {
+    const refused = await refuseNonBankFile(file);
+    if (refused) return { file, problems: [{ file, field: '(file)', message: refused, severity: 'error' }] };
     text = await readFile(file, 'utf8');
   } catch (error) {
     return { file, problems: [{ file, field: '(file)', message: describeReadError(error), severity: 'error' }] };
@@ -64,11 +70,24 @@ export function checkBankValue(value: unknown, file: string): BankFileResult {
   const problems = findUnknownFields(value, file);
   const parsed = BankSchema.safeParse(value);
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((issue) => schemaProblem(issue, value, file)));
+    for (const item of parsed.error.issues.map((issue) => schemaProblem(issue, value, file))) problems.push(item);
     return { file, problems };
   }
-  problems.push(...validateBank(parsed.data, file));
+  for (const item of validateBank(parsed.data, file)) problems.push(item);
   return hasErrors(problems) ? { file, problems } : { file, bank: parsed.data, problems };
+}
+
+async function refuseNonBankFile(file: string): Promise<string | undefined> {
+  const link = await lstat(file);
+  if (link.isSymbolicLink()) {
+    const [target, folder] = await Promise.all([realpath(file), realpath(path.dirname(file))]);
+    const relative = path.relative(folder, target);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return 'a symbolic link to a file outside its folder: refused';
+  }
+  const info = link.isSymbolicLink() ? await stat(file) : link;
+  if (info.isDirectory()) return 'is a folder, not a file';
+  if (!info.isFile()) return 'not a regular file (a pipe, socket or device): refused';
+  return undefined;
 }
 
 /**
@@ -81,7 +100,7 @@ export async function loadBankFiles(files: readonly string[]): Promise<BankSetRe
   const problems: BankProblem[] = [];
   const fileOfBank = new Map<string, string>();
   for (const result of results) {
-    problems.push(...result.problems);
+    for (const item of result.problems) problems.push(item);
     if (!result.bank) continue;
     const earlier = fileOfBank.get(result.bank.id);
     if (earlier !== undefined) {

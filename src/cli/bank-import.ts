@@ -1,8 +1,8 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatImportError, formatImportReport, importBank, IMPORT_FORMATS, isImportFormat, MAX_IMPORT_BYTES } from '../bank/import/index.ts';
-import { writeBankFile } from '../bank/import/write.ts';
+import { formatImportError, formatImportReport, IMPORT_FORMATS, isImportFormat, MAX_IMPORT_BYTES } from '../bank/import/index.ts';
+import { importBankIntoFolder } from '../bank/import/write.ts';
 import { displayPath, resolveBanksDir } from './bank-check.ts';
 import type { CliCommand } from './types.ts';
 
@@ -51,49 +51,38 @@ export const bankImportCommand: CliCommand = {
       await handle.close();
     }
 
-    const outcome = await importBank({ filename: path.basename(input), content, format, ...(values.id ? { bankId: values.id } : {}) });
-    if (!outcome.ok) {
-      io.stderr.write(`Could not import ${shown}${outcome.format ? ` as ${outcome.format}` : ''}:\n`);
-      for (const error of outcome.errors) io.stderr.write(`  ${formatImportError(error)}\n`);
+    const banksDir = resolveBanksDir(io);
+    const result = await importBankIntoFolder({
+      filename: path.basename(input),
+      content,
+      format,
+      ...(values.id ? { bankId: values.id } : {}),
+      banksDir,
+      ...(values.out ? { out: path.resolve(io.cwd, values.out) } : {}),
+      replace: values.force,
+    });
+    if (result.status === 'invalid') {
+      io.stderr.write(`Could not import ${shown}${result.outcome.format ? ` as ${result.outcome.format}` : ''}:\n`);
+      for (const error of result.outcome.errors) io.stderr.write(`  ${formatImportError(error)}\n`);
       io.stderr.write('Nothing was written.\n');
       return 1;
     }
-
-    const banksDir = resolveBanksDir(io);
-    const out = values.out ? path.resolve(io.cwd, values.out) : path.join(banksDir, `${outcome.bank.id}.json`);
-    // Only a file in the banks folder is loaded next to the others, so only there can ids clash.
-    const clash = path.dirname(out) === banksDir ? await findBankFileWithId(banksDir, outcome.bank.id) : undefined;
-    if (clash && path.resolve(clash) !== out) {
-      io.stderr.write(`Bank id "${outcome.bank.id}" is already used by ${displayPath(io, clash)}: choose another with --id. Nothing was written.\n`);
+    const { outcome } = result;
+    if (result.status === 'refused' && result.code === 'id-taken') {
+      io.stderr.write(`${result.message.replace(result.file, displayPath(io, result.file))}\n`);
       return 1;
     }
-
-    const report = formatImportReport(outcome.report);
-    const written = await writeBankFile(outcome.bank, out, { force: values.force });
-    if (values.json) io.stdout.write(`${JSON.stringify({ file: written.ok ? displayPath(io, written.file) : null, report: outcome.report }, null, 2)}\n`);
-    else io.stdout.write(report);
-    if (!written.ok) {
-      io.stderr.write(`${written.reason.replace(out, displayPath(io, out))}\n`);
+    const written = result.status === 'written' ? result.file : undefined;
+    if (values.json) io.stdout.write(`${JSON.stringify({ file: written ? displayPath(io, written) : null, report: outcome.report }, null, 2)}\n`);
+    else io.stdout.write(formatImportReport(outcome.report));
+    if (result.status === 'refused') {
+      io.stderr.write(`${result.message.replace(result.file, displayPath(io, result.file))}\n`);
       return 1;
     }
     if (!values.json) {
-      io.stdout.write(`Wrote ${displayPath(io, out)}.${outcome.report.missingAnswers.length > 0 ? ' Fill in the drafts, then run `tutor bank check`.' : ' Run `tutor bank check` to confirm.'}\n`);
+      if (result.backup) io.stdout.write(`The previous file was kept as ${displayPath(io, result.backup)}.\n`);
+      io.stdout.write(`Wrote ${displayPath(io, result.file)}.${outcome.report.missingAnswers.length > 0 ? ' Fill in the drafts, then run `tutor bank check`.' : ' Run `tutor bank check` to confirm.'}\n`);
     }
     return 0;
   },
 };
-
-/** The bank file in `dir` whose `id` is `bankId`, if any (files that are not valid JSON are ignored here). */
-async function findBankFileWithId(dir: string, bankId: string): Promise<string | undefined> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names.filter((candidate) => candidate.toLowerCase().endsWith('.json')).sort()) {
-    const file = path.join(dir, name);
-    try {
-      const value = JSON.parse(await readFile(file, 'utf8')) as { id?: unknown };
-      if (value.id === bankId) return file;
-    } catch {
-      // `tutor bank check` reports broken files; they cannot clash.
-    }
-  }
-  return undefined;
-}

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { BankCatalog } from '../bank/catalog.ts';
 import type { ImportOutcome, ImportRequest } from '../bank/import/types.ts';
+import { importBankIntoFolder, type ImportIntoFolderResult } from '../bank/import/write.ts';
 import type { Bank } from '../bank/schema.ts';
 import type { BankProblem } from '../bank/validate.ts';
 import { UserError } from '../errors.ts';
@@ -15,10 +15,12 @@ export interface BankService {
   topics(bankId?: string): string[];
   /** Problems found while loading (a bank with errors is skipped, the others load). */
   problems(): readonly BankProblem[];
-  /** Reads a file into a bank with the importer; nothing is saved. */
-  importFile(request: ImportRequest): Promise<ImportOutcome>;
-  /** Writes the bank to the banks folder (replacing a file of the same id) and serves it from now on. */
-  save(bank: Bank): Promise<void>;
+  /**
+   * `/bank import`: the same flow as `tutor bank import` (importBankIntoFolder): parsed by the importer
+   * (a worker thread in the app), written to the banks folder without replacing a file unless `replace`,
+   * then served from now on.
+   */
+  importIntoFolder(request: ImportRequest & { replace: boolean }): Promise<ImportIntoFolderResult>;
 }
 
 export interface BankServiceDeps {
@@ -27,7 +29,6 @@ export interface BankServiceDeps {
   /** Absolute folder the banks were loaded from; imported banks are written there as `<id>.json`. */
   banksDir: string;
   importBank(request: ImportRequest): Promise<ImportOutcome>;
-  writeBank(bank: Bank, file: string): Promise<void>;
 }
 
 export function createBankService(deps: BankServiceDeps): BankService {
@@ -50,10 +51,10 @@ export function createBankService(deps: BankServiceDeps): BankService {
       return [...topics].sort();
     },
     problems: () => deps.problems,
-    importFile: (request) => deps.importBank(request),
-    async save(bank) {
-      await deps.writeBank(bank, path.join(deps.banksDir, `${bank.id}.json`));
-      catalog.put(bank);
+    async importIntoFolder(request) {
+      const result = await importBankIntoFolder({ ...request, banksDir: deps.banksDir }, deps.importBank);
+      if (result.status === 'written') catalog.put(result.outcome.bank);
+      return result;
     },
   };
 }

@@ -80,7 +80,11 @@ describe('tutor bank import', () => {
     const forced = await tutor('bank', 'import', path.join(papersDir, 'network-quiz.txt'), '--force');
     expect(forced.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(target, 'utf8'))).toMatchObject({ id: 'network-quiz', title: '计算机网络单元练习' });
-    expect(fs.readdirSync(banksDir)).toEqual(['network-quiz.json']);
+    const [kept, backup] = fs.readdirSync(banksDir);
+    expect(kept).toBe('network-quiz.json');
+    expect(backup).toMatch(/^network-quiz\.json\.\d{4}-\d\d-\d\dT[\d-]+Z\.bak$/);
+    expect(fs.readFileSync(path.join(banksDir, backup!), 'utf8')).toBe(before);
+    expect(forced.stdout).toContain(`The previous file was kept as data/banks/${backup}.`);
   });
 
   it('writes nothing and explains with line numbers when the file cannot be imported', async () => {

@@ -10,7 +10,8 @@ import type { ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
 
 /** One quantifier only: the text after the mark is trimmed afterwards, so no two quantifiers compete for spaces. */
 const OPTION = /^([A-Z])[.)](.*)$/s;
-const ANSWER = /^ANSWER:\s*(.*)$/;
+// `s`: a line separator inside the text must not make `(.*)$` retry from every blank before it.
+const ANSWER = /^ANSWER:\s*(.*)$/s;
 
 interface Pending {
   line: number;

@@ -1,6 +1,6 @@
 import type { Option } from '../schema.ts';
 import { excerptOf, foldCompatibilityIdeographs } from './text.ts';
-import type { ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
+import { MAX_IMPORT_QUESTIONS, tooManyQuestions, type ParsedBank, type ParsedQuestion, type SkippedRegion } from './types.ts';
 
 /**
  * Multiple-choice CSV in the C-Eval / CMMLU shape: `question, A, B, C, D, answer[, explanation]`, with
@@ -97,6 +97,7 @@ export function parseCsv(text: string, options: { sourceName: string }): ParsedB
   if ('error' in read) return { questions: [], skipped: [], warnings: [], errors: [{ line: read.error.line, message: `not valid CSV: ${read.error.message}` }] };
   const records = read.records;
   if (records.length === 0) return { questions: [], skipped: [], warnings: [], errors: [{ message: 'the CSV file has no rows' }] };
+  if (records.length - 1 > MAX_IMPORT_QUESTIONS) return { questions: [], skipped: [], warnings: [], errors: [{ message: tooManyQuestions(records.length - 1, 'rows') }] };
   const columns = findColumns(records[0]!.record);
   if (!columns || columns.options.length < 2) {
     return {

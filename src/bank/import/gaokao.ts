@@ -40,7 +40,7 @@ export function extractOptions(text: string): { stem: string; options: Option[] 
  */
 function splitSubQuestions(text: string, count: number): { passage: string; parts: string[] } | undefined {
   const h = toHalfWidth(text);
-  const patterns = [/(^|\n)\s*(\d{1,3})\s*[.、](?!\d)/g, /(^|[\s。.；;:：】])\((\d{1,2})\)/g];
+  const patterns = [/(^|\n)[^\S\n]*(\d{1,3})\s*[.、](?!\d)/g, /(^|[\s。.；;:：】])\((\d{1,2})\)/g];
   for (const pattern of patterns) {
     const markers = [...h.matchAll(pattern)].map((match) => ({ number: Number(match[2]), at: match.index + match[1]!.length }));
     for (let first = markers.length - count; first >= 0; first -= 1) {
@@ -135,7 +135,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
         const common = { ...base, id: subId, stem, analysis: analyses[offset] ?? analysis, options: extracted.options };
         built.push(key.length > 1 ? { ...common, type: 'multi', answer: [...key].sort(), scoring: 'exam' } : { ...common, type: 'choice', answer: key });
       }
-      questions.push(...built);
+      for (const item of built) questions.push(item);
       return;
     }
 

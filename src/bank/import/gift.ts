@@ -1,5 +1,5 @@
 import type { Option } from '../schema.ts';
-import { excerptOf, htmlToText } from './text.ts';
+import { excerptOf, htmlToText, trimLineBlanks } from './text.ts';
 import type { ImportWarning, ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
 
 /**
@@ -101,11 +101,13 @@ function toAnswer(marker: Answer['marker'], raw: string): Answer {
 /** Unescapes GIFT text and drops a `[format]` prefix; HTML becomes plain text. */
 function cleanText(raw: string): string {
   let text = raw.trim();
+  // `{` and 100,000 `=` is 100,000 empty answers: each must cost next to nothing.
+  if (text === '') return '';
   const format = /^\[(html|moodle|plain|markdown)\]/i.exec(text);
   if (format) text = text.slice(format[0].length);
   text = unescapeGift(text).trim();
-  if (format?.[1]?.toLowerCase() === 'html' || /<\/?[a-z][^>]*>/i.test(text)) text = htmlToText(text);
-  return text.replace(/[ \t]*\n[ \t]*/g, '\n').trim();
+  if (format?.[1]?.toLowerCase() === 'html' || /<\/?[a-z][^<>]*>/i.test(text)) text = htmlToText(text);
+  return trimLineBlanks(text).trim();
 }
 
 function fractionOf(answer: Answer): number {

@@ -17,6 +17,8 @@ import { decodeText, guessLanguage, isZip, slugifyBankId } from './text.ts';
 import {
   IMPORT_FORMATS,
   MAX_IMPORT_BYTES,
+  MAX_IMPORT_QUESTIONS,
+  tooManyQuestions,
   type ImportError,
   type ImportFormat,
   type ImportOutcome,
@@ -77,6 +79,16 @@ function parseText(format: Exclude<ImportFormat, 'docx'>, text: string, filename
  * input: every problem is an error in the outcome, with a line number where there is one.
  */
 export async function importBank(request: ImportRequest): Promise<ImportOutcome> {
+  try {
+    return await readBank(request);
+  } catch (error) {
+    // A parser bug or a library's own exception is still the file's problem, told in plain words.
+    const reason = error instanceof RangeError && /call stack/i.test(error.message) ? 'it is nested or repeated too deeply to read' : error instanceof Error ? error.message : String(error);
+    return fail([{ message: `${basename(request.filename)} could not be imported: ${reason}` }]);
+  }
+}
+
+async function readBank(request: ImportRequest): Promise<ImportOutcome> {
   const { filename, content } = request;
   if (content.length > MAX_IMPORT_BYTES) {
     return fail([{ message: `${basename(filename)} is ${(content.length / 1024 / 1024).toFixed(1)} MB: files over ${MAX_IMPORT_BYTES / 1024 / 1024} MB are refused` }]);
@@ -153,6 +165,7 @@ function uniqueIds(questions: ParsedBank['questions']): void {
 
 function finishImport(request: ImportRequest, parsed: ParsedBank, format: ImportFormat, formatReason: string, detected: Detection | undefined): ImportOutcome {
   const filename = basename(request.filename);
+  if (parsed.errors.length === 0 && parsed.questions.length > MAX_IMPORT_QUESTIONS) return fail([{ message: `${filename}: ${tooManyQuestions(parsed.questions.length, 'questions')}` }], format);
   const errors: ImportError[] = [...parsed.errors];
   if (parsed.questions.length === 0) {
     const unparsed = parsed.skipped.filter((region) => region.reason !== 'boilerplate');

@@ -52,7 +52,7 @@ function textOf(node: unknown): string {
   if (!element) return scalar(node).trim();
   const raw = scalar(element['text']);
   const format = scalar(element['@_format']);
-  return (format === 'html' || format === '' || /<\/?[a-z][^>]*>/i.test(raw) ? htmlToText(raw) : raw).trim();
+  return (format === 'html' || format === '' || /<\/?[a-z][^<>]*>/i.test(raw) ? htmlToText(raw) : raw).trim();
 }
 
 function rawTextOf(node: unknown): string {
@@ -212,7 +212,47 @@ function readCloze(raw: string, label: string): ClozeResult {
   return { stem, blanks, ...(numeric ? { numeric } : {}), feedback, notes };
 }
 
+/** Line (1-based) of a character offset, counted without building an array of lines. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) line += 1;
+  return line;
+}
+
+/**
+ * Refusals before the XML parser sees the text: entity declarations (external files, parameter
+ * entities and exponential expansion all start there; Moodle exports never declare any) and numeric
+ * character references that name no Unicode character (the parser throws on `&#x110000;`).
+ */
+function refuseUnsafeXml(text: string): ParsedBank['errors'] {
+  // A DOCTYPE can only come before the root element; `<!ENTITY` later is text (CDATA) about XML.
+  const root = text.search(/<quiz[\s>]/);
+  const declaration = /<!ENTITY\b/i.exec(root === -1 ? text : text.slice(0, root));
+  if (declaration) {
+    return [{ line: lineAt(text, declaration.index), message: 'entity declarations (<!ENTITY …>) are refused: Moodle exports never declare entities, and they can read other files or expand without bound' }];
+  }
+  const reference = /&#(?:x([0-9a-f]+)|([0-9]+));/gi;
+  for (let match = reference.exec(text); match; match = reference.exec(text)) {
+    const code = match[1] !== undefined ? parseInt(match[1], 16) : Number(match[2]);
+    if (!(code > 0 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) {
+      return [{ line: lineAt(text, match.index), message: `the character reference ${match[0].length > 20 ? `${match[0].slice(0, 20)}…` : match[0]} names no Unicode character` }];
+    }
+  }
+  return [];
+}
+
 export function parseMoodleXml(text: string): ParsedBank {
+  const refused = refuseUnsafeXml(text);
+  if (refused.length > 0) return { questions: [], skipped: [], warnings: [], errors: refused };
+  try {
+    return parseCheckedMoodleXml(text);
+  } catch (error) {
+    // fast-xml-parser throws on what its validator lets through (entity limits, bad references).
+    return { questions: [], skipped: [], warnings: [], errors: [{ message: `not readable as XML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+}
+
+function parseCheckedMoodleXml(text: string): ParsedBank {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     return { questions: [], skipped: [], warnings: [], errors: [{ line: valid.err.line, message: `not well-formed XML (column ${valid.err.col}): ${valid.err.msg}` }] };
@@ -230,7 +270,7 @@ export function parseMoodleXml(text: string): ParsedBank {
 
   // Line numbers: the parser gives none, so find each <question …> tag in the source, in order.
   const starts: Array<{ line: number; endLine: number }> = [];
-  const tag = /<question\b[^>]*>/g;
+  const tag = /<question\b[^<>]*>/g;
   let lineNo = 1;
   let scanned = 0;
   for (let match = tag.exec(text); match; match = tag.exec(text)) {

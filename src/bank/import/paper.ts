@@ -90,14 +90,30 @@ const ENGLISH_POINTS_EACH = /(\d{1,3}(?:\.\d{1,2})?) ?(?:marks?|points?) each|ea
 
 const NUMERAL = '[一二三四五六七八九十]+';
 const SECTION_WITH_NUMERAL = new RegExp(`^(${NUMERAL})\\s*[、.]\\s*(\\S.*)$`);
-const ANSWER_PART = /^(试卷答案|参考答案|标准答案|答案|答案解析|答案(及|与)解析|参考答案(及|与)(评分标准|解析|评分细则))\s*[:]?\s*$/;
-const DOT_NUMBER = /^(\d{1,4})\s*(?:\.(?!\d)|、)\s*(.*)$/;
+const ANSWER_PART = /^(试卷答案|参考答案|标准答案|答案|答案解析|答案(及|与)解析|参考答案(及|与)(评分标准|解析|评分细则))\s*(?::\s*)?$/;
+const DOT_NUMBER = /^(\d{1,6})\s*(?:\.(?!\d)|、)\s*(.*)$/s;
 /** `1．8位补码…`: a full-width dot after a number is never a decimal point, so it numbers the question. */
-const FULL_WIDTH_DOT_NUMBER = /^([0-9０-９]{1,4})[ \u3000]?．/;
-const PAREN_NUMBER = /^\((\d{1,4})\)\s*(.*)$/;
+const FULL_WIDTH_DOT_NUMBER = /^([0-9０-９]{1,6})[ \u3000]?．/;
+const PAREN_NUMBER = /^\((\d{1,6})\)\s*(.*)$/s;
 const OPTION_START = /^\(?([A-H])\s*[.、:)]/;
-const COMPACT_KEYS = /^(?:\d{1,3}\s*[.、:]\s*[A-H]+\s*[,;，；]?\s*){2,}$/;
-const RANGE_KEYS = /^(\d{1,3})\s*[-~～—]+\s*(\d{1,3})\s*[.、:]?\s*([A-H](?:\s*[A-H])+)$/;
+/** One `12.B,` of a key line `1.B 2.C … 30.A`; read in a loop by readCompactKeys, never as a repeated group. */
+const COMPACT_KEY = /(\d{1,6})\s*[.、:]\s*([A-H]+)\s*(?:[,;，；]\s*)?/y;
+
+/**
+ * The keys of a line made only of `1.B 2.C 3.AD` entries (two or more), else undefined. A single
+ * `^(?:…){2,}$` pattern backtracks exponentially on such a line followed by anything else.
+ */
+function readCompactKeys(h: string): Array<[number, string]> | undefined {
+  const keys: Array<[number, string]> = [];
+  COMPACT_KEY.lastIndex = 0;
+  while (COMPACT_KEY.lastIndex < h.length) {
+    const match = COMPACT_KEY.exec(h);
+    if (!match) return undefined;
+    keys.push([Number(match[1]), match[2]!]);
+  }
+  return keys.length >= 2 ? keys : undefined;
+}
+const RANGE_KEYS = /^(\d{1,6})\s*[-~～—]+\s*(\d{1,6})\s*(?:[.、:]\s*)?([A-H](?:\s*[A-H])+)$/;
 const ANALYSIS_LABEL = /^(解析|分析|详解|解答|说明|explanation|rationale|feedback)\s*[:]\s*/i;
 const REFERENCE_LABEL = /^(答|参考答案|答案|参考要点|答题要点|解|answer|model answer|suggested answer|sample answer)\s*[:]\s*/i;
 const RUBRIC_LABEL = /^(评分要点|评分标准|评分细则|给分点|采分点|marking scheme|mark scheme|marking guide|marking criteria)\s*[:]?\s*/i;
@@ -116,8 +132,13 @@ const BLANK_RUN = /[_＿]{2,}|＿/g;
 /** Download-site chrome around papers copied from document sites (book118, 道客巴巴 …). */
 const BOILERPLATE =
   /原创力文档|book118|文档评论|实名认证|文档贡献者|相关文档|VIP文档|成为VIP|VIP会员|VIP精品|下载本文档|版权申诉|侵权必究|查看更多|\+\s*关注|本文档由|上传文档|举报电话|如何避免下载|二次下载|下载权益|阅读免打扰|付费下载|用户上传|文档分享|\.(docx?|pdf|pptx?|wps)(VIP)?$/i;
-const EXAM_HEADER = /考试时间|总分\s*[:：]|姓名\s*[:：_]|班级\s*[:：_]|学号\s*[:：_]|准考证号|座位号|得分\s*[:：_]|密封线|题号.*总分/;
-const PAGE_MARK = /^(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|[-—]\s*\d+\s*[-—]|\d+\s*\/\s*\d+)$/;
+const EXAM_HEADER = /考试时间|总分\s*[:：]|姓名\s*[:：_]|班级\s*[:：_]|学号\s*[:：_]|准考证号|座位号|得分\s*[:：_]|密封线/;
+/** `题号 … 总分` by index, not `题号.*总分`, which rescans the rest of the line from every `题号`. */
+function isExamHeader(text: string): boolean {
+  const scoreTable = text.indexOf('题号');
+  return EXAM_HEADER.test(text) || (scoreTable !== -1 && text.includes('总分', scoreTable + 2));
+}
+const PAGE_MARK = /^(第\s*\d+\s*页(\s*(?:[,，/]\s*)?共\s*\d+\s*页)?|[-—]\s*\d+\s*[-—]|\d+\s*\/\s*\d+)$/;
 const TITLE_HINT = /试卷|试题|考试|测验|测试|练习|习题|期中|期末|真题|模拟|答案|exam|quiz|test/i;
 
 function sectionKindOf(words: string): SectionKind | undefined {
@@ -164,7 +185,9 @@ function matchSection(h: string): SectionMatch | undefined {
   const kind = sectionKindOf(h);
   if (!kind) return undefined;
   const rest = h.replace(/^\S*?题/, '');
-  if (/^\s*([(（].*[)）])?\s*[:：]?\s*$/.test(rest)) return { kind, pointsEach: points };
+  // Trimmed first: leading, optional and trailing blanks side by side in one pattern backtrack quadratically.
+  const tail = rest.trim().replace(/[:：]$/, '').trimEnd();
+  if (tail === '' || /^[(（].*[)）]$/.test(tail)) return { kind, pointsEach: points };
   return undefined;
 }
 
@@ -382,7 +405,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     const h = toHalfWidth(rest);
     if (entry.mode === 'rubric') {
       if (hasMarksNote(rest) || /^([①-⑳]|[-·•*])/.test(h)) {
-        entry.rubric.push(...parseRubricSegments(rest, line.index));
+        for (const item of parseRubricSegments(rest, line.index)) entry.rubric.push(item);
         return;
       }
     }
@@ -390,7 +413,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     if (rubric) {
       entry.mode = 'rubric';
       rest = rest.slice(rubric[0].length).trim();
-      if (rest) entry.rubric.push(...parseRubricSegments(rest, line.index));
+      if (rest) for (const item of parseRubricSegments(rest, line.index)) entry.rubric.push(item);
       return;
     }
     const analysis = ANALYSIS_LABEL.exec(h);
@@ -410,7 +433,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     if (!rest) return;
     if (entry.mode === 'key') {
       // `1.C 解析:…` on one line.
-      const inline = /\s*(解析|分析)\s*[:：]/.exec(rest);
+      const inline = /(解析|分析)\s*[:：]/.exec(rest);
       if (inline) {
         entry.key.push(rest.slice(0, inline.index).trim());
         entry.mode = 'analysis';
@@ -422,7 +445,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
       return;
     }
     if (entry.mode === 'rubric') {
-      entry.rubric.push(...parseRubricSegments(rest, line.index));
+      for (const item of parseRubricSegments(rest, line.index)) entry.rubric.push(item);
       return;
     }
     (entry.mode === 'analysis' ? entry.analysis : entry.reference).push(rest);
@@ -500,7 +523,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     if (mode === 'preamble') {
       const startsPaper = sectionMatch !== undefined || (!hasSectionHeading && numberMatch !== null);
       if (!startsPaper) {
-        if (EXAM_HEADER.test(line.t)) skip(line, 'boilerplate', 'exam header (time, score, name)');
+        if (isExamHeader(line.t)) skip(line, 'boilerplate', 'exam header (time, score, name)');
         else preamble.push(line);
         continue;
       }
@@ -512,7 +535,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     }
 
     if (inBoilerplate) {
-      const structural = sectionMatch !== undefined || isAnswerPart || numberMatch !== null || COMPACT_KEYS.test(line.h) || RANGE_KEYS.test(line.h);
+      const structural = sectionMatch !== undefined || isAnswerPart || numberMatch !== null || readCompactKeys(line.h) !== undefined || RANGE_KEYS.test(line.h);
       if (!structural) {
         skip(line, 'boilerplate', 'page boilerplate (download notice, comments, related documents)');
         continue;
@@ -551,7 +574,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
         addAnswerText(inlineAnswer, line.t, line);
         continue;
       }
-      if (EXAM_HEADER.test(line.t) && !question) {
+      if (isExamHeader(line.t) && !question) {
         skip(line, 'boilerplate', 'exam header (time, score, name)');
         continue;
       }
@@ -622,9 +645,9 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
       pendingGrid = undefined;
       continue;
     }
-    const compact = COMPACT_KEYS.test(line.h) ? line.h : undefined;
+    const compact = readCompactKeys(line.h);
     if (compact && (!answer || answer.mode === 'key')) {
-      for (const match of compact.matchAll(/(\d{1,3})\s*[.、:]\s*([A-H]+)/g)) newAnswer(Number(match[1]), line).key.push(match[2]!);
+      for (const [number, key] of compact) newAnswer(number, line).key.push(key);
       continue;
     }
     const range = RANGE_KEYS.exec(line.h);

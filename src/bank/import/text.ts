@@ -47,19 +47,39 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** HTML from Moodle or GIFT `[html]` into plain text: block tags become line breaks, images their alt text. */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<img\b[^>]*\balt="([^"]*)"[^>]*>/gi, (_m, alt: string) => (alt ? `[${alt}]` : ''))
+  const text = html
+    // `[^<>]` rather than `[^>]`: an unclosed `<` must not make every later `<` rescan to the end.
+    .replace(/<img\b[^<>]*\balt="([^"<>]*)"[^<>]*>/gi, (_m, alt: string) => (alt ? `[${alt}]` : ''))
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li|h[1-6]|tr)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
+    .replace(/<[^<>]+>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (match, entity: string) => {
-      if (entity.startsWith('#x') || entity.startsWith('#X')) return String.fromCodePoint(parseInt(entity.slice(2), 16));
-      if (entity.startsWith('#')) return String.fromCodePoint(parseInt(entity.slice(1), 10));
+      if (entity.startsWith('#')) {
+        const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+        // `&#x110000;` and beyond name no character: kept as written rather than thrown on.
+        return code <= 0x10ffff ? String.fromCodePoint(code) : match;
+      }
       return ENTITIES[entity.toLowerCase()] ?? match;
+    });
+  return trimLineBlanks(text, 'end').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+/**
+ * Drops spaces and tabs at the end (and, unless `end`, the start) of every line. A loop, because
+ * `/[ \t]+\n/g` retries from every blank of a long run that no newline ends: quadratic time.
+ */
+export function trimLineBlanks(text: string, sides: 'both' | 'end' = 'both'): string {
+  const isBlank = (code: number) => code === 0x20 || code === 0x09;
+  return text
+    .split('\n')
+    .map((line) => {
+      let end = line.length;
+      while (end > 0 && isBlank(line.charCodeAt(end - 1))) end -= 1;
+      let start = 0;
+      if (sides === 'both') while (start < end && isBlank(line.charCodeAt(start))) start += 1;
+      return start === 0 && end === line.length ? line : line.slice(start, end);
     })
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+    .join('\n');
 }
 
 /** A single-line excerpt of at most `max` characters. */

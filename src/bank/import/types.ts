@@ -6,6 +6,12 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 /** Files above this size are refused before any parsing. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
+/**
+ * Questions one imported bank may hold. A 10,000-question paper fits; a 130,000-row CSV would take
+ * half a gigabyte to validate and then sit in the bot's memory, so it is refused with advice to split.
+ */
+export const MAX_IMPORT_QUESTIONS = 20_000;
+
 export type SkipReason = 'boilerplate' | 'unparsed' | 'unsupported' | 'invalid';
 
 /** A part of the input that did not become a question, with 1-based inclusive line numbers. */
@@ -86,3 +92,7 @@ export interface ParsedBank {
 }
 
 export type ParsedQuestion = BankInput['questions'][number] & { line?: number };
+
+export function tooManyQuestions(count: number, what: 'rows' | 'questions'): string {
+  return `${count.toLocaleString('en-US')} ${what} is more than the ${MAX_IMPORT_QUESTIONS.toLocaleString('en-US')} questions one bank may hold: split the file into several banks`;
+}

@@ -69,13 +69,14 @@ async function importFromAttachment({ interaction, deps, locale }: CommandContex
   if (content.length > MAX_IMPORT_BYTES) {
     throw new UserError('too-large', { size: content.length, max: MAX_IMPORT_BYTES });
   }
-  const outcome = await deps.banks.importFile({ filename: attachment.name, content });
+  // The same flow as `tutor bank import`: parsed in a worker, never replacing a file without `replace`.
+  const result = await deps.banks.importIntoFolder({ filename: attachment.name, content, replace });
+  const { outcome } = result;
   const view = describeOutcome(attachment.name, outcome);
   if (outcome.ok) {
-    if (deps.banks.get(outcome.bank.id) && !replace) {
+    if (result.status === 'refused') {
       view.reason = t(locale, 'bank.import.exists', { id: outcome.bank.id });
     } else {
-      await deps.banks.save(outcome.bank);
       view.saved = { bankId: outcome.bank.id, questionCount: outcome.bank.questions.filter((q) => q.status !== 'draft').length };
       deps.logger.info({ bankId: outcome.bank.id, userId: interaction.user.id, guildId: interaction.guildId }, 'bank imported from Discord');
     }
