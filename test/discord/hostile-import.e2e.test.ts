@@ -64,7 +64,7 @@ describe('/bank import of hostile files', () => {
     const replaced = await h.sim
       .slashCommand({ name: 'bank', subcommand: 'import', user: admin, channelId: h.sim.channelId('general'), options: { file, replace: true } })
       .waitForOriginal((m) => m.embeds.length > 0, 30_000);
-    expect(embedOf(replaced).description).toMatch(/^Saved bank `midterm` with 1 question\(s\)/);
+    expect(embedOf(replaced).description).toMatch(/^Saved bank `midterm` with 1 question\./);
     expect(JSON.parse(fs.readFileSync(target, 'utf8'))).toMatchObject({ id: 'midterm' });
     const backups = fs.readdirSync(path.join(h.dir, 'banks')).filter((name) => name.startsWith('midterm.json.') && name.endsWith('.bak'));
     expect(backups).toHaveLength(1);
