@@ -1,8 +1,10 @@
 import dotenv from 'dotenv';
+import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { isUserError } from './errors.ts';
 import { ConfigError } from './config.ts';
 import { cliCommands } from './cli/registry.ts';
+import { createRedactor } from './redact.ts';
 import type { CliIo } from './cli/types.ts';
 
 dotenv.config({ quiet: true });
@@ -30,11 +32,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const command = await entry.load();
+  // Whatever a command prints on error goes through the one redactor: no key or token reaches the terminal.
+  const redact = createRedactor(io.env);
+  const stderr = new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      io.stderr.write(redact(String(chunk)));
+      done();
+    },
+  });
   try {
-    return await command.run(argv.slice(command.path.length), io);
+    return await command.run(argv.slice(command.path.length), { ...io, stderr });
   } catch (error) {
     if (isUserError(error) || error instanceof ConfigError) {
-      io.stderr.write(`${error.message}\n`);
+      io.stderr.write(redact(`${error.message}\n`));
+      return 1;
+    }
+    if (error instanceof Error) {
+      io.stderr.write(redact(`${error.stack ?? error.message}\n`));
       return 1;
     }
     if (error instanceof Error && error.name === 'TypeError' && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {

@@ -5,6 +5,7 @@ import { QUESTION_TYPES, type QuestionType } from '../bank/schema.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
+import { secretsFromEnv } from '../redact.ts';
 import { createStyle } from './practice-render.ts';
 import { createLineReader, runPracticeSession } from './practice-session.ts';
 import { practiceStrings, type PracticeLanguage } from './practice-text.ts';
@@ -81,7 +82,7 @@ export const practiceCommand: CliCommand = {
     const config = loadConfig(io.env);
 
     // Logs go to standard error and stay quiet unless asked for, so they never mix into the quiz.
-    const logger = createLogger({ level: io.env.LOG_LEVEL ? config.LOG_LEVEL : 'error', destination: io.stderr });
+    const logger = createLogger({ level: io.env.LOG_LEVEL ? config.LOG_LEVEL : 'error', destination: io.stderr, secrets: secretsFromEnv(config) });
     const app = await createApp(config, { logger, cwd: io.cwd });
     const terminal = isTty(io.stdin) && isTty(io.stdout);
     const reader = createLineReader(io.stdin, io.stdout, terminal);
