@@ -189,7 +189,8 @@ export class SqliteProgressStore implements ProgressStore {
     return this.#write(() => {
       this.#ensureUser(attempt.userId);
       const { lastInsertRowid } = this.#statements.insertAttempt.run(attemptParams(attempt));
-      if (attempt.status !== 'flagged') {
+      // Flagged and needs-review scores are not trusted yet: they do not move the review schedule.
+      if (attempt.status !== 'flagged' && attempt.status !== 'needs-review') {
         const previous = this.getReviewCard(attempt.userId, attempt.bankId, attempt.questionId);
         const card = scheduleReview(previous, attempt.score, attempt.maxScore, attempt.createdAt);
         this.#statements.upsertCard.run(cardParams(attempt.userId, attempt.bankId, attempt.questionId, card));

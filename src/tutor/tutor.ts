@@ -80,6 +80,7 @@ export type TutorNote =
  */
 export function attemptStatusForFeedback(feedback: FreeTextFeedback): AttemptStatus {
   if (feedback.status === 'flagged') return 'flagged';
+  if (feedback.status === 'needs-review') return 'needs-review';
   return feedback.gradedBy === 'fallback' ? 'pending' : 'graded';
 }
 
