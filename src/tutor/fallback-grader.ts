@@ -186,6 +186,25 @@ function attributeClauses(clauses: Clause[], pairs: TermPair[]): Array<Set<numbe
   });
 }
 
+/** A quote shorter than this many concept keys (stems or Han bigrams) is a fragment, not evidence. */
+const MIN_QUOTE_KEYS = 2;
+
+/**
+ * Whether a quote the model gave is evidence for a marking point: substantive (at least two concept
+ * keys, so not a fragment of a few characters) and sharing a concept with the point (its text,
+ * keywords or pairs) other than the stem's words, which every answer may echo.
+ */
+export function quoteIsEvidence(quote: string, point: RubricPoint, question: FreeTextQuestion): boolean {
+  const keys = conceptKeys(quote);
+  if (keys.size < MIN_QUOTE_KEYS) return false;
+  const vocabulary = vocabularyOf(question);
+  const pointKeys = conceptKeys(
+    [point.point, ...(point.keywords ?? []).flatMap(splitAlternatives), ...(point.pairs ?? []).flatMap((pair) => [pair.term, ...pair.meaning].flatMap(splitAlternatives))].join('\n'),
+  );
+  for (const key of keys) if (pointKeys.has(key) && !vocabulary.stemKeys.has(key)) return true;
+  return false;
+}
+
 export interface PairCheck {
   /** Pairs whose meaning the answer attaches to their own term. */
   matched: number;

@@ -10,6 +10,7 @@ import {
   buildGradingMessages,
   checkVerdicts,
   clampFeedbackProse,
+  exceedsEvidence,
   gradingJsonSchema,
   gradingPromptFor,
   looksLikeObeyedInjection,
@@ -71,10 +72,12 @@ export type TutorNote =
   | 'refusal'
   | 'truncated'
   | 'injection'
+  | 'needs-review'
   | 'cached';
 
 /**
  * How the quiz flow stores an attempt graded by the tutor: `flagged` for a tripped tripwire,
+ * `needs-review` when the model awarded much more than the evidence supports,
  * `pending` for a provisional fallback score that `tutor regrade --pending` should redo once the LLM
  * is back, `graded` otherwise.
  */
@@ -275,6 +278,20 @@ export function createTutor(deps: TutorDeps): Tutor {
       if (reply.injection_suspected || looksLikeObeyedInjection(question, checked)) {
         deps.logger?.warn({ questionId: question.id, userId: request.userId }, 'grading tripwire: answer flagged for review');
         return fallback('injection', { status: 'flagged', ...llmDetails() }, strings.injectionNote);
+      }
+      const evidence = gradeByRubricCoverage(question, answer, { language, note: 'needs-review' });
+      if (exceedsEvidence(checked.score, evidence.score, question.points)) {
+        deps.logger?.warn(
+          { questionId: question.id, userId: request.userId, llmScore: checked.score, evidenceScore: evidence.score },
+          'the LLM awarded much more than the evidence supports: the attempt waits for review',
+        );
+        return {
+          ...evidence,
+          status: 'needs-review',
+          claimedScore: checked.score,
+          explanation: truncateText(`${strings.needsReviewNote}\n\n${evidence.explanation}`, 2_400),
+          ...llmDetails(),
+        };
       }
       const prose = clampFeedbackProse(reply);
       return {
