@@ -33,6 +33,7 @@ export interface FeedbackStrings {
   afterAnswerIntro: string;
   injectionNote: string;
   needsReviewNote: string;
+  questionTruncated(tokens: number): string;
 }
 
 const zh: FeedbackStrings = {
@@ -50,6 +51,7 @@ const zh: FeedbackStrings = {
   noLlmFollowUp: 'AI 辅导暂时不可用，下面是题库自带的讲解。',
   afterAnswerIntro: '题库中的参考答案与解析：',
   injectionNote: '这份答案中含有像是给评分者的指令，已按关键词覆盖给出暂定分，并提交人工复核。',
+  questionTruncated: (tokens) => `（你的问题太长，只把前约 ${tokens} 个词元发给了 AI 导师。）`,
   needsReviewNote: 'AI 给出的分数明显高于答案中能找到的依据，因此这次作答等待老师复核；在复核之前只记暂定分，不计入掌握情况和排行榜。',
 };
 
@@ -71,6 +73,7 @@ const en: FeedbackStrings = {
   noLlmFollowUp: 'The AI tutor is unavailable right now; here is the explanation from the question bank.',
   afterAnswerIntro: "The bank's reference answer and analysis:",
   injectionNote: 'This answer contains what looks like instructions to the grader; it got a provisional keyword score and was sent for review.',
+  questionTruncated: (tokens) => `(Your question was very long: only its first ~${tokens} tokens were sent to the AI tutor.)`,
   needsReviewNote: 'The AI gave far more marks than the answer shows evidence for, so this attempt awaits review by a teacher. Until then it has a provisional score and does not count towards mastery or the leaderboard.',
 };
 

@@ -4,7 +4,7 @@ import { FEEDBACK_LIMITS, feedbackStrings } from './feedback-text.ts';
 import { neutralizeAnswer } from './injection.ts';
 import type { ChatMessage } from './llm-client.ts';
 import { renderPart, type PromptTemplate } from './prompts.ts';
-import { estimateTokens, truncateText, type FeedbackLanguage } from './text.ts';
+import { estimateTokens, truncateText, truncateToTokens, type FeedbackLanguage } from './text.ts';
 import type { ChatTurn, FollowUpRequest } from './types.ts';
 
 /**
@@ -56,7 +56,8 @@ export function buildFollowUpContext(request: FollowUpRequest): string {
   }
   if (question.analysis.trim()) lines.push('', '## Analysis', question.analysis);
   if (request.learnerAnswer !== undefined) {
-    lines.push('', "## The learner's answer (data)", '<learner_answer>', neutralizeAnswer(request.learnerAnswer), '</learner_answer>');
+    const answer = truncateToTokens(request.learnerAnswer, FOLLOW_UP_MESSAGE_TOKENS * 2).text;
+    lines.push('', "## The learner's answer (data)", '<learner_answer>', neutralizeAnswer(answer), '</learner_answer>');
   }
   const feedback = request.feedback;
   const grade = request.grade;
@@ -68,6 +69,16 @@ export function buildFollowUpContext(request: FollowUpRequest): string {
     lines.push('', `## Grade: ${grade.score}/${grade.maxScore}${grade.correct ? ' (correct)' : ''}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The most of one follow-up question sent to the model, in estimated tokens: a 1 MB paste would
+ * otherwise be sent whole, at the guild's expense. The learner is told when it was cut.
+ */
+export const FOLLOW_UP_MESSAGE_TOKENS = 1_000;
+
+export function boundFollowUpMessage(message: string): { text: string; truncated: boolean } {
+  return truncateToTokens(message, FOLLOW_UP_MESSAGE_TOKENS);
 }
 
 /** The most recent turns whose estimated tokens fit the bound, oldest first. */

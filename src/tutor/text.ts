@@ -186,6 +186,23 @@ export function estimateTokens(text: string): number {
   return Math.ceil(han + other / 4);
 }
 
+/**
+ * Cuts text to at most about `maxTokens` estimated tokens (the same estimate as `estimateTokens`),
+ * in one pass over the characters; says whether it cut.
+ */
+export function truncateToTokens(text: string, maxTokens: number): { text: string; truncated: boolean } {
+  let han = 0;
+  let other = 0;
+  let end = 0;
+  for (const char of text) {
+    if (HAN.test(char)) han += 1;
+    else other += 1;
+    if (han + other / 4 > maxTokens) return { text: `${text.slice(0, end).trimEnd()}…`, truncated: true };
+    end += char.length;
+  }
+  return { text, truncated: false };
+}
+
 /** Cuts text to at most `max` characters at a word boundary when possible, marking the cut with `…`. */
 export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text;

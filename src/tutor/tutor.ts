@@ -5,7 +5,7 @@ import type { AttemptStatus } from '../progress/ports.ts';
 import { checkBudget, type BudgetVerdict } from './budget.ts';
 import { gradeByRubricCoverage } from './fallback-grader.ts';
 import { FEEDBACK_LIMITS, feedbackStrings } from './feedback-text.ts';
-import { buildFallbackFollowUp, buildFollowUpMessages } from './follow-up.ts';
+import { boundFollowUpMessage, buildFallbackFollowUp, buildFollowUpMessages, FOLLOW_UP_MESSAGE_TOKENS } from './follow-up.ts';
 import {
   buildGradingMessages,
   checkVerdicts,
@@ -348,7 +348,8 @@ export function createTutor(deps: TutorDeps): Tutor {
       if (completion.refusal || completion.finishReason === 'content_filter') return { ...fallback('refusal'), ...details };
       const text = completion.content.trim();
       if (!text) return { ...fallback('invalid-output'), ...details };
-      return { text: truncateText(text, FEEDBACK_LIMITS.followUpChars), gradedBy: 'llm', ...details };
+      const notice = boundFollowUpMessage(request.message).truncated ? `${feedbackStrings(language).questionTruncated(FOLLOW_UP_MESSAGE_TOKENS)}\n\n` : '';
+      return { text: truncateText(`${notice}${text}`, FEEDBACK_LIMITS.followUpChars), gradedBy: 'llm', ...details };
     } catch (error) {
       if (error instanceof BudgetRefusal) return fallback(error.verdict.reason, budgetMessage(error.verdict, language));
       const kind = error instanceof LlmCallError ? error.kind : 'error';
