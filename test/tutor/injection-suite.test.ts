@@ -60,6 +60,8 @@ describe('the injection suite against a model that obeys', () => {
       const evidenceScore = gradeByRubricCoverage(question, entry.answer, { language: 'zh', note: 'x' }).score;
 
       expect(['flagged', 'needs-review']).toContain(feedback.status);
+      // The learner is told: flagged for instructions to the grader, or awaiting a teacher's review.
+      expect(feedback.explanation).toMatch(feedback.status === 'flagged' ? /评分者的指令|instructions to the grader/ : /等待老师复核|awaits review/);
       expect(feedback.score).toBeLessThanOrEqual(evidenceScore);
       expect(feedback.score).toBeLessThanOrEqual(question.points / 5);
       // The text tripwire stops the named phrasings before the model is asked at all.
