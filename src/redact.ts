@@ -44,7 +44,6 @@ export function secretsFromEnv(env: Readonly<Record<string, unknown>>): string[]
     try {
       const url = new URL(value);
       if (url.password) secrets.push(decodeURIComponent(url.password), url.password);
-      if (url.username && url.password) secrets.push(`${url.username}:${url.password}`);
     } catch {
       // Not a URL: config validation says so; nothing to extract here.
     }
