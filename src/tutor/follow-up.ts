@@ -109,7 +109,7 @@ export function buildFollowUpMessages(
   }
   messages.push({
     role: 'user',
-    content: renderPart(template, 'user', { context: buildFollowUpContext(request), message: neutralizeAnswer(request.message) }),
+    content: renderPart(template, 'user', { context: buildFollowUpContext(request), message: neutralizeAnswer(boundFollowUpMessage(request.message).text) }),
   });
   return messages;
 }
