@@ -73,16 +73,26 @@ export function conceptKeys(text: string): Set<string> {
   for (const run of text.normalize('NFKC').match(/\p{Script=Han}+/gu) ?? []) {
     const chars = [...run];
     if (chars.length === 1) continue;
-    for (let index = 0; index + 1 < chars.length; index += 1) keys.add(chars[index]! + chars[index + 1]!);
+    for (let index = 0; index + 1 < chars.length; index += 1) {
+      // A bigram across a particle (楼下的 → 下的) joins two words by accident: it is no concept.
+      if (HAN_PARTICLES.has(chars[index]!) || HAN_PARTICLES.has(chars[index + 1]!)) continue;
+      keys.add(chars[index]! + chars[index + 1]!);
+    }
   }
   return keys;
 }
+
+/** Han characters that are particles or function words far more often than parts of a term. */
+const HAN_PARTICLES = new Set('的了是在和与及或也都就而且并对把被让给从向以于为之其这那个着过吗呢吧啊我你他她它们'.split(''));
 
 interface Clause {
   folded: string;
   keys: Set<string>;
   /** The keys of the whole sentence the clause belongs to. */
   sentenceKeys: Set<string>;
+  sentenceHasHan: boolean;
+  /** Which sentence of the answer the clause is in. */
+  sentence: number;
 }
 
 /**
@@ -91,11 +101,14 @@ interface Clause {
  */
 export function splitClauses(answer: string): Clause[] {
   const clauses: Clause[] = [];
+  let position = 0;
   for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
     if (!sentence.trim()) continue;
+    position += 1;
     const sentenceKeys = conceptKeys(sentence);
+    const sentenceHasHan = containsHan(sentence);
     for (const text of sentence.split(/[，,：:]/u)) {
-      if (text.trim()) clauses.push({ folded: normalizeForMatch(text), keys: conceptKeys(text), sentenceKeys });
+      if (text.trim()) clauses.push({ folded: normalizeForMatch(text), keys: conceptKeys(text), sentenceKeys, sentenceHasHan, sentence: position });
     }
   }
   return clauses;
@@ -139,7 +152,7 @@ function buildVocabulary(question: FreeTextQuestion): QuestionVocabulary {
   const keywordKeys = new Set<string>();
   for (const point of question.rubric) {
     for (const keyword of point.keywords ?? []) for (const alternative of splitAlternatives(keyword)) for (const key of conceptKeys(alternative)) keywordKeys.add(key);
-    for (const pair of point.pairs ?? []) for (const alternative of splitAlternatives(pair.term)) for (const key of conceptKeys(alternative)) keywordKeys.add(key);
+    for (const pair of point.pairs ?? []) for (const alternative of [pair.term, ...pair.meaning].flatMap(splitAlternatives)) for (const key of conceptKeys(alternative)) keywordKeys.add(key);
   }
   return {
     stemFolded: normalizeForMatch(question.stem),
@@ -162,21 +175,31 @@ function inStem(alternative: string, vocabulary: QuestionVocabulary): boolean {
 /** A clause explains a term when its sentence also holds a word of the material that is neither a keyword nor a stem word. */
 function explains(clause: Clause, termKeys: Set<string>, vocabulary: QuestionVocabulary): boolean {
   let ownWords = 0;
+  let otherKeywords = 0;
   for (const key of clause.sentenceKeys) {
-    if (termKeys.has(key) || vocabulary.stemKeys.has(key) || vocabulary.keywordKeys.has(key)) continue;
+    if (termKeys.has(key) || vocabulary.stemKeys.has(key)) continue;
+    if (vocabulary.keywordKeys.has(key)) {
+      otherKeywords += 1;
+      continue;
+    }
     if (vocabulary.contextKeys.has(key)) return true;
     ownWords += 1;
   }
-  // An answer in another script than the material (a Chinese answer to an English question with Chinese
-  // keywords) cannot share its words: there, a sentence of three or more words of its own explains.
-  const han = containsHan(clause.folded);
-  return han !== vocabulary.contextHasHan && ownWords >= 3;
+  // A sentence in another script than the material (a Chinese answer to an English question with
+  // Chinese keywords) cannot share its words: there it explains when it relates the term to another
+  // keyword in a sentence of three or more words of its own. One keyword padded with filler does not.
+  return clause.sentenceHasHan !== vocabulary.contextHasHan && otherKeywords >= 1 && ownWords >= 3;
 }
 
-/** Which pairs each clause talks about: the pairs whose term it names, else those of the clause before. */
+/** Which pairs each clause talks about: the pairs whose term it names, else those of the clause before in its sentence. */
 function attributeClauses(clauses: Clause[], pairs: TermPair[]): Array<Set<number>> {
   let current = new Set<number>();
+  let sentence = -1;
   return clauses.map((clause) => {
+    if (clause.sentence !== sentence) {
+      sentence = clause.sentence;
+      current = new Set<number>();
+    }
     const named = new Set<number>();
     pairs.forEach((pair, index) => {
       if (splitAlternatives(pair.term).some((alternative) => alternativeIn(alternative, clause))) named.add(index);
@@ -213,7 +236,7 @@ export interface PairCheck {
 }
 
 /** Checks a point's term/meaning pairs against the answer's clauses. */
-export function checkPairs(pairs: TermPair[], clauses: Clause[]): PairCheck {
+export function checkPairs(pairs: TermPair[], clauses: Clause[], vocabulary?: QuestionVocabulary): PairCheck {
   const attribution = attributeClauses(clauses, pairs);
   let matched = 0;
   let swapped = 0;
@@ -224,8 +247,10 @@ export function checkPairs(pairs: TermPair[], clauses: Clause[]): PairCheck {
     clauses.forEach((clause, position) => {
       if (!meanings.some((meaning) => alternativeIn(meaning, clause))) return;
       const about = attribution[position]!;
-      if (about.has(index)) own = true;
-      else if (about.size > 0) other = true;
+      // A clause naming several terms at once (a list) pairs nothing; an own pairing must be explained.
+      if (about.size === 1 && about.has(index)) {
+        if (!vocabulary || explains(clause, conceptKeys(pair.term), vocabulary)) own = true;
+      } else if (about.size > 0 && !about.has(index)) other = true;
     });
     if (own) matched += 1;
     else if (other) swapped += 1;
@@ -278,7 +303,7 @@ export function coverPoint(
   let evidenced = matched.length + supportingStemTerms;
   let total = groups.length + stemGroups.length;
   if (point.pairs && point.pairs.length >= 2) {
-    const pairs = checkPairs(point.pairs, clauses);
+    const pairs = checkPairs(point.pairs, clauses, vocabulary);
     if (pairs.swapped > 0) return { verdict: 'missed', matched: [], total: total + point.pairs.length, swapped: true, share: 0 };
     evidenced += pairs.matched;
     total += point.pairs.length;
