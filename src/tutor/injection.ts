@@ -56,7 +56,7 @@ const EUROPEAN_SIGNALS: Array<{ name: string; pattern: RegExp }> = [
 ];
 
 /** Zero-width and invisible characters an attacker uses to break up a phrase (soft hyphen included). */
-const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]|\u034F|\u180B|\u180C|\u180D|\u180E|\u180F|\p{Variation_Selector}/gu;
+const INVISIBLE = /[\u00AD\u061C\u115F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]|\u1160|\u17B4|\u17B5|\u034F|\u180B|\u180C|\u180D|\u180E|\u180F|\p{Variation_Selector}/gu;
 
 /** Latin look-alikes from Cyrillic and Greek (the common confusables), folded to the Latin letter. */
 const CONFUSABLES: Record<string, string> = {
