@@ -157,13 +157,14 @@ export function looksLikeObeyedInjection(question: FreeTextQuestion, checked: Ch
 
 /**
  * The cross-check of an LLM grade against the evidence grader: the model awarded much more than the
- * evidence supports when it gives at least half the marks more than the evidence grader, or
- * (nearly) full marks where the evidence grader finds under a third. Such an attempt is stored as
- * `needs-review` with the evidence grader's provisional score.
+ * evidence supports when it gives (nearly) full marks, 90 % or more, where the evidence grader finds
+ * under a third, or more than 60 % of the marks above the evidence grader's score. Such an attempt is
+ * stored as `needs-review` with the evidence grader's provisional score. Half the marks for a terse
+ * answer the evidence grader cannot follow is a judgement call, not an anomaly: it stands.
  */
 export function exceedsEvidence(llmScore: number, evidenceScore: number, maxScore: number): boolean {
   if (maxScore <= 0) return false;
-  return llmScore - evidenceScore >= maxScore / 2 || (llmScore >= 0.9 * maxScore && evidenceScore < maxScore / 3);
+  return (llmScore >= 0.9 * maxScore && evidenceScore < maxScore / 3) || llmScore - evidenceScore > 0.6 * maxScore;
 }
 
 /** Trims the model's prose to fit one embed. */
