@@ -221,6 +221,14 @@ export class SqliteProgressStore implements ProgressStore {
     return (this.#statements.pendingAttempts.all(limit) as AttemptRow[]).map(toAttempt);
   }
 
+  /**
+   * Attempts whose LLM grade exceeded the evidence, oldest first: what a person confirms (set `graded`
+   * with the score they accept, through `updateAttemptGrading`) before they count.
+   */
+  listAttemptsNeedingReview(limit: number): AttemptRecord[] {
+    return (this.#statements.needsReviewAttempts.all(limit) as AttemptRow[]).map(toAttempt);
+  }
+
   updateAttemptGrading(
     attemptId: number,
     update: Pick<NewAttempt, 'score' | 'gradedBy' | 'status' | 'feedback' | 'promptVersion' | 'model' | 'inputTokens' | 'outputTokens' | 'latencyMs'>,
@@ -353,6 +361,7 @@ function prepareStatements(db: Db) {
         AND status = 'graded' AND feedback IS NOT NULL
       ORDER BY id DESC LIMIT 1`),
     pendingAttempts: prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE status = 'pending' ORDER BY id LIMIT ?`),
+    needsReviewAttempts: prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE status = 'needs-review' ORDER BY id LIMIT ?`),
     updateGrading: prepare(`
       UPDATE attempts SET score = :score, graded_by = :gradedBy, status = :status, feedback = :feedback,
         part_verdicts = :partVerdicts, prompt_version = :promptVersion, model = :model, input_tokens = :inputTokens,

@@ -46,11 +46,13 @@ describe('an attempt that needs review', () => {
 
   it('counts once a person confirms it as graded', () => {
     const stored = store.recordAttempt(needsReviewAttempt());
+    expect(store.listAttemptsNeedingReview(10).map((attempt) => attempt.id)).toEqual([stored.id]);
     store.updateAttemptGrading(stored.id, { score: stored.maxScore, gradedBy: 'llm', status: 'graded', feedback: { ...stored.feedback!, status: 'graded' } });
     const stats = store.statsForUser('u1');
     expect(stats).toMatchObject({ attempts: 1, correct: 1, pointsEarned: stored.maxScore });
     expect(stats.questionsMastered).toBe(1);
     expect(store.leaderboard('g1', 'week', NOW).rows.find((row) => row.userId === 'u1')?.points).toBe(stored.maxScore);
+    expect(store.listAttemptsNeedingReview(10)).toEqual([]);
   });
 });
 
