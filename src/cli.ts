@@ -5,6 +5,8 @@ import { isUserError } from './errors.ts';
 import { ConfigError } from './config.ts';
 import { asksForHelp, isGroup, nearestCommand, renderCommandHelp, renderGroupHelp, renderOverview } from './cli/help.ts';
 import { cliCommands, type CliCommandEntry } from './cli/registry.ts';
+import { Writable } from 'node:stream';
+import { createRedactor } from './redact.ts';
 import type { CliIo } from './cli/types.ts';
 
 /** The version in package.json, which is what `--version` reports. */
@@ -85,16 +87,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(renderCommandHelp(entry, command));
     return 0;
   }
+  // Whatever a command prints on error goes through the one redactor: no key or token reaches the terminal.
+  const redact = createRedactor(io.env);
+  const stderr = new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      io.stderr.write(redact(String(chunk)));
+      done();
+    },
+  });
   try {
-    return await command.run(args, io);
+    return await command.run(args, { ...io, stderr });
   } catch (error) {
     if (isUserError(error) || error instanceof ConfigError) {
-      io.stderr.write(`${error.message}\n`);
+      io.stderr.write(redact(`${error.message}\n`));
       return 1;
     }
     if (error instanceof Error && error.name === 'TypeError' && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`${error.message}\nUsage: tutor ${command.usage}\nRun \`tutor ${entry.path.join(' ')} --help\` for its options.\n`);
+      io.stderr.write(redact(`${error.message}\nUsage: tutor ${command.usage}\nRun \`tutor ${entry.path.join(' ')} --help\` for its options.\n`));
       return 2;
+    }
+    if (error instanceof Error) {
+      io.stderr.write(redact(`${error.stack ?? error.message}\n`));
+      return 1;
     }
     throw error;
   }

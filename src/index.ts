@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { isUserError } from './errors.ts';
 import { trackInFlight } from './in-flight.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { secretsFromEnv } from './redact.ts';
 
 /**
  * `npm start`: the Discord bot's composition root. Configuration → logger → app (database, banks,
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const logger: Logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'study-tutor' } });
+  const logger: Logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'study-tutor' }, secrets: secretsFromEnv(config) });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   // Loaded only once a token is known, so the message above needs neither Discord nor the database.

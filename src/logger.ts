@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { redactSecrets } from './redact.ts';
 
 export type { Logger };
 
@@ -8,6 +9,8 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
   /** Bound to every line, e.g. `{ service: 'study-tutor' }`. */
   base?: Record<string, unknown>;
+  /** Values never to print (the configured keys and tokens: `secretsFromEnv(env)`); removed from every line. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -32,10 +35,14 @@ const REDACTED_PATHS = [
  * Components take a child (`logger.child({ component: 'discord' })`) so every line says where it came from.
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
+  const secrets = options.secrets ?? [];
   const settings = {
     level: options.level,
     base: { pid: process.pid, ...options.base },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // The paths above catch a config logged whole; this catches a secret anywhere else in the line,
+    // e.g. inside an error message a provider sent back ("Incorrect API key provided: sk-…").
+    hooks: { streamWrite: (line: string) => redactSecrets(line, secrets) },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       // `"level":"info"` reads better in a journal than pino's numeric 30.

@@ -162,10 +162,23 @@ export const BlankQuestionSchema = z.object({
   unordered: z.array(z.array(z.number().int().nonnegative()).min(2)).optional(),
 });
 
+/**
+ * A term and what it means, for a point that pairs them (e.g. 剪枝 → 移除参数): the fallback grader
+ * gives the point nothing when the answer attaches this meaning to another pair's term. `term` and
+ * each `meaning` entry may list synonyms as `a|b`.
+ */
+export const TermPairSchema = z.object({
+  term: z.string().trim().min(1),
+  meaning: z.array(z.string().trim().min(1)).min(1),
+});
+export type TermPair = z.infer<typeof TermPairSchema>;
+
 export const RubricPointSchema = z.object({
   point: z.string().min(1),
   points: z.number().positive(),
   keywords: z.array(z.string().min(1)).optional(),
+  /** Two or more term/meaning pairs the point checks are not swapped. */
+  pairs: z.array(TermPairSchema).min(2).optional(),
 });
 export type RubricPoint = z.infer<typeof RubricPointSchema>;
 

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { DatabaseError, knownSchemaVersion, openDatabase } from '../storage/database.ts';
 import { loadPrompts, PromptError } from '../tutor/prompts.ts';
 import { checkBanks } from './doctor-banks.ts';
+import { createRedactor } from '../redact.ts';
 import type { CliCommand, CliIo } from './types.ts';
 
 /**
@@ -296,7 +297,9 @@ export const doctorCommand: CliCommand = {
   async run(args, io) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
     const report = await runDoctor({ env: io.env, cwd: io.cwd });
-    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorReport(report, isTty(io.stdout) && !io.env.NO_COLOR));
+    // The report names URLs and provider replies: a key inside OPENAI_BASE_URL must not be printed.
+    const redact = createRedactor(io.env);
+    io.stdout.write(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorReport(report, isTty(io.stdout) && !io.env.NO_COLOR)));
     return report.errors > 0 ? 1 : 0;
   },
 };

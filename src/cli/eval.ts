@@ -2,19 +2,20 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
 import { loadGradingDataset } from '../tutor/eval/datasets.ts';
+import { crossValidateFallback, renderCrossValidation } from '../tutor/eval/cross-validate.ts';
 import { evaluateGrading, renderEvalReport } from '../tutor/eval/evaluate.ts';
 import { createCliApp } from './app.ts';
 import type { CliCommand } from './types.ts';
 
 export const evalGradingCommand: CliCommand = {
   path: ['eval', 'grading'],
-  usage: 'eval grading <dataset-path> [--limit N] [--fallback] [--json]',
-  summary: 'Grade a human-scored short-answer set and report agreement (Pearson, QWK, exact) and tokens',
+  usage: 'eval grading <dataset-path> [--folds K] [--limit N] [--fallback] [--json]',
+  summary: 'Grade a human-scored short-answer set and report agreement (Pearson, QWK, exact) and tokens; --folds K cross-validates the fallback by question',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { limit: { type: 'string' }, fallback: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      options: { limit: { type: 'string' }, folds: { type: 'string' }, fallback: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
     });
     const target = positionals[0];
     if (!target || positionals.length > 1) {
@@ -25,6 +26,17 @@ export const evalGradingCommand: CliCommand = {
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
       io.stderr.write(`--limit must be a positive whole number, got "${values.limit}"\n`);
       return 2;
+    }
+    if (values.folds !== undefined) {
+      const folds = Number(values.folds);
+      if (!Number.isInteger(folds) || folds < 2) {
+        io.stderr.write(`--folds must be a whole number of at least 2, got "${values.folds}"\n`);
+        return 2;
+      }
+      // The evidence grader alone, its thresholds tuned on other questions than the ones measured.
+      const report = crossValidateFallback(loadGradingDataset(path.resolve(io.cwd, target)), folds);
+      io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderCrossValidation(report));
+      return 0;
     }
     const config = loadConfig(io.env);
     const useLlm = config.llmEnabled && !values.fallback;

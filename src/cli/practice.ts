@@ -7,6 +7,7 @@ import { loadConfig } from '../config.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { resolveLocale, t, type Locale } from '../messages/catalog.ts';
+import { secretsFromEnv } from '../redact.ts';
 import { createStyle } from './practice-render.ts';
 import { createLineReader, isStorageFailure, runPracticeSession } from './practice-session.ts';
 import type { CliCommand, CliIo } from './types.ts';
@@ -140,7 +141,7 @@ export const practiceCommand: CliCommand = {
       const config = loadConfig(io.env);
 
       // Logs go to standard error and stay quiet unless asked for, so they never mix into the quiz.
-      const logger = createLogger({ level: io.env.LOG_LEVEL ? config.LOG_LEVEL : 'error', destination: io.stderr });
+      const logger = createLogger({ level: io.env.LOG_LEVEL ? config.LOG_LEVEL : 'error', destination: io.stderr, secrets: secretsFromEnv(config) });
       const app = await createApp(config, { logger, cwd: io.cwd, ...(seed !== undefined ? { random: seededRandom(seed) } : {}) });
       const terminal = isTty(io.stdin) && isTty(io.stdout);
       const reader = createLineReader(io.stdin, io.stdout, terminal);

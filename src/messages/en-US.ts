@@ -255,6 +255,9 @@ export const enUS = {
   'tutor.followUp.unavailable': 'The AI tutor could not be reached just now; here is the explanation from the question bank.',
   'tutor.afterAnswerIntro': "The bank's reference answer and analysis:",
   'tutor.injectionNote': 'This answer contains what looks like instructions to the grader; it got a provisional keyword score and was sent for review.',
+  'tutor.needsReviewNote':
+    'The AI gave far more marks than the answer shows evidence for, so this attempt awaits review by a teacher. Until then it has a provisional score and does not count towards mastery or the leaderboard.',
+  'tutor.questionTruncated': '(Your question was very long: only its first ~{tokens} tokens were sent to the AI tutor.)',
 
   // Feedback as plain text (`tutor grade`, `tutor regrade`).
   'feedbackText.byLlm': '{score}/{max, plural, one {# point} other {# points}}: AI feedback ({model}, {prompt})',

@@ -232,6 +232,8 @@ export const zhCN: Record<MessageKey, string> = {
   'tutor.followUp.unavailable': '暂时连不上 AI 导师，下面是题库自带的讲解。',
   'tutor.afterAnswerIntro': '题库中的参考答案与解析：',
   'tutor.injectionNote': '这份答案中含有像是给评分者的指令，已按关键词覆盖给出暂定分，并提交人工复核。',
+  'tutor.needsReviewNote': 'AI 给出的分数明显高于答案中能找到的依据，因此这次作答等待老师复核；在复核之前只记暂定分，不计入掌握情况和排行榜。',
+  'tutor.questionTruncated': '（你的问题太长，只把前约 {tokens} 个词元发给了 AI 导师。）',
 
   'feedbackText.byLlm': '{score}/{max} 分：AI 反馈（{model}，{prompt}）',
   'feedbackText.byFallback': '{score}/{max} 分：暂定分（关键词覆盖，非 AI）',

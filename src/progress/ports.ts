@@ -10,7 +10,8 @@ import type { Leaderboard, LeaderboardPeriod, UserStats } from './types.ts';
  * the core depends only on this interface.
  */
 
-export type AttemptStatus = 'graded' | 'flagged' | 'pending';
+/** `needs-review`: the LLM awarded more than the answer's evidence supports; a provisional score waits for a person. */
+export type AttemptStatus = 'graded' | 'flagged' | 'pending' | 'needs-review';
 
 export interface NewAttempt {
   sessionId: string | null;

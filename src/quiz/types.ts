@@ -76,7 +76,7 @@ export interface StoredAttemptSummary {
   score: number;
   maxScore: number;
   gradedBy: GradedBy;
-  status: 'graded' | 'flagged' | 'pending';
+  status: 'graded' | 'flagged' | 'pending' | 'needs-review';
   grade: GradeResult;
   feedback: FreeTextFeedback | null;
 }

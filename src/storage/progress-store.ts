@@ -189,7 +189,8 @@ export class SqliteProgressStore implements ProgressStore {
     return this.#write(() => {
       this.#ensureUser(attempt.userId);
       const { lastInsertRowid } = this.#statements.insertAttempt.run(attemptParams(attempt));
-      if (attempt.status !== 'flagged') {
+      // Flagged and needs-review scores are not trusted yet: they do not move the review schedule.
+      if (attempt.status !== 'flagged' && attempt.status !== 'needs-review') {
         const previous = this.getReviewCard(attempt.userId, attempt.bankId, attempt.questionId);
         const card = scheduleReview(previous, attempt.score, attempt.maxScore, attempt.createdAt);
         this.#statements.upsertCard.run(cardParams(attempt.userId, attempt.bankId, attempt.questionId, card));
@@ -218,6 +219,14 @@ export class SqliteProgressStore implements ProgressStore {
 
   listPendingAttempts(limit: number): AttemptRecord[] {
     return (this.#statements.pendingAttempts.all(limit) as AttemptRow[]).map(toAttempt);
+  }
+
+  /**
+   * Attempts whose LLM grade exceeded the evidence, oldest first: what a person confirms (set `graded`
+   * with the score they accept, through `updateAttemptGrading`) before they count.
+   */
+  listAttemptsNeedingReview(limit: number): AttemptRecord[] {
+    return (this.#statements.needsReviewAttempts.all(limit) as AttemptRow[]).map(toAttempt);
   }
 
   updateAttemptGrading(
@@ -357,6 +366,7 @@ function prepareStatements(db: Db) {
         AND status = 'graded' AND feedback IS NOT NULL
       ORDER BY id DESC LIMIT 1`),
     pendingAttempts: prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE status = 'pending' ORDER BY id LIMIT ?`),
+    needsReviewAttempts: prepare(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE status = 'needs-review' ORDER BY id LIMIT ?`),
     updateGrading: prepare(`
       UPDATE attempts SET score = :score, graded_by = :gradedBy, status = :status, feedback = :feedback,
         part_verdicts = :partVerdicts, prompt_version = :promptVersion, model = :model, input_tokens = :inputTokens,

@@ -1,5 +1,5 @@
 import type { UsageGrouping, UsageReportPort, UsageRow } from '../services/usage.ts';
-import type { LlmCallOutcome, LlmCallRecord, LlmPurpose, UsageLedger } from '../tutor/ports.ts';
+import type { LlmCallRecord, LlmCallState, LlmPurpose, UsageLedger } from '../tutor/ports.ts';
 import type { Db } from './database.ts';
 
 export type { UsageGrouping, UsageRow };
@@ -15,7 +15,7 @@ interface CallRow {
   input_tokens: number;
   output_tokens: number;
   latency_ms: number;
-  outcome: LlmCallOutcome;
+  outcome: LlmCallState;
   created_at: number;
 }
 
@@ -25,11 +25,30 @@ const GROUP_EXPRESSIONS: Record<UsageGrouping, string> = {
   day: "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')",
 };
 
+function toRow(call: LlmCallRecord): CallRow {
+  return {
+    user_id: call.userId,
+    guild_id: call.guildId,
+    bank_id: call.bankId,
+    question_id: call.questionId,
+    purpose: call.purpose,
+    model: call.model,
+    prompt_version: call.promptVersion,
+    input_tokens: Math.max(0, Math.round(call.inputTokens)),
+    output_tokens: Math.max(0, Math.round(call.outputTokens)),
+    latency_ms: Math.max(0, Math.round(call.latencyMs)),
+    outcome: call.outcome,
+    created_at: call.createdAt.getTime(),
+  };
+}
+
 /** The tutor's UsageLedger and `tutor usage`'s report on the llm_calls table (migration 002). */
 export class SqliteUsageRepository implements UsageLedger, UsageReportPort {
   readonly #insert;
   readonly #userTimes;
   readonly #guildTokens;
+  readonly #settle;
+  readonly #reserve;
 
   constructor(private readonly db: Db) {
     this.#insert = db.prepare(`
@@ -41,24 +60,29 @@ export class SqliteUsageRepository implements UsageLedger, UsageReportPort {
     this.#guildTokens = db
       .prepare('SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM llm_calls WHERE guild_id = ? AND created_at >= ?')
       .pluck();
+    this.#settle = db.prepare(`
+      UPDATE llm_calls SET purpose = @purpose, model = @model, prompt_version = @prompt_version, input_tokens = @input_tokens,
+             output_tokens = @output_tokens, latency_ms = @latency_ms, outcome = @outcome
+       WHERE id = @id`);
+    // IMMEDIATE takes the write lock before the check reads, so another process (a second bot or a CLI
+    // grading at the same time) cannot pass the same check between our read and our insert.
+    this.#reserve = db.transaction((reservation: LlmCallRecord, admit: () => boolean): number | null => {
+      if (!admit()) return null;
+      return Number(this.#insert.run(toRow(reservation)).lastInsertRowid);
+    });
+  }
+
+  reserveCall(reservation: LlmCallRecord, admit: () => boolean): number | null {
+    return this.#reserve.immediate(reservation, admit);
+  }
+
+  settleCall(id: number, call: LlmCallRecord): void {
+    const { user_id: _user, guild_id: _guild, bank_id: _bank, question_id: _question, created_at: _created, ...row } = toRow(call);
+    this.#settle.run({ ...row, id });
   }
 
   recordCall(call: LlmCallRecord): void {
-    const row: CallRow = {
-      user_id: call.userId,
-      guild_id: call.guildId,
-      bank_id: call.bankId,
-      question_id: call.questionId,
-      purpose: call.purpose,
-      model: call.model,
-      prompt_version: call.promptVersion,
-      input_tokens: Math.max(0, Math.round(call.inputTokens)),
-      output_tokens: Math.max(0, Math.round(call.outputTokens)),
-      latency_ms: Math.max(0, Math.round(call.latencyMs)),
-      outcome: call.outcome,
-      created_at: call.createdAt.getTime(),
-    };
-    this.#insert.run(row);
+    this.#insert.run(toRow(call));
   }
 
   userCallTimes(userId: string, since: Date): Date[] {

@@ -1,13 +1,18 @@
-import type { FreeTextQuestion, RubricPoint } from '../bank/schema.ts';
+import type { FreeTextQuestion, RubricPoint, TermPair } from '../bank/schema.ts';
 import { t } from '../messages/catalog.ts';
 import { FEEDBACK_LIMITS } from './limits.ts';
 import type { FreeTextFeedback, RubricPointVerdict } from './types.ts';
-import { extractKeyTerms, indexAnswer, termAppearsIn, truncateText, type AnswerIndex, type FeedbackLanguage } from './text.ts';
+import { containsHan, extractKeyTerms, foldForSearch, tokenize, truncateText, type FeedbackLanguage } from './text.ts';
 
 /**
- * The deterministic rubric-coverage grader: used when the LLM is not configured, fails, or is not to
- * be trusted. Pure and total. Each rubric point's key terms are looked up in the normalised answer;
- * the score is provisional and is always shown as such, with the reference answer and analysis.
+ * The deterministic evidence grader: used when the LLM is not configured, fails, or is not to be
+ * trusted, and to cross-check every LLM grade. Pure and total. Content earns marks, keywords do not:
+ * - a term counts only inside a clause that also says something the question's own words do not
+ *   (a word of the reference, analysis or marking points other than a keyword or a word of the stem),
+ *   so a list of terms, or terms padded with unrelated words, earns nothing;
+ * - words of the stem earn nothing: a keyword the stem already names is not evidence of knowledge;
+ * - a point with `pairs` earns nothing when the answer attaches one term's meaning to another term.
+ * The score is provisional and always shown as such, with the reference answer and analysis.
  */
 
 /** Words that say what a rubric point asks for rather than what the answer must contain. */
@@ -22,6 +27,16 @@ const RUBRIC_INSTRUCTION_WORDS = new Set(
 
 const MAX_DERIVED_TERMS = 8;
 
+/** Where a point's coverage turns into a verdict; `tuneFallback` in src/tutor/eval picks them by cross-validation. */
+export interface FallbackThresholds {
+  /** Share of a point's terms evidenced for `met`. */
+  met: number;
+  /** Share for `partial` (above 0: one term of many is not half the point). */
+  partial: number;
+}
+
+export const DEFAULT_THRESHOLDS: FallbackThresholds = { met: 0.6, partial: 0.3 };
+
 export interface PointTerms {
   /** Each entry is one term with its accepted alternatives (a keyword `a|b` lists synonyms). */
   terms: string[][];
@@ -29,42 +44,276 @@ export interface PointTerms {
   explicit: boolean;
 }
 
+const splitAlternatives = (keyword: string) =>
+  keyword
+    .split('|')
+    .map((alternative) => alternative.trim())
+    .filter(Boolean);
+
 /** The terms a rubric point is checked against: its keywords, else terms of the point (or the reference). */
 export function termsForPoint(point: RubricPoint, reference: string): PointTerms {
   if (point.keywords && point.keywords.length > 0) {
-    return {
-      explicit: true,
-      terms: point.keywords.map((keyword) =>
-        keyword
-          .split('|')
-          .map((alternative) => alternative.trim())
-          .filter(Boolean),
-      ),
-    };
+    return { explicit: true, terms: point.keywords.map(splitAlternatives) };
   }
   let derived = extractKeyTerms(point.point).filter((term) => !RUBRIC_INSTRUCTION_WORDS.has(term));
   if (derived.length === 0) derived = extractKeyTerms(reference);
   return { explicit: false, terms: derived.slice(0, MAX_DERIVED_TERMS).map((term) => [term]) };
 }
 
+/**
+ * Comparison keys of a text: Porter stems of its English content words and the character bigrams of
+ * its Han runs (ICU segments Chinese too finely for terms like 剪枝 to survive as one word).
+ */
+export function conceptKeys(text: string): Set<string> {
+  const keys = new Set<string>();
+  for (const token of tokenize(text)) {
+    if (token.stop) continue;
+    if (!containsHan(token.word)) keys.add(token.key);
+  }
+  // Runs are cut at punctuation, so the bigrams of a list (剪枝、量化) never join two of its items.
+  for (const run of text.normalize('NFKC').match(/\p{Script=Han}+/gu) ?? []) {
+    const chars = [...run];
+    if (chars.length === 1) continue;
+    for (let index = 0; index + 1 < chars.length; index += 1) {
+      // A bigram across a particle (楼下的 → 下的) joins two words by accident: it is no concept.
+      if (HAN_PARTICLES.has(chars[index]!) || HAN_PARTICLES.has(chars[index + 1]!)) continue;
+      keys.add(chars[index]! + chars[index + 1]!);
+    }
+  }
+  return keys;
+}
+
+/** Han characters that are particles or function words far more often than parts of a term. */
+const HAN_PARTICLES = new Set('的了是在和与及或也都就而且并对把被让给从向以于为之其这那个着过吗呢吧啊我你他她它们'.split(''));
+
+interface Clause {
+  folded: string;
+  keys: Set<string>;
+  /** The keys of the whole sentence the clause belongs to. */
+  sentenceKeys: Set<string>;
+  sentenceHasHan: boolean;
+  /** Which sentence of the answer the clause is in. */
+  sentence: number;
+}
+
+/**
+ * Clauses (sentences cut at commas and colons too, for pairing a term with its meaning), each folded
+ * for matching and carrying its sentence's keys (for judging whether a term is explained). Linear.
+ */
+export function splitClauses(answer: string): Clause[] {
+  const clauses: Clause[] = [];
+  let position = 0;
+  for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
+    if (!sentence.trim()) continue;
+    position += 1;
+    const sentenceKeys = conceptKeys(sentence);
+    const sentenceHasHan = containsHan(sentence);
+    for (const text of sentence.split(/[，,：:]/u)) {
+      if (text.trim()) clauses.push({ folded: foldForSearch(text), keys: conceptKeys(text), sentenceKeys, sentenceHasHan, sentence: position });
+    }
+  }
+  return clauses;
+}
+
+function alternativeIn(alternative: string, clause: Clause): boolean {
+  const folded = foldForSearch(alternative);
+  if (!folded) return false;
+  if (containsHan(folded)) return clause.folded.includes(folded);
+  if (/^\d+$/.test(folded)) return new RegExp(`(^|\\D)${folded}(\\D|$)`).test(clause.folded);
+  const keys = [...conceptKeys(alternative)];
+  if (keys.length > 0 && keys.every((key) => clause.keys.has(key))) return true;
+  return folded.includes(' ') && clause.folded.includes(folded);
+}
+
+/** The question's own words: what copying the stem or the keywords gives for free. */
+interface QuestionVocabulary {
+  stemFolded: string;
+  stemKeys: Set<string>;
+  /** Keys of every keyword of every point: naming them is not explaining. */
+  keywordKeys: Set<string>;
+  /** Keys of the reference, analysis and points: what an explanation is made of. */
+  contextKeys: Set<string>;
+  contextHasHan: boolean;
+}
+
+const vocabularies = new WeakMap<FreeTextQuestion, QuestionVocabulary>();
+
+/** Computed once per question object (the evaluation grades hundreds of answers to one question). */
+function vocabularyOf(question: FreeTextQuestion): QuestionVocabulary {
+  let vocabulary = vocabularies.get(question);
+  if (!vocabulary) {
+    vocabulary = buildVocabulary(question);
+    vocabularies.set(question, vocabulary);
+  }
+  return vocabulary;
+}
+
+function buildVocabulary(question: FreeTextQuestion): QuestionVocabulary {
+  const material = [question.reference, question.analysis, ...question.rubric.map((point) => point.point)].join('\n');
+  const keywordKeys = new Set<string>();
+  for (const point of question.rubric) {
+    for (const keyword of point.keywords ?? []) for (const alternative of splitAlternatives(keyword)) for (const key of conceptKeys(alternative)) keywordKeys.add(key);
+    for (const pair of point.pairs ?? []) for (const alternative of [pair.term, ...pair.meaning].flatMap(splitAlternatives)) for (const key of conceptKeys(alternative)) keywordKeys.add(key);
+  }
+  return {
+    stemFolded: foldForSearch(question.stem),
+    stemKeys: conceptKeys(question.stem),
+    keywordKeys,
+    contextKeys: conceptKeys(material),
+    contextHasHan: containsHan(material),
+  };
+}
+
+/** True when the stem already names this alternative. */
+function inStem(alternative: string, vocabulary: QuestionVocabulary): boolean {
+  const folded = foldForSearch(alternative);
+  if (!folded) return false;
+  if (containsHan(folded)) return vocabulary.stemFolded.includes(folded);
+  const keys = [...conceptKeys(alternative)];
+  return keys.length > 0 && keys.every((key) => vocabulary.stemKeys.has(key));
+}
+
+/** A clause explains a term when its sentence also holds a word of the material that is neither a keyword nor a stem word. */
+function explains(clause: Clause, termKeys: Set<string>, vocabulary: QuestionVocabulary): boolean {
+  let ownWords = 0;
+  let otherKeywords = 0;
+  for (const key of clause.sentenceKeys) {
+    if (termKeys.has(key) || vocabulary.stemKeys.has(key)) continue;
+    if (vocabulary.keywordKeys.has(key)) {
+      otherKeywords += 1;
+      continue;
+    }
+    if (vocabulary.contextKeys.has(key)) return true;
+    ownWords += 1;
+  }
+  // A sentence in another script than the material (a Chinese answer to an English question with
+  // Chinese keywords) cannot share its words: there it explains when it relates the term to another
+  // keyword in a sentence of three or more words of its own. One keyword padded with filler does not.
+  return clause.sentenceHasHan !== vocabulary.contextHasHan && otherKeywords >= 1 && ownWords >= 3;
+}
+
+/** Which pairs each clause talks about: the pairs whose term it names, else those of the clause before in its sentence. */
+function attributeClauses(clauses: Clause[], pairs: TermPair[]): Array<Set<number>> {
+  let current = new Set<number>();
+  let sentence = -1;
+  return clauses.map((clause) => {
+    if (clause.sentence !== sentence) {
+      sentence = clause.sentence;
+      current = new Set<number>();
+    }
+    const named = new Set<number>();
+    pairs.forEach((pair, index) => {
+      if (splitAlternatives(pair.term).some((alternative) => alternativeIn(alternative, clause))) named.add(index);
+    });
+    if (named.size > 0) current = named;
+    return current;
+  });
+}
+
+/** A quote shorter than this many concept keys (stems or Han bigrams) is a fragment, not evidence. */
+const MIN_QUOTE_KEYS = 2;
+
+/**
+ * Whether a quote the model gave is evidence for a marking point: substantive (at least two concept
+ * keys, so not a fragment of a few characters) and sharing a concept with the point (its text,
+ * keywords or pairs) other than the stem's words, which every answer may echo.
+ */
+export function quoteIsEvidence(quote: string, point: RubricPoint, question: FreeTextQuestion): boolean {
+  const keys = conceptKeys(quote);
+  if (keys.size < MIN_QUOTE_KEYS) return false;
+  const vocabulary = vocabularyOf(question);
+  const pointKeys = conceptKeys(
+    [point.point, ...(point.keywords ?? []).flatMap(splitAlternatives), ...(point.pairs ?? []).flatMap((pair) => [pair.term, ...pair.meaning].flatMap(splitAlternatives))].join('\n'),
+  );
+  for (const key of keys) if (pointKeys.has(key) && !vocabulary.stemKeys.has(key)) return true;
+  return false;
+}
+
+export interface PairCheck {
+  /** Pairs whose meaning the answer attaches to their own term. */
+  matched: number;
+  /** Pairs whose meaning the answer attaches to another pair's term only. */
+  swapped: number;
+}
+
+/** Checks a point's term/meaning pairs against the answer's clauses. */
+export function checkPairs(pairs: TermPair[], clauses: Clause[], vocabulary?: QuestionVocabulary): PairCheck {
+  const attribution = attributeClauses(clauses, pairs);
+  let matched = 0;
+  let swapped = 0;
+  pairs.forEach((pair, index) => {
+    const meanings = pair.meaning.flatMap(splitAlternatives);
+    let own = false;
+    let other = false;
+    clauses.forEach((clause, position) => {
+      if (!meanings.some((meaning) => alternativeIn(meaning, clause))) return;
+      const about = attribution[position]!;
+      // A clause naming several terms at once (a list) pairs nothing; an own pairing must be explained.
+      if (about.size === 1 && about.has(index)) {
+        if (!vocabulary || explains(clause, conceptKeys(pair.term), vocabulary)) own = true;
+      } else if (about.size > 0 && !about.has(index)) other = true;
+    });
+    if (own) matched += 1;
+    else if (other) swapped += 1;
+  });
+  return { matched, swapped };
+}
+
 export interface PointCoverage {
   verdict: RubricPointVerdict['verdict'];
   matched: string[];
+  /** Terms that could earn credit (those the stem already names cannot). */
   total: number;
+  /** Set when a pair's meaning was attached to the wrong term. */
+  swapped?: boolean;
+  /** The share of the point's marks earned: 1 for met, evidenced/total ÷ the met threshold for partial, 0 for missed. */
+  share: number;
 }
 
-/** met: at least 75% of explicit keywords (60% of derived terms) found; partial: some found; else missed. */
-export function coverPoint(terms: PointTerms, index: AnswerIndex): PointCoverage {
+/** Evidence for one rubric point in the answer's clauses. */
+export function coverPoint(
+  point: RubricPoint,
+  question: FreeTextQuestion,
+  clauses: Clause[],
+  vocabulary: QuestionVocabulary = vocabularyOf(question),
+  thresholds: FallbackThresholds = DEFAULT_THRESHOLDS,
+): PointCoverage {
+  const all = termsForPoint(point, question.reference).terms;
+  const named = (alternatives: string[]) => alternatives.some((alternative) => inStem(alternative, vocabulary));
+  let groups = all.filter((alternatives) => !named(alternatives));
+  // Terms the stem names are kept aside: alone they earn nothing (a stem echo scores 0); once the
+  // answer evidences a term of its own, they count as part of an explanation in the question's words.
+  const stemGroups = all.filter(named);
+  if (groups.length === 0) {
+    groups = extractKeyTerms(point.point)
+      .filter((term) => !RUBRIC_INSTRUCTION_WORDS.has(term) && !inStem(term, vocabulary))
+      .slice(0, MAX_DERIVED_TERMS)
+      .map((term) => [term]);
+  }
+  const evidencedIn = (alternatives: string[]) =>
+    alternatives.find((alternative) => {
+      const termKeys = conceptKeys(alternative);
+      return clauses.some((clause) => alternativeIn(alternative, clause) && explains(clause, termKeys, vocabulary));
+    });
   const matched: string[] = [];
-  for (const alternatives of terms.terms) {
-    const hit = alternatives.find((alternative) => termAppearsIn(alternative, index));
+  for (const alternatives of groups) {
+    const hit = evidencedIn(alternatives);
     if (hit !== undefined) matched.push(hit);
   }
-  const total = terms.terms.length;
-  if (total === 0 || matched.length === 0) return { verdict: 'missed', matched, total };
-  const ratio = matched.length / total;
-  const metThreshold = terms.explicit ? 0.75 : 0.6;
-  return { verdict: ratio >= metThreshold ? 'met' : 'partial', matched, total };
+  const supportingStemTerms = matched.length === 0 ? 0 : stemGroups.filter((alternatives) => evidencedIn(alternatives) !== undefined).length;
+  let evidenced = matched.length + supportingStemTerms;
+  let total = groups.length + stemGroups.length;
+  if (point.pairs && point.pairs.length >= 2) {
+    const pairs = checkPairs(point.pairs, clauses, vocabulary);
+    if (pairs.swapped > 0) return { verdict: 'missed', matched: [], total: total + point.pairs.length, swapped: true, share: 0 };
+    evidenced += pairs.matched;
+    total += point.pairs.length;
+  }
+  if (total === 0 || evidenced === 0) return { verdict: 'missed', matched, total, share: 0 };
+  const ratio = evidenced / total;
+  if (ratio >= thresholds.met) return { verdict: 'met', matched, total, share: 1 };
+  if (ratio >= thresholds.partial) return { verdict: 'partial', matched, total, share: ratio / thresholds.met };
+  return { verdict: 'missed', matched, total, share: 0 };
 }
 
 /** met → the point's marks, partial → half, missed → 0; summed, clamped to 0..max and rounded to 2 decimals. */
@@ -86,23 +335,29 @@ export interface FallbackOptions {
   /** Why the fallback was used, e.g. `no-llm-configured`, `timeout`, `injection`. */
   note: string;
   status?: FreeTextFeedback['status'];
+  thresholds?: FallbackThresholds;
 }
 
-/** Per-point verdicts by keyword coverage, the evidence being the matched terms. */
-export function coverRubric(question: FreeTextQuestion, answer: string): RubricPointVerdict[] {
-  const index = indexAnswer(answer);
+/** Per-point verdicts by evidenced terms, the evidence being the matched terms. */
+export function coverRubric(question: FreeTextQuestion, answer: string, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
+  const clauses = splitClauses(answer);
+  const vocabulary = vocabularyOf(question);
   return question.rubric.map((point, position) => {
-    const coverage = coverPoint(termsForPoint(point, question.reference), index);
-    const score = coverage.verdict === 'met' ? point.points : coverage.verdict === 'partial' ? point.points / 2 : 0;
+    const coverage = coverPoint(point, question, clauses, vocabulary, thresholds);
     return {
       index: position,
       point: point.point,
       verdict: coverage.verdict,
       evidence: coverage.matched.join(', '),
-      score: roundScore(score),
+      score: roundScore(point.points * coverage.share),
       maxScore: point.points,
     };
   });
+}
+
+/** The evidence grader's total: the points' earned marks summed, clamped to 0..max and rounded to 2 decimals. */
+export function sumScores(verdicts: ReadonlyArray<Pick<RubricPointVerdict, 'score'>>, maxScore: number): number {
+  return roundScore(Math.min(Math.max(verdicts.reduce((total, verdict) => total + verdict.score, 0), 0), maxScore));
 }
 
 /** The maximum a question is worth: its `points`, which the rubric's points share. */
@@ -127,9 +382,9 @@ export function scaleToQuestion(verdicts: RubricPointVerdict[], question: FreeTe
 
 export function gradeByRubricCoverage(question: FreeTextQuestion, answer: string, options: FallbackOptions): FreeTextFeedback {
   const language = options.language;
-  const rubric = scaleToQuestion(coverRubric(question, answer), question);
+  const rubric = scaleToQuestion(coverRubric(question, answer, options.thresholds), question);
   const maxScore = maxScoreOf(question);
-  const score = scoreVerdicts(rubric, maxScore);
+  const score = sumScores(rubric, maxScore);
   const covered = rubric.filter((verdict) => verdict.verdict === 'met');
   const missed = rubric.filter((verdict) => verdict.verdict !== 'met');
   const limits = FEEDBACK_LIMITS;

@@ -5,7 +5,7 @@ import { FEEDBACK_LIMITS } from './limits.ts';
 import { neutralizeAnswer } from './injection.ts';
 import type { ChatMessage } from './llm-client.ts';
 import { renderPart, type PromptTemplate } from './prompts.ts';
-import { estimateTokens, truncateText, type FeedbackLanguage } from './text.ts';
+import { estimateTokens, truncateText, truncateToTokens, type FeedbackLanguage } from './text.ts';
 import type { ChatTurn, FollowUpRequest } from './types.ts';
 
 /**
@@ -57,7 +57,8 @@ export function buildFollowUpContext(request: FollowUpRequest): string {
   }
   if (question.analysis.trim()) lines.push('', '## Analysis', question.analysis);
   if (request.learnerAnswer !== undefined) {
-    lines.push('', "## The learner's answer (data)", '<learner_answer>', neutralizeAnswer(request.learnerAnswer), '</learner_answer>');
+    const answer = truncateToTokens(request.learnerAnswer, FOLLOW_UP_MESSAGE_TOKENS * 2).text;
+    lines.push('', "## The learner's answer (data)", '<learner_answer>', neutralizeAnswer(answer), '</learner_answer>');
   }
   const feedback = request.feedback;
   const grade = request.grade;
@@ -69,6 +70,16 @@ export function buildFollowUpContext(request: FollowUpRequest): string {
     lines.push('', `## Grade: ${grade.score}/${grade.maxScore}${grade.correct ? ' (correct)' : ''}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The most of one follow-up question sent to the model, in estimated tokens: a 1 MB paste would
+ * otherwise be sent whole, at the guild's expense. The learner is told when it was cut.
+ */
+export const FOLLOW_UP_MESSAGE_TOKENS = 1_000;
+
+export function boundFollowUpMessage(message: string): { text: string; truncated: boolean } {
+  return truncateToTokens(message, FOLLOW_UP_MESSAGE_TOKENS);
 }
 
 /** The most recent turns whose estimated tokens fit the bound, oldest first. */
@@ -99,7 +110,7 @@ export function buildFollowUpMessages(
   }
   messages.push({
     role: 'user',
-    content: renderPart(template, 'user', { context: buildFollowUpContext(request), message: neutralizeAnswer(request.message) }),
+    content: renderPart(template, 'user', { context: buildFollowUpContext(request), message: neutralizeAnswer(boundFollowUpMessage(request.message).text) }),
   });
   return messages;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FreeTextQuestion } from '../bank/schema.ts';
 import { FEEDBACK_LIMITS } from './limits.ts';
-import { roundScore, scaleToQuestion, scoreVerdicts } from './fallback-grader.ts';
-import { neutralizeAnswer } from './injection.ts';
+import { quoteIsEvidence, roundScore, scaleToQuestion, scoreVerdicts } from './fallback-grader.ts';
+import { detectInjection, neutralizeAnswer } from './injection.ts';
 import type { ChatMessage } from './llm-client.ts';
 import { renderPart, type PromptSet, type PromptTemplate } from './prompts.ts';
 import { quoteAppearsIn, truncateText } from './text.ts';
@@ -95,7 +95,10 @@ export function parseGradingReply(content: string): { ok: true; reply: GradingRe
 export interface CheckedVerdicts {
   rubric: RubricPointVerdict[];
   score: number;
-  /** Points the model called met/partial whose quote is not in the answer (they count as missed). */
+  /**
+   * Points the model called met/partial whose quote is not evidence (they count as missed): not in the
+   * answer, a fragment, itself an instruction to the grader, or sharing no concept with the point.
+   */
   unsupportedClaims: number;
   /** Points the model called met/partial, supported or not. */
   claims: number;
@@ -104,8 +107,9 @@ export interface CheckedVerdicts {
 /**
  * Turns the model's verdicts into scored rubric lines. Guarantees: exactly one line per rubric point
  * (unknown, duplicate or non-integer indexes are ignored; the first entry for a point wins; a point
- * the model skipped is missed); a met/partial whose quote is not found in the answer after
- * normalisation counts as missed; the score is the sum of met (full) and partial (half) marks,
+ * the model skipped is missed); a met/partial counts only when its quote is found in the answer after
+ * normalisation, is substantive, is not itself an injection, and shares a concept with the point
+ * (`quoteIsEvidence`); otherwise it counts as missed. The score is the sum of met (full) and partial (half) marks,
  * scaled to the question's points, clamped to 0..points and rounded to 2 decimals.
  */
 export function checkVerdicts(question: FreeTextQuestion, answer: string, reply: GradingReply): CheckedVerdicts {
@@ -122,7 +126,7 @@ export function checkVerdicts(question: FreeTextQuestion, answer: string, reply:
     let evidence = entry?.quote.trim() ?? '';
     if (verdict !== 'missed') {
       claims += 1;
-      if (!quoteAppearsIn(evidence, answer)) {
+      if (!quoteAppearsIn(evidence, answer) || detectInjection(evidence) !== null || !quoteIsEvidence(evidence, point, question)) {
         unsupportedClaims += 1;
         verdict = 'missed';
       }
@@ -149,6 +153,18 @@ export function checkVerdicts(question: FreeTextQuestion, answer: string, reply:
 export function looksLikeObeyedInjection(question: FreeTextQuestion, checked: CheckedVerdicts): boolean {
   const points = question.rubric.length;
   return checked.claims === points && checked.unsupportedClaims > 0 && checked.unsupportedClaims * 2 >= points;
+}
+
+/**
+ * The cross-check of an LLM grade against the evidence grader: the model awarded much more than the
+ * evidence supports when it gives (nearly) full marks, 90 % or more, where the evidence grader finds
+ * under a third, or more than 60 % of the marks above the evidence grader's score. Such an attempt is
+ * stored as `needs-review` with the evidence grader's provisional score. Half the marks for a terse
+ * answer the evidence grader cannot follow is a judgement call, not an anomaly: it stands.
+ */
+export function exceedsEvidence(llmScore: number, evidenceScore: number, maxScore: number): boolean {
+  if (maxScore <= 0) return false;
+  return (llmScore >= 0.9 * maxScore && evidenceScore < maxScore / 3) || llmScore - evidenceScore > 0.6 * maxScore;
 }
 
 /** Trims the model's prose to fit one embed. */

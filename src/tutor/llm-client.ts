@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import OpenAI from 'openai';
+import { redactSecrets } from '../redact.ts';
 import type { Config } from '../config.ts';
 import { createConcurrencyLimiter } from './limiter.ts';
 import type { LlmCallOutcome } from './ports.ts';
@@ -73,13 +75,47 @@ export interface LlmClientOptions {
 /** Keyless local servers (Ollama, LM Studio) still need a non-empty key for the SDK. */
 const PLACEHOLDER_API_KEY = 'not-needed-for-local-server';
 
+/** When the call in progress must be over (ms since the epoch); read by `fetchWithinDeadline`. */
+const callDeadline = new AsyncLocalStorage<number>();
+
+/** The wait a 429/5xx asks for, in ms, read as the SDK reads it; undefined when it names none. */
+export function requestedRetryWaitMs(headers: Headers, now = Date.now()): number | undefined {
+  const ms = parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms)) return ms;
+  const header = headers.get('retry-after');
+  if (!header) return undefined;
+  const seconds = parseFloat(header);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isFinite(date) ? date - now : undefined;
+}
+
+/**
+ * The SDK sleeps for whatever `retry-after` says before retrying, on a timer no abort signal clears:
+ * a `retry-after: 30` kept the CLI alive 30 s after the fallback had answered. A reply asking for a
+ * wait that ends after the call's deadline is marked `x-should-retry: false`, which the SDK obeys, so
+ * the call fails at once, the tutor falls back, and no timer is left behind.
+ */
+async function fetchWithinDeadline(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  const deadline = callDeadline.getStore();
+  if (deadline === undefined || (response.status !== 429 && response.status !== 408 && response.status < 500)) return response;
+  const wait = requestedRetryWaitMs(response.headers);
+  if (wait === undefined || Date.now() + wait < deadline) return response;
+  const headers = new Headers(response.headers);
+  headers.set('x-should-retry', 'false');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 export function createLlmClient(config: LlmClientConfig, options: LlmClientOptions = {}): LlmClient {
   const openai = new OpenAI({
     apiKey: config.OPENAI_API_KEY ?? PLACEHOLDER_API_KEY,
     baseURL: config.OPENAI_BASE_URL,
     timeout: config.LLM_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? 2,
+    fetch: fetchWithinDeadline,
   });
+  const secrets = [config.OPENAI_API_KEY ?? ''].filter(Boolean);
   const limiter = createConcurrencyLimiter(config.LLM_MAX_CONCURRENCY);
   const model = config.LLM_MODEL;
 
@@ -107,7 +143,7 @@ export function createLlmClient(config: LlmClientConfig, options: LlmClientOptio
       : undefined;
     let deadline: NodeJS.Timeout | undefined;
     try {
-      const call = openai.chat.completions.create(
+      const call = callDeadline.run(Date.now() + config.LLM_TIMEOUT_MS, () => openai.chat.completions.create(
         {
           model,
           messages: request.messages,
@@ -116,7 +152,7 @@ export function createLlmClient(config: LlmClientConfig, options: LlmClientOptio
           ...(responseFormat ? { response_format: responseFormat } : {}),
         },
         { signal: AbortSignal.timeout(config.LLM_TIMEOUT_MS) },
-      );
+      ));
       // The SDK's sleep before a retry honours any `retry-after` and ignores the abort signal, so the
       // deadline is also enforced here; the abandoned call aborts when it wakes and is ignored.
       call.catch(() => undefined);
@@ -136,7 +172,10 @@ export function createLlmClient(config: LlmClientConfig, options: LlmClientOptio
         model: response.model || model,
       };
     } catch (error) {
-      throw error instanceof LlmCallError ? error : classifyError(error, Math.round(performance.now() - started));
+      // A provider's error text may echo the key ("Incorrect API key provided: sk-…").
+      const failure = error instanceof LlmCallError ? error : classifyError(error, Math.round(performance.now() - started));
+      failure.message = redactSecrets(failure.message, secrets);
+      throw failure;
     } finally {
       clearTimeout(deadline);
     }

@@ -6,6 +6,8 @@ export type LlmPurpose = 'grade' | 'repair' | 'follow-up';
 
 /** `ok`, or why the call did not give a usable reply. */
 export type LlmCallOutcome = 'ok' | 'invalid' | 'refusal' | 'truncated' | 'timeout' | 'rate-limited' | 'server-error' | 'error';
+/** A call admitted by the budget and not settled yet: it counts against the budgets with its estimate. */
+export type LlmCallState = LlmCallOutcome | 'reserved';
 
 export interface LlmCallRecord {
   userId: string;
@@ -18,12 +20,21 @@ export interface LlmCallRecord {
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
-  outcome: LlmCallOutcome;
+  outcome: LlmCallState;
   createdAt: Date;
 }
 
 export interface UsageLedger {
   recordCall(call: LlmCallRecord): void;
+  /**
+   * Checks the budget and reserves the call in one step (one SQLite transaction): `admit` reads the
+   * ledger and says whether the call may go ahead; when it may, `reservation` (its estimated tokens,
+   * outcome `reserved`) is stored before anything else can read the ledger, so concurrent callers
+   * never all pass one check. Returns the reservation's id, or null when `admit` refused.
+   */
+  reserveCall(reservation: LlmCallRecord, admit: () => boolean): number | null;
+  /** Replaces a reservation with what the call really used (zero tokens when it failed). */
+  settleCall(id: number, call: LlmCallRecord): void;
   /** Times of the user's LLM calls at or after `since`, oldest first (the per-user bucket is replayed from them). */
   userCallTimes(userId: string, since: Date): Date[];
   /** Input + output tokens the guild's calls used at or after `since`. */
@@ -40,6 +51,15 @@ export function createMemoryUsageLedger(): UsageLedger & { calls: LlmCallRecord[
     calls,
     recordCall(call) {
       calls.push(call);
+    },
+    // Synchronous from check to push: nothing else runs on the event loop in between.
+    reserveCall(reservation, admit) {
+      if (!admit()) return null;
+      calls.push(reservation);
+      return calls.length - 1;
+    },
+    settleCall(id, call) {
+      if (calls[id]) calls[id] = call;
     },
     userCallTimes(userId, since) {
       return calls

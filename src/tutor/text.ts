@@ -1,3 +1,4 @@
+import { stemmer } from 'stemmer';
 import { foldCase, normalizeText } from '../grading/normalize.ts';
 
 /**
@@ -76,16 +77,9 @@ const CHINESE_STOPWORDS = new Set(
   ).split(' '),
 );
 
-/** A crude English stem so that `evaporated`, `evaporates` and `evaporate` meet. */
+/** The Porter stem of an English word (the `stemmer` package), so `evaporated` and `evaporates` meet. */
 export function stemEnglish(word: string): string {
-  let stem = word.toLowerCase();
-  for (const suffix of ['ations', 'ation', 'ments', 'ment', 'ingly', 'ings', 'ing', 'edly', 'ies', 'ied', 'es', 'ed', 'ly', 's', 'e']) {
-    if (stem.length - suffix.length >= 3 && stem.endsWith(suffix)) {
-      stem = stem.slice(0, -suffix.length);
-      break;
-    }
-  }
-  return stem;
+  return stemmer(word.toLowerCase());
 }
 
 const segmenters = new Map<string, Intl.Segmenter>();
@@ -107,6 +101,26 @@ export function segmentWords(text: string): string[] {
     if (piece.isWordLike) words.push(piece.segment);
   }
   return words;
+}
+
+/** One word of a text: its comparison key (a Porter stem, or the Han segment as is) and whether it is a stop word. */
+export interface Token {
+  word: string;
+  key: string;
+  stop: boolean;
+}
+
+export function isStopWord(word: string): boolean {
+  return ENGLISH_STOPWORDS.has(word) || CHINESE_STOPWORDS.has(word);
+}
+
+/** Every word of `text` as a token, in order (stop words included and marked). */
+export function tokenize(text: string): Token[] {
+  return segmentWords(text).map((word) => ({
+    word,
+    key: containsHan(word) ? word : stemEnglish(word),
+    stop: isStopWord(word) || (!containsHan(word) && word.length < 2 && !/\d/.test(word)),
+  }));
 }
 
 /**
@@ -170,6 +184,23 @@ export function estimateTokens(text: string): number {
     else other += 1;
   }
   return Math.ceil(han + other / 4);
+}
+
+/**
+ * Cuts text to at most about `maxTokens` estimated tokens (the same estimate as `estimateTokens`),
+ * in one pass over the characters; says whether it cut.
+ */
+export function truncateToTokens(text: string, maxTokens: number): { text: string; truncated: boolean } {
+  let han = 0;
+  let other = 0;
+  let end = 0;
+  for (const char of text) {
+    if (HAN.test(char)) han += 1;
+    else other += 1;
+    if (han + other / 4 > maxTokens) return { text: `${text.slice(0, end).trimEnd()}…`, truncated: true };
+    end += char.length;
+  }
+  return { text, truncated: false };
 }
 
 /** Cuts text to at most `max` characters at a word boundary when possible, marking the cut with `…`. */

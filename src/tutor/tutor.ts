@@ -6,11 +6,12 @@ import { checkBudget, type BudgetVerdict } from './budget.ts';
 import { gradeByRubricCoverage } from './fallback-grader.ts';
 import { t } from '../messages/catalog.ts';
 import { FEEDBACK_LIMITS } from './limits.ts';
-import { buildFallbackFollowUp, buildFollowUpMessages } from './follow-up.ts';
+import { boundFollowUpMessage, buildFallbackFollowUp, buildFollowUpMessages, FOLLOW_UP_MESSAGE_TOKENS } from './follow-up.ts';
 import {
   buildGradingMessages,
   checkVerdicts,
   clampFeedbackProse,
+  exceedsEvidence,
   gradingJsonSchema,
   gradingPromptFor,
   looksLikeObeyedInjection,
@@ -18,7 +19,7 @@ import {
 } from './grading.ts';
 import { detectInjection } from './injection.ts';
 import { createLlmClient, LlmCallError, type ChatMessage, type Completion, type LlmClient } from './llm-client.ts';
-import type { FindCachedFeedback, LlmCallOutcome, LlmPurpose, UsageLedger } from './ports.ts';
+import type { FindCachedFeedback, LlmCallOutcome, LlmCallRecord, LlmPurpose, UsageLedger } from './ports.ts';
 import type { PromptSet } from './prompts.ts';
 import { describeLanguage, estimateTokens, pickFeedbackLanguage, truncateText } from './text.ts';
 import type { FollowUpReply, FollowUpRequest, FreeTextFeedback, GradeFreeTextRequest, TokenUsage, Tutor } from './types.ts';
@@ -72,15 +73,18 @@ export type TutorNote =
   | 'refusal'
   | 'truncated'
   | 'injection'
+  | 'needs-review'
   | 'cached';
 
 /**
  * How the quiz flow stores an attempt graded by the tutor: `flagged` for a tripped tripwire,
+ * `needs-review` when the model awarded much more than the evidence supports,
  * `pending` for a provisional fallback score that `tutor regrade --pending` should redo once the LLM
  * is back, `graded` otherwise.
  */
 export function attemptStatusForFeedback(feedback: FreeTextFeedback): AttemptStatus {
   if (feedback.status === 'flagged') return 'flagged';
+  if (feedback.status === 'needs-review') return 'needs-review';
   return feedback.gradedBy === 'fallback' ? 'pending' : 'graded';
 }
 
@@ -106,6 +110,14 @@ function budgetMessage(verdict: Exclude<BudgetVerdict, { allowed: true }>, langu
     : t(language, 'tutor.guildBudget', { hours: Math.max(1, Math.ceil(verdict.retryAfterMs / 3_600_000)) });
 }
 
+/** The budget refused to reserve a call: the caller falls back with the verdict's message. */
+class BudgetRefusal extends Error {
+  constructor(readonly verdict: Exclude<BudgetVerdict, { allowed: true }>) {
+    super(`LLM budget exhausted (${verdict.reason})`);
+    this.name = 'BudgetRefusal';
+  }
+}
+
 export function createTutor(deps: TutorDeps): Tutor {
   const { config, prompts, usage } = deps;
   const clock = deps.clock ?? (() => new Date());
@@ -128,7 +140,14 @@ export function createTutor(deps: TutorDeps): Tutor {
     promptVersion: string;
   }
 
-  /** One call, recorded in the ledger whatever happens; estimates tokens when the server reports none. */
+  const budgetLimits = { userCallsPerHour: config.LLM_USER_CALLS_PER_HOUR, guildDailyTokens: config.LLM_GUILD_DAILY_TOKENS };
+
+  /**
+   * One call, recorded in the ledger whatever happens; estimates tokens when the server reports none.
+   * Under budgets the call is first reserved with its estimated tokens in the same step that checks
+   * the budget, and settled with the real usage after (zero tokens when it failed); a refused
+   * reservation throws `BudgetRefusal` without contacting the model.
+   */
   async function callLlm(
     client: LlmClient,
     context: CallContext,
@@ -136,21 +155,37 @@ export function createTutor(deps: TutorDeps): Tutor {
     messages: ChatMessage[],
     options: { json: boolean; maxOutputTokens: number },
   ): Promise<Completion> {
-    const record = (outcome: LlmCallOutcome, tokens: TokenUsage, latencyMs: number) =>
-      usage.recordCall({
-        userId: context.userId,
-        guildId: context.guildId ?? null,
-        bankId: context.bankId,
-        questionId: context.questionId,
-        purpose,
-        model: client.model,
-        promptVersion: context.promptVersion,
-        inputTokens: tokens.inputTokens,
-        outputTokens: tokens.outputTokens,
-        latencyMs,
-        outcome,
-        createdAt: clock(),
-      });
+    const callRecord = (outcome: LlmCallRecord['outcome'], tokens: TokenUsage, latencyMs: number): LlmCallRecord => ({
+      userId: context.userId,
+      guildId: context.guildId ?? null,
+      bankId: context.bankId,
+      questionId: context.questionId,
+      purpose,
+      model: client.model,
+      promptVersion: context.promptVersion,
+      inputTokens: tokens.inputTokens,
+      outputTokens: tokens.outputTokens,
+      latencyMs,
+      outcome,
+      createdAt: clock(),
+    });
+    const estimatedInput = messages.reduce((sum, message) => sum + estimateTokens(message.content) + 4, 0);
+    let reservation: number | null = null;
+    if (enforceBudgets) {
+      let verdict = { allowed: true } as BudgetVerdict;
+      reservation = usage.reserveCall(
+        callRecord('reserved', { inputTokens: estimatedInput, outputTokens: options.maxOutputTokens }, 0),
+        () => {
+          verdict = checkBudget(usage, budgetLimits, { userId: context.userId, guildId: context.guildId }, clock());
+          return verdict.allowed;
+        },
+      );
+      if (reservation === null) throw new BudgetRefusal(verdict as Exclude<BudgetVerdict, { allowed: true }>);
+    }
+    const record = (outcome: LlmCallOutcome, tokens: TokenUsage, latencyMs: number) => {
+      if (reservation === null) usage.recordCall(callRecord(outcome, tokens, latencyMs));
+      else usage.settleCall(reservation, callRecord(outcome, tokens, latencyMs));
+    };
     try {
       const completion = await client.complete({
         messages,
@@ -158,10 +193,7 @@ export function createTutor(deps: TutorDeps): Tutor {
         ...(options.json ? { json: { name: 'grading', schema: gradingJsonSchema() } } : {}),
       });
       if (!completion.usageReported) {
-        completion.usage = {
-          inputTokens: messages.reduce((sum, message) => sum + estimateTokens(message.content) + 4, 0),
-          outputTokens: estimateTokens(completion.content),
-        };
+        completion.usage = { inputTokens: estimatedInput, outputTokens: estimateTokens(completion.content) };
       }
       const outcome: LlmCallOutcome = completion.refusal || completion.finishReason === 'content_filter'
         ? 'refusal'
@@ -175,16 +207,6 @@ export function createTutor(deps: TutorDeps): Tutor {
       record(failure.kind, { inputTokens: 0, outputTokens: 0 }, failure.latencyMs);
       throw failure;
     }
-  }
-
-  function checkBudgets(userId: string, guildId: string | undefined): BudgetVerdict {
-    if (!enforceBudgets) return { allowed: true };
-    return checkBudget(
-      usage,
-      { userCallsPerHour: config.LLM_USER_CALLS_PER_HOUR, guildDailyTokens: config.LLM_GUILD_DAILY_TOKENS },
-      { userId, guildId },
-      clock(),
-    );
   }
 
   async function gradeFreeText(request: GradeFreeTextRequest): Promise<FreeTextFeedback> {
@@ -213,9 +235,6 @@ export function createTutor(deps: TutorDeps): Tutor {
     }
 
     if (!llm) return fallback('no-llm-configured');
-
-    const budget = checkBudgets(request.userId, request.guildId);
-    if (!budget.allowed) return fallback(budget.reason, {}, budgetMessage(budget, language));
 
     const context: CallContext = {
       userId: request.userId,
@@ -259,6 +278,20 @@ export function createTutor(deps: TutorDeps): Tutor {
         deps.logger?.warn({ questionId: question.id, userId: request.userId }, 'grading tripwire: answer flagged for review');
         return fallback('injection', { status: 'flagged', ...llmDetails() }, t(language, 'tutor.injectionNote'));
       }
+      const evidence = gradeByRubricCoverage(question, answer, { language, note: 'needs-review' });
+      if (exceedsEvidence(checked.score, evidence.score, question.points)) {
+        deps.logger?.warn(
+          { questionId: question.id, userId: request.userId, llmScore: checked.score, evidenceScore: evidence.score },
+          'the LLM awarded much more than the evidence supports: the attempt waits for review',
+        );
+        return {
+          ...evidence,
+          status: 'needs-review',
+          claimedScore: checked.score,
+          explanation: truncateText(`${t(language, 'tutor.needsReviewNote')}\n\n${evidence.explanation}`, 2_400),
+          ...llmDetails(),
+        };
+      }
       const prose = clampFeedbackProse(reply);
       return {
         gradedBy: 'llm',
@@ -273,6 +306,12 @@ export function createTutor(deps: TutorDeps): Tutor {
         ...llmDetails(),
       };
     } catch (error) {
+      if (error instanceof BudgetRefusal) {
+        const details = total.inputTokens + total.outputTokens > 0 ? llmDetails() : {};
+        // A refused repair leaves an unusable first reply: that is invalid output, not a budget stop.
+        if (total.inputTokens + total.outputTokens > 0) return fallback('invalid-output', details);
+        return fallback(error.verdict.reason, {}, budgetMessage(error.verdict, language));
+      }
       const kind = error instanceof LlmCallError ? error.kind : 'error';
       deps.logger?.warn({ questionId: question.id, kind, error: String(error) }, 'LLM grading failed; using the fallback grader');
       return fallback(kind, total.inputTokens + total.outputTokens > 0 ? llmDetails() : {});
@@ -288,8 +327,6 @@ export function createTutor(deps: TutorDeps): Tutor {
       note,
     });
     if (!llm) return fallback('no-llm-configured');
-    const budget = checkBudgets(request.userId, request.guildId);
-    if (!budget.allowed) return fallback(budget.reason, budgetMessage(budget, language));
 
     const messages = buildFollowUpMessages(
       template,
@@ -310,8 +347,10 @@ export function createTutor(deps: TutorDeps): Tutor {
       if (completion.refusal || completion.finishReason === 'content_filter') return { ...fallback('refusal'), ...details };
       const text = completion.content.trim();
       if (!text) return { ...fallback('invalid-output'), ...details };
-      return { text: truncateText(text, FEEDBACK_LIMITS.followUpChars), gradedBy: 'llm', ...details };
+      const notice = boundFollowUpMessage(request.message).truncated ? `${t(language, 'tutor.questionTruncated', { tokens: FOLLOW_UP_MESSAGE_TOKENS })}\n\n` : '';
+      return { text: truncateText(`${notice}${text}`, FEEDBACK_LIMITS.followUpChars), gradedBy: 'llm', ...details };
     } catch (error) {
+      if (error instanceof BudgetRefusal) return fallback(error.verdict.reason, budgetMessage(error.verdict, language));
       const kind = error instanceof LlmCallError ? error.kind : 'error';
       deps.logger?.warn({ questionId: request.question.id, kind, error: String(error) }, 'LLM follow-up failed; replying from the bank');
       return fallback(kind);

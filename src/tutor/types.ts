@@ -22,8 +22,14 @@ export interface TokenUsage {
 /** Feedback on a short or essay answer. The score is always computed in code and within 0..maxScore. */
 export interface FreeTextFeedback {
   gradedBy: 'llm' | 'fallback';
-  /** `flagged`: the answer tripped the injection tripwire; the score is the fallback's and a human should look. */
-  status: 'graded' | 'flagged';
+  /**
+   * `flagged`: the answer tripped the injection tripwire; the score is the fallback's and a human should look.
+   * `needs-review`: the model awarded much more than the evidence in the answer supports; the score is
+   * the evidence grader's, provisional, and the attempt counts for nothing until a person confirms it.
+   */
+  status: 'graded' | 'flagged' | 'needs-review';
+  /** For `needs-review`: the score the model claimed, for the person who reviews it. */
+  claimedScore?: number;
   /** True for the fallback: shown as a provisional, non-AI score. */
   provisional: boolean;
   score: number;

@@ -198,3 +198,37 @@ describe('the usage report', () => {
     ]);
   });
 });
+
+describe('budgets under concurrency: reserve before spending', () => {
+  it('lets exactly 10 of 50 concurrent gradings reach the model at a budget of 10 calls', async () => {
+    const env = makeEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '10', LLM_MAX_CONCURRENCY: '50' } });
+    // A slow model: every grading checks the budget while the first ones are still in flight.
+    llm.script(() => chatReply(goodReply, { delayMs: 100 }));
+    const results = await Promise.all(Array.from({ length: 50 }, () => env.tutor.gradeFreeText(request())));
+    expect(llm.chatRequests).toHaveLength(10);
+    expect(results.filter((feedback) => feedback.gradedBy === 'llm')).toHaveLength(10);
+    expect(results.filter((feedback) => feedback.note === 'user-budget')).toHaveLength(40);
+    // Every admitted call was settled with what the server reported: no reservation is left behind.
+    expect(env.usage.listCalls().map((call) => [call.outcome, call.inputTokens, call.outputTokens])).toEqual(Array(10).fill(['ok', 100, 50]));
+  });
+
+  it('holds the guild token budget too: reserved estimates count before the calls return', async () => {
+    const env = makeEnv({ baseUrl: llm.url, env: { LLM_GUILD_DAILY_TOKENS: '6000', LLM_USER_CALLS_PER_HOUR: '1000', LLM_MAX_CONCURRENCY: '50' } });
+    llm.script(() => chatReply(goodReply, { delayMs: 100 }));
+    // Each grading reserves its estimated prompt plus 1,200 output tokens, so only a few fit in 6,000.
+    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => env.tutor.gradeFreeText(request(`learner-${index}`))));
+    const admitted = results.filter((feedback) => feedback.gradedBy === 'llm').length;
+    expect(llm.chatRequests).toHaveLength(admitted);
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThanOrEqual(5);
+    expect(results.filter((feedback) => feedback.note === 'guild-budget')).toHaveLength(20 - admitted);
+  });
+
+  it('releases the reserved tokens of a failed call: it is settled with none', async () => {
+    const env = makeEnv({ baseUrl: llm.url, env: { LLM_USER_CALLS_PER_HOUR: '10' } });
+    llm.script([{ status: 400, body: { error: { message: 'bad request', type: 'invalid_request_error' } } }]);
+    const feedback = await env.tutor.gradeFreeText(request());
+    expect(feedback).toMatchObject({ gradedBy: 'fallback', note: 'error' });
+    expect(env.usage.listCalls()).toMatchObject([{ outcome: 'error', inputTokens: 0, outputTokens: 0 }]);
+  });
+});

@@ -3,14 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
+import { agreement, assignFolds, referenceOverlap } from '../../src/tutor/eval/cross-validate.ts';
 import { loadGradingDataset, splitReference } from '../../src/tutor/eval/datasets.ts';
 import { adjacentAgreement, exactAgreement, pearson, quadraticWeightedKappa } from '../../src/tutor/eval/metrics.ts';
 import { createTestIo } from '../cli/io.ts';
 import { chatReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
 import { PROMPTS_DIR } from './helpers.ts';
 
-const DATASETS = path.resolve(import.meta.dirname, '../../../shared/datasets');
-const haveDatasets = fs.existsSync(DATASETS);
+/** Tiny sets in each published format, written for these tests (see fixtures/eval/README.md). */
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/eval');
 
 describe('agreement metrics', () => {
   it('computes Pearson r', () => {
@@ -46,14 +47,14 @@ describe('building a rubric from a reference answer', () => {
   });
 });
 
-describe.skipIf(!haveDatasets)('loading the shared datasets in their own formats', () => {
+describe('loading human-scored sets in their published formats', () => {
   it.each([
-    ['mohler', 'mohler-csv', 145, 5, 'score'],
-    ['semeval2013-task7', 'semeval-xml', 287, 1, 'label'],
-    ['sas-ads-zh', 'sas-jsonl', 311, 10, 'score'],
-    ['os-llm-grader', 'os-grader-json', 80, 16, 'score'],
+    ['mohler', 'mohler-csv', 8, 5, 'score'],
+    ['semeval', 'semeval-xml', 4, 1, 'label'],
+    ['sas', 'sas-jsonl', 7, 10, 'score'],
+    ['os', 'os-grader-json', 6, 4, 'score'],
   ] as const)('reads %s as %s with %i answers', (folder, format, count, points, kind) => {
-    const dataset = loadGradingDataset(path.join(DATASETS, folder));
+    const dataset = loadGradingDataset(path.join(FIXTURES, folder));
     expect(dataset).toMatchObject({ format, kind });
     expect(dataset.items).toHaveLength(count);
     expect(dataset.items[0]!.question.points).toBe(points);
@@ -65,8 +66,9 @@ describe.skipIf(!haveDatasets)('loading the shared datasets in their own formats
   });
 
   it('reads the 3-way SemEval labels and not the duplicated 2-way copy', () => {
-    const dataset = loadGradingDataset(path.join(DATASETS, 'semeval2013-task7'));
-    expect(dataset.items.filter((item) => item.source.startsWith('EM-inv1-45b.xml'))).toHaveLength(36);
+    const dataset = loadGradingDataset(path.join(FIXTURES, 'semeval'));
+    expect(dataset.items.map((item) => item.source)).toEqual(['BULB-1.xml#BULB-1.s1', 'BULB-1.xml#BULB-1.s2', 'BULB-1.xml#BULB-1.s3', 'BULB-1.xml#BULB-1.s4']);
+    expect(dataset.items.map((item) => item.human)).toEqual([1, 1, 0, 0]);
   });
 
   it('names the file and row of a bad score', () => {
@@ -81,7 +83,58 @@ describe.skipIf(!haveDatasets)('loading the shared datasets in their own formats
   });
 });
 
-describe.skipIf(!haveDatasets)('tutor eval grading', () => {
+describe('question-level cross-validation of the evidence grader', () => {
+  it('puts every answer of a question in the same fold', () => {
+    const dataset = loadGradingDataset(path.join(FIXTURES, 'mohler'));
+    const folds = assignFolds(dataset.items, 2);
+    const byQuestion = new Map<string, Set<number>>();
+    dataset.items.forEach((item, index) => byQuestion.set(item.question.id, new Set([...(byQuestion.get(item.question.id) ?? []), folds[index]!])));
+    expect([...byQuestion.values()].map((set) => set.size)).toEqual([1, 1]);
+    expect(new Set(folds).size).toBe(2);
+  });
+
+  it('computes within-question Pearson per question and pooled Pearson over all', () => {
+    const dataset = loadGradingDataset(path.join(FIXTURES, 'sas'));
+    // Perfect order inside each question, but question 2 sits lower: within-question r is 1, pooled is not.
+    const scores = dataset.items.map((item) => item.human / 10 + (item.question.id.endsWith('q2') ? -0.9 : 0));
+    const figures = agreement(dataset.items, scores);
+    expect(figures.withinQuestion).toBeCloseTo(1);
+    expect(figures.questionsMeasured).toBe(2);
+    expect(figures.pooled!).toBeLessThan(0.9);
+  });
+
+  it('measures plain overlap with the reference as the baseline', () => {
+    // stack, pop, last, item, push: all but `stack` (stems: popped → pop).
+    expect(referenceOverlap('A stack pops the last item pushed.', 'The last item pushed is popped.')).toBeCloseTo(4 / 5);
+    expect(referenceOverlap('栈是后进先出的线性表', '后进先出')).toBeGreaterThan(0);
+    expect(referenceOverlap('栈是后进先出的线性表', '不知道')).toBe(0);
+  });
+
+  it('reports the cross-validated grader, its defaults and the baseline from npm run eval -- <path> --folds k', async () => {
+    const io = createTestIo({ env: { PROMPTS_DIR }, cwd: process.cwd() });
+    const code = await runCli(['eval', 'grading', path.join(FIXTURES, 'mohler'), '--folds', '2', '--json'], io);
+    expect(code).toBe(0);
+    const report = JSON.parse(io.stdout.text);
+    expect(report).toMatchObject({ dataset: 'mohler', answers: 8, questions: 2, folds: 2 });
+    expect(report.chosenThresholds).toHaveLength(2);
+    for (const key of ['fallbackCrossValidated', 'fallbackDefaults', 'overlapBaseline']) {
+      expect(report[key].pooled).toBeGreaterThan(0.5);
+      expect(report[key].questionsMeasured).toBe(2);
+    }
+    const text = createTestIo({ env: { PROMPTS_DIR }, cwd: process.cwd() });
+    await runCli(['eval', 'grading', path.join(FIXTURES, 'sas'), '--folds', '2'], text);
+    expect(text.stdout.text).toContain('2-fold cross-validation by question');
+    expect(text.stdout.text).toContain('reference overlap (baseline)');
+  });
+
+  it('refuses fewer than two folds', async () => {
+    const io = createTestIo({ env: { PROMPTS_DIR }, cwd: process.cwd() });
+    expect(await runCli(['eval', 'grading', path.join(FIXTURES, 'mohler'), '--folds', '1'], io)).toBe(2);
+    expect(io.stderr.text).toContain('--folds must be a whole number of at least 2');
+  });
+});
+
+describe('tutor eval grading', () => {
   let llm: OpenAiServer;
   beforeAll(async () => {
     llm = await startOpenAiServer();
@@ -90,15 +143,14 @@ describe.skipIf(!haveDatasets)('tutor eval grading', () => {
     await llm.close();
   });
 
-  it('reports the fallback floor on the Mohler sample', async () => {
+  it('reports the fallback on a small Mohler-format set', async () => {
     const io = createTestIo({ env: { PROMPTS_DIR }, cwd: process.cwd() });
-    const code = await runCli(['eval', 'grading', path.join(DATASETS, 'mohler'), '--json'], io);
+    const code = await runCli(['eval', 'grading', path.join(FIXTURES, 'mohler'), '--json'], io);
     expect(code).toBe(0);
     const report = JSON.parse(io.stdout.text);
-    expect(report).toMatchObject({ dataset: 'mohler', format: 'mohler-csv', grader: 'fallback', n: 145, scale: '0..5 points' });
-    expect(report.gradedBy).toEqual({ llm: 0, fallback: 145 });
+    expect(report).toMatchObject({ dataset: 'mohler', format: 'mohler-csv', grader: 'fallback', n: 8, scale: '0..5 points' });
+    expect(report.gradedBy).toEqual({ llm: 0, fallback: 8 });
     expect(report.pearson).toBeGreaterThan(0.5);
-    expect(report.qwk).toBeGreaterThan(0.3);
     expect(report.tokens.input).toBe(0);
   });
 
@@ -121,11 +173,11 @@ describe.skipIf(!haveDatasets)('tutor eval grading', () => {
       );
     });
     const io = createTestIo({ env: { PROMPTS_DIR, OPENAI_BASE_URL: llm.url, LLM_MODEL: 'eval-model' }, cwd: process.cwd() });
-    const code = await runCli(['eval', 'grading', path.join(DATASETS, 'semeval2013-task7'), '--limit', '20'], io);
+    const code = await runCli(['eval', 'grading', path.join(FIXTURES, 'semeval'), '--limit', '4'], io);
     expect(code).toBe(0);
-    expect(llm.chatRequests).toHaveLength(20);
-    expect(io.stdout.text).toContain('20 answers, grader: llm eval-model');
-    expect(io.stdout.text).toContain('Tokens: 8000 in, 1200 out (460 per answer)');
+    expect(llm.chatRequests).toHaveLength(4);
+    expect(io.stdout.text).toContain('4 answers, grader: llm eval-model');
+    expect(io.stdout.text).toContain('Tokens: 1600 in, 240 out (460 per answer)');
     expect(io.stdout.text).toMatch(/Pearson r: (n\/a|-?\d\.\d{3})/);
   });
 

@@ -8,7 +8,7 @@ import { kvCacheQuestion, quantizationQuestionZh } from './helpers.ts';
 
 const seedBank = BankSchema.parse(JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../data/banks/ai-inference-optimization-2025.json'), 'utf8')));
 
-describe('the rubric-coverage fallback grader', () => {
+describe('the evidence fallback grader', () => {
   it.each([
     { answer: '', verdicts: ['missed', 'missed', 'missed'], score: 0 },
     { answer: 'I do not know.', verdicts: ['missed', 'missed', 'missed'], score: 0 },
@@ -18,9 +18,10 @@ describe('the rubric-coverage fallback grader', () => {
       score: 4,
     },
     { answer: 'It stores keys and values.', verdicts: ['met', 'missed', 'missed'], score: 2 },
-    { answer: 'The cache uses more memory.', verdicts: ['missed', 'missed', 'partial'], score: 0.5 },
-    // `tokens` also counts towards the second point: a keyword grader is generous, hence provisional.
-    { answer: 'KEYS, VALUES... of PREVIOUS tokens!!!', verdicts: ['met', 'partial', 'missed'], score: 2.5 },
+    // `memory` named with nothing said about it (cache is the stem's word) is not evidence.
+    { answer: 'The cache uses more memory.', verdicts: ['missed', 'missed', 'missed'], score: 0 },
+    // Telegraphic, but it is the first point's content; `tokens` no longer buys part of the second.
+    { answer: 'KEYS, VALUES... of PREVIOUS tokens!!!', verdicts: ['met', 'missed', 'missed'], score: 2 },
     { answer: '它占用显存，并且随序列长度增长。', verdicts: ['missed', 'missed', 'met'], score: 1 },
   ])('gives $score for "$answer"', ({ answer, verdicts, score }) => {
     const feedback = gradeByRubricCoverage(kvCacheQuestion, answer, { language: 'en', note: 'no-llm-configured' });
@@ -33,7 +34,8 @@ describe('the rubric-coverage fallback grader', () => {
     { answer: '量化就是把FP32的权重换成INT8，体积变小、推理更快，但有精度损失。', score: 6 },
     { answer: '用INT8表示权重。', score: 3 },
     { answer: '模型体积变小了，速度加快。', score: 2 },
-    { answer: '模型变小了，速度加快。', score: 1 },
+    // `速度加快` alone: a keyword with nothing of the material beside it.
+    { answer: '模型变小了，速度加快。', score: 0 },
     { answer: '不知道', score: 0 },
   ])('matches Chinese keywords and synonyms: $score for "$answer"', ({ answer, score }) => {
     expect(gradeByRubricCoverage(quantizationQuestionZh, answer, { language: 'zh', note: 'timeout' }).score).toBe(score);

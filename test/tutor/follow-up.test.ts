@@ -179,3 +179,28 @@ describe('the aspect of a marking point', () => {
     expect(rubricAspect(point)).toBe(aspect);
   });
 });
+
+describe('a very long follow-up question', () => {
+  it('sends at most about 1,000 tokens of a 1 MB question and tells the learner it was cut', async () => {
+    env = makeEnv({ baseUrl: llm.url });
+    llm.script([chatReply('Here is a hint: think about what is recomputed.')]);
+    const message = `Why is the cache faster? ${'please explain more '.repeat(55_000)}`;
+    expect(message.length).toBeGreaterThan(1_000_000);
+    const reply = await env.tutor.followUp(base({ message }));
+    const sent = allMessages(llm.chatRequests[0]!.body);
+    expect(sent).toContain('Why is the cache faster?');
+    expect(sent.length).toBeLessThan(12_000);
+    expect(reply.gradedBy).toBe('llm');
+    expect(reply.text).toContain('only its first ~1000 tokens were sent');
+    expect(reply.text).toContain('Here is a hint');
+  });
+
+  it('sends a Chinese question of ordinary length whole, without a notice', async () => {
+    env = makeEnv({ baseUrl: llm.url });
+    llm.script([chatReply('提示：想想哪些东西会被重复计算。')]);
+    const message = '为什么KV缓存能加速解码'.repeat(20);
+    const reply = await env.tutor.followUp(base({ message, locale: 'zh-CN' }));
+    expect(allMessages(llm.chatRequests[0]!.body)).toContain(message);
+    expect(reply.text).not.toContain('太长');
+  });
+});

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadGradingDataset } from '../../src/tutor/eval/datasets.ts';
@@ -11,7 +10,6 @@ import { chatReply } from '../support/openai-server.ts';
 import { englishBank, gradingReply, kvCacheAttempt, kvCacheQuestion, PROMPTS_DIR, quantizationQuestionZh, type TutorEnv } from './helpers.ts';
 import { useLoopbackLlm } from './setup.ts';
 
-const DATASETS = path.resolve(import.meta.dirname, '../../../shared/datasets');
 
 const { llm, makeEnv } = await useLoopbackLlm();
 let env: TutorEnv;
@@ -91,10 +89,10 @@ describe('the injection tripwire', () => {
   });
 });
 
-describe.skipIf(!fs.existsSync(DATASETS))('the tripwire on real learners', () => {
-  it('trips on none of the 823 human-scored answers in the shared datasets', () => {
-    const tripped = ['mohler', 'semeval2013-task7', 'sas-ads-zh', 'os-llm-grader']
-      .flatMap((folder) => loadGradingDataset(path.join(DATASETS, folder)).items)
+describe('the tripwire on honest learners', () => {
+  it('trips on none of the human-scored answers of our evaluation fixtures', () => {
+    const tripped = ['mohler', 'semeval', 'sas', 'os']
+      .flatMap((folder) => loadGradingDataset(path.join(import.meta.dirname, 'fixtures/eval', folder)).items)
       .filter((item) => detectInjection(item.answer) !== null)
       .map((item) => item.source);
     expect(tripped).toEqual([]);

@@ -1,6 +1,7 @@
 import type { Db } from '../database.ts';
 import { initialMigration } from './001-initial.ts';
 import { llmUsageMigration } from './002-llm-usage.ts';
+import { needsReviewMigration } from './003-needs-review.ts';
 
 export interface Migration {
   /** 1, 2, 3…: becomes `PRAGMA user_version` once applied. */
@@ -14,4 +15,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   initialMigration,
   llmUsageMigration,
+  needsReviewMigration,
 ];
