@@ -118,6 +118,7 @@ export const cliCommands: CliCommandEntry[] = [
   {
     path: ['eval', 'grading'],
     options: [
+      { flag: '--folds K', description: 'Question-level cross-validation in K folds, with pooled and within-question Pearson next to an overlap baseline' },
       { flag: '--limit N', description: 'Grade only the first N answers' },
       { flag: '--fallback', description: 'Use the fallback grader (no LLM) even when an LLM is configured' },
       json,
