@@ -1,4 +1,5 @@
 import type { QuestionType } from '../bank/schema.ts';
+import type { ExportRow } from './csv-export.ts';
 import type { FirstAttempt } from './item-statistics.ts';
 import type { StoredResponse } from './response-analysis.ts';
 import type { DailyCount, GroupStats } from './types.ts';
@@ -59,6 +60,8 @@ export interface ClassReport {
 /** The storage side of the teacher's views; src/storage implements it on SQLite. */
 export interface ClassReportSource {
   classReport(filter: ClassFilter): ClassReport;
+  /** One row per learner and bank within the filter, for the CSV export; learner id then bank order. */
+  exportRows(filter: ClassFilter): ExportRow[];
   /** Each learner's first attempt per question of a bank (flagged attempts skipped), for item statistics. */
   firstAttempts(bankId: string, filter?: Omit<ClassFilter, 'bankId'>): FirstAttemptRow[];
   /** Every attempt at the bank's objective questions (or one question), for response analysis. */

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { QUESTION_TYPES, type QuestionType } from '../bank/schema.ts';
 import { dayNumberToDate, localDayNumber } from '../progress/calendar.ts';
 import type { ClassFilter, ClassReport, ClassReportSource, FirstAttemptRow, LearnerRow } from '../progress/class-report.ts';
+import type { ExportRow } from '../progress/csv-export.ts';
 import { ANALYSED_TYPES, type StoredResponse } from '../progress/response-analysis.ts';
 import { DAILY_WINDOW_DAYS, WEAK_TOPIC_MIN_ATTEMPTS, WEAKEST_TOPICS_LIMIT, type GroupStats } from '../progress/types.ts';
 import type { Db } from './database.ts';
@@ -34,6 +35,34 @@ export class ClassReportRepository implements ClassReportSource {
   classReport(filter: ClassFilter): ClassReport {
     const read = () => this.#classReport(filter);
     return this.#db.inTransaction ? read() : this.#db.transaction(read).deferred();
+  }
+
+  exportRows(filter: ClassFilter): ExportRow[] {
+    const { where, params } = whereClause(filter);
+    const rows = this.#cached(
+      `SELECT a.user_id, coalesce(u.display_name, a.user_id), a.bank_id, a.topic, a.attempts, a.correct, a.points, a.available
+       FROM (SELECT user_id, bank_id, topic, count(*) AS attempts, sum(score >= max_score) AS correct, sum(score) AS points,
+                    sum(max_score) AS available
+             FROM attempts WHERE ${where} GROUP BY user_id, bank_id, topic) AS a
+       LEFT JOIN users AS u ON u.id = a.user_id
+       ORDER BY a.user_id, a.bank_id, a.topic`,
+    )
+      .raw()
+      .all(params) as Array<[string, string, string, string | null, number, number, number, number]>;
+    const out: ExportRow[] = [];
+    let current: ExportRow | undefined;
+    for (const [userId, displayName, bankId, topic, attempts, correct, points, available] of rows) {
+      if (!current || current.userId !== userId || current.bankId !== bankId) {
+        current = { userId, displayName, bankId, attempts: 0, correct: 0, pointsEarned: 0, pointsAvailable: 0, topics: [] };
+        out.push(current);
+      }
+      current.attempts += attempts;
+      current.correct += correct;
+      current.pointsEarned += points;
+      current.pointsAvailable += available;
+      current.topics.push({ topic, attempts, correct });
+    }
+    return out;
   }
 
   /**

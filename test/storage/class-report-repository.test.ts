@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { formatClassCsv } from '../../src/progress/csv-export.ts';
 import { computeItemStatistics } from '../../src/progress/item-statistics.ts';
 import { analyseResponses } from '../../src/progress/response-analysis.ts';
 import { ClassReportRepository } from '../../src/storage/class-report-repository.ts';
@@ -206,6 +208,20 @@ describe('ClassReportRepository.classReport', () => {
     expect(report.learners.map((row) => row.userId)).toEqual(['ana', 'cy']);
     expect(report.totals.attempts).toBe(4);
     expect(reports.firstAttempts('bank-a').some((row) => row.userId === 'bo')).toBe(false);
+  });
+
+  it('exports one CSV row per learner and bank with per-topic accuracy, forgotten learners left out', () => {
+    seedClass();
+    store.upsertUser({ id: 'cy', displayName: '=cmd|calc' });
+    store.forgetUser('eve');
+    const csv = formatClassCsv(reports.exportRows({ guildId: 'g1' }));
+    expect(parse(csv, { bom: true })).toEqual([
+      ['learner_id', 'learner', 'bank', 'answers', 'correct', 'points', 'points_available', 'accuracy', 'accuracy: Pruning', 'accuracy: Quantization', 'accuracy: (no topic)'],
+      ['ana', 'Ana', 'bank-a', '3', '2', '2', '3', '0.6667', '1', '0', ''],
+      ['bo', 'Bo', 'bank-a', '4', '1', '1', '4', '0.25', '0', '0.3333', ''],
+      ['cy', "'=cmd|calc", 'bank-a', '1', '0', '1.5', '2', '0', '', '', '0'],
+      ['dee', 'dee', 'bank-b', '1', '1', '1', '1', '1', '1', '', ''],
+    ]);
   });
 
   it('gives an empty class zeros and a blank chart rather than failing', () => {
