@@ -14,6 +14,7 @@ const modules: Array<() => Promise<{ default: BenchModule }>> = [
   () => import('./newcomer.ts'),
   () => import('./tutor.ts'),
   () => import('./import.ts'),
+  () => import('./class.ts'),
 ];
 
 // Names select benchmarks; `--option value` pairs are left for the benchmarks themselves (import's --samples).

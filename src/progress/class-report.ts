@@ -28,7 +28,10 @@ export interface ClassFilter {
 export interface LearnerRow extends GroupStats {
   userId: string;
   displayName: string;
-  /** The learner's latest attempt within the filter (ISO 8601). */
+  /**
+   * The learner's latest attempt within the filter (ISO 8601): exact with a period; without one, read
+   * from the 15-minute roll-up, so the start of the quarter hour it fell in.
+   */
   lastActiveAt: string;
 }
 

@@ -38,17 +38,10 @@ export class ClassReportRepository implements ClassReportSource {
   }
 
   exportRows(filter: ClassFilter): ExportRow[] {
-    const { where, params } = whereClause(filter);
-    const rows = this.#cached(
-      `SELECT a.user_id, coalesce(u.display_name, a.user_id), a.bank_id, a.topic, a.attempts, a.correct, a.points, a.available
-       FROM (SELECT user_id, bank_id, topic, count(*) AS attempts, sum(score >= max_score) AS correct, sum(score) AS points,
-                    sum(max_score) AS available
-             FROM attempts WHERE ${where} GROUP BY user_id, bank_id, topic) AS a
-       LEFT JOIN users AS u ON u.id = a.user_id
-       ORDER BY a.user_id, a.bank_id, a.topic`,
-    )
-      .raw()
-      .all(params) as Array<[string, string, string, string | null, number, number, number, number]>;
+    const { params } = whereClause(filter);
+    const rows = this.#cached(summarySql(filter).exportGroups).raw().all(params) as Array<
+      [string, string, string, string | null, number, number, number, number]
+    >;
     const out: ExportRow[] = [];
     let current: ExportRow | undefined;
     for (const [userId, displayName, bankId, topic, attempts, correct, points, available] of rows) {
@@ -117,17 +110,9 @@ export class ClassReportRepository implements ClassReportSource {
   #classReport(filter: ClassFilter): ClassReport {
     const now = filter.now ?? this.#clock();
     const timeZone = filter.timeZone ?? this.#timeZone;
-    const { where, params } = whereClause(filter);
-
-    const learnerRows = this.#cached(
-      `SELECT a.user_id, coalesce(u.display_name, a.user_id), a.attempts, a.correct, a.points, a.available, a.last
-       FROM (SELECT user_id, count(*) AS attempts, sum(score >= max_score) AS correct, sum(score) AS points,
-                    sum(max_score) AS available, max(created_at) AS last
-             FROM attempts WHERE ${where} GROUP BY user_id) AS a
-       LEFT JOIN users AS u ON u.id = a.user_id`,
-    )
-      .raw()
-      .all(params) as Array<[string, string, number, number, number, number, number]>;
+    const { params } = whereClause(filter);
+    const sql = summarySql(filter);
+    const learnerRows = this.#cached(sql.learners).raw().all(params) as Array<[string, string, number, number, number, number, number]>;
     const totals = new Tally();
     const learners: LearnerRow[] = learnerRows
       .map(([userId, displayName, attempts, correct, points, available, last]) => {
@@ -138,12 +123,7 @@ export class ClassReportRepository implements ClassReportSource {
       })
       .sort((a, b) => b.attempts - a.attempts || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 
-    const groupRows = this.#cached(
-      `SELECT topic, question_type, count(*), sum(score >= max_score), sum(score), sum(max_score)
-       FROM attempts WHERE ${where} GROUP BY topic, question_type`,
-    )
-      .raw()
-      .all(params) as Array<[string | null, QuestionType, number, number, number, number]>;
+    const groupRows = this.#cached(sql.groups).raw().all(params) as Array<[string | null, QuestionType, number, number, number, number]>;
     const topics = new Map<string | null, Tally>();
     const types = new Map<QuestionType, Tally>();
     for (const [topic, type, attempts, correct, points, available] of groupRows) {
@@ -173,7 +153,7 @@ export class ClassReportRepository implements ClassReportSource {
       byTopic,
       byType,
       weakestTopics,
-      reviewsDue: this.#reviewsDue(filter, now),
+      reviewsDue: this.#reviewsDue(filter, sql.activeUsers, now),
       daily: this.#daily(filter, now, timeZone),
       learners,
     };
@@ -183,33 +163,30 @@ export class ClassReportRepository implements ClassReportSource {
    * Due cards of the learners active within the filter. Cards belong to a learner and question, not
    * to a guild, so the guild narrows only who counts.
    */
-  #reviewsDue(filter: ClassFilter, now: Date): number {
-    const { where, params } = whereClause(filter);
+  #reviewsDue(filter: ClassFilter, activeUsers: string, now: Date): number {
+    const { params } = whereClause(filter);
     const bank = filter.bankId !== undefined ? ' AND c.bank_id = @bankId' : '';
-    return this.#cached(
-      `SELECT count(*) FROM review_cards AS c
-       WHERE c.due <= @now${bank} AND c.user_id IN (SELECT DISTINCT user_id FROM attempts WHERE ${where})`,
-    )
+    return this.#cached(`SELECT count(*) FROM review_cards AS c WHERE c.due <= @now${bank} AND c.user_id IN (${activeUsers})`)
       .pluck()
       .get({ ...params, now: now.getTime() }) as number;
   }
 
   /**
-   * Answers per local day over the last 30: SQL counts per 15-minute slot (every zone's offset is a
-   * whole number of slots), then each slot is placed on its local day here.
+   * Answers per local day over the last 30, from the 15-minute roll-up `stats_slots` (every zone's
+   * offset is a whole number of slots): SQL sums per slot, then each slot is placed on its local day here.
    */
   #daily(filter: ClassFilter, now: Date, timeZone: string): ClassReport['daily'] {
     const today = localDayNumber(now.getTime(), timeZone);
     // A day and a half of margin either side covers every zone offset (−12 h … +14 h).
     const from = (today - DAILY_WINDOW_DAYS) * DAY_MS - DAY_MS / 2;
     const to = (today + 2) * DAY_MS;
-    const { where, params } = whereClause({ bankId: filter.bankId, guildId: filter.guildId, since: new Date(from), until: new Date(to) });
+    const { where, params } = rollupWhere(filter);
     const rows = this.#cached(
-      `SELECT created_at / ${SLOT_MS} AS slot, count(*), sum(score >= max_score), group_concat(DISTINCT user_id)
-       FROM attempts WHERE ${where} GROUP BY slot`,
+      `SELECT slot, sum(answered), sum(correct), group_concat(DISTINCT user_id)
+       FROM stats_slots WHERE ${where} AND slot >= @fromSlot AND slot < @toSlot GROUP BY slot`,
     )
       .raw()
-      .all(params) as Array<[number, number, number, string]>;
+      .all({ ...params, fromSlot: Math.floor(from / SLOT_MS), toSlot: Math.ceil(to / SLOT_MS) }) as Array<[number, number, number, string]>;
     const perDay = new Map<number, { answered: number; correct: number; learners: Set<string> }>();
     for (const [slot, answered, correct, users] of rows) {
       const day = localDayNumber(slot * SLOT_MS, timeZone);
@@ -239,6 +216,53 @@ export class ClassReportRepository implements ClassReportSource {
     }
     return statement;
   }
+}
+
+/**
+ * The report's sums as SQL. Without a period they come from the roll-up `stats_groups` (one row per
+ * learner, bank, topic, type and guild, kept by the attempt triggers): a whole guild costs a few
+ * thousand rows instead of every attempt, and last activity from `stats_slots` is exact to the
+ * quarter hour (the start of the learner's last 15-minute slot). With a period they are summed from
+ * `attempts` (exact times), which migration 004's indexes keep to the bank's or guild's rows.
+ * Both shapes return the same columns; `params` are the same names as whereClause's.
+ */
+function summarySql(filter: ClassFilter): { learners: string; groups: string; activeUsers: string; exportGroups: string } {
+  const named = (inner: string, columns: string) =>
+    `SELECT a.user_id, coalesce(u.display_name, a.user_id), ${columns} FROM (${inner}) AS a LEFT JOIN users AS u ON u.id = a.user_id`;
+  const learnerColumns = 'a.attempts, a.correct, a.points, a.available, a.last';
+  const exportColumns = 'a.bank_id, a.topic, a.attempts, a.correct, a.points, a.available';
+  const byLearnerBankTopic = ' ORDER BY a.user_id, a.bank_id, a.topic';
+  if (filter.since === undefined && filter.until === undefined) {
+    const { where } = rollupWhere(filter);
+    const slotWhere = where.replaceAll('bank_id', 's.bank_id').replaceAll('guild_id', 's.guild_id');
+    const sums = 'sum(attempts) AS attempts, sum(correct) AS correct, sum(points) AS points, sum(points_available) AS available';
+    return {
+      learners: named(
+        `SELECT g.user_id, ${sums},
+                (SELECT max(s.slot) FROM stats_slots AS s WHERE s.user_id = g.user_id AND ${slotWhere}) * ${SLOT_MS} AS last
+         FROM stats_groups AS g WHERE ${where} GROUP BY g.user_id`,
+        learnerColumns,
+      ),
+      groups: `SELECT nullif(topic, ''), question_type, ${sums} FROM stats_groups WHERE ${where} GROUP BY topic, question_type`,
+      activeUsers: `SELECT DISTINCT user_id FROM stats_groups WHERE ${where}`,
+      exportGroups:
+        named(`SELECT user_id, bank_id, nullif(topic, '') AS topic, ${sums} FROM stats_groups WHERE ${where} GROUP BY user_id, bank_id, topic`, exportColumns) +
+        byLearnerBankTopic,
+    };
+  }
+  const { where } = whereClause(filter);
+  const sums = 'count(*) AS attempts, sum(score >= max_score) AS correct, sum(score) AS points, sum(max_score) AS available';
+  return {
+    learners: named(`SELECT user_id, ${sums}, max(created_at) AS last FROM attempts WHERE ${where} GROUP BY user_id`, learnerColumns),
+    groups: `SELECT topic, question_type, ${sums} FROM attempts WHERE ${where} GROUP BY topic, question_type`,
+    activeUsers: `SELECT DISTINCT user_id FROM attempts WHERE ${where}`,
+    exportGroups: named(`SELECT user_id, bank_id, topic, ${sums} FROM attempts WHERE ${where} GROUP BY user_id, bank_id, topic`, exportColumns) + byLearnerBankTopic,
+  };
+}
+
+/** The bank and guild filter over the roll-ups (which keep '' for "no guild"). */
+function rollupWhere(filter: Pick<ClassFilter, 'bankId' | 'guildId'>): ReturnType<typeof whereClause> {
+  return whereClause({ bankId: filter.bankId, guildId: filter.guildId });
 }
 
 /** The filter as SQL over `attempts`: only the clauses in use, so each shape is one cached statement. */

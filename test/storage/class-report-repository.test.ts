@@ -193,6 +193,16 @@ describe('ClassReportRepository.classReport', () => {
     expect(report.since).toBe(at(1, 0).toISOString());
   });
 
+  it('gives the same figures from the roll-ups (no period) as from the attempts (a period covering everything)', () => {
+    seedClass();
+    for (const filter of [{ bankId: 'bank-a', guildId: 'g1' }, { guildId: 'g1' }, {}]) {
+      const rollups = reports.classReport({ ...filter, now: NOW });
+      const attempts = reports.classReport({ ...filter, since: new Date(0), now: NOW });
+      expect({ ...attempts, since: null }).toEqual(rollups);
+      expect(reports.exportRows({ ...filter, since: new Date(0) })).toEqual(reports.exportRows(filter));
+    }
+  });
+
   it('counts the reviews due for the class’s learners in the bank', () => {
     seedClass();
     const later = new Date(NOW.getTime() + 3650 * DAY);

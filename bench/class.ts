@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyseResponses } from '../src/progress/response-analysis.ts';
+import { computeItemStatistics } from '../src/progress/item-statistics.ts';
+import { formatClassCsv } from '../src/progress/csv-export.ts';
+import { ClassReportRepository } from '../src/storage/class-report-repository.ts';
+import { openDatabase, type Db } from '../src/storage/database.ts';
+import type { ClassFilter } from '../src/progress/class-report.ts';
+import { buildLargeDatabase } from './storage.ts';
+import type { BenchModule } from './run.ts';
+
+/**
+ * The teacher's views on the storage bench's big database (1,000,000 attempts: 901 learners, 20 banks
+ * of 200 questions, 5 guilds; `BENCH_STORAGE_TOTAL=200000 npm run bench class` for a quick run):
+ * `tutor report items` (first attempts of one bank → item statistics, plus every objective answer →
+ * response analysis), `/class report` for a bank in a guild, for a whole guild, and for the last 30
+ * days, and the CSV export of a guild. Each is timed p50/p95 over 20 runs after 2 warm-ups.
+ */
+
+const RUNS = 20;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function time(label: string, work: () => string, log: (line: string) => void): void {
+  work();
+  work();
+  const times: number[] = [];
+  let detail = '';
+  for (let index = 0; index < RUNS; index += 1) {
+    const began = performance.now();
+    detail = work();
+    times.push(performance.now() - began);
+  }
+  times.sort((a, b) => a - b);
+  log(`${label}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms (${RUNS} runs; ${detail})`);
+}
+
+function measure(db: Db, log: (line: string) => void): void {
+  const reports = new ClassReportRepository(db);
+  const now = new Date(Date.UTC(2026, 10, 1, 12));
+  const bankId = 'bank-3';
+
+  time(
+    `report items --bank ${bankId} (first attempts + item statistics)`,
+    () => {
+      const first = reports.firstAttempts(bankId);
+      const stats = computeItemStatistics(first);
+      return `${first.length.toLocaleString('en-US')} first attempts, ${stats.length} questions, ${stats.filter((row) => row.flags.length > 0).length} flagged`;
+    },
+    log,
+  );
+  time(
+    `report items --bank ${bankId} (response analysis of objective questions)`,
+    () => {
+      const rows = reports.responses(bankId);
+      const analysis = analyseResponses(rows);
+      return `${rows.length.toLocaleString('en-US')} answers, ${analysis.length} questions`;
+    },
+    log,
+  );
+  const cases: Array<[string, ClassFilter]> = [
+    [`class report, ${bankId} in guild-1`, { bankId, guildId: 'guild-1', now }],
+    ['class report, all banks in guild-1', { guildId: 'guild-1', now }],
+    ['class report, guild-1, last 30 days', { guildId: 'guild-1', since: new Date(now.getTime() - 30 * 86_400_000), now }],
+  ];
+  for (const [label, filter] of cases) {
+    time(
+      label,
+      () => {
+        const report = reports.classReport(filter);
+        return `${report.totals.attempts.toLocaleString('en-US')} attempts, ${report.activeLearners} learners`;
+      },
+      log,
+    );
+  }
+  time(
+    'export, guild-1 (rows + CSV)',
+    () => {
+      const csv = formatClassCsv(reports.exportRows({ guildId: 'guild-1' }));
+      return `${(csv.length / 1024).toFixed(0)} KiB of CSV`;
+    },
+    log,
+  );
+}
+
+const bench: BenchModule = {
+  name: 'class',
+  async run(log) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'study-tutor-bench-class-'));
+    log(`${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at start`);
+    try {
+      const db = openDatabase(path.join(dir, 'large.sqlite'));
+      try {
+        buildLargeDatabase(db, log);
+        measure(db, log);
+      } finally {
+        db.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default bench;
