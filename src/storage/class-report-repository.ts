@@ -7,6 +7,14 @@ import { ANALYSED_TYPES, type StoredResponse } from '../progress/response-analys
 import { DAILY_WINDOW_DAYS, WEAK_TOPIC_MIN_ATTEMPTS, WEAKEST_TOPICS_LIMIT, type GroupStats } from '../progress/types.ts';
 import type { Db } from './database.ts';
 
+/**
+ * The score an attempt counts for in sums, as the roll-up triggers count it: an attempt awaiting a
+ * person's review (`needs-review`, migration 003) is answered but earns nothing until confirmed.
+ */
+const COUNTED_SCORE = `(CASE WHEN status = 'needs-review' THEN 0 ELSE score END)`;
+/** Leaves out attempts whose score says nothing yet about the question: the injection tripwire and those awaiting review. */
+const SETTLED = `status NOT IN ('flagged', 'needs-review')`;
+
 const DAY_MS = 86_400_000;
 const SLOT_MS = 900_000;
 
@@ -61,14 +69,13 @@ export class ClassReportRepository implements ClassReportSource {
   /**
    * The first attempt of each learner at each question of the bank within the filter, by time:
    * SQLite takes the bare columns from the row holding min(created_at) (one learner cannot answer one
-   * question twice in the same millisecond). Flagged attempts (the injection
-   * tripwire) are skipped: their score says nothing about the question.
+   * question twice in the same millisecond). Flagged and needs-review attempts are skipped (SETTLED).
    */
   firstAttempts(bankId: string, filter: Omit<ClassFilter, 'bankId'> = {}): FirstAttemptRow[] {
     const { where, params } = whereClause({ ...filter, bankId });
     const rows = this.#cached(
       `SELECT user_id, question_id, question_type, topic, score, max_score, min(created_at)
-       FROM attempts WHERE ${where} AND status <> 'flagged'
+       FROM attempts WHERE ${where} AND ${SETTLED}
        GROUP BY question_id, user_id ORDER BY question_id, user_id`,
     )
       .raw()
@@ -91,7 +98,7 @@ export class ClassReportRepository implements ClassReportSource {
     if (filter.questionId !== undefined) params.questionId = filter.questionId;
     const rows = this.#cached(
       `SELECT question_id, question_type, user_id, raw_answer, normalized_answer, score, max_score
-       FROM attempts WHERE ${where}${byQuestion} AND question_type IN (${types}) AND status <> 'flagged'
+       FROM attempts WHERE ${where}${byQuestion} AND question_type IN (${types}) AND ${SETTLED}
        ORDER BY question_id, id`,
     )
       .raw()
@@ -251,7 +258,7 @@ function summarySql(filter: ClassFilter): { learners: string; groups: string; ac
     };
   }
   const { where } = whereClause(filter);
-  const sums = 'count(*) AS attempts, sum(score >= max_score) AS correct, sum(score) AS points, sum(max_score) AS available';
+  const sums = `count(*) AS attempts, sum(${COUNTED_SCORE} >= max_score) AS correct, sum(${COUNTED_SCORE}) AS points, sum(max_score) AS available`;
   return {
     learners: named(`SELECT user_id, ${sums}, max(created_at) AS last FROM attempts WHERE ${where} GROUP BY user_id`, learnerColumns),
     groups: `SELECT topic, question_type, ${sums} FROM attempts WHERE ${where} GROUP BY topic, question_type`,
