@@ -6,6 +6,7 @@ import { computeItemStatistics } from '../../src/progress/item-statistics.ts';
 import { analyseResponses } from '../../src/progress/response-analysis.ts';
 import { ClassReportRepository } from '../../src/storage/class-report-repository.ts';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
+import { classReportMigration } from '../../src/storage/migrations/004-class-report.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { makeAttempt, makeFreeTextAttempt, makeTempDir, removeDir } from './fixtures.ts';
 
@@ -239,5 +240,19 @@ describe('ClassReportRepository.classReport', () => {
     expect(report).toMatchObject({ activeLearners: 0, totals: { attempts: 0, accuracy: 0 }, byTopic: [], learners: [], reviewsDue: 0 });
     expect(report.daily.every((day) => day.answered === 0)).toBe(true);
     expect(report.generatedAt).toBe(NOW.toISOString());
+  });
+});
+
+describe('migration 004 (class-report indexes)', () => {
+  it('reads one bank’s or one guild’s attempts through an index instead of every attempt, and gives the same report', () => {
+    answer('ana', 'q1', true, { createdAt: at(2) });
+    answer('bo', 'q1', false, { createdAt: at(1), guildId: 'g2' });
+    const before = reports.classReport({ bankId: 'bank-a', since: at(5), now: NOW });
+    classReportMigration.up(db);
+    classReportMigration.up(db); // idempotent: a half-applied upgrade can run again
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail).join('; ');
+    expect(plan("SELECT count(*) FROM attempts WHERE bank_id = 'bank-a' AND created_at >= 0")).toMatch(/USING (COVERING )?INDEX attempts_bank_time/);
+    expect(plan("SELECT count(*) FROM attempts WHERE guild_id = 'g1' AND created_at >= 0")).toMatch(/USING (COVERING )?INDEX attempts_guild_time/);
+    expect(new ClassReportRepository(db, { clock: () => NOW }).classReport({ bankId: 'bank-a', since: at(5), now: NOW })).toEqual(before);
   });
 });
