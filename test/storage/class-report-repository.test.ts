@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { formatClassCsv } from '../../src/progress/csv-export.ts';
 import { computeItemStatistics } from '../../src/progress/item-statistics.ts';
+import { buildItemReport } from '../../src/progress/item-report.ts';
 import { analyseResponses } from '../../src/progress/response-analysis.ts';
 import { ClassReportRepository } from '../../src/storage/class-report-repository.ts';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
@@ -94,6 +95,27 @@ describe('ClassReportRepository.firstAttempts', () => {
     expect(key.facility).toBeCloseTo(0.4, 10);
     expect(key.discriminationIndex!).toBeLessThan(0);
     expect(key.flags).toEqual(['negative-discrimination']);
+  });
+});
+
+describe('buildItemReport over stored attempts', () => {
+  it('puts a question whose key rejects the strong learners’ answer first, with that answer at the top of its responses', () => {
+    const strength = [3, 3, 2, 1, 0, 0];
+    strength.forEach((rightAnswers, learner) => {
+      for (let q = 1; q <= 3; q += 1) answer(`l${learner}`, `q${q}`, q <= rightAnswers, { createdAt: at(2) });
+      // The strong learners all answer "D", which the (wrong) key marks wrong; the weak ones guess the keyed "B".
+      const strong = rightAnswers >= 2;
+      answer(`l${learner}`, 'q-key', !strong, { createdAt: at(2), rawAnswer: strong ? 'd' : 'b', normalizedAnswer: strong ? 'D' : 'B' });
+    });
+    const report = buildItemReport(reports.firstAttempts('bank-a'), reports.responses('bank-a'));
+    expect(report[0]).toMatchObject({ questionId: 'q-key', questionType: 'choice', attempts: 6, flags: ['negative-discrimination'] });
+    expect(report[0]!.responses!.map((row) => [row.answer, row.learners, row.verdict])).toEqual([
+      ['D', 3, 'wrong'],
+      ['B', 3, 'correct'],
+    ]);
+    const flagged = report.map((row) => row.flags.length > 0);
+    expect(flagged).toEqual([...flagged].sort((a, b) => Number(b) - Number(a))); // every flagged question before every other
+    expect(report.map((row) => row.questionId).sort()).toEqual(['q-key', 'q1', 'q2', 'q3']);
   });
 });
 
