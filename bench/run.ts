@@ -15,6 +15,7 @@ const modules: Array<() => Promise<{ default: BenchModule }>> = [
   () => import('./tutor.ts'),
   () => import('./import.ts'),
   () => import('./hostile.ts'),
+  () => import('./class.ts'),
 ];
 
 // Names select benchmarks; `--option value` pairs are left for the benchmarks themselves (import's --samples).

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/storage/database.ts';
+import { knownSchemaVersion, openDatabase, type Db } from '../../src/storage/database.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { attemptStatusForFeedback } from '../../src/tutor/index.ts';
@@ -69,7 +69,7 @@ describe('migration 003', () => {
       old.close();
 
       const db = openDatabase(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(knownSchemaVersion());
       const store = new SqliteProgressStore(db, { clock: () => NOW });
       expect(db.prepare('SELECT id, score, status FROM attempts').all()).toEqual([{ id: kept.id, score: kept.score, status: 'graded' }]);
       expect(store.statsForUser('u1').questionsMastered).toBe(1);

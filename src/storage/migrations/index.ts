@@ -2,6 +2,7 @@ import type { Db } from '../database.ts';
 import { initialMigration } from './001-initial.ts';
 import { llmUsageMigration } from './002-llm-usage.ts';
 import { needsReviewMigration } from './003-needs-review.ts';
+import { classReportMigration } from './004-class-report.ts';
 
 export interface Migration {
   /** 1, 2, 3…: becomes `PRAGMA user_version` once applied. */
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   initialMigration,
   llmUsageMigration,
   needsReviewMigration,
+  classReportMigration,
 ];
