@@ -315,6 +315,103 @@ export function coverPoint(
   return { verdict: 'missed', matched, total, share: 0 };
 }
 
+/**
+ * Whether a sentence says something rather than lists terms: some stretch of it between list
+ * separators (、 , ; /) holds at least three words, stop words included. `剪枝、量化、蒸馏` and
+ * `pruning, quantization, distillation` are lists; `pruning removes weights` is a sentence.
+ */
+export function isStatement(sentence: string): boolean {
+  for (const stretch of sentence.split(/[、,，;；/|]/u)) if (tokenize(stretch).length >= 3) return true;
+  return false;
+}
+
+/** Below this share of the answer's words (beyond the stem's) being words of the material, it is padding: no similarity. */
+export const MIN_RELEVANT_SHARE = 0.1;
+
+/** The weight of rubric evidence in a point's score; the rest is similarity to the reference. Fixed a priori (equal), not fitted. */
+export const EVIDENCE_WEIGHT = 0.5;
+
+/** Recall of the reference at which similarity counts in full: a complete answer rarely repeats every word. Fixed a priori. */
+export const FULL_SIMILARITY = 0.5;
+
+/**
+ * Similarity of the answer to the reference, 0..1: recall of the reference's content keys (Porter
+ * stems, Han bigrams) among the keys of the answer's statements. Guards, so that words alone earn
+ * nothing: lists of terms are no statements and count nothing; stem words count only beside at least
+ * one key of the reference the stem does not hold (a stem echo scores 0), and then the score is the
+ * mean of the recall without and with them; an answer whose words beyond the stem's are mostly not
+ * of the material (padding) scores 0. The best of the reference and each line of the analysis, which
+ * may hold other accepted answers, counts.
+ */
+export function referenceSimilarity(question: FreeTextQuestion, answer: string): number {
+  const vocabulary = vocabularyOf(question);
+  const found = new Set<string>();
+  let relevant = 0;
+  let own = 0;
+  for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
+    if (!sentence.trim() || !isStatement(sentence)) continue;
+    const keys = conceptKeys(sentence);
+    // A rubric keyword counts only beside a word of the material that is neither a keyword nor the stem's.
+    let explaining = false;
+    for (const key of keys) if (!vocabulary.stemKeys.has(key) && !vocabulary.keywordKeys.has(key) && vocabulary.contextKeys.has(key)) explaining = true;
+    for (const key of keys) {
+      if (vocabulary.keywordKeys.has(key) && !explaining) continue;
+      found.add(key);
+      if (vocabulary.stemKeys.has(key)) continue;
+      own += 1;
+      if (vocabulary.contextKeys.has(key)) relevant += 1;
+    }
+  }
+  if (own === 0 || relevant / own < MIN_RELEVANT_SHARE) return 0;
+  let best = 0;
+  for (const reference of [question.reference, ...question.analysis.split('\n')]) {
+    let wanted = 0;
+    let hits = 0;
+    let stemWanted = 0;
+    let stemHits = 0;
+    for (const key of conceptKeys(reference)) {
+      const hit = found.has(key) ? 1 : 0;
+      if (vocabulary.stemKeys.has(key)) {
+        stemWanted += 1;
+        stemHits += hit;
+      } else {
+        wanted += 1;
+        hits += hit;
+      }
+    }
+    if (wanted === 0 || hits === 0) continue;
+    best = Math.max(best, (hits / wanted + (hits + stemHits) / (wanted + stemWanted)) / 2);
+  }
+  return best;
+}
+
+/**
+ * Per-point verdicts by rubric evidence, each point's score blending its evidence share with the
+ * answer's similarity to the reference (`EVIDENCE_WEIGHT`; similarity at `FULL_SIMILARITY` recall counts
+ * in full). A point whose pairs the answer swaps earns nothing, and the answer no similarity at all.
+ */
+export function gradeRubric(question: FreeTextQuestion, answer: string, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
+  const clauses = splitClauses(answer);
+  const vocabulary = vocabularyOf(question);
+  const coverages = question.rubric.map((point) => coverPoint(point, question, clauses, vocabulary, thresholds));
+  // An answer that attaches a meaning to the wrong term uses the reference's words to say something
+  // false: similarity to the reference then earns nothing anywhere, only evidence of other points does.
+  const swapped = coverages.some((coverage) => coverage.swapped);
+  const similarity = swapped ? 0 : Math.min(1, referenceSimilarity(question, answer) / FULL_SIMILARITY);
+  return question.rubric.map((point, position) => {
+    const coverage = coverages[position]!;
+    const share = coverage.swapped ? 0 : EVIDENCE_WEIGHT * coverage.share + (1 - EVIDENCE_WEIGHT) * similarity;
+    return {
+      index: position,
+      point: point.point,
+      verdict: coverage.verdict,
+      evidence: coverage.matched.join(', '),
+      score: roundScore(point.points * share),
+      maxScore: point.points,
+    };
+  });
+}
+
 /** met → the point's marks, partial → half, missed → 0; summed, clamped to 0..max and rounded to 2 decimals. */
 export function scoreVerdicts(verdicts: ReadonlyArray<Pick<RubricPointVerdict, 'verdict' | 'maxScore'>>, maxScore: number): number {
   let total = 0;
@@ -381,7 +478,7 @@ export function scaleToQuestion(verdicts: RubricPointVerdict[], question: FreeTe
 
 export function gradeByRubricCoverage(question: FreeTextQuestion, answer: string, options: FallbackOptions): FreeTextFeedback {
   const strings = feedbackStrings(options.language);
-  const rubric = scaleToQuestion(coverRubric(question, answer, options.thresholds), question);
+  const rubric = scaleToQuestion(gradeRubric(question, answer, options.thresholds), question);
   const maxScore = maxScoreOf(question);
   const score = sumScores(rubric, maxScore);
   const covered = rubric.filter((verdict) => verdict.verdict === 'met');

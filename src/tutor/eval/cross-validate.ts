@@ -1,4 +1,4 @@
-import { coverRubric, DEFAULT_THRESHOLDS, scaleToQuestion, sumScores, type FallbackThresholds } from '../fallback-grader.ts';
+import { gradeRubric, DEFAULT_THRESHOLDS, scaleToQuestion, sumScores, type FallbackThresholds } from '../fallback-grader.ts';
 import { containsHan, normalizeForMatch, tokenize } from '../text.ts';
 import type { EvalDataset, EvalItem } from './datasets.ts';
 import { pearson } from './metrics.ts';
@@ -56,7 +56,7 @@ export function referenceOverlap(reference: string, answer: string): number {
 }
 
 function fallbackScore(item: EvalItem, thresholds: FallbackThresholds): number {
-  const verdicts = scaleToQuestion(coverRubric(item.question, item.answer, thresholds), item.question);
+  const verdicts = scaleToQuestion(gradeRubric(item.question, item.answer, thresholds), item.question);
   return sumScores(verdicts, item.question.points) / item.question.points;
 }
 
