@@ -26,15 +26,22 @@ const RUBRIC_INSTRUCTION_WORDS = new Set(
 
 const MAX_DERIVED_TERMS = 8;
 
-/** Where a point's coverage turns into a verdict; `tuneFallback` in src/tutor/eval picks them by cross-validation. */
+/**
+ * How the fallback turns evidence into a score; `tuneThresholds` in src/tutor/eval picks them by
+ * cross-validation on training questions only. The shipped defaults are round numbers set a priori.
+ */
 export interface FallbackThresholds {
   /** Share of a point's terms evidenced for `met`. */
   met: number;
   /** Share for `partial` (above 0: one term of many is not half the point). */
   partial: number;
+  /** The weight of rubric evidence in a point's score; the rest is similarity to the reference. */
+  evidenceWeight: number;
+  /** Recall of the reference at which similarity counts in full: a complete answer rarely repeats every word. */
+  fullSimilarity: number;
 }
 
-export const DEFAULT_THRESHOLDS: FallbackThresholds = { met: 0.6, partial: 0.3 };
+export const DEFAULT_THRESHOLDS: FallbackThresholds = { met: 0.6, partial: 0.3, evidenceWeight: 0.5, fullSimilarity: 0.5 };
 
 export interface PointTerms {
   /** Each entry is one term with its accepted alternatives (a keyword `a|b` lists synonyms). */
@@ -328,17 +335,14 @@ export function isStatement(sentence: string): boolean {
 /** Below this share of the answer's words (beyond the stem's) being words of the material, it is padding: no similarity. */
 export const MIN_RELEVANT_SHARE = 0.1;
 
-/** The weight of rubric evidence in a point's score; the rest is similarity to the reference. Fixed a priori (equal), not fitted. */
-export const EVIDENCE_WEIGHT = 0.5;
-
-/** Recall of the reference at which similarity counts in full: a complete answer rarely repeats every word. Fixed a priori. */
-export const FULL_SIMILARITY = 0.5;
+/** The share of the reference's own keys (beyond the stem's) an answer must share before similarity counts. */
+const MIN_SHARED_SHARE = 0.1;
 
 /**
  * Similarity of the answer to the reference, 0..1: recall of the reference's content keys (Porter
  * stems, Han bigrams) among the keys of the answer's statements. Guards, so that words alone earn
  * nothing: lists of terms are no statements and count nothing; stem words count only beside at least
- * one key of the reference the stem does not hold (a stem echo scores 0), and then the score is the
+ * a tenth of the keys of the reference the stem does not hold (a stem echo scores 0), and then the score is the
  * mean of the recall without and with them; an answer whose words beyond the stem's are mostly not
  * of the material (padding) scores 0. The best of the reference and each line of the analysis, which
  * may hold other accepted answers, counts.
@@ -379,28 +383,44 @@ export function referenceSimilarity(question: FreeTextQuestion, answer: string):
         hits += hit;
       }
     }
-    if (wanted === 0 || hits === 0) continue;
+    // One shared word of a long reference is coincidence (`previous`, `whole`), not content.
+    if (wanted === 0 || hits === 0 || hits / wanted < MIN_SHARED_SHARE) continue;
     best = Math.max(best, (hits / wanted + (hits + stemHits) / (wanted + stemWanted)) / 2);
   }
   return best;
 }
 
-/**
- * Per-point verdicts by rubric evidence, each point's score blending its evidence share with the
- * answer's similarity to the reference (`EVIDENCE_WEIGHT`; similarity at `FULL_SIMILARITY` recall counts
- * in full). A point whose pairs the answer swaps earns nothing, and the answer no similarity at all.
- */
-export function gradeRubric(question: FreeTextQuestion, answer: string, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
+/** What the fallback found in an answer, before it is weighed into a score. */
+export interface RubricEvidence {
+  coverages: PointCoverage[];
+  /** `referenceSimilarity`, or 0 when the answer swaps a pair. */
+  similarity: number;
+}
+
+export function rubricEvidence(
+  question: FreeTextQuestion,
+  answer: string,
+  thresholds: Pick<FallbackThresholds, 'met' | 'partial'> = DEFAULT_THRESHOLDS,
+): RubricEvidence {
   const clauses = splitClauses(answer);
   const vocabulary = vocabularyOf(question);
-  const coverages = question.rubric.map((point) => coverPoint(point, question, clauses, vocabulary, thresholds));
+  const coverages = question.rubric.map((point) => coverPoint(point, question, clauses, vocabulary, { ...DEFAULT_THRESHOLDS, ...thresholds }));
   // An answer that attaches a meaning to the wrong term uses the reference's words to say something
   // false: similarity to the reference then earns nothing anywhere, only evidence of other points does.
   const swapped = coverages.some((coverage) => coverage.swapped);
-  const similarity = swapped ? 0 : Math.min(1, referenceSimilarity(question, answer) / FULL_SIMILARITY);
+  return { coverages, similarity: swapped ? 0 : referenceSimilarity(question, answer) };
+}
+
+/**
+ * Per-point verdicts by rubric evidence, each point's score blending its evidence share with the
+ * answer's similarity to the reference (`evidenceWeight`; similarity at `fullSimilarity` recall counts
+ * in full). A point whose pairs the answer swaps earns nothing, and the answer no similarity at all.
+ */
+export function blendRubric(question: FreeTextQuestion, evidence: RubricEvidence, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
+  const similarity = Math.min(1, evidence.similarity / thresholds.fullSimilarity);
   return question.rubric.map((point, position) => {
-    const coverage = coverages[position]!;
-    const share = coverage.swapped ? 0 : EVIDENCE_WEIGHT * coverage.share + (1 - EVIDENCE_WEIGHT) * similarity;
+    const coverage = evidence.coverages[position]!;
+    const share = coverage.swapped ? 0 : thresholds.evidenceWeight * coverage.share + (1 - thresholds.evidenceWeight) * similarity;
     return {
       index: position,
       point: point.point,
@@ -410,6 +430,10 @@ export function gradeRubric(question: FreeTextQuestion, answer: string, threshol
       maxScore: point.points,
     };
   });
+}
+
+export function gradeRubric(question: FreeTextQuestion, answer: string, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
+  return blendRubric(question, rubricEvidence(question, answer, thresholds), thresholds);
 }
 
 /** met → the point's marks, partial → half, missed → 0; summed, clamped to 0..max and rounded to 2 decimals. */

@@ -1,4 +1,4 @@
-import { gradeRubric, DEFAULT_THRESHOLDS, scaleToQuestion, sumScores, type FallbackThresholds } from '../fallback-grader.ts';
+import { blendRubric, DEFAULT_THRESHOLDS, gradeRubric, rubricEvidence, scaleToQuestion, sumScores, type FallbackThresholds, type RubricEvidence } from '../fallback-grader.ts';
 import { containsHan, normalizeForMatch, tokenize } from '../text.ts';
 import type { EvalDataset, EvalItem } from './datasets.ts';
 import { pearson } from './metrics.ts';
@@ -82,20 +82,52 @@ export function agreement(items: readonly EvalItem[], scores: readonly number[])
 
 const MET_GRID = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 const PARTIAL_GRID = [0.01, 0.1, 0.2, 0.3, 0.4, 0.5];
+const EVIDENCE_WEIGHT_GRID = [0.25, 0.5, 0.75];
+const FULL_SIMILARITY_GRID = [0.3, 0.5, 0.7, 1];
 
-/** The thresholds with the best pooled plus within-question agreement on `items`. */
-export function tuneThresholds(items: readonly EvalItem[]): FallbackThresholds {
+/** What the grader found in each answer, per verdict threshold pair: the costly part, computed once per dataset. */
+export type EvidenceCache = Map<string, RubricEvidence[]>;
+
+const cacheKey = (met: number, partial: number) => `${met}/${partial}`;
+
+export function buildEvidenceCache(items: readonly EvalItem[]): EvidenceCache {
+  const cache: EvidenceCache = new Map();
+  for (const met of MET_GRID) {
+    for (const partial of PARTIAL_GRID) {
+      if (partial >= met) continue;
+      cache.set(cacheKey(met, partial), items.map((item) => rubricEvidence(item.question, item.answer, { met, partial })));
+    }
+  }
+  return cache;
+}
+
+function blendedScore(item: EvalItem, evidence: RubricEvidence, thresholds: FallbackThresholds): number {
+  return sumScores(scaleToQuestion(blendRubric(item.question, evidence, thresholds), item.question), item.question.points) / item.question.points;
+}
+
+/**
+ * The settings with the best pooled plus within-question agreement on the items at `indexes` (the
+ * training folds): verdict thresholds, the weight of evidence against similarity, and the recall
+ * at which similarity counts in full.
+ */
+export function tuneThresholds(items: readonly EvalItem[], indexes: readonly number[], cache: EvidenceCache): FallbackThresholds {
+  const training = indexes.map((index) => items[index]!);
   let best = DEFAULT_THRESHOLDS;
   let bestValue = -Infinity;
   for (const met of MET_GRID) {
     for (const partial of PARTIAL_GRID) {
       if (partial >= met) continue;
-      const thresholds = { met, partial };
-      const figures = agreement(items, items.map((item) => fallbackScore(item, thresholds)));
-      const value = (figures.pooled ?? 0) + (figures.withinQuestion ?? 0);
-      if (value > bestValue) {
-        bestValue = value;
-        best = thresholds;
+      const evidence = cache.get(cacheKey(met, partial))!;
+      for (const evidenceWeight of EVIDENCE_WEIGHT_GRID) {
+        for (const fullSimilarity of FULL_SIMILARITY_GRID) {
+          const thresholds = { met, partial, evidenceWeight, fullSimilarity };
+          const figures = agreement(training, indexes.map((index) => blendedScore(items[index]!, evidence[index]!, thresholds)));
+          const value = (figures.pooled ?? 0) + (figures.withinQuestion ?? 0);
+          if (value > bestValue) {
+            bestValue = value;
+            best = thresholds;
+          }
+        }
       }
     }
   }
@@ -116,12 +148,14 @@ export function crossValidateFallback(dataset: EvalDataset, folds = 5): CrossVal
   const fold = assignFolds(items, k);
   const heldOut = new Array<number>(items.length).fill(0);
   const chosenThresholds: FallbackThresholds[] = [];
+  const cache = buildEvidenceCache(items);
   for (let current = 0; current < k; current += 1) {
-    const training = items.filter((_item, index) => fold[index] !== current);
-    const thresholds = tuneThresholds(training);
+    const training = items.flatMap((_item, index) => (fold[index] !== current ? [index] : []));
+    const thresholds = tuneThresholds(items, training, cache);
     chosenThresholds.push(thresholds);
+    const evidence = cache.get(cacheKey(thresholds.met, thresholds.partial))!;
     items.forEach((item, index) => {
-      if (fold[index] === current) heldOut[index] = fallbackScore(item, thresholds);
+      if (fold[index] === current) heldOut[index] = blendedScore(item, evidence[index]!, thresholds);
     });
   }
   const round = (figures: AgreementFigures): AgreementFigures => ({
@@ -151,7 +185,7 @@ export function renderCrossValidation(report: CrossValidationReport): string {
       row('evidence fallback (cross-validated)', report.fallbackCrossValidated),
       row('evidence fallback (shipped defaults)', report.fallbackDefaults),
       row('reference overlap (baseline)', report.overlapBaseline),
-      `  thresholds chosen per fold: ${report.chosenThresholds.map((t) => `met ${t.met}/partial ${t.partial}`).join('; ')}`,
+      `  settings chosen per fold (met/partial/evidence weight/full similarity): ${report.chosenThresholds.map((t) => `${t.met}/${t.partial}/${t.evidenceWeight}/${t.fullSimilarity}`).join('; ')}`,
     ].join('\n') + '\n'
   );
 }
