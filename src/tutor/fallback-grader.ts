@@ -323,12 +323,16 @@ export function coverPoint(
 }
 
 /**
- * Whether a sentence says something rather than lists terms: some stretch of it between list
- * separators (、 , ; /) holds at least three words, stop words included. `剪枝、量化、蒸馏` and
- * `pruning, quantization, distillation` are lists; `pruning removes weights` is a sentence.
+ * Whether a sentence says something rather than lists terms: it has at most two stretches between
+ * list separators (、 , ; /), or some stretch holds at least three words, stop words included.
+ * `剪枝、量化、蒸馏` and `pruning, quantization, distillation` are lists; `pruning removes weights`
+ * and the note `逻辑相邻，物理相邻` are not.
  */
 export function isStatement(sentence: string): boolean {
-  for (const stretch of sentence.split(/[、,，;；/|]/u)) if (tokenize(stretch).length >= 3) return true;
+  const stretches = sentence.split(/[、,，;；/|]/u).filter((stretch) => stretch.trim());
+  // One or two items are a note (`逻辑相邻，物理相邻`), not a list.
+  if (stretches.length <= 2) return true;
+  for (const stretch of stretches) if (tokenize(stretch).length >= 3) return true;
   return false;
 }
 
@@ -342,9 +346,8 @@ const MIN_SHARED_SHARE = 0.1;
  * Similarity of the answer to the reference, 0..1: recall of the reference's content keys (Porter
  * stems, Han bigrams) among the keys of the answer's statements. Guards, so that words alone earn
  * nothing: lists of terms are no statements and count nothing; stem words count only beside at least
- * a tenth of the keys of the reference the stem does not hold (a stem echo scores 0), and then the score is the
- * mean of the recall without and with them; an answer whose words beyond the stem's are mostly not
- * of the material (padding) scores 0. The best of the reference and each line of the analysis, which
+ * a tenth of the keys of the reference the stem does not hold (a stem echo scores 0); an answer whose
+ * words beyond the stem's are mostly not of the material (padding) scores 0. The best of the reference and each line of the analysis, which
  * may hold other accepted answers, counts.
  */
 export function referenceSimilarity(question: FreeTextQuestion, answer: string): number {
@@ -385,7 +388,7 @@ export function referenceSimilarity(question: FreeTextQuestion, answer: string):
     }
     // One shared word of a long reference is coincidence (`previous`, `whole`), not content.
     if (wanted === 0 || hits === 0 || hits / wanted < MIN_SHARED_SHARE) continue;
-    best = Math.max(best, (hits / wanted + (hits + stemHits) / (wanted + stemWanted)) / 2);
+    best = Math.max(best, (hits + stemHits) / (wanted + stemWanted));
   }
   return best;
 }
