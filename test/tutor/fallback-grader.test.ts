@@ -106,6 +106,7 @@ describe('similarity to the reference, the other half of the fallback score', ()
     expect(isStatement('pruning, quantization, distillation')).toBe(false);
     expect(isStatement('剪枝会移除不重要的权重')).toBe(true);
     expect(isStatement('pruning removes weights')).toBe(true);
+    expect(isStatement('逻辑相邻，物理相邻')).toBe(true);
   });
 });
 
