@@ -27,15 +27,22 @@ const RUBRIC_INSTRUCTION_WORDS = new Set(
 
 const MAX_DERIVED_TERMS = 8;
 
-/** Where a point's coverage turns into a verdict; `tuneFallback` in src/tutor/eval picks them by cross-validation. */
+/**
+ * How the fallback turns evidence into a score; `tuneThresholds` in src/tutor/eval picks them by
+ * cross-validation on training questions only. The shipped defaults are round numbers set a priori.
+ */
 export interface FallbackThresholds {
   /** Share of a point's terms evidenced for `met`. */
   met: number;
   /** Share for `partial` (above 0: one term of many is not half the point). */
   partial: number;
+  /** The weight of rubric evidence in a point's score; the rest is similarity to the reference. */
+  evidenceWeight: number;
+  /** Recall of the reference at which similarity counts in full: a complete answer rarely repeats every word. */
+  fullSimilarity: number;
 }
 
-export const DEFAULT_THRESHOLDS: FallbackThresholds = { met: 0.6, partial: 0.3 };
+export const DEFAULT_THRESHOLDS: FallbackThresholds = { met: 0.6, partial: 0.3, evidenceWeight: 0.5, fullSimilarity: 0.5 };
 
 export interface PointTerms {
   /** Each entry is one term with its accepted alternatives (a keyword `a|b` lists synonyms). */
@@ -316,6 +323,123 @@ export function coverPoint(
   return { verdict: 'missed', matched, total, share: 0 };
 }
 
+/**
+ * Whether a sentence says something rather than lists terms: it has at most two stretches between
+ * list separators (、 , ; /), or some stretch holds at least three words, stop words included.
+ * `剪枝、量化、蒸馏` and `pruning, quantization, distillation` are lists; `pruning removes weights`
+ * and the note `逻辑相邻，物理相邻` are not.
+ */
+export function isStatement(sentence: string): boolean {
+  const stretches = sentence.split(/[、,，;；/|]/u).filter((stretch) => stretch.trim());
+  // One or two items are a note (`逻辑相邻，物理相邻`), not a list.
+  if (stretches.length <= 2) return true;
+  for (const stretch of stretches) if (tokenize(stretch).length >= 3) return true;
+  return false;
+}
+
+/** Below this share of the answer's words (beyond the stem's) being words of the material, it is padding: no similarity. */
+export const MIN_RELEVANT_SHARE = 0.1;
+
+/** The share of the reference's own keys (beyond the stem's) an answer must share before similarity counts. */
+const MIN_SHARED_SHARE = 0.1;
+
+/**
+ * Similarity of the answer to the reference, 0..1: recall of the reference's content keys (Porter
+ * stems, Han bigrams) among the keys of the answer's statements. Guards, so that words alone earn
+ * nothing: lists of terms are no statements and count nothing; stem words count only beside at least
+ * a tenth of the keys of the reference the stem does not hold (a stem echo scores 0); an answer whose
+ * words beyond the stem's are mostly not of the material (padding) scores 0. The best of the reference and each line of the analysis, which
+ * may hold other accepted answers, counts.
+ */
+export function referenceSimilarity(question: FreeTextQuestion, answer: string): number {
+  const vocabulary = vocabularyOf(question);
+  const found = new Set<string>();
+  let relevant = 0;
+  let own = 0;
+  for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
+    if (!sentence.trim() || !isStatement(sentence)) continue;
+    const keys = conceptKeys(sentence);
+    // A rubric keyword counts only beside a word of the material that is neither a keyword nor the stem's.
+    let explaining = false;
+    for (const key of keys) if (!vocabulary.stemKeys.has(key) && !vocabulary.keywordKeys.has(key) && vocabulary.contextKeys.has(key)) explaining = true;
+    for (const key of keys) {
+      if (vocabulary.keywordKeys.has(key) && !explaining) continue;
+      found.add(key);
+      if (vocabulary.stemKeys.has(key)) continue;
+      own += 1;
+      if (vocabulary.contextKeys.has(key)) relevant += 1;
+    }
+  }
+  if (own === 0 || relevant / own < MIN_RELEVANT_SHARE) return 0;
+  let best = 0;
+  for (const reference of [question.reference, ...question.analysis.split('\n')]) {
+    let wanted = 0;
+    let hits = 0;
+    let stemWanted = 0;
+    let stemHits = 0;
+    for (const key of conceptKeys(reference)) {
+      const hit = found.has(key) ? 1 : 0;
+      if (vocabulary.stemKeys.has(key)) {
+        stemWanted += 1;
+        stemHits += hit;
+      } else {
+        wanted += 1;
+        hits += hit;
+      }
+    }
+    // One shared word of a long reference is coincidence (`previous`, `whole`), not content.
+    if (wanted === 0 || hits === 0 || hits / wanted < MIN_SHARED_SHARE) continue;
+    best = Math.max(best, (hits + stemHits) / (wanted + stemWanted));
+  }
+  return best;
+}
+
+/** What the fallback found in an answer, before it is weighed into a score. */
+export interface RubricEvidence {
+  coverages: PointCoverage[];
+  /** `referenceSimilarity`, or 0 when the answer swaps a pair. */
+  similarity: number;
+}
+
+export function rubricEvidence(
+  question: FreeTextQuestion,
+  answer: string,
+  thresholds: Pick<FallbackThresholds, 'met' | 'partial'> = DEFAULT_THRESHOLDS,
+): RubricEvidence {
+  const clauses = splitClauses(answer);
+  const vocabulary = vocabularyOf(question);
+  const coverages = question.rubric.map((point) => coverPoint(point, question, clauses, vocabulary, { ...DEFAULT_THRESHOLDS, ...thresholds }));
+  // An answer that attaches a meaning to the wrong term uses the reference's words to say something
+  // false: similarity to the reference then earns nothing anywhere, only evidence of other points does.
+  const swapped = coverages.some((coverage) => coverage.swapped);
+  return { coverages, similarity: swapped ? 0 : referenceSimilarity(question, answer) };
+}
+
+/**
+ * Per-point verdicts by rubric evidence, each point's score blending its evidence share with the
+ * answer's similarity to the reference (`evidenceWeight`; similarity at `fullSimilarity` recall counts
+ * in full). A point whose pairs the answer swaps earns nothing, and the answer no similarity at all.
+ */
+export function blendRubric(question: FreeTextQuestion, evidence: RubricEvidence, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
+  const similarity = Math.min(1, evidence.similarity / thresholds.fullSimilarity);
+  return question.rubric.map((point, position) => {
+    const coverage = evidence.coverages[position]!;
+    const share = coverage.swapped ? 0 : thresholds.evidenceWeight * coverage.share + (1 - thresholds.evidenceWeight) * similarity;
+    return {
+      index: position,
+      point: point.point,
+      verdict: coverage.verdict,
+      evidence: coverage.matched.join(', '),
+      score: roundScore(point.points * share),
+      maxScore: point.points,
+    };
+  });
+}
+
+export function gradeRubric(question: FreeTextQuestion, answer: string, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
+  return blendRubric(question, rubricEvidence(question, answer, thresholds), thresholds);
+}
+
 /** met → the point's marks, partial → half, missed → 0; summed, clamped to 0..max and rounded to 2 decimals. */
 export function scoreVerdicts(verdicts: ReadonlyArray<Pick<RubricPointVerdict, 'verdict' | 'maxScore'>>, maxScore: number): number {
   let total = 0;
@@ -382,7 +506,7 @@ export function scaleToQuestion(verdicts: RubricPointVerdict[], question: FreeTe
 
 export function gradeByRubricCoverage(question: FreeTextQuestion, answer: string, options: FallbackOptions): FreeTextFeedback {
   const language = options.language;
-  const rubric = scaleToQuestion(coverRubric(question, answer, options.thresholds), question);
+  const rubric = scaleToQuestion(gradeRubric(question, answer, options.thresholds), question);
   const maxScore = maxScoreOf(question);
   const score = sumScores(rubric, maxScore);
   const covered = rubric.filter((verdict) => verdict.verdict === 'met');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BankSchema, type EssayQuestion, type ShortQuestion } from '../../src/bank/schema.ts';
-import { gradeByRubricCoverage, termsForPoint } from '../../src/tutor/fallback-grader.ts';
+import { gradeByRubricCoverage, isStatement, referenceSimilarity, termsForPoint } from '../../src/tutor/fallback-grader.ts';
 import { extractKeyTerms, foldForSearch, quoteAppearsIn } from '../../src/tutor/text.ts';
 import { kvCacheQuestion, quantizationQuestionZh } from './helpers.ts';
 
@@ -15,14 +15,15 @@ describe('the evidence fallback grader', () => {
     {
       answer: 'It keeps the keys and values of previous tokens so there is no recomputation of the prefix; the memory grows with the sequence length.',
       verdicts: ['met', 'met', 'met'],
-      score: 4,
+      score: 3.81,
     },
-    { answer: 'It stores keys and values.', verdicts: ['met', 'missed', 'missed'], score: 2 },
+    { answer: 'It stores keys and values.', verdicts: ['met', 'missed', 'missed'], score: 1.8 },
     // `memory` named with nothing said about it (cache is the stem's word) is not evidence.
     { answer: 'The cache uses more memory.', verdicts: ['missed', 'missed', 'missed'], score: 0 },
-    // Telegraphic, but it is the first point's content; `tokens` no longer buys part of the second.
-    { answer: 'KEYS, VALUES... of PREVIOUS tokens!!!', verdicts: ['met', 'missed', 'missed'], score: 2 },
-    { answer: '它占用显存，并且随序列长度增长。', verdicts: ['missed', 'missed', 'met'], score: 1 },
+    // Telegraphic, but it is the first point's content (`tokens` buys no part of the second); two items
+    // are a note, not a list, so its similarity to the reference counts too.
+    { answer: 'KEYS, VALUES... of PREVIOUS tokens!!!', verdicts: ['met', 'missed', 'missed'], score: 2.2 },
+    { answer: '它占用显存，并且随序列长度增长。', verdicts: ['missed', 'missed', 'met'], score: 0.5 },
   ])('gives $score for "$answer"', ({ answer, verdicts, score }) => {
     const feedback = gradeByRubricCoverage(kvCacheQuestion, answer, { language: 'en', note: 'no-llm-configured' });
     expect(feedback.rubric.map((point) => point.verdict)).toEqual(verdicts);
@@ -31,9 +32,9 @@ describe('the evidence fallback grader', () => {
   });
 
   it.each([
-    { answer: '量化就是把FP32的权重换成INT8，体积变小、推理更快，但有精度损失。', score: 6 },
-    { answer: '用INT8表示权重。', score: 3 },
-    { answer: '模型体积变小了，速度加快。', score: 2 },
+    { answer: '量化就是把FP32的权重换成INT8，体积变小、推理更快，但有精度损失。', score: 4.42 },
+    { answer: '用INT8表示权重。', score: 1.5 },
+    { answer: '模型体积变小了，速度加快。', score: 1 },
     // `速度加快` alone: a keyword with nothing of the material beside it.
     { answer: '模型变小了，速度加快。', score: 0 },
     { answer: '不知道', score: 0 },
@@ -55,7 +56,7 @@ describe('the evidence fallback grader', () => {
     const question: ShortQuestion = { ...kvCacheQuestion, points: 10 };
     const feedback = gradeByRubricCoverage(question, 'It stores keys and values.', { language: 'en', note: 'x' });
     expect(feedback.rubric.map((point) => point.maxScore)).toEqual([5, 2.5, 2.5]);
-    expect(feedback.score).toBe(5);
+    expect(feedback.score).toBe(4.5);
   });
 
   it('derives terms with Intl.Segmenter when a point has no keywords, for Chinese too', () => {
@@ -79,6 +80,33 @@ describe('the evidence fallback grader', () => {
       // The reference itself covers every point.
       expect(gradeByRubricCoverage(question, question.reference, { language: 'zh', note: 'x' }).score).toBeGreaterThanOrEqual(question.points * 0.8);
     }
+  });
+});
+
+describe('similarity to the reference, the other half of the fallback score', () => {
+  const own = 'Each new token reuses the stored attention keys and values of previous tokens instead of recomputing the whole prefix.';
+
+  it('rises with how much of the reference a statement says, stem words aside', () => {
+    const partial = referenceSimilarity(kvCacheQuestion, 'It keeps the attention keys of previous tokens.');
+    const fuller = referenceSimilarity(kvCacheQuestion, own);
+    expect(partial).toBeGreaterThan(0);
+    expect(fuller).toBeGreaterThan(partial);
+  });
+
+  it.each([
+    ['a list of the reference words', 'attention, keys, values, previous tokens, prefix, memory, sequence length'],
+    ['a stem echo', 'Why does a KV cache speed up autoregressive decoding, and what does it cost? A KV cache speeds up decoding.'],
+    ['reference words drowned in padding', 'Keys and my cat enjoys sunny afternoons on the warm windowsill while the bakery queue downstairs grows long and the neighbours chat about football, holidays, gardening, weather, recipes, films and music.'],
+  ])('gives %s nothing', (_name, answer) => {
+    expect(referenceSimilarity(kvCacheQuestion, answer)).toBe(0);
+  });
+
+  it('tells a statement from a list by what lies between its separators', () => {
+    expect(isStatement('剪枝、量化、蒸馏')).toBe(false);
+    expect(isStatement('pruning, quantization, distillation')).toBe(false);
+    expect(isStatement('剪枝会移除不重要的权重')).toBe(true);
+    expect(isStatement('pruning removes weights')).toBe(true);
+    expect(isStatement('逻辑相邻，物理相邻')).toBe(true);
   });
 });
 
