@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseCsvIndependently } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { importBank, type ImportReport } from '../../src/bank/import/index.ts';
@@ -30,6 +31,8 @@ const xmlFixtures = allFixtures.filter((file) => file.endsWith('.xml'));
 const aikenFixtures = allFixtures.filter((file) => file.endsWith('.txt') && (file.includes(`${path.sep}aiken${path.sep}`) || file.endsWith('.aiken.txt')));
 const agievalFixtures = allFixtures.filter((file) => file.endsWith('.jsonl'));
 const csBenchFixtures = allFixtures.filter((file) => file.endsWith('.json') && file.includes(`${path.sep}cs-bench-json${path.sep}`));
+const csvFixtures = allFixtures.filter((file) => file.endsWith('.csv') && file.includes(`${path.sep}import${path.sep}csv${path.sep}`));
+const gaokaoFixtures = allFixtures.filter((file) => file.endsWith('.json') && file.includes(`${path.sep}gaokao-json${path.sep}`));
 const paperFixtures = allFixtures.filter((file) => file.endsWith('.txt') && file.includes(`${path.sep}papers${path.sep}`) && !giftFixtures.includes(file) && !aikenFixtures.includes(file));
 
 type Facts = Record<'answer' | 'feedback' | 'tolerance' | 'unit' | 'file' | 'image' | 'hint' | 'tag', number>;
@@ -262,6 +265,127 @@ function aikenSources(text: string): SourceQuestion[] {
   return sources;
 }
 
+// ---- C-Eval / CMMLU CSV, read with csv-parse (not the importer's reader) ------------------------
+
+type CsvFacts = Record<'stem' | 'answer' | 'key' | 'feedback' | 'tag' | 'field', number>;
+const NO_CSV_FACTS: CsvFacts = { stem: 0, answer: 0, key: 0, feedback: 0, tag: 0, field: 0 };
+const same = (a: string, b: string) => a.normalize('NFKC').trim() === b.normalize('NFKC').trim();
+
+/** What each row holds, by the role the C-Eval / CMMLU header gives its columns; every other cell is a `field`. */
+function csvRows(text: string): { headerLine: number; rows: Array<{ fromLine: number; toLine: number; cells: string[]; role: (column: number) => keyof CsvFacts | 'option' }> } {
+  const parsed = parseCsvIndependently(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, record_delimiter: ['\r\n', '\n'] }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  const lines = parsed.map(({ record, info }) => ({ cells: record, toLine: info.lines, fromLine: info.lines - record.reduce((total, cell) => total + (cell.match(/\n/g)?.length ?? 0), 0) }));
+  const [header, ...body] = lines;
+  const names = header!.cells.map((name) => name.trim().toLowerCase());
+  const first = (...wanted: string[]) => names.findIndex((name) => wanted.includes(name));
+  const question = first('question', '题目', '问题');
+  const index = names.findIndex((name, column) => ['', 'id', 'index'].includes(name) && column < question);
+  const options = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((letter) => names.indexOf(letter)).filter((column) => column !== -1));
+  const answer = first('answer', '答案');
+  const explanation = first('explanation', 'analysis', '解析');
+  const role = (column: number): keyof CsvFacts | 'option' =>
+    column === question ? 'stem' : options.has(column) ? 'option' : column === answer ? 'key' : column === explanation ? 'feedback' : column === index ? 'tag' : 'field';
+  return { headerLine: header!.toLine, rows: body.map((row) => ({ ...row, role })) };
+}
+
+function expectCsvAccounted(file: string, bank: Bank, report: ImportReport): void {
+  const { headerLine, rows } = csvRows(fs.readFileSync(file, 'utf8'));
+  const held = rows.filter((row) => row.cells.some((cell) => cell.trim() !== ''));
+  const imported = held.filter((row) => !inSkipped(report, [], row.fromLine));
+  expect(imported.length, `${path.basename(file)}: rows imported`).toBe(bank.questions.length);
+  const unaccounted: CsvFacts = { ...NO_CSV_FACTS };
+  imported.forEach((row, position) => {
+    const question = bank.questions[position]!;
+    const source: CsvFacts = { ...NO_CSV_FACTS };
+    const kept: CsvFacts = { ...NO_CSV_FACTS };
+    row.cells.forEach((cell, column) => {
+      if (cell.trim() === '') return;
+      const role = row.role(column);
+      if (role === 'option') {
+        source.answer += 1;
+        return;
+      }
+      source[role] += 1;
+      if (role === 'stem' && same(question.stem, cell)) kept.stem += 1;
+      if (role === 'key' && question.status !== 'draft') kept.key += 1;
+      if (role === 'feedback' && same(question.analysis, cell)) kept.feedback += 1;
+      if (role === 'tag' && question.id === `q-${cell.trim()}`) kept.tag += 1;
+    });
+    if (question.type === 'choice' || question.type === 'multi') kept.answer = question.options.length;
+    const omitted: CsvFacts = { ...NO_CSV_FACTS };
+    for (const warning of report.warnings) {
+      if (warning.line === undefined || warning.line < row.fromLine || warning.line > row.toLine) continue;
+      for (const [kind, count] of Object.entries(warning.omitted ?? {})) omitted[kind as keyof CsvFacts] += count ?? 0;
+    }
+    for (const kind of Object.keys(NO_CSV_FACTS) as Array<keyof CsvFacts>) {
+      const left = source[kind] - kept[kind] - omitted[kind];
+      // Whole columns the bank has no place for are reported once, on the header's line (checked below).
+      if (kind === 'field' || kind === 'tag') unaccounted[kind] += left;
+      else expect(left, `${path.basename(file)} line ${row.fromLine} (${question.id}): ${kind} kept + reported = source`).toBe(0);
+    }
+  });
+  const onHeader: CsvFacts = { ...NO_CSV_FACTS };
+  for (const warning of report.warnings) {
+    if (warning.line !== headerLine) continue;
+    for (const [kind, count] of Object.entries(warning.omitted ?? {})) onHeader[kind as keyof CsvFacts] += count ?? 0;
+  }
+  expect(onHeader, `${path.basename(file)}: columns reported on the header's line ${headerLine}`).toEqual(unaccounted);
+  for (const warning of report.warnings) if (warning.omitted) expect(warning.line, warning.message).toBeTypeOf('number');
+}
+
+// ---- GAOKAO-Bench JSON, read with JSON.parse --------------------------------------------------------
+
+type GaokaoFacts = Record<'answer' | 'feedback' | 'weight' | 'tag' | 'field', number>;
+const NO_GAOKAO_FACTS: GaokaoFacts = { answer: 0, feedback: 0, weight: 0, tag: 0, field: 0 };
+const holds = (value: unknown) => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+const GAOKAO_ITEM_KEYS = ['question', 'answer', 'analysis', 'score', 'index', 'year', 'category'];
+
+function expectGaokaoAccounted(file: string, bank: Bank, report: ImportReport): void {
+  const root = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> & { example: Array<Record<string, unknown>> };
+  const name = path.basename(file);
+  const rootFields = Object.keys(root).filter((key) => key !== 'example' && holds(root[key])).length;
+  const rootKept = typeof root.keywords === 'string' && bank.title === root.keywords.trim() ? 1 : 0;
+  const rootOmitted = report.warnings.filter((warning) => warning.questionId === undefined).reduce((total, warning) => total + (warning.omitted?.field ?? 0), 0);
+  expect(rootKept + rootOmitted, `${name}: the file's own fields kept + reported`).toBe(rootFields);
+  let accountedQuestions = 0;
+  root.example.forEach((item, position) => {
+    const index = typeof item.index === 'number' ? item.index : position;
+    if (report.skipped.some((region) => region.detail.startsWith(`item ${index}:`))) return;
+    const questions = bank.questions.filter((question) => question.id === `q-${index}` || question.id.startsWith(`q-${index}-`));
+    expect(questions.length, `${name} item ${index} is questions or a reported region`).toBeGreaterThan(0);
+    accountedQuestions += questions.length;
+    const source: GaokaoFacts = {
+      answer: Array.isArray(item.answer) ? item.answer.length : holds(item.answer) ? 1 : 0,
+      feedback: holds(item.analysis) ? 1 : 0,
+      weight: holds(item.score) ? 1 : 0,
+      tag: holds(item.index) ? 1 : 0,
+      field: ['year', 'category'].filter((key) => holds(item[key])).length + Object.keys(item).filter((key) => !GAOKAO_ITEM_KEYS.includes(key) && holds(item[key])).length,
+    };
+    const kept: GaokaoFacts = { ...NO_GAOKAO_FACTS };
+    for (const question of questions) {
+      if (question.status === 'draft') continue;
+      if (question.type === 'choice' || question.type === 'multi') kept.answer += 1;
+      if (question.type === 'blank') kept.answer += question.blanks.reduce((total, blank) => total + blank.accept.length, 0);
+      if (question.type === 'short' && question.reference.trim()) kept.answer += 1;
+    }
+    const analysis = questions[0]!.analysis.normalize('NFKC').trim();
+    if (typeof item.analysis === 'string' && holds(item.analysis) && analysis && item.analysis.normalize('NFKC').includes(analysis)) kept.feedback = 1;
+    if (holds(item.score) && questions.every((question) => question.points === item.score)) kept.weight = 1;
+    if (typeof item.index === 'number') kept.tag = 1;
+    for (const key of ['year', 'category']) if (typeof item[key] === 'string' && holds(item[key]) && questions.every((question) => question.topic?.includes(item[key] as string))) kept.field += 1;
+    const ids = new Set(questions.map((question) => question.id));
+    const omitted: GaokaoFacts = { ...NO_GAOKAO_FACTS };
+    for (const warning of report.warnings) {
+      if (warning.questionId === undefined || !ids.has(warning.questionId) || !warning.omitted) continue;
+      expect(warning.line, `${name}: "${warning.message}" names its line`).toBeTypeOf('number');
+      for (const [kind, count] of Object.entries(warning.omitted)) omitted[kind as keyof GaokaoFacts] += count ?? 0;
+    }
+    const accounted = Object.fromEntries(Object.keys(NO_GAOKAO_FACTS).map((kind) => [kind, kept[kind as keyof GaokaoFacts] + omitted[kind as keyof GaokaoFacts]]));
+    expect(accounted, `${name} item ${index}: kept + reported = source`).toEqual(source);
+  });
+  expect(accountedQuestions, `${name}: every question comes from one item`).toBe(bank.questions.length);
+}
+
 describe('round trip: every fixture’s bank differs from its source only by what the report names', () => {
   it('finds fixtures of every Moodle format to check', () => {
     expect(giftFixtures.length).toBeGreaterThan(10);
@@ -321,6 +445,31 @@ describe('round trip: every fixture’s bank differs from its source only by wha
       const id = typeof item.ID === 'number' || typeof item.ID === 'string' ? `q-${item.ID}` : `q-${position + 1}`;
       expect(ids.has(id) || skippedIds.has(id), `${id} is a question or reported`).toBe(true);
     });
+  });
+
+  it('finds CSV and GAOKAO-Bench fixtures to check, including the ones written to drop things', () => {
+    expect(csvFixtures.map((file) => path.basename(file))).toEqual(expect.arrayContaining(['computer_science.csv', 'networks_dev.csv', 'unnamed_columns.csv']));
+    expect(gaokaoFixtures.map((file) => path.basename(file))).toEqual(expect.arrayContaining(['2020-2023_Computing_MCQs.json', '2021-2023_Computing_Drops_MCQs.json', '2021-2023_Computing_Drops_Open-ended_Questions.json']));
+  });
+
+  it.each(csvFixtures.map((file) => [path.relative(repoRoot, file), file]))('CSV %s: every cell is kept, in a reported row, or reported with its line', async (_name, file) => {
+    const outcome = await importBank({ filename: path.basename(file), content: fs.readFileSync(file), format: 'csv' });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expectCsvAccounted(file, outcome.bank, outcome.report);
+  });
+
+  it.each(gaokaoFixtures.map((file) => [path.relative(repoRoot, file), file]))('GAOKAO-Bench %s: every field of every item is kept or reported', async (_name, file) => {
+    const outcome = await importBank({ filename: path.basename(file), content: fs.readFileSync(file), format: 'gaokao-json' });
+    if (!outcome.ok) {
+      const items = (JSON.parse(fs.readFileSync(file, 'utf8')) as { example: Array<{ index?: unknown }> }).example;
+      items.forEach((item, position) => {
+        const index = typeof item.index === 'number' ? item.index : position;
+        expect(outcome.errors.some((error) => error.message.startsWith(`item ${index}:`) && error.line !== undefined), `item ${index} is refused with its line`).toBe(true);
+      });
+      return;
+    }
+    expectGaokaoAccounted(file, outcome.bank, outcome.report);
   });
 
   it.each(paperFixtures.map((file) => [path.relative(repoRoot, file), file]))('paper %s: every answer the bank holds is in the source, and every omission names its line', async (_name, file) => {

@@ -61,6 +61,25 @@ describe('importing C-Eval and CMMLU CSV', () => {
     ]);
   });
 
+  it('skips a row whose multiple answer names a letter that is not an option, instead of refusing the file', async () => {
+    const csv = 'question,A,B,C,D,answer\nQ1,a,b,c,d,AE\nQ2,a,b,c,d,AC\n';
+    const outcome = await importBank({ filename: 'multi.csv', content: Buffer.from(csv) });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.bank.questions.map((q) => [q.id, q.type])).toEqual([['q-2', 'multi']]);
+    expect(outcome.report.skipped).toEqual([{ fromLine: 2, toLine: 2, reason: 'invalid', detail: 'answer "AE" is not made of the options', excerpt: 'Q1' }]);
+  });
+
+  it('reports columns it has no place for on the header line, and cells past the header on their own line', async () => {
+    const { report } = await importOk(fixture('csv/drops/networks_dev.csv'));
+    expect(report.warnings.filter((warning) => warning.omitted)).toEqual([
+      { line: 1, message: 'column "subject" not imported (the bank has no place for it): 3 value(s), on lines 2, 4, 9', omitted: { field: 3 } },
+      { line: 1, message: 'column "解析" not imported (the bank has no place for it): 1 value(s), on line 2', omitted: { field: 1 } },
+      { line: 1, message: '2 id(s) not kept (not a whole number, or taken by an earlier row), on lines 3, 4: those rows are numbered instead', omitted: { tag: 2 } },
+      { line: 9, questionId: 'q-5', message: '2 cell(s) past the header\'s 10 columns not imported: "多出的一格", "another"', omitted: { field: 2 } },
+    ]);
+  });
+
   it('reads quoted fields with commas, doubled quotes and line breaks, keeping line numbers', () => {
     expect(readCsvRecords('a,b\r\n"x, y","say ""hi"""\n"two\nlines",z\n\n')).toEqual({
       records: [
@@ -128,6 +147,21 @@ describe('importing GAOKAO-Bench JSON', () => {
     expect(second.stem).toMatch(/22\. What {2}does scanning {2}cost \?$/);
     expect(second).toMatchObject({ options: [{ text: '10 cents a page.' }, { text: '20 cents a page.' }, { text: 'Nothing.' }, { text: 'One dollar.' }] });
     expect(second.analysis).toMatch(/^22．C 细节理解题/);
+  });
+
+  it('reports the fields of an item it does not keep, with the item\'s line', async () => {
+    const { report } = await importOk(gaokao('drops/2021-2023_Computing_Drops_MCQs.json'));
+    expect(report.warnings.filter((warning) => warning.omitted)).toEqual([
+      { line: 1, message: 'field(s) "model_name", "prompt" of the file not imported', omitted: { field: 2 } },
+      { line: 14, questionId: 'q-0', message: 'item 0: field(s) "model_output" not imported', omitted: { field: 1 } },
+      { line: 14, questionId: 'q-0', message: 'item 0: "year" not text: not kept in the topic', omitted: { field: 1 } },
+      { line: 23, questionId: 'q-1', message: 'item 1: score "5" is not a positive number: worth 1 point instead', omitted: { weight: 1 } },
+      { line: 23, questionId: 'q-1', message: 'item 1: index "seven" is not a number: the item is numbered by its position instead', omitted: { tag: 1 } },
+      { line: 32, questionId: 'q-2', message: 'item 2: "category" not text: not kept in the topic', omitted: { field: 1 } },
+      { line: 32, questionId: 'q-2', message: 'item 2: score 0 is not a positive number: worth 1 point instead', omitted: { weight: 1 } },
+      { line: 32, questionId: 'q-2', message: 'item 2: analysis that is not text not imported', omitted: { feedback: 1 } },
+      { line: 59, questionId: 'q-5-1', message: 'item 5: field(s) "difficulty" not imported', omitted: { field: 1 } },
+    ]);
   });
 
   it('reports the shared-option cloze passages it cannot represent', async () => {

@@ -1,6 +1,6 @@
 import type { Option } from '../schema.ts';
 import { excerptOf, foldCompatibilityIdeographs } from './text.ts';
-import { MAX_IMPORT_QUESTIONS, tooManyQuestions, type ParsedBank, type ParsedQuestion, type SkippedRegion } from './types.ts';
+import { MAX_IMPORT_QUESTIONS, tooManyQuestions, type ImportWarning, type ParsedBank, type ParsedQuestion, type SkippedRegion } from './types.ts';
 
 /**
  * Multiple-choice CSV in the C-Eval / CMMLU shape: `question, A, B, C, D, answer[, explanation]`, with
@@ -110,6 +110,26 @@ export function parseCsv(text: string, options: { sourceName: string }): ParsedB
   const subject = options.sourceName.replace(/_(dev|val|test|train)$/i, '');
   const questions: ParsedQuestion[] = [];
   const skipped: SkippedRegion[] = [];
+  const warnings: ImportWarning[] = [];
+  const header = records[0]!;
+  const used = new Set([columns.index, columns.question, ...columns.options.map((option) => option.column), columns.answer, columns.explanation]);
+  const unknown = header.record.flatMap((name, column) => (used.has(column) ? [] : [{ name: name.trim(), column, lines: [] as number[] }]));
+  const idsNotKept: number[] = [];
+  const taken = new Set<string>();
+  // What a row held that its question does not: columns the bank has no place for are reported once per
+  // column (a file of 10,000 rows with a "subject" column gets one line, not 10,000); cells past the
+  // header's last column, per row.
+  const noteDropped = (record: string[], fromLine: number, id: string) => {
+    for (const column of unknown) if ((record[column.column] ?? '').trim()) column.lines.push(fromLine);
+    // An id already taken (a repeated id, or a row numbered in its place) is renamed when ids are made unique.
+    if (columns.index !== undefined && (record[columns.index] ?? '').trim() && (id !== `q-${(record[columns.index] ?? '').trim()}` || taken.has(id))) idsNotKept.push(fromLine);
+    taken.add(id);
+    const extra = record.slice(header.record.length).filter((value) => value.trim());
+    if (extra.length > 0) {
+      warnings.push({ line: fromLine, questionId: id, message: `${extra.length} cell(s) past the header's ${header.record.length} columns not imported: ${extra.map((value) => `"${excerptOf(value, 20)}"`).join(', ')}`, omitted: { field: extra.length } });
+    }
+  };
+  const lineList = (lines: number[]) => `line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}`;
   records.slice(1).forEach(({ record, fromLine, toLine }, row) => {
     const cell = (column: number | undefined) => (column === undefined ? '' : foldCompatibilityIdeographs(record[column] ?? '').trim());
     const stem = cell(columns.question);
@@ -124,15 +144,25 @@ export function parseCsv(text: string, options: { sourceName: string }): ParsedB
     const answer = cell(columns.answer).toUpperCase();
     const id = columns.index !== undefined && /^\d+$/.test(cell(columns.index)) ? `q-${cell(columns.index)}` : `q-${row + 1}`;
     const base = { id, stem, points: 1, analysis: cell(columns.explanation), topic: subject, line: fromLine };
-    if (answer && !choices.some((choice) => choice.key === answer) && !/^[A-H]{2,}$/.test(answer)) {
-      skipped.push({ fromLine, toLine: toLine, reason: 'invalid', detail: `answer "${answer}" is not one of the options`, excerpt: excerptOf(stem) });
+    const multi = /^[A-H]{2,}$/.test(answer);
+    if (answer && (multi ? [...answer].some((letter) => !choices.some((choice) => choice.key === letter)) : !choices.some((choice) => choice.key === answer))) {
+      skipped.push({ fromLine, toLine: toLine, reason: 'invalid', detail: `answer "${answer}" is not ${multi ? 'made of the options' : 'one of the options'}`, excerpt: excerptOf(stem) });
       return;
     }
-    if (/^[A-H]{2,}$/.test(answer)) {
+    noteDropped(record, fromLine, id);
+    if (multi) {
       questions.push({ ...base, type: 'multi', options: choices, answer: [...answer].sort(), scoring: 'exam' });
       return;
     }
     questions.push({ ...base, type: 'choice', options: choices, answer, ...(answer ? {} : { status: 'draft' as const }) });
   });
-  return { title: options.sourceName, questions, skipped, warnings: [], errors: [] };
+  for (const column of unknown) {
+    if (column.lines.length === 0) continue;
+    const name = column.name ? `column "${excerptOf(column.name, 30)}"` : `unnamed column ${column.column + 1}`;
+    warnings.push({ line: header.fromLine, message: `${name} not imported (the bank has no place for it): ${column.lines.length} value(s), on ${lineList(column.lines)}`, omitted: { field: column.lines.length } });
+  }
+  if (idsNotKept.length > 0) {
+    warnings.push({ line: header.fromLine, message: `${idsNotKept.length} id(s) not kept (not a whole number, or taken by an earlier row), on ${lineList(idsNotKept)}: those rows are numbered instead`, omitted: { tag: idsNotKept.length } });
+  }
+  return { title: options.sourceName, questions, skipped, warnings, errors: [] };
 }

@@ -19,6 +19,14 @@ interface GaokaoItem {
   category?: unknown;
 }
 
+const ROOT_KEYS = new Set(['keywords', 'example']);
+const ITEM_KEYS = new Set(['question', 'answer', 'analysis', 'score', 'index', 'year', 'category']);
+
+/** A value that holds something: not missing, null or blank text. */
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+
 const OPTION_MARK = /(^|[\s)）])A\s*[.、:]/g;
 
 /** The options at the end of a question's text, and the text before them. */
@@ -80,16 +88,21 @@ export function parseGaokaoJson(text: string): ParsedBank {
     return { questions: [], skipped: [], warnings: [], errors: [{ line: 1, message: 'not GAOKAO-Bench JSON: expected {"keywords": "…", "example": [ … ]}' }] };
   }
   const keywords = typeof root.keywords === 'string' ? root.keywords : undefined;
+  const warnings: ImportWarning[] = [];
+  const otherKeys = Object.keys(root).filter((key) => !ROOT_KEYS.has(key) && present((root as Record<string, unknown>)[key]));
+  if (otherKeys.length > 0) warnings.push({ line: 1, message: `field(s) ${otherKeys.map((key) => `"${excerptOf(key, 30)}"`).join(', ')} of the file not imported`, omitted: { field: otherKeys.length } });
+  if (present(root.keywords) && keywords === undefined) warnings.push({ line: 1, message: `"keywords" is not text: not used as the title`, omitted: { field: 1 } });
   const fillIn = /fill[-_ ]in[-_ ]the[-_ ]blank/i.test(keywords ?? '');
   const questions: ParsedQuestion[] = [];
   const skipped: SkippedRegion[] = [];
-  const warnings: ImportWarning[] = [];
   let derivedRubrics = 0;
   let searchFrom = 0;
 
   (root.example as GaokaoItem[]).forEach((item, position) => {
     const index = typeof item.index === 'number' ? item.index : position;
-    const found = text.indexOf(`"index": ${index}`, searchFrom);
+    const written = JSON.stringify(present(item.index) ? item.index : index);
+    let found = text.indexOf(`"index": ${written}`, searchFrom);
+    if (found === -1) found = text.indexOf(`"index":${written}`, searchFrom);
     const line = found === -1 ? 1 : lineAt(text, found);
     if (found !== -1) searchFrom = found;
     const region = (reason: SkippedRegion['reason'], detail: string) =>
@@ -100,6 +113,18 @@ export function parseGaokaoJson(text: string): ParsedBank {
     const id = `q-${index}`;
     const source = [item.year, item.category].filter((part) => typeof part === 'string' && part).join(' ');
     const base = { points: score, line, ...(source ? { topic: source } : {}) };
+    // What the item holds that its questions do not keep, reported once the item has become questions.
+    const noteDropped = (questionId: string) => {
+      const note = (message: string, omitted: ImportWarning['omitted']) => warnings.push({ line, questionId, message: `item ${index}: ${message}`, omitted });
+      const fields = item as Record<string, unknown>;
+      const others = Object.keys(fields).filter((key) => !ITEM_KEYS.has(key) && present(fields[key]));
+      if (others.length > 0) note(`field(s) ${others.map((key) => `"${excerptOf(key, 30)}"`).join(', ')} not imported`, { field: others.length });
+      const notText = (['year', 'category'] as const).filter((key) => present(item[key]) && typeof item[key] !== 'string');
+      if (notText.length > 0) note(`${notText.map((key) => `"${key}"`).join(' and ')} not text: not kept in the topic`, { field: notText.length });
+      if (present(item.score) && score !== item.score) note(`score ${excerptOf(JSON.stringify(item.score), 20)} is not a positive number: worth 1 point instead`, { weight: 1 });
+      if (present(item.analysis) && typeof item.analysis !== 'string') note(`analysis that is not text not imported`, { feedback: 1 });
+      if (present(item.index) && typeof item.index !== 'number') note(`index ${excerptOf(JSON.stringify(item.index), 20)} is not a number: the item is numbered by its position instead`, { tag: 1 });
+    };
     if (!question) {
       region('invalid', 'no question text');
       return;
@@ -136,6 +161,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
         built.push(key.length > 1 ? { ...common, type: 'multi', answer: [...key].sort(), scoring: 'exam' } : { ...common, type: 'choice', answer: key });
       }
       for (const item of built) questions.push(item);
+      noteDropped(built[0]!.id);
       return;
     }
 
@@ -148,6 +174,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
           return;
         }
         questions.push({ ...base, id, stem, analysis, type: 'blank', blanks: [{ accept: reference ? [reference] : [] }], ...(reference ? {} : { status: 'draft' as const }) });
+        noteDropped(id);
         return;
       }
       if (reference) derivedRubrics += 1;
@@ -161,6 +188,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
         rubric: reference ? [{ point: '与参考答案的要点一致', points: score }] : [],
         ...(reference ? {} : { status: 'draft' as const }),
       });
+      noteDropped(id);
       return;
     }
     region('invalid', 'no answer (neither a list of letters nor a reference string)');

@@ -25,8 +25,11 @@ export interface SkippedRegion {
   excerpt: string;
 }
 
-/** Kinds of content an importer can leave out of the bank; every one left out is reported. */
-export const OMISSION_KINDS = ['answer', 'weight', 'feedback', 'tolerance', 'unit', 'image', 'file', 'hint', 'tag', 'setting', 'reference'] as const;
+/**
+ * Kinds of content an importer can leave out of the bank; every one left out is reported. `field`: a
+ * column or JSON field the bank has no place for (a CSV "subject" column, a GAOKAO "year" that is not text).
+ */
+export const OMISSION_KINDS = ['answer', 'weight', 'feedback', 'tolerance', 'unit', 'image', 'file', 'hint', 'tag', 'setting', 'reference', 'field'] as const;
 export type OmissionKind = (typeof OMISSION_KINDS)[number];
 
 export interface ImportWarning {

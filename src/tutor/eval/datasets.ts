@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
+import { readCsvRecords } from '../../bank/import/csv.ts';
 import type { ShortQuestion } from '../../bank/schema.ts';
 import { UserError } from '../../errors.ts';
 import { containsHan, extractKeyTerms } from '../text.ts';
@@ -77,9 +77,13 @@ function datasetError(file: string, problem: string): UserError {
 }
 
 export function loadMohlerCsv(file: string): EvalItem[] {
-  const rows = parseCsv(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, relax_column_count: true }) as Array<Record<string, string>>;
-  return rows.map((row, index) => {
-    const line = index + 2;
+  // The importer's CSV reader: one reader in src, and each row's own line even when a quoted answer spans several.
+  const read = readCsvRecords(readFileSync(file, 'utf8'));
+  if ('error' in read) throw datasetError(file, `line ${read.error.line}: ${read.error.message}`);
+  const [header, ...body] = read.records;
+  const names = header?.record.map((name) => name.trim()) ?? [];
+  return body.map(({ record, fromLine: line }) => {
+    const row: Record<string, string | undefined> = Object.fromEntries(names.map((name, column) => [name, record[column]]));
     for (const column of ['id', 'question', 'desired_answer', 'student_answer', 'score_avg']) {
       if (row[column] === undefined) throw datasetError(file, `row ${line} has no "${column}" column`);
     }
