@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { importBankInWorker } from '../src/bank/import/isolated.ts';
+import { countNoun } from '../src/messages/format.ts';
 import { hostileFiles } from '../test/import/hostile-files.ts';
 import type { BenchModule } from './run.ts';
 
@@ -25,7 +26,7 @@ const bench: BenchModule = {
       const wall = performance.now() - started;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
-      const result = outcome.ok ? `imported ${outcome.bank.questions.length} question(s)` : `refused: ${outcome.errors.map((error) => (error.line ? `line ${error.line}: ` : '') + error.message).join(' / ').slice(0, 110)}`;
+      const result = outcome.ok ? `imported ${countNoun(outcome.bank.questions.length, 'question')}` : `refused: ${outcome.errors.map((error) => (error.line ? `line ${error.line}: ` : '') + error.message).join(' / ').slice(0, 110)}`;
       log(`${file.name} | ${(file.content.length / 1024).toFixed(0)} KB | ${result} | ${wall.toFixed(0)} | ${(peak / 1024 / 1024).toFixed(0)} | ${(before / 1024 / 1024).toFixed(0)}`);
     }
   },

@@ -5,6 +5,7 @@ import { loadBankDirectory, loadBankFiles, type BankSetResult } from '../bank/lo
 import type { Bank } from '../bank/schema.ts';
 import { formatProblem, type BankProblem } from '../bank/validate.ts';
 import { loadConfig } from '../config.ts';
+import { countNoun } from '../messages/format.ts';
 import type { CliCommand, CliIo } from './types.ts';
 
 /** The banks folder: BANKS_DIR (default `data/banks`), relative to the working directory. */
@@ -54,16 +55,12 @@ async function loadNamed(io: CliIo, names: string[]): Promise<BankSetResult> {
   return withDisplayPaths(io, { ...result, problems: [...folderProblems, ...result.problems] });
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
 export function describeBankContents(bank: Bank): string {
   const byType = new Map<string, number>();
   for (const question of bank.questions) byType.set(question.type, (byType.get(question.type) ?? 0) + 1);
   const types = [...byType].map(([type, count]) => `${count} ${type}`).join(', ');
   const points = bank.questions.reduce((sum, question) => sum + question.points, 0);
-  return `${plural(bank.questions.length, 'question')} (${types}), ${plural(points, 'point')}`;
+  return `${countNoun(bank.questions.length, 'question')} (${types}), ${countNoun(points, 'point')}`;
 }
 
 export const bankCheckCommand: CliCommand = {
@@ -79,9 +76,9 @@ export const bankCheckCommand: CliCommand = {
     const warnings = result.problems.length - errors;
     const badFiles = new Set(result.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file)).size;
     const summary = [
-      `Checked ${plural(result.files.length, 'file')}: ${plural(result.banks.length, 'bank')} valid`,
-      errors > 0 ? `${plural(errors, 'error')} in ${plural(badFiles, 'file')}` : 'no errors',
-      ...(warnings > 0 ? [plural(warnings, 'warning')] : []),
+      `Checked ${countNoun(result.files.length, 'file')}: ${countNoun(result.banks.length, 'bank')} valid`,
+      errors > 0 ? `${countNoun(errors, 'error')} in ${countNoun(badFiles, 'file')}` : 'no errors',
+      ...(warnings > 0 ? [countNoun(warnings, 'warning')] : []),
     ].join(', ');
     io.stdout.write(`${summary}.\n`);
     return errors > 0 ? 1 : 0;

@@ -5,6 +5,7 @@ import { formatImportError, formatImportReport, IMPORT_FORMATS, isImportFormat, 
 import { importBankIntoFolder } from '../bank/import/write.ts';
 import { displayPath, resolveBanksDir } from './bank-check.ts';
 import type { CliCommand } from './types.ts';
+import { formatBytes } from '../messages/format.ts';
 
 export const bankImportCommand: CliCommand = {
   path: ['bank', 'import'],
@@ -40,7 +41,7 @@ export const bankImportCommand: CliCommand = {
       return 1;
     }
     if (info.size > MAX_IMPORT_BYTES) {
-      io.stderr.write(`${shown} refused: ${(info.size / 1024 / 1024).toFixed(1)} MB is over the ${MAX_IMPORT_BYTES / 1024 / 1024} MB limit\n`);
+      io.stderr.write(`${shown} refused: ${formatBytes(info.size)} is over the ${formatBytes(MAX_IMPORT_BYTES)} limit\n`);
       return 1;
     }
     const handle = await open(input, 'r');

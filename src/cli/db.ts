@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { countNoun, formatBytes } from '../messages/format.ts';
 import { createCliRecordsApp } from './app.ts';
 import type { CliCommand } from './types.ts';
 
@@ -45,8 +46,8 @@ export const dbForgetCommand: CliCommand = {
       }
       io.stdout.write(
         `Deleted everything stored for user ${values.user}: ` +
-          `${plural(counts.users, 'user row')}, ${plural(counts.sessions, 'quiz session')}, ${plural(counts.attempts, 'attempt')}, ` +
-          `${plural(counts.followUps, 'follow-up message')}, ${plural(counts.reviewCards, 'review card')}, ${plural(counts.llmCalls, 'LLM call record')}.\n`,
+          `${countNoun(counts.users, 'user row')}, ${countNoun(counts.sessions, 'quiz session')}, ${countNoun(counts.attempts, 'attempt')}, ` +
+          `${countNoun(counts.followUps, 'follow-up message')}, ${countNoun(counts.reviewCards, 'review card')}, ${countNoun(counts.llmCalls, 'LLM call record')}.\n`,
       );
       return 0;
     } finally {
@@ -54,13 +55,3 @@ export const dbForgetCommand: CliCommand = {
     }
   },
 };
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { RESTPutAPIApplicationCommandsResult } from 'discord.js';
 import { loadConfig } from '../config.ts';
 import type { CliCommand } from './types.ts';
+import { countNoun } from '../messages/format.ts';
 
 /**
  * `tutor deploy-commands [--guild <id>]`: registers the bot's slash commands once (never on every
@@ -27,7 +28,7 @@ export const deployCommandsCommand: CliCommand = {
     const route = values.guild ? Routes.applicationGuildCommands(application.id, values.guild) : Routes.applicationCommands(application.id);
     const registered = (await rest.put(route, { body })) as RESTPutAPIApplicationCommandsResult;
     const where = values.guild ? `guild ${values.guild}` : 'every server (global commands can take up to an hour to appear)';
-    io.stdout.write(`Registered ${registered.length} command(s) for ${where}: ${registered.map((command) => `/${command.name}`).join(', ')}\n`);
+    io.stdout.write(`Registered ${countNoun(registered.length, 'command')} for ${where}: ${registered.map((command) => `/${command.name}`).join(', ')}\n`);
     return 0;
   },
 };

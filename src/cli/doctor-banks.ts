@@ -1,6 +1,7 @@
 import { loadBankDirectory } from '../bank/load.ts';
 import { formatProblem, hasErrors } from '../bank/validate.ts';
 import type { CheckResult } from './doctor.ts';
+import { countNoun, pluralWord } from '../messages/format.ts';
 
 const MAX_LISTED_PROBLEMS = 5;
 
@@ -29,12 +30,12 @@ export async function checkBanks(dir: string): Promise<CheckResult> {
     return {
       name: 'Banks',
       status: 'error',
-      message: `${loaded}; ${errors.length} error(s) keep other files from loading: ${listed.join('; ')}${more}.`,
+      message: `${loaded}; ${countNoun(errors.length, 'error')} ${pluralWord(errors.length, 'keeps', 'keep')} other files from loading: ${listed.join('; ')}${more}.`,
       hints: ['`npm run tutor -- bank check` lists every problem with its file, question and field.'],
     };
   }
   if (problems.length > 0) {
-    return { name: 'Banks', status: 'warn', message: `${loaded}; ${problems.length} warning(s): ${listed.join('; ')}${more}.`, hints: [] };
+    return { name: 'Banks', status: 'warn', message: `${loaded}; ${countNoun(problems.length, 'warning')}: ${listed.join('; ')}${more}.`, hints: [] };
   }
   return { name: 'Banks', status: 'ok', message: `${loaded}.`, hints: [] };
 }

@@ -7,6 +7,7 @@ import { loadPrompts, PromptError } from '../tutor/prompts.ts';
 import { checkBanks } from './doctor-banks.ts';
 import { createRedactor } from '../redact.ts';
 import type { CliCommand, CliIo } from './types.ts';
+import { countNoun, pluralWord } from '../messages/format.ts';
 
 /**
  * `tutor doctor`: checks what a first run trips over — the configuration, the database, the banks,
@@ -213,7 +214,7 @@ export async function checkLlm(config: Config, timeoutMs: number): Promise<Check
   }
   if (ids.length > 0 && !ids.includes(config.LLM_MODEL)) {
     const sample = ids.slice(0, 8).join(', ');
-    return result('LLM', 'warn', `${base} is reachable, but its ${ids.length} model(s) do not include ${config.LLM_MODEL} (${sample}${ids.length > 8 ? ', …' : ''}).`, [
+    return result('LLM', 'warn', `${base} is reachable, but its ${countNoun(ids.length, 'model')} ${pluralWord(ids.length, 'does', 'do')} not include ${config.LLM_MODEL} (${sample}${ids.length > 8 ? ', …' : ''}).`, [
       'Set LLM_MODEL to a model the server offers.',
     ]);
   }

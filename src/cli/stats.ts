@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { GroupStats, UserStats } from '../progress/types.ts';
-import { displayWidth, formatFraction, formatPercent, formatPoints, padEndWidth } from '../messages/format.ts';
+import { countNoun, displayWidth, formatFraction, formatPercent, formatPoints, padEndWidth } from '../messages/format.ts';
 import { createCliRecordsApp } from './app.ts';
-import { plural } from './db.ts';
 import { LOCAL_USER_PREFIX } from './practice.ts';
 import type { CliCommand } from './types.ts';
 
@@ -41,7 +40,7 @@ function percent(part: number, whole: number): string {
 
 function groupLine(label: string, group: GroupStats, width: number): string {
   return (
-    `  ${padEndWidth(label, width)}  ${plural(group.attempts, 'answer').padEnd(12)} ` +
+    `  ${padEndWidth(label, width)}  ${countNoun(group.attempts, 'answer').padEnd(12)} ` +
     `${percent(group.correct, group.attempts).padStart(4)} at full marks   ${formatFraction(group.pointsEarned, group.pointsAvailable)} points`
   );
 }
@@ -60,7 +59,7 @@ export function renderStatsText(stats: UserStats, displayName: string | null): s
     `Answers: ${stats.attempts}, ${stats.correct} at full marks (${percent(stats.correct, stats.attempts)})`,
     `Points: ${formatPoints(stats.pointsEarned)} of ${formatPoints(stats.pointsAvailable)} (${percent(stats.pointsEarned, stats.pointsAvailable)})`,
     `Questions: ${stats.questionsSeen} seen, ${stats.questionsMastered} mastered (latest answer at full marks)`,
-    `Streak: ${plural(stats.currentStreakDays, 'day')} now, longest ${plural(stats.longestStreakDays, 'day')}`,
+    `Streak: ${countNoun(stats.currentStreakDays, 'day')} now, longest ${countNoun(stats.longestStreakDays, 'day')}`,
     `Reviews due now: ${stats.reviewsDue}`,
   );
   const section = (title: string, rows: Array<[string, GroupStats]>) => {
@@ -75,11 +74,11 @@ export function renderStatsText(stats: UserStats, displayName: string | null): s
   if (stats.missedRubricPoints.length > 0) {
     lines.push('', 'Rubric points missed most often');
     for (const point of stats.missedRubricPoints) {
-      lines.push(`  ${point.bankId}/${point.questionId} #${point.index + 1} "${point.point}": missed ${point.missed} of ${plural(point.attempts, 'answer')}`);
+      lines.push(`  ${point.bankId}/${point.questionId} #${point.index + 1} "${point.point}": missed ${point.missed} of ${countNoun(point.attempts, 'answer')}`);
     }
   }
   const activeDays = stats.daily.filter((day) => day.answered > 0);
-  lines.push('', `Last ${stats.daily.length} days: answers on ${plural(activeDays.length, 'day')}`);
+  lines.push('', `Last ${stats.daily.length} days: answers on ${countNoun(activeDays.length, 'day')}`);
   for (const day of activeDays) {
     lines.push(`  ${day.date}  ${String(day.answered).padStart(4)} answered  ${String(day.correct).padStart(4)} at full marks  ${'#'.repeat(Math.min(40, day.answered))}`);
   }

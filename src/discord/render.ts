@@ -422,8 +422,8 @@ function feedbackFields(locale: string | null | undefined, feedback: FreeTextFee
   }
   // The rubric lines above already name each marking point: items that only repeat one are left out.
   const { strengths, improvements } = distinctFeedbackItems(feedback);
-  if (strengths.length > 0) fields.push({ name: t(locale, 'quiz.verdict.strengths'), value: strengths.map((s) => `• ${s}`).join('\n') });
-  if (improvements.length > 0) fields.push({ name: t(locale, 'quiz.verdict.improvements'), value: improvements.map((s) => `• ${s}`).join('\n') });
+  if (strengths.length > 0) fields.push({ name: t(locale, 'quiz.verdict.strengths'), value: strengths.map((strength) => `• ${strength}`).join('\n') });
+  if (improvements.length > 0) fields.push({ name: t(locale, 'quiz.verdict.improvements'), value: improvements.map((improvement) => `• ${improvement}`).join('\n') });
   return fields;
 }
 

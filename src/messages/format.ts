@@ -23,6 +23,37 @@ export function formatNumber(value: number, locale = 'en-US'): string {
   return numberFormat(locale, { maximumFractionDigits: 2, useGrouping: false }).format(value);
 }
 
+// English plurals for operator and teacher text (import reports, doctor, CLI summaries), which is
+// English only; learner text goes through the catalogue's plural forms. Rounded as the number is
+// shown, so 1.004 reads "1 point", not "1 points".
+const englishPlurals = new Intl.PluralRules('en', { maximumFractionDigits: 2 });
+
+/** The English form that agrees with a count: `pluralWord(1, 'file')` → `file`, `pluralWord(3, 'has', 'have')` → `have`. */
+export function pluralWord(count: number, singular: string, plural = `${singular}s`): string {
+  return englishPlurals.select(count) === 'one' ? singular : plural;
+}
+
+/** A count with its noun: `1 question`, `3 questions`, `2 analyses` (irregular plurals passed in). */
+export function countNoun(count: number, singular: string, plural?: string): string {
+  return `${formatNumber(count)} ${pluralWord(count, singular, plural)}`;
+}
+
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB'] as const;
+
+/** A size in binary units, one decimal at most: `512 B`, `1.5 KiB`, `20 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return String(bytes);
+  if (Math.abs(bytes) < 1024) return `${bytes} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  // Rounded first so 1023.96 KiB moves up to "1 MiB" instead of reading "1024 KiB".
+  while (unit < BYTE_UNITS.length - 1 && Math.abs(Math.round(value * 10) / 10) >= 1024) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${numberFormat('en-US', { maximumFractionDigits: 1, useGrouping: false }).format(value)} ${BYTE_UNITS[unit]}`;
+}
+
 /** Points use the same rule as any number: one name so call sites read as what they show. */
 export const formatPoints = formatNumber;
 

@@ -4,6 +4,7 @@ import { importBankIntoFolder, type ImportIntoFolderResult } from '../bank/impor
 import type { Bank } from '../bank/schema.ts';
 import type { BankProblem } from '../bank/validate.ts';
 import { UserError } from '../errors.ts';
+import { countNoun, pluralWord } from '../messages/format.ts';
 
 /** The loaded banks, for choosing and showing them, and the entry point of a bank import. */
 export interface BankService {
@@ -41,7 +42,7 @@ export function createBankService(deps: BankServiceDeps): BankService {
       if (bank) return bank;
       const known = catalog.list().map((candidate) => candidate.id).join(', ') || 'none';
       const broken = new Set(deps.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file));
-      const hint = broken.size > 0 ? ` ${broken.size} bank file(s) have errors and were not loaded: run \`tutor bank check\`.` : '';
+      const hint = broken.size > 0 ? ` ${countNoun(broken.size, 'bank file')} ${pluralWord(broken.size, 'has', 'have')} errors and ${pluralWord(broken.size, 'was', 'were')} not loaded: run \`tutor bank check\`.` : '';
       throw new UserError('unknown-bank', { bankId, banks: known, hint });
     },
     topics(bankId) {

@@ -26,7 +26,7 @@ describe('tutor deploy-commands', () => {
     const { io, out } = captureIo({ DISCORD_TOKEN: sim.token, DISCORD_API_URL: sim.apiUrl });
     expect(await runCli(['deploy-commands'], io)).toBe(0);
     expect(sim.commands.global.map((c) => c.name)).toEqual(['quiz', 'review', 'stats', 'leaderboard', 'bank', 'forget-me']);
-    expect(out()).toContain('Registered 6 command(s) for every server');
+    expect(out()).toContain('Registered 6 commands for every server');
     expect(await runCli(['deploy-commands'], io)).toBe(0);
     expect(sim.commands.global).toHaveLength(6);
     const puts = sim.requests.filter((r) => r.method === 'PUT');

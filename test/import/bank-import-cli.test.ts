@@ -33,7 +33,7 @@ describe('tutor bank import', () => {
   it('imports a paper, then bank check accepts it and tutor grade grades its keys', async () => {
     const imported = await tutor('bank', 'import', path.join(papersDir, 'database-midterm.txt'));
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toContain('Imported database-midterm.txt as paper (auto: 12 exam-paper section heading(s), e.g. "一、单项选择题")');
+    expect(imported.stdout).toContain('Imported database-midterm.txt as paper (auto: 12 exam-paper section headings, e.g. "一、单项选择题")');
     expect(imported.stdout).toContain('by type: choice 4, multi 2, truefalse 3, blank 3, short 3');
     expect(imported.stdout).toContain('Wrote data/banks/database-midterm.json.');
     expect(JSON.parse(fs.readFileSync(path.join(banksDir, 'database-midterm.json'), 'utf8'))).toMatchObject({ id: 'database-midterm', questions: expect.any(Array) });

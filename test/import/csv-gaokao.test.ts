@@ -73,10 +73,10 @@ describe('importing C-Eval and CMMLU CSV', () => {
   it('reports columns it has no place for on the header line, and cells past the header on their own line', async () => {
     const { report } = await importOk(fixture('csv/drops/networks_dev.csv'));
     expect(report.warnings.filter((warning) => warning.omitted)).toEqual([
-      { line: 1, message: 'column "subject" not imported (the bank has no place for it): 3 value(s), on lines 2, 4, 9', omitted: { field: 3 } },
-      { line: 1, message: 'column "解析" not imported (the bank has no place for it): 1 value(s), on line 2', omitted: { field: 1 } },
-      { line: 1, message: '2 id(s) not kept (not a whole number, or taken by an earlier row), on lines 3, 4: those rows are numbered instead', omitted: { tag: 2 } },
-      { line: 9, questionId: 'q-5', message: '2 cell(s) past the header\'s 10 columns not imported: "多出的一格", "another"', omitted: { field: 2 } },
+      { line: 1, message: 'column "subject" not imported (the bank has no place for it): 3 values, on lines 2, 4, 9', omitted: { field: 3 } },
+      { line: 1, message: 'column "解析" not imported (the bank has no place for it): 1 value, on line 2', omitted: { field: 1 } },
+      { line: 1, message: '2 ids not kept (not a whole number, or taken by an earlier row), on lines 3, 4: those rows are numbered instead', omitted: { tag: 2 } },
+      { line: 9, questionId: 'q-5', message: '2 cells past the header\'s 10 columns not imported: "多出的一格", "another"', omitted: { field: 2 } },
     ]);
   });
 
@@ -152,15 +152,15 @@ describe('importing GAOKAO-Bench JSON', () => {
   it('reports the fields of an item it does not keep, with the item\'s line', async () => {
     const { report } = await importOk(gaokao('drops/2021-2023_Computing_Drops_MCQs.json'));
     expect(report.warnings.filter((warning) => warning.omitted)).toEqual([
-      { line: 1, message: 'field(s) "model_name", "prompt" of the file not imported', omitted: { field: 2 } },
-      { line: 14, questionId: 'q-0', message: 'item 0: field(s) "model_output" not imported', omitted: { field: 1 } },
+      { line: 1, message: 'fields "model_name", "prompt" of the file not imported', omitted: { field: 2 } },
+      { line: 14, questionId: 'q-0', message: 'item 0: field "model_output" not imported', omitted: { field: 1 } },
       { line: 14, questionId: 'q-0', message: 'item 0: "year" not text: not kept in the topic', omitted: { field: 1 } },
       { line: 23, questionId: 'q-1', message: 'item 1: score "5" is not a positive number: worth 1 point instead', omitted: { weight: 1 } },
       { line: 23, questionId: 'q-1', message: 'item 1: index "seven" is not a number: the item is numbered by its position instead', omitted: { tag: 1 } },
       { line: 32, questionId: 'q-2', message: 'item 2: "category" not text: not kept in the topic', omitted: { field: 1 } },
       { line: 32, questionId: 'q-2', message: 'item 2: score 0 is not a positive number: worth 1 point instead', omitted: { weight: 1 } },
       { line: 32, questionId: 'q-2', message: 'item 2: analysis that is not text not imported', omitted: { feedback: 1 } },
-      { line: 59, questionId: 'q-5-1', message: 'item 5: field(s) "difficulty" not imported', omitted: { field: 1 } },
+      { line: 59, questionId: 'q-5-1', message: 'item 5: field "difficulty" not imported', omitted: { field: 1 } },
     ]);
   });
 
@@ -186,7 +186,7 @@ describe('importing GAOKAO-Bench JSON', () => {
       rubric: [{ point: '与参考答案的要点一致', points: 8 }],
     });
     expect(question(bank, 'q-1')).toMatchObject({ points: 6, rubric: [{ points: 6 }] });
-    expect(report.warnings).toEqual([{ message: '2 open-ended question(s) have no marking points: one point "与参考答案的要点一致" worth the full score covers each' }]);
+    expect(report.warnings).toEqual([{ message: '2 open-ended questions have no marking points: one point "与参考答案的要点一致" worth the full score covers each' }]);
   });
 
   it('reads the answer of a fill-in-the-blank item as its blank', async () => {

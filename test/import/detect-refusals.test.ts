@@ -6,9 +6,9 @@ import { fixture, importFile, importFixturesDir, papersDir } from './support.ts'
 
 describe('detecting the format', () => {
   it.each([
-    [path.join(papersDir, 'database-midterm.txt'), 'paper', 'auto: 12 exam-paper section heading(s), e.g. "一、单项选择题"'],
-    [fixture('gift/reference-examples.gift.txt'), 'gift', 'auto: 17 GIFT answer block(s) such as {=right ~wrong}'],
-    [fixture('aiken/two-questions.aiken.txt'), 'aiken', 'auto: 2 "ANSWER: X" line(s) after A) … options (Aiken)'],
+    [path.join(papersDir, 'database-midterm.txt'), 'paper', 'auto: 12 exam-paper section headings, e.g. "一、单项选择题"'],
+    [fixture('gift/reference-examples.gift.txt'), 'gift', 'auto: 17 GIFT answer blocks such as {=right ~wrong}'],
+    [fixture('aiken/two-questions.aiken.txt'), 'aiken', 'auto: 2 "ANSWER: X" lines after A) … options (Aiken)'],
     [fixture('moodle-xml/types/truefalse.xml'), 'moodle-xml', 'auto: extension .xml; content is XML with a <quiz> root'],
     [fixture('csv/cmmlu/computer_science.csv'), 'csv', 'auto: extension .csv'],
     [fixture('gaokao-json/2020-2023_Computing_MCQs.json'), 'gaokao-json', 'auto: extension .json; JSON with an "example" list of questions (GAOKAO-Bench)'],
@@ -30,8 +30,8 @@ describe('detecting the format', () => {
   });
 
   it.each([
-    ['gift/reference-examples.gift.txt', 'aiken', 'reference-examples.gift.txt does not read as Aiken: it looks like GIFT (17 GIFT answer block(s) such as {=right ~wrong}); import it with --format gift'],
-    ['aiken/two-questions.aiken.txt', 'csv', 'two-questions.aiken.txt does not read as CSV (C-Eval / CMMLU): it looks like Aiken (2 "ANSWER: X" line(s) after A) … options (Aiken)); import it with --format aiken'],
+    ['gift/reference-examples.gift.txt', 'aiken', 'reference-examples.gift.txt does not read as Aiken: it looks like GIFT (17 GIFT answer blocks such as {=right ~wrong}); import it with --format gift'],
+    ['aiken/two-questions.aiken.txt', 'csv', 'two-questions.aiken.txt does not read as CSV (C-Eval / CMMLU): it looks like Aiken (2 "ANSWER: X" lines after A) … options (Aiken)); import it with --format aiken'],
     ['csv/cmmlu/computer_science.csv', 'gaokao-json', 'computer_science.csv does not read as GAOKAO-Bench JSON: it looks like CSV (C-Eval / CMMLU) (extension .csv); import it with --format csv'],
     ['gaokao-json/2020-2023_Computing_MCQs.json', 'moodle-xml', '2020-2023_Computing_MCQs.json does not read as Moodle XML: it looks like GAOKAO-Bench JSON (extension .json; JSON with an "example" list of questions (GAOKAO-Bench)); import it with --format gaokao-json'],
     ['moodle-xml/types/numerical.xml', 'paper', 'numerical.xml does not read as an exam paper (plain text): it looks like Moodle XML (extension .xml; content is XML with a <quiz> root); import it with --format moodle-xml'],
@@ -46,7 +46,7 @@ describe('detecting the format', () => {
 describe('refusing what is not a bank file', () => {
   it('refuses a file over 20 MB before parsing it', async () => {
     const outcome = await importBank({ filename: 'huge.txt', content: new Uint8Array(MAX_IMPORT_BYTES + 1) });
-    expect(outcome).toEqual({ ok: false, errors: [{ message: 'huge.txt is 20.0 MB: files over 20 MB are refused' }] });
+    expect(outcome).toEqual({ ok: false, errors: [{ message: 'huge.txt is 20 MiB: files over 20 MiB are refused' }] });
   });
 
   it('refuses a binary file with the offset of its first NUL byte', async () => {

@@ -49,7 +49,7 @@ describe('importing Word documents', () => {
       errors: [
         {
           message:
-            'paper.docx is not a Word .docx file (no ZIP container): it looks like an exam paper (plain text) (12 exam-paper section heading(s), e.g. "一、单项选择题"); use --format paper',
+            'paper.docx is not a Word .docx file (no ZIP container): it looks like an exam paper (plain text) (12 exam-paper section headings, e.g. "一、单项选择题"); use --format paper',
         },
       ],
     });

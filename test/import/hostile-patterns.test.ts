@@ -91,7 +91,7 @@ describe('format detection stays linear on hostile text', () => {
 
   it('still counts GIFT answer blocks and ignores escaped braces', () => {
     const text = 'Q1 {=a ~b}\n\nQ2 \\{=not a block}\n\nQ3 {T}\n';
-    expect(detectFormat('upload', Buffer.from(text), text)).toEqual({ format: 'gift', reason: '2 GIFT answer block(s) such as {=right ~wrong}' });
+    expect(detectFormat('upload', Buffer.from(text), text)).toEqual({ format: 'gift', reason: '2 GIFT answer blocks such as {=right ~wrong}' });
   });
 });
 

@@ -43,11 +43,11 @@ describe('importing GIFT', () => {
       { type: 'truefalse', answer: true },
     ]);
     expect(report.warnings.map((warning) => `${warning.line ?? '-'} ${warning.message}`)).toEqual([
-      '31 answer(s) worth 0% not kept: "*" (feedback "A tree with n vertices has n - 1 edges"): a number outside every credited answer scores 0 anyway',
+      '31 answer worth 0% not kept: "*" (feedback "A tree with n vertices has n - 1 edges"): a number outside every credited answer scores 0 anyway',
       '31 text after the answer block ("";") dropped',
-      '34 answer(s) worth 0% not kept: "*" (feedback "Think of the order the vertices are vis…"): an answer that matches no credited one scores 0 anyway',
+      '34 answer worth 0% not kept: "*" (feedback "Think of the order the vertices are vis…"): an answer that matches no credited one scores 0 anyway',
       '41 text after the answer block ("";") dropped',
-      '- 3 question(s) came without an analysis: their analysis only states the answer; add an explanation',
+      '- 3 questions came without an analysis: their analysis only states the answer; add an explanation',
     ]);
   });
 
@@ -93,7 +93,7 @@ describe('importing GIFT', () => {
     expect(report.warnings.map((warning) => `${warning.line ?? '-'} ${warning.message}`)).toEqual([
       '38 text after the answer block (".") dropped',
       '40 text after the answer block (".") dropped',
-      '- 11 question(s) came without an analysis: their analysis only states the answer; add an explanation',
+      '- 11 questions came without an analysis: their analysis only states the answer; add an explanation',
     ]);
   });
 });
@@ -183,13 +183,13 @@ describe('importing Moodle XML', () => {
     expect(question(bank, 'q-1').stem).toMatch(/The decimal value of binary 1010 is _____\.$/);
     expect(question(bank, 'q-1').analysis).toMatch(/^Digits tell the base \[Base table\]\nGap 1, binary: OK\n/);
     expect(report.warnings.map((warning) => warning.message)).toEqual([
-      'embedded file(s) not imported: binary-digits.png, hex-digits.png, base-table.png',
-      '2 image(s) in the question text not imported (only their alt text is kept)',
+      'embedded files not imported: binary-digits.png, hex-digits.png, base-table.png',
+      '2 images in the question text not imported (only their alt text is kept)',
       'gap 1 (MULTICHOICE) becomes a typed blank: the choices "hexadecimal" are not shown',
       'gap 2 (MULTICHOICE) becomes a typed blank: the choices "binary" are not shown',
       'gap 3 (MULTICHOICE) becomes a typed blank: the choices "hexadecimal" are not shown',
       'gap 4 (MULTICHOICE) becomes a typed blank: the choices "binary" are not shown',
-      'gap 5: answer(s) worth 0% not kept ("*"): an answer that matches no credited one scores 0 anyway',
+      'gap 5: answer worth 0% not kept ("*"): an answer that matches no credited one scores 0 anyway',
     ]);
   });
 
@@ -209,7 +209,7 @@ describe('importing Moodle XML', () => {
       stem: 'Listen to this description:\n\nWhich traversal is being described?',
       options: [{ text: '[Left subtree first] In-order' }, { text: '[Root first] Pre-order' }, {}, {}],
     });
-    expect(report.warnings[0]!.message).toBe('embedded file(s) not imported: tree-walk.mp3, in-order.png, pre-order.png, post-order.png, level-order.png');
+    expect(report.warnings[0]!.message).toBe('embedded files not imported: tree-walk.mp3, in-order.png, pre-order.png, post-order.png, level-order.png');
   });
 
   it.each([

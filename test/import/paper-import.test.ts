@@ -9,7 +9,7 @@ describe('importing the seed paper (cut off after choice 8)', () => {
   it('finds 8 choice questions with their keys and analyses and 10 more questions without answers', async () => {
     const { bank, report, format } = await importOk(sharedFile(seedPaper));
     expect(format).toBe('paper');
-    expect(report.formatReason).toBe('auto: 5 exam-paper section heading(s), e.g. "一、选择题"');
+    expect(report.formatReason).toBe('auto: 5 exam-paper section headings, e.g. "一、选择题"');
     expect(bank.title).toBe('2025年AI模型推理速度优化基础试卷及答案');
     expect(bank.language).toBe('zh-CN');
     expect(report.countsByType).toEqual({ choice: 8, blank: 6, short: 3, essay: 1 });
@@ -189,7 +189,7 @@ describe('importing a network quiz with （n） numbering and compact keys', () 
     expect(question(bank, 'choice-1').analysis).toBe('答案：C. 三次');
     expect(question(bank, 'truefalse-2').analysis).toBe('答案：错误');
     expect(report.analysesFound).toBe(1);
-    expect(report.warnings.map((warning) => warning.message)).toContain('9 question(s) came without an analysis: their analysis only states the answer; add an explanation');
+    expect(report.warnings.map((warning) => warning.message)).toContain('9 questions came without an analysis: their analysis only states the answer; add an explanation');
   });
 });
 
@@ -248,7 +248,7 @@ describe('papers with gaps and mistakes', () => {
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.bank.questions[0]).toMatchObject({ status: 'draft', blanks: [{ accept: [] }, { accept: [] }] });
-    expect(outcome.report.warnings).toContainEqual({ line: 6, questionId: 'blank-1', message: 'answer "外模式" has 1 part(s) for 2 blank(s): kept as a draft' });
+    expect(outcome.report.warnings).toContainEqual({ line: 6, questionId: 'blank-1', message: 'answer "外模式" has 1 part for 2 blanks: kept as a draft' });
   });
 
   it('reports an answer for a question that does not exist, with its line', async () => {
@@ -422,7 +422,7 @@ describe('importing a unit test whose key is a grid (grid-key-paper.txt)', () =>
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.report.missingAnswers).toEqual(['choice-1', 'choice-2']);
-    expect(outcome.report.warnings).toContainEqual({ line: 10, message: 'answer row has 1 cell(s) for the 2 question number(s) above it: the row was not read' });
+    expect(outcome.report.warnings).toContainEqual({ line: 10, message: 'answer row has 1 cell for the 2 question numbers above it: the row was not read' });
   });
 });
 
@@ -553,14 +553,14 @@ describe('marking points whose points cannot all be read', () => {
     expect(report.warnings).toContainEqual({
       line: 7,
       questionId: 'short-1',
-      message: 'marking point(s) "定义" state no points and the paper states no points for the question: the points cannot be determined, kept as a draft',
+      message: 'marking point "定义" states no points and the paper states no points for the question: the points cannot be determined, kept as a draft',
     });
   });
 
   it("shares what the paper's points leave among marking points that state none, and says so", async () => {
     const { bank, report } = await paper('测验\n一、简答题（每题6分）\n1. 什么是索引？\n答案\n一、简答题\n1. 答：加快查询的数据结构。\n评分要点：①定义 ②用途（2分）\n');
     expect(question(bank, 'short-1')).toMatchObject({ points: 6, rubric: [{ point: '定义', points: 4 }, { point: '用途', points: 2 }] });
-    expect(report.warnings).toContainEqual({ line: 7, questionId: 'short-1', message: 'marking point(s) "定义" state no points: they share the 4 of the paper\'s 6 points the others leave (4 each)' });
+    expect(report.warnings).toContainEqual({ line: 7, questionId: 'short-1', message: 'marking point "定义" states no points: it takes the 4 of the paper\'s 6 points the others leave' });
   });
 
   it('invents no catch-all marking point with guessed points: without 评分要点 or stated points the question is a draft', async () => {

@@ -2,6 +2,7 @@ import type { Option } from '../schema.ts';
 import { markBlanks } from './blanks.ts';
 import { excerptOf } from './text.ts';
 import type { ImportWarning, ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
+import { countNoun, pluralWord } from '../../messages/format.ts';
 
 /**
  * AGIEval JSON Lines: `{passage, question, options: ["(A)…"], label: "C" | ["A","D"] | [], answer,
@@ -47,7 +48,7 @@ export function parseAgievalJsonl(source: string): ParsedBank {
       });
       if (options.length < 2) return region('invalid', 'fewer than two options');
       const dropped = item.options.length - options.length;
-      if (dropped > 0) warnings.push({ line, questionId: base.id, message: `${dropped} option(s) that are not text not imported`, omitted: { answer: dropped } });
+      if (dropped > 0) warnings.push({ line, questionId: base.id, message: `${countNoun(dropped, 'option')} that ${pluralWord(dropped, 'is', 'are')} not text not imported`, omitted: { answer: dropped } });
       const explanation = typeof item.answer === 'string' ? item.answer.trim() : '';
       if (explanation && !/^[A-Z]$/.test(explanation)) {
         warnings.push({ line, questionId: base.id, message: `the "answer" text of a question with options is not imported: "${excerptOf(explanation, 40)}"`, omitted: { feedback: 1 } });

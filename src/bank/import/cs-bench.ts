@@ -2,6 +2,7 @@ import type { Option } from '../schema.ts';
 import { markBlanks } from './blanks.ts';
 import { excerptOf, lineAt } from './text.ts';
 import type { ImportWarning, ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
+import { countNoun, pluralWord } from '../../messages/format.ts';
 
 /**
  * CS-Bench JSON: an array of `{ID, Format, Question, A–D, Answer, Explanation, Domain, SubDomain,
@@ -82,6 +83,6 @@ export function parseCsBenchJson(source: string): ParsedBank {
         skipped.push({ fromLine: line, toLine: line, reason: 'unsupported', detail: `item ${id}: format "${String(item.Format)}" is not supported`, excerpt: excerptOf(stem) });
     }
   });
-  if (derived > 0) warnings.push({ message: `${derived} open-ended question(s) have no marking points: one point covering the reference answer each` });
+  if (derived > 0) warnings.push({ message: `${countNoun(derived, 'open-ended question')} ${pluralWord(derived, 'has', 'have')} no marking points: one point covering the reference answer each` });
   return { questions, skipped, warnings, errors: [], language: chinese * 2 >= data.length ? 'zh-CN' : 'en-US' };
 }

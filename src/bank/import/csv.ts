@@ -1,6 +1,7 @@
 import type { Option } from '../schema.ts';
 import { excerptOf, foldCompatibilityIdeographs } from './text.ts';
 import { MAX_IMPORT_QUESTIONS, tooManyQuestions, type ImportWarning, type ParsedBank, type ParsedQuestion, type SkippedRegion } from './types.ts';
+import { countNoun, pluralWord } from '../../messages/format.ts';
 
 /**
  * Multiple-choice CSV in the C-Eval / CMMLU shape: `question, A, B, C, D, answer[, explanation]`, with
@@ -126,7 +127,7 @@ export function parseCsv(text: string, options: { sourceName: string }): ParsedB
     taken.add(id);
     const extra = record.slice(header.record.length).filter((value) => value.trim());
     if (extra.length > 0) {
-      warnings.push({ line: fromLine, questionId: id, message: `${extra.length} cell(s) past the header's ${header.record.length} columns not imported: ${extra.map((value) => `"${excerptOf(value, 20)}"`).join(', ')}`, omitted: { field: extra.length } });
+      warnings.push({ line: fromLine, questionId: id, message: `${countNoun(extra.length, 'cell')} past the header's ${header.record.length} columns not imported: ${extra.map((value) => `"${excerptOf(value, 20)}"`).join(', ')}`, omitted: { field: extra.length } });
     }
   };
   const lineList = (lines: number[]) => `line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}`;
@@ -159,10 +160,10 @@ export function parseCsv(text: string, options: { sourceName: string }): ParsedB
   for (const column of unknown) {
     if (column.lines.length === 0) continue;
     const name = column.name ? `column "${excerptOf(column.name, 30)}"` : `unnamed column ${column.column + 1}`;
-    warnings.push({ line: header.fromLine, message: `${name} not imported (the bank has no place for it): ${column.lines.length} value(s), on ${lineList(column.lines)}`, omitted: { field: column.lines.length } });
+    warnings.push({ line: header.fromLine, message: `${name} not imported (the bank has no place for it): ${countNoun(column.lines.length, 'value')}, on ${lineList(column.lines)}`, omitted: { field: column.lines.length } });
   }
   if (idsNotKept.length > 0) {
-    warnings.push({ line: header.fromLine, message: `${idsNotKept.length} id(s) not kept (not a whole number, or taken by an earlier row), on ${lineList(idsNotKept)}: those rows are numbered instead`, omitted: { tag: idsNotKept.length } });
+    warnings.push({ line: header.fromLine, message: `${countNoun(idsNotKept.length, 'id')} not kept (not a whole number, or taken by an earlier row), on ${lineList(idsNotKept)}: ${pluralWord(idsNotKept.length, 'that row is', 'those rows are')} numbered instead`, omitted: { tag: idsNotKept.length } });
   }
   return { title: options.sourceName, questions, skipped, warnings, errors: [] };
 }

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { isZip } from './text.ts';
 import type { ImportFormat } from './types.ts';
+import { countNoun } from '../../messages/format.ts';
 
 export interface Detection {
   format: ImportFormat;
@@ -66,10 +67,10 @@ export function detectFormat(filename: string, content: Uint8Array, text: string
   const paperSections = sectionHeadings.length;
   const numbered = text.match(PAPER_NUMBER)?.length ?? 0;
   if (paperSections > 0 && paperSections >= gift && paperSections >= aiken) {
-    return { format: 'paper', reason: `${paperSections} exam-paper section heading(s), e.g. "${sectionHeadings[0]!.trim()}"` };
+    return { format: 'paper', reason: `${countNoun(paperSections, 'exam-paper section heading')}, e.g. "${sectionHeadings[0]!.trim()}"` };
   }
-  if (aiken > 0 && aiken >= gift && AIKEN_OPTION.test(text)) return { format: 'aiken', reason: `${aiken} "ANSWER: X" line(s) after A) … options (Aiken)` };
-  if (gift > 0) return { format: 'gift', reason: `${gift} GIFT answer block(s) such as {=right ~wrong}` };
-  if (numbered > 0 && /[\u4e00-\u9fff]/.test(text)) return { format: 'paper', reason: `${numbered} numbered question line(s) in Chinese text` };
+  if (aiken > 0 && aiken >= gift && AIKEN_OPTION.test(text)) return { format: 'aiken', reason: `${countNoun(aiken, '"ANSWER: X" line')} after A) … options (Aiken)` };
+  if (gift > 0) return { format: 'gift', reason: `${countNoun(gift, 'GIFT answer block')} such as {=right ~wrong}` };
+  if (numbered > 0 && /[\u4e00-\u9fff]/.test(text)) return { format: 'paper', reason: `${countNoun(numbered, 'numbered question line')} in Chinese text` };
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import mammoth from 'mammoth';
+import { formatBytes } from '../../messages/format.ts';
 
 /**
  * What a .docx may expand to, all entries together: a 200-page paper's XML is a few megabytes, so 50 MB
@@ -33,7 +34,7 @@ export function checkDocxContainer(content: Uint8Array): string | undefined {
   const directoryAt = bytes.readUInt32LE(end + 16);
   if (count === 0xffff || directoryAt === 0xffffffff) return 'a ZIP64 container, which Word documents never need';
   if (count > MAX_DOCX_ENTRIES) return `${count} entries in the ZIP container (at most ${MAX_DOCX_ENTRIES})`;
-  const limit = `${MAX_DOCX_UNCOMPRESSED_BYTES / 1024 / 1024} MB`;
+  const limit = formatBytes(MAX_DOCX_UNCOMPRESSED_BYTES);
   let total = 0;
   let at = directoryAt;
   for (let index = 0; index < count; index += 1) {
@@ -47,7 +48,7 @@ export function checkDocxContainer(content: Uint8Array): string | undefined {
     const local = bytes.readUInt32LE(at + 42);
     if (declared === 0xffffffff || compressed === 0xffffffff) return `entry ${name} uses ZIP64 sizes, which Word documents never need`;
     total += declared;
-    if (total > MAX_DOCX_UNCOMPRESSED_BYTES) return `it would expand to more than ${limit} (entry ${name} alone claims ${(declared / 1024 / 1024).toFixed(1)} MB)`;
+    if (total > MAX_DOCX_UNCOMPRESSED_BYTES) return `it would expand to more than ${limit} (entry ${name} alone claims ${formatBytes(declared)})`;
     if (method === 8) {
       if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== LOCAL_HEADER) return `a damaged ZIP entry (${name})`;
       const dataAt = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);

@@ -2,6 +2,7 @@ import type { Option } from '../schema.ts';
 import { splitOptions } from './paper.ts';
 import { excerptOf, foldCompatibilityIdeographs, lineAt, toHalfWidth } from './text.ts';
 import type { ImportWarning, ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
+import { countNoun, pluralWord } from '../../messages/format.ts';
 
 /**
  * GAOKAO-Bench JSON: `{"keywords": "...", "example": [{question, answer, analysis, score, index, …}]}`.
@@ -90,7 +91,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
   const keywords = typeof root.keywords === 'string' ? root.keywords : undefined;
   const warnings: ImportWarning[] = [];
   const otherKeys = Object.keys(root).filter((key) => !ROOT_KEYS.has(key) && present((root as Record<string, unknown>)[key]));
-  if (otherKeys.length > 0) warnings.push({ line: 1, message: `field(s) ${otherKeys.map((key) => `"${excerptOf(key, 30)}"`).join(', ')} of the file not imported`, omitted: { field: otherKeys.length } });
+  if (otherKeys.length > 0) warnings.push({ line: 1, message: `${pluralWord(otherKeys.length, 'field')} ${otherKeys.map((key) => `"${excerptOf(key, 30)}"`).join(', ')} of the file not imported`, omitted: { field: otherKeys.length } });
   if (present(root.keywords) && keywords === undefined) warnings.push({ line: 1, message: `"keywords" is not text: not used as the title`, omitted: { field: 1 } });
   const fillIn = /fill[-_ ]in[-_ ]the[-_ ]blank/i.test(keywords ?? '');
   const questions: ParsedQuestion[] = [];
@@ -118,7 +119,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
       const note = (message: string, omitted: ImportWarning['omitted']) => warnings.push({ line, questionId, message: `item ${index}: ${message}`, omitted });
       const fields = item as Record<string, unknown>;
       const others = Object.keys(fields).filter((key) => !ITEM_KEYS.has(key) && present(fields[key]));
-      if (others.length > 0) note(`field(s) ${others.map((key) => `"${excerptOf(key, 30)}"`).join(', ')} not imported`, { field: others.length });
+      if (others.length > 0) note(`${pluralWord(others.length, 'field')} ${others.map((key) => `"${excerptOf(key, 30)}"`).join(', ')} not imported`, { field: others.length });
       const notText = (['year', 'category'] as const).filter((key) => present(item[key]) && typeof item[key] !== 'string');
       if (notText.length > 0) note(`${notText.map((key) => `"${key}"`).join(' and ')} not text: not kept in the topic`, { field: notText.length });
       if (present(item.score) && score !== item.score) note(`score ${excerptOf(JSON.stringify(item.score), 20)} is not a positive number: worth 1 point instead`, { weight: 1 });
@@ -194,7 +195,7 @@ export function parseGaokaoJson(text: string): ParsedBank {
     region('invalid', 'no answer (neither a list of letters nor a reference string)');
   });
   if (derivedRubrics > 0) {
-    warnings.push({ message: `${derivedRubrics} open-ended question(s) have no marking points: one point "与参考答案的要点一致" worth the full score covers each` });
+    warnings.push({ message: `${countNoun(derivedRubrics, 'open-ended question')} ${pluralWord(derivedRubrics, 'has', 'have')} no marking points: one point "与参考答案的要点一致" worth the full score covers each` });
   }
   return { title: keywords, language: 'zh-CN', questions, skipped, warnings, errors: [] };
 }

@@ -1,6 +1,7 @@
 import type { Option } from '../schema.ts';
 import { excerptOf, htmlToText, trimLineBlanks } from './text.ts';
 import type { ImportWarning, ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
+import { pluralWord } from '../../messages/format.ts';
 
 /**
  * Moodle's GIFT format (https://docs.moodle.org/en/GIFT_format), following Moodle's own importer:
@@ -242,7 +243,7 @@ export function parseGift(text: string): ParsedBank {
       if (wrong.length === 0) return;
       const feedbacks = wrong.filter((answer) => answer.feedback).length;
       const shown = wrong.map((answer) => `"${answer.text || '*'}"${answer.feedback ? ` (feedback "${excerptOf(answer.feedback, 40)}")` : ''}`).join(', ');
-      note(`answer(s) worth 0% not kept: ${shown}: ${why}`, { answer: wrong.length, ...(feedbacks > 0 ? { feedback: feedbacks } : {}) });
+      note(`${pluralWord(wrong.length, 'answer')} worth 0% not kept: ${shown}: ${why}`, { answer: wrong.length, ...(feedbacks > 0 ? { feedback: feedbacks } : {}) });
     };
     const withGeneral = (lines: string[]) => [general, ...lines].filter((line): line is string => Boolean(line)).join('\n');
 

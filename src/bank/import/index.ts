@@ -26,6 +26,7 @@ import {
   type ImportRequest,
   type ParsedBank,
 } from './types.ts';
+import { countNoun, formatBytes, pluralWord } from '../../messages/format.ts';
 
 export { formatImportError, formatImportReport } from './report.ts';
 export { IMPORT_FORMATS, MAX_IMPORT_BYTES } from './types.ts';
@@ -91,7 +92,7 @@ export async function importBank(request: ImportRequest): Promise<ImportOutcome>
 async function readBank(request: ImportRequest): Promise<ImportOutcome> {
   const { filename, content } = request;
   if (content.length > MAX_IMPORT_BYTES) {
-    return fail([{ message: `${basename(filename)} is ${(content.length / 1024 / 1024).toFixed(1)} MB: files over ${MAX_IMPORT_BYTES / 1024 / 1024} MB are refused` }]);
+    return fail([{ message: `${basename(filename)} is ${formatBytes(content.length)}: files over ${formatBytes(MAX_IMPORT_BYTES)} are refused` }]);
   }
   if (content.length === 0) return fail([{ message: `${basename(filename)} is empty` }]);
   if (request.bankId !== undefined) {
@@ -191,7 +192,7 @@ function finishImport(request: ImportRequest, parsed: ParsedBank, format: Import
     return question;
   });
   if (derived > 0) {
-    warnings.push({ message: `${derived} question(s) came without an analysis: their analysis only states the answer; add an explanation` });
+    warnings.push({ message: `${countNoun(derived, 'question')} came without an analysis: ${pluralWord(derived, 'its', 'their')} analysis only states the answer; add an explanation` });
   }
   const pointsById = new Map(questions.map((question) => [question.id, question.points]));
   const sections = (parsed.sections ?? []).map((section) => {

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Blank, Option } from '../schema.ts';
 import { excerptOf, htmlToText } from './text.ts';
 import type { ImportWarning, ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
+import { countNoun, pluralWord } from '../../messages/format.ts';
 
 /**
  * Moodle XML (`<quiz>` of `<question type="…">`). Mapped types: multichoice (single → choice, multiple
@@ -195,7 +196,7 @@ function readCloze(raw: string, label: string): ClozeResult {
       if (wrong.length > 0) {
         const tolerances = wrong.filter((answer) => Number(NUMERIC_ANSWER.exec(answer.text.trim())?.[2] ?? '0') !== 0).length;
         notes.push({
-          text: `gap ${number}: answer(s) worth 0% not kept (${wrong.map((answer) => `"${excerptOf(answer.text || '*', 20)}"`).join(', ')}): a number that matches no credited answer scores 0 anyway`,
+          text: `gap ${number}: ${pluralWord(wrong.length, 'answer')} worth 0% not kept (${wrong.map((answer) => `"${excerptOf(answer.text || '*', 20)}"`).join(', ')}): a number that matches no credited answer scores 0 anyway`,
           omitted: { answer: wrong.length, ...(tolerances > 0 ? { tolerance: tolerances } : {}) },
         });
       }
@@ -204,7 +205,7 @@ function readCloze(raw: string, label: string): ClozeResult {
       if (CHOICE_KINDS.test(gap.kind)) {
         notes.push({ text: `gap ${number} (${gap.kind}) becomes a typed blank: the choices ${wrong.map((answer) => `"${excerptOf(answer.text, 20)}"`).join(', ')} are not shown`, omitted: { answer: wrong.length } });
       } else if (wrong.length > 0) {
-        notes.push({ text: `gap ${number}: answer(s) worth 0% not kept (${wrong.map((answer) => `"${excerptOf(answer.text || '*', 20)}"`).join(', ')}): an answer that matches no credited one scores 0 anyway`, omitted: { answer: wrong.length } });
+        notes.push({ text: `gap ${number}: ${pluralWord(wrong.length, 'answer')} worth 0% not kept (${wrong.map((answer) => `"${excerptOf(answer.text || '*', 20)}"`).join(', ')}): an answer that matches no credited one scores 0 anyway`, omitted: { answer: wrong.length } });
       }
       if (/_C$|^(SAC|MWC)$/.test(gap.kind)) notes.push({ text: `gap ${number} is case-sensitive (${gap.kind}): answers are matched ignoring case`, omitted: { setting: 1 } });
     }
@@ -310,11 +311,11 @@ function parseCheckedMoodleXml(text: string): ParsedBank {
     const files = [stemSource, asNode(question['generalfeedback'])]
       .flatMap((node) => asArray(node?.['file']))
       .concat(asArray(question['answer']).flatMap((answer) => asArray(asNode(answer['text'])?.['file'] ?? answer['file'])));
-    if (files.length > 0) note(`embedded file(s) not imported: ${files.map((file) => scalar(file['@_name'])).join(', ')}`, { file: files.length });
+    if (files.length > 0) note(`embedded ${pluralWord(files.length, 'file')} not imported: ${files.map((file) => scalar(file['@_name'])).join(', ')}`, { file: files.length });
     const images = rawTextOf(stemSource).match(/<img\b/gi)?.length ?? 0;
-    if (images > 0) note(`${images} image(s) in the question text not imported (only their alt text is kept)`, { image: images });
+    if (images > 0) note(`${countNoun(images, 'image')} in the question text not imported (only their alt text is kept)`, { image: images });
     const hints = asArray(question['hint']).filter((hint) => textOf(hint) !== '').length;
-    if (hints > 0) note(`${hints} hint(s) not imported: our banks have no hints`, { hint: hints });
+    if (hints > 0) note(`${countNoun(hints, 'hint')} not imported: our banks have no hints`, { hint: hints });
     const tags = asArray(asNode(question['tags'])?.['tag']).map((tag) => textOf(tag)).filter(Boolean);
     if (tags.length > 0) note(`Moodle tags not kept: ${tags.join(', ')}`, { tag: tags.length });
     const idNumber = scalar(question['idnumber']).trim();
@@ -339,7 +340,7 @@ function parseCheckedMoodleXml(text: string): ParsedBank {
       const feedbacks = wrong.filter((answer) => answer.feedback).length;
       const tolerances = wrong.filter((answer) => Number(answer.tolerance || '0') !== 0).length;
       const shown = wrong.map((answer) => `"${excerptOf(answer.text || '*', 20)}"${answer.feedback ? ` (feedback "${excerptOf(answer.feedback, 30)}")` : ''}`).join(', ');
-      note(`answer(s) worth 0% not kept: ${shown}: an answer that matches no credited one scores 0 anyway`, {
+      note(`${pluralWord(wrong.length, 'answer')} worth 0% not kept: ${shown}: an answer that matches no credited one scores 0 anyway`, {
         answer: wrong.length,
         ...(feedbacks > 0 ? { feedback: feedbacks } : {}),
         ...(tolerances > 0 ? { tolerance: tolerances } : {}),
@@ -467,7 +468,7 @@ function parseCheckedMoodleXml(text: string): ParsedBank {
         const baseUnit = units.find((unit) => unit.multiplier === 1 && unit.unit !== '');
         const others = units.filter((unit) => unit !== baseUnit && unit.unit !== '');
         const badUnits = others.filter((unit) => !Number.isFinite(unit.multiplier) || unit.multiplier <= 0 || !baseUnit);
-        if (badUnits.length > 0) note(`unit(s) ${badUnits.map((unit) => `"${unit.unit}"`).join(', ')} not kept: no unit with multiplier 1 to convert from, or a multiplier that is not positive`, { unit: badUnits.length });
+        if (badUnits.length > 0) note(`${pluralWord(badUnits.length, 'unit')} ${badUnits.map((unit) => `"${unit.unit}"`).join(', ')} not kept: no unit with multiplier 1 to convert from, or a multiplier that is not positive`, { unit: badUnits.length });
         const grading = scalar(question['unitgradingtype']).trim();
         const penalty = Number(scalar(question['unitpenalty']) || '0');
         const unitPenalty = baseUnit && (grading === '1' || grading === '2') && penalty > 0 ? { penalty: Math.min(1, penalty), of: grading === '2' ? ('max' as const) : ('mark' as const) } : undefined;

@@ -2,6 +2,7 @@ import type { Option, RubricPoint } from '../schema.ts';
 import { countListItems, readGridRow, readLeadingPoints, readMarksNote, splitInlineMarks } from './paper-marks.ts';
 import { excerptOf, toHalfWidth } from './text.ts';
 import type { ImportWarning, ParsedBank, ParsedQuestion, SkippedRegion } from './types.ts';
+import { countNoun, pluralWord } from '../../messages/format.ts';
 
 /**
  * Chinese exam papers as plain text (试卷): a tolerant line-based state machine. Structure is matched on
@@ -637,7 +638,7 @@ export function parsePaper(text: string, options: { sourceName: string }): Parse
     if (grid?.label === 'answers' && pendingGrid) {
       const { numbers } = pendingGrid;
       if (grid.cells.length !== numbers.length) {
-        warnings.push({ line: line.index, message: `answer row has ${grid.cells.length} cell(s) for the ${numbers.length} question number(s) above it: the row was not read` });
+        warnings.push({ line: line.index, message: `answer row has ${countNoun(grid.cells.length, 'cell')} for the ${countNoun(numbers.length, 'question number')} above it: the row was not read` });
         skip(line, 'unparsed', 'answer grid row that does not line up with its question numbers');
       } else {
         numbers.forEach((number, at) => newAnswer(number, line).key.push(grid.cells[at]!));
@@ -916,7 +917,7 @@ function buildQuestion(
       if (spaced.length === count) parts = spaced;
     }
     const usable = parts.length === count;
-    if (keyText && !usable) warnings.push({ line: entry?.line ?? q.line, questionId: id, message: `answer "${excerptOf(keyText, 40)}" has ${parts.length} part(s) for ${count} blank(s): kept as a draft` });
+    if (keyText && !usable) warnings.push({ line: entry?.line ?? q.line, questionId: id, message: `answer "${excerptOf(keyText, 40)}" has ${countNoun(parts.length, 'part')} for ${countNoun(count, 'blank')}: kept as a draft` });
     const blanks = usable ? parts.map((part) => ({ accept: parseBlankAlternatives(part) })) : Array.from({ length: count }, () => ({ accept: [] as string[] }));
     return { question: { ...base, stem: blankStem, id, type: 'blank', blanks, ...(usable ? {} : { status: 'draft' as const }) } };
   }
@@ -964,10 +965,10 @@ function buildQuestion(
     const left = statedPoints === undefined ? 0 : statedPoints - known;
     if (statedPoints === undefined || left <= 1e-9) {
       const why = statedPoints === undefined ? 'and the paper states no points for the question' : `and the others already take the ${statedPoints} points the paper gives the question`;
-      return draft(`marking point(s) ${names} state no points ${why}: the points cannot be determined, kept as a draft`);
+      return draft(`marking ${pluralWord(unknown.length, 'point')} ${names} ${pluralWord(unknown.length, 'states', 'state')} no points ${why}: the points cannot be determined, kept as a draft`);
     }
     const share = Math.round((left / unknown.length) * 100) / 100;
-    warnings.push({ line: noteLine, questionId: id, message: `marking point(s) ${names} state no points: they share the ${left} of the paper's ${statedPoints} points the others leave (${share} each)` });
+    warnings.push({ line: noteLine, questionId: id, message: `marking ${pluralWord(unknown.length, 'point')} ${names} ${pluralWord(unknown.length, 'states', 'state')} no points: ${pluralWord(unknown.length, 'it takes', 'they share')} the ${left} of the paper's ${statedPoints} points the others leave${pluralWord(unknown.length, '', ` (${share} each)`)}` });
     rubric = lines.map((line, at) => ({ point: line.text, points: resolved[at] ?? share }));
   } else {
     rubric = lines.map((line, at) => ({ point: line.text, points: resolved[at]! }));

@@ -1,5 +1,6 @@
 import { QUESTION_TYPES } from '../schema.ts';
 import { OMISSION_KINDS, type ImportError, type ImportReport, type OmissionKind } from './types.ts';
+import { countNoun } from '../../messages/format.ts';
 
 /** Everything the warnings say was not carried into the bank, added up by kind. */
 export function totalOmissions(report: Pick<ImportReport, 'warnings'>): Partial<Record<OmissionKind, number>> {
@@ -17,7 +18,7 @@ export function totalOmissions(report: Pick<ImportReport, 'warnings'>): Partial<
 export function formatImportReport(report: ImportReport): string {
   const lines: string[] = [];
   lines.push(`Imported ${report.source} as ${report.format} (${report.formatReason})`);
-  lines.push(`Bank ${report.bankId}: "${report.title}", ${report.questionCount} question(s)`);
+  lines.push(`Bank ${report.bankId}: "${report.title}", ${countNoun(report.questionCount, 'question')}`);
   const counts = QUESTION_TYPES.filter((type) => report.countsByType[type]).map((type) => `${type} ${report.countsByType[type]}`);
   lines.push(`  by type: ${counts.join(', ')}`);
   lines.push(`  answer keys found: ${report.answerKeysFound} of ${report.questionCount}`);

@@ -5,6 +5,7 @@ import { t, type Locale } from '../../messages/catalog.ts';
 import { renderBankList, renderImportReport, type ImportReportView } from '../render.ts';
 import type { CommandContext, SlashCommand } from '../types.ts';
 import { descriptionLocalizations as d, nameLocalizations as n } from './localize.ts';
+import { countNoun } from '../../messages/format.ts';
 
 /** `/bank list` for everyone; `/bank import <file> [replace]` for members with Manage Server. */
 export const bankCommand: SlashCommand = {
@@ -91,7 +92,7 @@ export function describeOutcome(fileName: string, outcome: ImportOutcome, _local
   if (!outcome.ok) for (const error of outcome.errors) problems.push(error.line ? `line ${error.line}: ${error.message}` : error.message);
   const report = outcome.report;
   if (report) {
-    warnings.push(`${report.questionCount} question(s) read as ${report.format} (${report.formatReason}); ${report.answerKeysFound} with an answer key`);
+    warnings.push(`${countNoun(report.questionCount, 'question')} read as ${report.format} (${report.formatReason}); ${report.answerKeysFound} with an answer key`);
     for (const warning of report.warnings) warnings.push(warning.line ? `line ${warning.line}: ${warning.message}` : warning.message);
     for (const region of report.skipped) warnings.push(`lines ${region.fromLine}–${region.toLine} skipped (${region.reason}): ${region.detail}`);
     if (report.missingAnswers.length > 0) warnings.push(`saved as drafts without an answer: ${report.missingAnswers.join(', ')}`);

@@ -80,7 +80,7 @@ describe('Moodle giftformat_test', () => {
       blanks: [{ accept: ['Frog', { text: 'Cat', fraction: 0.5 }] }],
       analysis: 'Frog: Good!\nCat: What is it with Moodlers and cats?',
     });
-    expect(warningLines(report)).toEqual(['2: answer(s) worth 0% not kept: "*" (feedback "Completely wrong"): an answer that matches no credited one scores 0 anyway']);
+    expect(warningLines(report)).toEqual(['2: answer worth 0% not kept: "*" (feedback "Completely wrong"): an answer that matches no credited one scores 0 anyway']);
     expect([fractionFor(question, 'frog'), fractionFor(question, 'Cat'), fractionFor(question, 'dog')]).toEqual([1, 0.5, 0]);
   });
 

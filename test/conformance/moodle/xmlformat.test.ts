@@ -15,7 +15,7 @@ describe('Moodle xmlformat_test', () => {
   ])('xmlformat_test::%s — refused with a report: both hints are reported as not imported (our banks have no hints)', async () => {
     const { question, report } = await importOne('xml/import_hints.xml');
     expect(question).toMatchObject({ type: 'truefalse', answer: true });
-    expect(report.warnings).toContainEqual({ line: 3, questionId: 'q-1', message: '2 hint(s) not imported: our banks have no hints', omitted: { hint: 2 } });
+    expect(report.warnings).toContainEqual({ line: 3, questionId: 'q-1', message: '2 hints not imported: our banks have no hints', omitted: { hint: 2 } });
   });
 
   it('xmlformat_test::test_import_no_hints_no_error — a question without hints imports without a warning', async () => {
@@ -63,7 +63,7 @@ describe('Moodle xmlformat_test', () => {
     expect(fractionFor(question, 'BD')).toBe(1);
     expect(fractionFor(question, 'B')).toBe(0.5);
     expect(warningLines(report)).toEqual([
-      '3: 2 hint(s) not imported: our banks have no hints',
+      '3: 2 hints not imported: our banks have no hints',
       '3: combined feedback (correctfeedback, partiallycorrectfeedback, incorrectfeedback) not imported: the analysis is shown whatever the result',
       '3: the positive fractions add up to 200%, not 100%: scaled to 50%, 50% so that only a full answer earns full marks',
     ]);
@@ -118,7 +118,7 @@ describe('Moodle xmlformat_test', () => {
   ])('xmlformat_test::%s — refused with a report: the embedded file is reported as not imported', async () => {
     const { question, report } = await importOne('xml/import_truefalse_wih_files.xml');
     expect(question).toMatchObject({ type: 'truefalse', stem: 'This text file contains the word Moodle.' });
-    expect(report.warnings).toEqual([{ line: 3, questionId: 'q-1', message: 'embedded file(s) not imported: moodle.txt', omitted: { file: 1 } }]);
+    expect(report.warnings).toEqual([{ line: 3, questionId: 'q-1', message: 'embedded file not imported: moodle.txt', omitted: { file: 1 } }]);
   });
 
   it.each([
@@ -161,7 +161,7 @@ describe('the import report', () => {
   it('adds up what was not carried into the bank, by kind, after the warnings that name each line', async () => {
     const { report } = await importOne('xml/multianswer_with_images.xml');
     const text = formatImportReport(report);
-    expect(text).toContain('  line 6 q-1: 2 image(s) in the question text not imported (only their alt text is kept)');
+    expect(text).toContain('  line 6 q-1: 2 images in the question text not imported (only their alt text is kept)');
     expect(text).toContain('Not carried into the bank (each listed above with its line): answer 5, image 2, file 3');
   });
 });
