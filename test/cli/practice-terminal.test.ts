@@ -1,21 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { runCli } from '../../src/cli.ts';
 import { createStyle } from '../../src/cli/practice-render.ts';
 import { createLineReader, runPracticeSession } from '../../src/cli/practice-session.ts';
 import { loadConfig } from '../../src/config.ts';
 import { displayWidth } from '../../src/messages/format.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
-import { CapturedOutput, createLiveInput, createTestIo } from './io.ts';
+import { CapturedOutput, createLiveInput, makePracticeWorkspace, runPractice } from './io.ts';
 
 /** The comforts of `tutor practice` for a learner at a terminal, driven through the real CLI and a real SQLite file. */
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const everyTypeBank = path.join(repo, 'test/fixtures/banks/every-type.json');
 const chineseBank = path.join(repo, 'data/banks/ai-inference-optimization-2025.json');
 
 describe('tutor practice at a terminal', () => {
@@ -24,19 +21,11 @@ describe('tutor practice at a terminal', () => {
   let env: Record<string, string>;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-practice-terminal-'));
-    banks = path.join(dir, 'banks');
-    fs.mkdirSync(banks);
-    fs.copyFileSync(everyTypeBank, path.join(banks, 'every-type.json'));
-    env = { DATABASE_PATH: path.join(dir, 'var', 'tutor.sqlite'), BANKS_DIR: banks, PROMPTS_DIR: path.join(repo, 'prompts') };
+    ({ dir, banks, env } = makePracticeWorkspace('tutor-practice-terminal-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function practice(args: string[], input: string[], extraEnv: Record<string, string> = {}) {
-    const io = createTestIo({ env: { ...env, ...extraEnv }, cwd: dir, input });
-    const code = await runCli(['practice', ...args], io);
-    return { code, out: io.stdout.text, err: io.stderr.text };
-  }
+  const practice = (args: string[], input: string[], extraEnv: Record<string, string> = {}) => runPractice({ dir, env }, args, input, extraEnv);
 
   function stored(userId: string) {
     const db = openDatabase(env.DATABASE_PATH!);

@@ -8,10 +8,9 @@ import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { chatReply, startOpenAiServer, type OpenAiServer } from '../support/openai-server.ts';
 import { runProcess, type ProcessResult } from '../support/run-process.ts';
 import { gradingReply } from '../tutor/helpers.ts';
-import { createLiveInput, createTestIo } from './io.ts';
+import { createLiveInput, createTestIo, makePracticeWorkspace, runPractice } from './io.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const everyTypeBank = path.join(repo, 'test/fixtures/banks/every-type.json');
 
 /**
  * Right answers to every servable question of the every-type fixture, in bank order, each followed by
@@ -39,19 +38,11 @@ describe('tutor practice', () => {
   let env: Record<string, string>;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-practice-'));
-    const banks = path.join(dir, 'banks');
-    fs.mkdirSync(banks);
-    fs.copyFileSync(everyTypeBank, path.join(banks, 'every-type.json'));
-    env = { DATABASE_PATH: path.join(dir, 'var', 'tutor.sqlite'), BANKS_DIR: banks, PROMPTS_DIR: path.join(repo, 'prompts') };
+    ({ dir, env } = makePracticeWorkspace('tutor-practice-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function practice(args: string[], input: string[], extraEnv: Record<string, string> = {}) {
-    const io = createTestIo({ env: { ...env, ...extraEnv }, cwd: dir, input });
-    const code = await runCli(['practice', ...args], io);
-    return { code, out: io.stdout.text, err: io.stderr.text };
-  }
+  const practice = (args: string[], input: string[], extraEnv: Record<string, string> = {}) => runPractice({ dir, env }, args, input, extraEnv);
 
   function storedAttempts(userId: string) {
     const db = openDatabase(env.DATABASE_PATH!);
