@@ -141,7 +141,7 @@ export const cliCommands: CliCommandEntry[] = [
     options: [
       { flag: '--bank <id>', description: 'Only this bank' },
       { flag: '--guild <id>', description: 'Only this Discord server' },
-      { flag: '--since YYYY-MM-DD', description: 'Only answers from this UTC day on (the 30-day chart always shows the last 30 days)' },
+      { flag: '--since YYYY-MM-DD', description: 'Only answers from the start of this day in TIME_ZONE (the 30-day chart always shows the last 30 days)' },
       json,
     ],
     load: async () => (await import('./report.ts')).reportClassCommand,
@@ -161,7 +161,7 @@ export const cliCommands: CliCommandEntry[] = [
     options: [
       { flag: '--bank <id>', description: 'Only this bank' },
       { flag: '--guild <id>', description: 'Only this Discord server' },
-      { flag: '--since YYYY-MM-DD', description: 'Only answers from this UTC day on' },
+      { flag: '--since YYYY-MM-DD', description: 'Only answers from the start of this day in TIME_ZONE' },
       { flag: '--out <file>', description: 'Write the CSV to this new file (default: standard output)' },
     ],
     load: async () => (await import('./report.ts')).exportCommand,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatLocalMinute, startOfLocalDay } from '../progress/calendar.ts';
 import type { ClassFilter, ClassReport } from '../progress/class-report.ts';
 import type { ItemReportRow } from '../progress/item-report.ts';
 import type { GroupStats } from '../progress/types.ts';
@@ -15,17 +16,19 @@ import type { CliCommand, CliIo } from './types.ts';
 
 const SPARK = ' ▁▂▃▄▅▆▇█';
 
-/** `--since YYYY-MM-DD` as the start of that UTC day; an error message when it is not a date. */
-function parseSince(value: string | undefined): Date | string | undefined {
+/** An error message when `--since` is not a real calendar day (2026-02-30 is refused, not rolled over). */
+function checkSince(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const since = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(since.getTime()) || since.toISOString().slice(0, 10) !== value) {
-    return `--since must be a date like 2026-03-01, got "${value}"\n`;
+  const utc = new Date(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(utc.getTime()) || utc.toISOString().slice(0, 10) !== value) {
+    return `--since must be a date like 2026-03-01, got "${value}"`;
   }
-  return since;
+  return undefined;
 }
 
-function filterFrom(values: { bank?: string | undefined; guild?: string | undefined }, since: Date | undefined): ClassFilter {
+/** `--since` counts from the start of that day in TIME_ZONE, the zone the report's days are in. */
+function filterFrom(values: { bank?: string | undefined; guild?: string | undefined; since?: string | undefined }, timeZone: string): ClassFilter {
+  const since = values.since === undefined ? undefined : startOfLocalDay(values.since, timeZone);
   return {
     ...(values.bank ? { bankId: values.bank } : {}),
     ...(values.guild ? { guildId: values.guild } : {}),
@@ -51,7 +54,7 @@ export function renderClassReportText(report: ClassReport): string {
   const scope = [
     report.guildId ? `guild ${report.guildId}` : 'all guilds',
     report.bankId ? `bank ${report.bankId}` : 'all banks',
-    report.since ? `since ${report.since.slice(0, 10)}` : 'all time',
+    report.since ? `since ${formatLocalMinute(new Date(report.since), report.timeZone).slice(0, 10)}` : 'all time',
   ].join(', ');
   const lines = [`Class report: ${scope}; days in ${report.timeZone}`, ''];
   const { totals } = report;
@@ -87,13 +90,13 @@ export function renderClassReportText(report: ClassReport): string {
       'Learners',
       ...formatColumns(
         [
-          ['learner', 'answers', 'accuracy', 'points', 'last active'],
+          ['learner', 'answers', 'accuracy', 'points', `last active (${report.timeZone})`],
           ...report.learners.map((learner) => [
             learner.displayName === learner.userId ? learner.userId : `${learner.displayName} (${learner.userId})`,
             String(learner.attempts),
             percent(learner.correct, learner.attempts),
             formatFraction(learner.pointsEarned, learner.pointsAvailable),
-            `${learner.lastActiveAt.slice(0, 16).replace('T', ' ')} UTC`,
+            formatLocalMinute(new Date(learner.lastActiveAt), report.timeZone),
           ]),
         ],
         { indent: '  ', alignRight: [1, 2] },
@@ -165,11 +168,11 @@ export const reportClassCommand: CliCommand = {
       args,
       options: { bank: { type: 'string' }, guild: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
-    const since = parseSince(values.since);
-    if (typeof since === 'string') return usageError(io, since);
+    const badSince = checkSince(values.since);
+    if (badSince) return usageError(io, badSince);
     const app = createCliRecordsApp(io);
     try {
-      const report = app.classReports.classReport(filterFrom(values, since));
+      const report = app.classReports.classReport(filterFrom(values, app.config.TIME_ZONE));
       io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderClassReportText(report));
       return 0;
     } finally {
@@ -205,13 +208,13 @@ export const exportCommand: CliCommand = {
       args,
       options: { bank: { type: 'string' }, guild: { type: 'string' }, since: { type: 'string' }, out: { type: 'string' } },
     });
-    const since = parseSince(values.since);
-    if (typeof since === 'string') return usageError(io, since);
+    const badSince = checkSince(values.since);
+    if (badSince) return usageError(io, badSince);
     const out = values.out ? path.resolve(io.cwd, values.out) : undefined;
     if (out && fs.existsSync(out)) return usageError(io, `${out} already exists; choose another --out (nothing is ever overwritten)`);
     const app = createCliRecordsApp(io);
     try {
-      const { csv, rows } = app.classReports.exportCsv(filterFrom(values, since));
+      const { csv, rows } = app.classReports.exportCsv(filterFrom(values, app.config.TIME_ZONE));
       if (!out) {
         io.stdout.write(csv);
         return 0;

@@ -86,8 +86,8 @@ describe('tutor report class', () => {
     expect(chart!.endsWith('▂█▂·')).toBe(true); // 5, 20 and 5 answers 3, 2 and 1 days ago, none today
     // Learners: most answers first, then by id; the CJK name keeps the columns aligned.
     const learnerLines = out.split('\n').slice(out.split('\n').findIndex((line) => line === 'Learners') + 1).filter(Boolean);
-    expect(learnerLines[0]).toMatch(/^ {2}learner +answers +accuracy +points +last active$/);
-    expect(learnerLines[1]).toMatch(/^ {2}Ana \(u1\) +5 +80% +4\/5 +\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    expect(learnerLines[0]).toMatch(/^ {2}learner +answers +accuracy +points +last active \(UTC\)$/);
+    expect(learnerLines[1]).toMatch(/^ {2}Ana \(u1\) +5 +80% +4\/5 +\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(learnerLines[2]).toMatch(/^ {2}李雷 \(u2\) +5 +80%/);
     expect(learnerLines[6]).toMatch(/^ {2}=HYPERLINK\("x"\) \(u6\) +5 +20% +1\/5/);
     const column = (line: string) => line.indexOf('last active') >= 0 ? line.indexOf('last active') : line.search(/\d{4}-\d{2}-\d{2} /);
@@ -116,6 +116,18 @@ describe('tutor report class', () => {
     expect(recent.since).toBe(`${since}T00:00:00.000Z`);
     expect(recent.totals.attempts).toBe(31);
     expect(recent.learners.find((row: { userId: string }) => row.userId === 'u2').attempts).toBe(5);
+  });
+
+  it('counts --since from the start of that day in TIME_ZONE', async () => {
+    env.TIME_ZONE = 'Asia/Shanghai';
+    const { code, out } = await tutor(['report', 'class', '--since', '2026-03-10', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.since).toBe('2026-03-09T16:00:00.000Z');
+    expect(report.timeZone).toBe('Asia/Shanghai');
+    const text = (await tutor(['report', 'class', '--since', '2026-03-10'])).out;
+    expect(text).toContain('since 2026-03-10; days in Asia/Shanghai');
+    expect(text).toContain('last active (Asia/Shanghai)');
   });
 
   it('refuses a --since that is not a date, naming the value', async () => {
