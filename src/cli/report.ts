@@ -5,7 +5,7 @@ import { formatLocalMinute, startOfLocalDay } from '../progress/calendar.ts';
 import type { ClassFilter, ClassReport } from '../progress/class-report.ts';
 import type { ItemReportRow } from '../progress/item-report.ts';
 import type { GroupStats } from '../progress/types.ts';
-import { countNoun, formatColumns, formatFraction, formatPercent, formatPoints } from '../messages/format.ts';
+import { countNoun, escapeForTerminal as safe, formatColumns, formatFraction, formatPercent, formatPoints } from '../messages/format.ts';
 import { createCliRecordsApp } from './app.ts';
 import type { CliCommand, CliIo } from './types.ts';
 
@@ -52,8 +52,8 @@ export function sparkline(counts: readonly number[]): string {
 
 export function renderClassReportText(report: ClassReport): string {
   const scope = [
-    report.guildId ? `guild ${report.guildId}` : 'all guilds',
-    report.bankId ? `bank ${report.bankId}` : 'all banks',
+    report.guildId ? `guild ${safe(report.guildId)}` : 'all guilds',
+    report.bankId ? `bank ${safe(report.bankId)}` : 'all banks',
     report.since ? `since ${formatLocalMinute(new Date(report.since), report.timeZone).slice(0, 10)}` : 'all time',
   ].join(', ');
   const lines = [`Class report: ${scope}; days in ${report.timeZone}`, ''];
@@ -73,8 +73,8 @@ export function renderClassReportText(report: ClassReport): string {
     lines.push('', title, ...formatColumns(rows, { indent: '  ', alignRight: [1, 2] }));
   };
   section('By question type', report.byType.map((row) => groupCells(row.type, row)));
-  section('By topic', report.byTopic.map((row) => groupCells(row.topic ?? '(no topic)', row)));
-  section('Weakest topics', report.weakestTopics.map((row) => groupCells(row.topic, row)));
+  section('By topic', report.byTopic.map((row) => groupCells(row.topic === null ? '(no topic)' : safe(row.topic), row)));
+  section('Weakest topics', report.weakestTopics.map((row) => groupCells(safe(row.topic), row)));
   const daily = report.daily;
   const answered = daily.reduce((sum, day) => sum + day.answered, 0);
   if (daily.length > 0) {
@@ -92,7 +92,7 @@ export function renderClassReportText(report: ClassReport): string {
         [
           ['learner', 'answers', 'accuracy', 'points', `last active (${report.timeZone})`],
           ...report.learners.map((learner) => [
-            learner.displayName === learner.userId ? learner.userId : `${learner.displayName} (${learner.userId})`,
+            safe(learner.displayName === learner.userId ? learner.userId : `${learner.displayName} (${learner.userId})`),
             String(learner.attempts),
             percent(learner.correct, learner.attempts),
             formatFraction(learner.pointsEarned, learner.pointsAvailable),
@@ -130,7 +130,7 @@ export function renderItemReportText(bankId: string, rows: readonly ItemReportRo
       [
         ['question', 'type', 'learners', 'facility', 'discrimination', 'check'],
         ...rows.map((row) => [
-          row.questionId,
+          safe(row.questionId),
           row.questionType,
           String(row.attempts),
           figure(row.facility, 2),
@@ -143,10 +143,15 @@ export function renderItemReportText(bankId: string, rows: readonly ItemReportRo
   );
   for (const row of rows) {
     if (!row.responses || row.responses.length === 0) continue;
-    lines.push('', `${row.questionId} (${row.questionType}): answers given, wrong ones first`);
+    lines.push('', `${safe(row.questionId)} (${row.questionType}): answers given, wrong ones first`);
     lines.push(
       ...formatColumns(
-        row.responses.map((response) => [response.answer, String(response.count), countNoun(response.learners, 'learner'), response.verdict]),
+        row.responses.map((response) => [
+          safe(response.answer),
+          String(response.count),
+          countNoun(response.learners, 'learner'),
+          response.verdict === 'partial' ? `partial (mean ${response.meanFraction.toFixed(2)} of the points)` : response.verdict,
+        ]),
         { indent: '  ', alignRight: [1] },
       ),
     );

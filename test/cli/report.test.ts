@@ -177,6 +177,21 @@ describe('tutor report items', () => {
   });
 });
 
+describe('learner text on the operator’s terminal', () => {
+  it('shows control characters in names and answers as escapes instead of obeying them', async () => {
+    const db = openDatabase(env.DATABASE_PATH!);
+    const store = new SqliteProgressStore(db);
+    store.upsertUser({ id: 'u7', displayName: 'Eve\x1b[2J' });
+    store.recordAttempt(makeAttempt({ userId: 'u7', bankId: 'bank-a', questionId: 'q-key', rawAnswer: '\x1b[31mB', normalizedAnswer: '\x1b[31mB', score: 0, createdAt: new Date() }));
+    db.close();
+    const items = await tutor(['report', 'items', '--bank', 'bank-a']);
+    const report = await tutor(['report', 'class']);
+    for (const out of [items.out, report.out]) expect(out).not.toContain('\x1b');
+    expect(items.out).toMatch(/^ {2}\\u\{1b\}\[31mB +1 +1 learner +wrong$/m);
+    expect(report.out).toContain('Eve\\u{1b}[2J (u7)');
+  });
+});
+
 describe('tutor export', () => {
   it('writes a UTF-8 CSV with a byte-order mark, one row per learner and bank, that csv-parse reads back', async () => {
     const { code, err } = await tutor(['export', '--out', 'class.csv']);
