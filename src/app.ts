@@ -9,11 +9,13 @@ import { createSilentLogger, type Logger } from './logger.ts';
 import { createQuizService } from './quiz/quiz-service.ts';
 import type { QuizService } from './quiz/types.ts';
 import { createBankService, type BankService } from './services/banks.ts';
+import { createClassReportService, type ClassReportService } from './services/class-reports.ts';
 import { createGradingService, type GradingService } from './services/grading.ts';
 import { createMaintenanceService, type MaintenanceService } from './services/maintenance.ts';
 import { createStatisticsService, type StatisticsService } from './services/statistics.ts';
 import { createUsageService, type UsageService } from './services/usage.ts';
 import { backupDatabase } from './storage/backup.ts';
+import { ClassReportRepository } from './storage/class-report-repository.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 import { SqliteProgressStore } from './storage/progress-store.ts';
 import { SqliteUsageRepository } from './storage/usage-repository.ts';
@@ -33,6 +35,8 @@ export interface RecordsApp {
   stats: StatisticsService;
   usage: UsageService;
   maintenance: MaintenanceService;
+  /** The teacher's views: class report, item statistics, CSV export. */
+  classReports: ClassReportService;
   close(): void;
 }
 
@@ -95,13 +99,17 @@ function storageOn(db: Db, config: Config, options: CreateAppOptions): Storage {
   }
 }
 
-function recordsServices(config: Config, logger: Logger, { db, store, usage }: Storage): RecordsApp {
+function recordsServices(config: Config, logger: Logger, { db, store, usage }: Storage, clock?: () => Date): RecordsApp {
   return {
     config,
     logger,
     stats: createStatisticsService({ store, timeZone: config.TIME_ZONE }),
     usage: createUsageService(usage),
     maintenance: createMaintenanceService({ store, backup: (destination) => backupDatabase(db, destination), databasePath: db.name }),
+    classReports: createClassReportService({
+      source: new ClassReportRepository(db, { ...(clock ? { clock } : {}), timeZone: config.TIME_ZONE }),
+      timeZone: config.TIME_ZONE,
+    }),
     close: () => {
       if (db.open) db.close();
     },
@@ -110,7 +118,7 @@ function recordsServices(config: Config, logger: Logger, { db, store, usage }: S
 
 /** Opens the database and builds the services over stored records; no banks, prompts or LLM. */
 export function createRecordsApp(config: Config, options: CreateAppOptions = {}): RecordsApp {
-  return recordsServices(config, options.logger ?? createSilentLogger(), openStorage(config, options));
+  return recordsServices(config, options.logger ?? createSilentLogger(), openStorage(config, options), options.clock);
 }
 
 /** An object built when one of its members is first used (every member, so the type can grow freely). */
@@ -171,7 +179,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     });
     const grading = createGradingService({ catalog, store, tutor, maxAnswerLength: config.ANSWER_MAX_LENGTH });
     logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
-    return { ...recordsServices(config, logger, storage), banks, quiz, grading, tutor };
+    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor };
   } catch (error) {
     storage.db.close();
     throw error;

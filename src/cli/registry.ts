@@ -24,6 +24,7 @@ export interface CliCommandEntry {
 export const cliGroups: Readonly<Record<string, string>> = {
   bank: 'Check, show and import question banks',
   db: 'Back up the database, or delete what it holds about one user',
+  report: "The teacher's views: how the class is doing, and which questions to check",
   eval: "Measure the tutor's grading against human scores on a public dataset",
 };
 
@@ -134,6 +135,36 @@ export const cliCommands: CliCommandEntry[] = [
       json,
     ],
     load: async () => (await import('./usage.ts')).usageCommand,
+  },
+  {
+    path: ['report', 'class'],
+    options: [
+      { flag: '--bank <id>', description: 'Only this bank' },
+      { flag: '--guild <id>', description: 'Only this Discord server' },
+      { flag: '--since YYYY-MM-DD', description: 'Only answers from the start of this day in TIME_ZONE (the 30-day chart always shows the last 30 days)' },
+      json,
+    ],
+    load: async () => (await import('./report.ts')).reportClassCommand,
+  },
+  {
+    path: ['report', 'items'],
+    options: [
+      { flag: '--bank <id>', description: 'The bank whose questions to analyse' },
+      { flag: '--guild <id>', description: 'Only answers given in this Discord server' },
+      json,
+    ],
+    notes: ['Statistics use each learner\'s first attempt; "check the key" means facility below 0.2 or discrimination below 10 (5 learners or more).'],
+    load: async () => (await import('./report.ts')).reportItemsCommand,
+  },
+  {
+    path: ['export'],
+    options: [
+      { flag: '--bank <id>', description: 'Only this bank' },
+      { flag: '--guild <id>', description: 'Only this Discord server' },
+      { flag: '--since YYYY-MM-DD', description: 'Only answers from the start of this day in TIME_ZONE' },
+      { flag: '--out <file>', description: 'Write the CSV to this new file (default: standard output)' },
+    ],
+    load: async () => (await import('./report.ts')).exportCommand,
   },
   {
     path: ['regrade'],

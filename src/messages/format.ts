@@ -112,6 +112,20 @@ export function displayWidth(text: string): number {
   return width;
 }
 
+// C0 and C1 controls (ESC starts terminal commands), and the bidirectional overrides and isolates that
+// reorder what follows them on screen.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point.
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text a learner wrote (a name, an answer) made safe to print on an operator's terminal: each control
+ * or bidi-override character is shown as its `\u{…}` escape instead of being obeyed, so an answer
+ * cannot clear the screen, move the cursor or disguise itself.
+ */
+export function escapeForTerminal(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`);
+}
+
 /** Pads with spaces to `width` columns, counting wide characters as two. */
 export function padEndWidth(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - displayWidth(text)));

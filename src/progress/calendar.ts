@@ -121,3 +121,19 @@ export function computeStreaks(days: Iterable<number>, today: number): StreakRes
   const current = last !== undefined && last >= today - 1 ? run : 0;
   return { current, longest };
 }
+
+/**
+ * The instant a local calendar day (`YYYY-MM-DD`) starts in the zone. The offset is read twice: once
+ * at UTC midnight to get near, then at that guess, so a day that starts just after an offset change
+ * still lands on its first minute.
+ */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  const guess = utcMidnight - zoneOffsetAt(utcMidnight, timeZone);
+  return new Date(utcMidnight - zoneOffsetAt(guess, timeZone));
+}
+
+/** `YYYY-MM-DD HH:MM` of an instant in the zone, for terminal tables. */
+export function formatLocalMinute(date: Date, timeZone: string): string {
+  return new Date(date.getTime() + zoneOffsetAt(date.getTime(), timeZone)).toISOString().slice(0, 16).replace('T', ' ');
+}

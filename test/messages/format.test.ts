@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { countNoun, formatBytes, pluralWord } from '../../src/messages/format.ts';
+import { countNoun, escapeForTerminal, formatBytes, pluralWord } from '../../src/messages/format.ts';
 
 const srcDir = fileURLToPath(new URL('../../src', import.meta.url));
 
@@ -64,5 +64,13 @@ describe('byte sizes', () => {
     [2 * 1024 * 1024 * 1024 - 1, '2 GiB'],
   ])('writes %i bytes as "%s"', (bytes, expected) => {
     expect(formatBytes(bytes)).toBe(expected);
+  });
+});
+
+describe('escapeForTerminal', () => {
+  it('shows escape, bell, newline and bidi-override characters as escapes and leaves other text alone', () => {
+    expect(escapeForTerminal('\x1b[2J\x07a\nb')).toBe('\\u{1b}[2J\\u{7}a\\u{a}b');
+    expect(escapeForTerminal('abc\u202Etxt.exe')).toBe('abc\\u{202e}txt.exe');
+    expect(escapeForTerminal('李雷 Ana é')).toBe('李雷 Ana é');
   });
 });

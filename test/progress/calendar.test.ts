@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeStreaks, dayNumberToDate, localDayNumber, zoneOffsetAt, zoneOffsetSegments } from '../../src/progress/calendar.ts';
+import { computeStreaks, dayNumberToDate, formatLocalMinute, localDayNumber, startOfLocalDay, zoneOffsetAt, zoneOffsetSegments } from '../../src/progress/calendar.ts';
 
 const HOUR = 3_600_000;
 const day = (iso: string) => Math.floor(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
@@ -59,5 +59,20 @@ describe('computeStreaks', () => {
     ['days after today (clock skew) ignored', ['2026-03-11', '2026-03-12'], 0, 0],
   ] as const)('%s', (_label, dates, current, longest) => {
     expect(computeStreaks(dates.map(day), today)).toEqual({ current, longest });
+  });
+});
+
+describe('startOfLocalDay and formatLocalMinute', () => {
+  it('finds the instant a local day starts, also on the day a zone changes its offset', () => {
+    expect(startOfLocalDay('2026-03-10', 'UTC').toISOString()).toBe('2026-03-10T00:00:00.000Z');
+    expect(startOfLocalDay('2026-03-10', 'Asia/Shanghai').toISOString()).toBe('2026-03-09T16:00:00.000Z');
+    // New York moves to daylight time at 02:00 on 8 March 2026: that day starts at −5 h, the next at −4 h.
+    expect(startOfLocalDay('2026-03-08', 'America/New_York').toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    expect(startOfLocalDay('2026-03-09', 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
+  });
+
+  it('writes an instant as the local date and minute', () => {
+    expect(formatLocalMinute(new Date('2026-03-09T16:30:00Z'), 'Asia/Shanghai')).toBe('2026-03-10 00:30');
+    expect(formatLocalMinute(new Date('2026-03-09T16:30:00Z'), 'UTC')).toBe('2026-03-09 16:30');
   });
 });
