@@ -4,7 +4,7 @@ import { isFreeText, type Bank, type Question } from '../bank/schema.ts';
 import { UserError } from '../errors.ts';
 import { gradeAnswer } from '../grading/grade.ts';
 import type { AttemptRecord, ProgressStore } from '../progress/ports.ts';
-import { attemptStatusForFeedback } from '../tutor/tutor.ts';
+import { attemptStatusForFeedback, llmCallOfFeedback } from '../tutor/tutor.ts';
 import type { ChatTurn, FollowUpReply, FreeTextFeedback, GradedBy, Tutor } from '../tutor/types.ts';
 import type {
   AnswerOutcome,
@@ -341,11 +341,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
           status: feedback ? attemptStatusForFeedback(feedback) : 'graded',
           grade,
           feedback,
-          promptVersion: feedback?.promptVersion ?? null,
-          model: feedback?.model ?? null,
-          inputTokens: feedback?.usage?.inputTokens ?? null,
-          outputTokens: feedback?.usage?.outputTokens ?? null,
-          latencyMs: feedback?.latencyMs ?? null,
+          ...llmCallOfFeedback(feedback),
           createdAt: now,
         });
         return {

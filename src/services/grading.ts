@@ -3,7 +3,7 @@ import { isFreeText, type Bank, type Question } from '../bank/schema.ts';
 import { gradeAnswer } from '../grading/grade.ts';
 import type { GradeResult, RawAnswer } from '../grading/types.ts';
 import type { ProgressStore } from '../progress/ports.ts';
-import { attemptStatusForFeedback } from '../tutor/tutor.ts';
+import { attemptStatusForFeedback, llmCallOfFeedback } from '../tutor/tutor.ts';
 import type { FreeTextFeedback, Tutor } from '../tutor/types.ts';
 
 /**
@@ -100,11 +100,7 @@ export function createGradingService(deps: GradingServiceDeps): GradingService {
           gradedBy: feedback.gradedBy,
           status,
           feedback,
-          promptVersion: feedback.promptVersion ?? null,
-          model: feedback.model ?? null,
-          inputTokens: feedback.usage?.inputTokens ?? null,
-          outputTokens: feedback.usage?.outputTokens ?? null,
-          latencyMs: feedback.latencyMs ?? null,
+          ...llmCallOfFeedback(feedback),
         });
         if (status === 'flagged') summary.flagged += 1;
         else summary.regraded += 1;

@@ -88,6 +88,17 @@ export function attemptStatusForFeedback(feedback: FreeTextFeedback): AttemptSta
   return feedback.gradedBy === 'fallback' ? 'pending' : 'graded';
 }
 
+/** The LLM call an attempt's feedback came from, as the attempt stores it (all null without feedback). */
+export function llmCallOfFeedback(feedback: FreeTextFeedback | null) {
+  return {
+    promptVersion: feedback?.promptVersion ?? null,
+    model: feedback?.model ?? null,
+    inputTokens: feedback?.usage?.inputTokens ?? null,
+    outputTokens: feedback?.usage?.outputTokens ?? null,
+    latencyMs: feedback?.latencyMs ?? null,
+  };
+}
+
 /**
  * The key stored feedback is found by: the grader's `normalizedAnswer` for the answer, the same value
  * the quiz flow stores with each attempt, so a caller that does not pass it still hits the cache.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { QuestionType } from '../../src/bank/schema.ts';
 import type { NewAttempt } from '../../src/progress/ports.ts';
 import type { FreeTextFeedback, RubricPointVerdict } from '../../src/tutor/types.ts';
+import { llmCallOfFeedback } from '../../src/tutor/tutor.ts';
 import type { QuizSession } from '../../src/quiz/types.ts';
 
 /** A fresh temp folder; the caller removes it in afterEach. */
@@ -90,11 +91,7 @@ export function makeFreeTextAttempt(verdicts: Array<RubricPointVerdict['verdict'
     normalizedAnswer: 'my answer',
     grade: { status: 'needs-feedback', questionType, score: 0, maxScore: feedback.maxScore, normalizedAnswer: 'my answer' },
     feedback,
-    promptVersion: feedback.promptVersion ?? null,
-    model: feedback.model ?? null,
-    inputTokens: feedback.usage?.inputTokens ?? null,
-    outputTokens: feedback.usage?.outputTokens ?? null,
-    latencyMs: feedback.latencyMs ?? null,
+    ...llmCallOfFeedback(feedback),
     ...overrides,
     score: feedback.score,
     maxScore: feedback.maxScore,
