@@ -3,6 +3,7 @@ import { initialMigration } from './001-initial.ts';
 import { llmUsageMigration } from './002-llm-usage.ts';
 import { needsReviewMigration } from './003-needs-review.ts';
 import { classReportMigration } from './004-class-report.ts';
+import { teacherLoopMigration } from './005-teacher-loop.ts';
 
 export interface Migration {
   /** 1, 2, 3…: becomes `PRAGMA user_version` once applied. */
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   llmUsageMigration,
   needsReviewMigration,
   classReportMigration,
+  teacherLoopMigration,
 ];
