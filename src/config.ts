@@ -33,6 +33,8 @@ export const ConfigSchema = z.object({
   DISCORD_TOKEN: optionalString,
   /** REST base for discord.js (`…/api`, no version): for REST proxies and the test simulator. */
   DISCORD_API_URL: optionalString.pipe(z.url().optional()),
+  /** Members with this role (a Discord snowflake) are teachers, as are members with Manage Server. */
+  TEACHER_ROLE_ID: optionalString.pipe(z.string().regex(/^\d{17,20}$/u, 'a Discord role id (17–20 digits)').optional()),
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),

@@ -20,6 +20,7 @@ export const USER_ERROR_CODES = [
   'unknown-command',
   'guild-only',
   'no-permission',
+  'not-a-teacher',
   'too-large',
   'download-failed',
   // The command line.

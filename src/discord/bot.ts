@@ -6,7 +6,7 @@ import { handleInteraction } from './router.ts';
 import type { BotDeps } from './types.ts';
 
 /** What the bot needs from the composition root's App (which satisfies it as is). */
-export type BotApp = BotDeps & { config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'> };
+export type BotApp = BotDeps & { config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL' | 'TEACHER_ROLE_ID'> };
 
 export interface StartDiscordBotOptions {
   token?: string;
@@ -51,6 +51,7 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     banks: app.banks,
     stats: app.stats,
     maintenance: app.maintenance,
+    ...(app.config.TEACHER_ROLE_ID ? { teacherRoleId: app.config.TEACHER_ROLE_ID } : {}),
     ...(app.fetchAttachment ? { fetchAttachment: app.fetchAttachment } : {}),
   };
   const logger = app.logger.child({ component: 'discord' });

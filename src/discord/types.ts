@@ -25,6 +25,8 @@ export interface BotDeps {
   banks: BankService;
   stats: StatisticsService;
   maintenance: MaintenanceService;
+  /** Members with this role are teachers (besides those with Manage Server); see src/discord/teacher.ts. */
+  teacherRoleId?: string;
   /** Fetches an attachment's bytes; defaults to global fetch (tests point it at the simulator). */
   fetchAttachment?: (url: string) => Promise<Response>;
 }

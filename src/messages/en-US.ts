@@ -148,6 +148,7 @@ export const enUS = {
   'error.shutting-down': 'The tutor is restarting; your answer was not taken. Please try again in a minute.',
   'error.unknown-command': 'I do not know that command. Ask an admin to run `tutor deploy-commands`.',
   'error.guild-only': 'This only works in a server.',
+  'error.not-a-teacher': 'Only teachers can do this: members with the Manage Server permission or the teacher role.',
   'error.no-permission': 'Importing a bank needs the Manage Server permission.',
   'error.too-large': 'The file is too large ({size} bytes; at most {max}).',
   'error.download-failed': "I couldn't download the attachment ({status}).",

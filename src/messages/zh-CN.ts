@@ -132,6 +132,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.shutting-down': '导师正在重启，这次作答没有被记录。请一分钟后再试。',
   'error.unknown-command': '我不认识这个命令。请管理员运行 `tutor deploy-commands`。',
   'error.guild-only': '这只能在服务器中使用。',
+  'error.not-a-teacher': '只有老师可以执行此操作：拥有「管理服务器」权限或老师身份组的成员。',
   'error.no-permission': '导入题库需要「管理服务器」权限。',
   'error.too-large': '文件太大（{size} 字节，最多 {max}）。',
   'error.download-failed': '无法下载附件（{status}）。',
