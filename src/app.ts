@@ -12,10 +12,12 @@ import { createBankService, type BankService } from './services/banks.ts';
 import { createClassReportService, type ClassReportService } from './services/class-reports.ts';
 import { createGradingService, type GradingService } from './services/grading.ts';
 import { createMaintenanceService, type MaintenanceService } from './services/maintenance.ts';
+import { createNoticeService, type NoticeService } from './services/notices.ts';
 import { createStatisticsService, type StatisticsService } from './services/statistics.ts';
 import { createUsageService, type UsageService } from './services/usage.ts';
 import { backupDatabase } from './storage/backup.ts';
 import { ClassReportRepository } from './storage/class-report-repository.ts';
+import { SqliteNoticeOutbox } from './storage/notice-repository.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 import { SqliteProgressStore } from './storage/progress-store.ts';
 import { SqliteUsageRepository } from './storage/usage-repository.ts';
@@ -37,6 +39,8 @@ export interface RecordsApp {
   maintenance: MaintenanceService;
   /** The teacher's views: class report, item statistics, CSV export. */
   classReports: ClassReportService;
+  /** Messages owed to learners about their grades (regrades, teachers' grades, appeals), for a front end to deliver. */
+  notices: NoticeService;
   close(): void;
 }
 
@@ -110,6 +114,7 @@ function recordsServices(config: Config, logger: Logger, { db, store, usage }: S
       source: new ClassReportRepository(db, { ...(clock ? { clock } : {}), timeZone: config.TIME_ZONE }),
       timeZone: config.TIME_ZONE,
     }),
+    notices: createNoticeService(new SqliteNoticeOutbox(db), clock),
     close: () => {
       if (db.open) db.close();
     },
