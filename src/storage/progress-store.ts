@@ -2,6 +2,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import { UserError } from '../errors.ts';
 import type { GradeResult } from '../grading/types.ts';
 import type {
+  AttemptGradedBy,
   AttemptRecord,
   AttemptStatus,
   FollowUpMessage,
@@ -15,7 +16,7 @@ import type {
 import { scheduleReview, type ReviewCard } from '../progress/review.ts';
 import type { Leaderboard, LeaderboardPeriod, UserStats } from '../progress/types.ts';
 import type { QuestionRef, QuizSession } from '../quiz/types.ts';
-import type { FreeTextFeedback, GradedBy } from '../tutor/types.ts';
+import type { FreeTextFeedback } from '../tutor/types.ts';
 import type { QuestionType } from '../bank/schema.ts';
 import type { Db } from './database.ts';
 import { forgetUser } from './forget.ts';
@@ -51,7 +52,7 @@ interface AttemptRow {
   score: number;
   max_score: number;
   status: AttemptStatus;
-  graded_by: GradedBy;
+  graded_by: AttemptGradedBy;
   grade: string;
   feedback: string | null;
   prompt_version: string | null;
