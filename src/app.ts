@@ -13,6 +13,9 @@ import { createClassReportService, type ClassReportService } from './services/cl
 import { createGradingService, type GradingService } from './services/grading.ts';
 import { createMaintenanceService, type MaintenanceService } from './services/maintenance.ts';
 import { createNoticeService, type NoticeService } from './services/notices.ts';
+import { createAppealService, type AppealService } from './services/appeals.ts';
+import { createReviewQueueService, type ReviewQueueService } from './services/review-queue.ts';
+import { SqliteReviewQueueRepository } from './storage/review-queue-repository.ts';
 import { createStatisticsService, type StatisticsService } from './services/statistics.ts';
 import { createUsageService, type UsageService } from './services/usage.ts';
 import { backupDatabase } from './storage/backup.ts';
@@ -41,6 +44,9 @@ export interface RecordsApp {
   classReports: ClassReportService;
   /** Messages owed to learners about their grades (regrades, teachers' grades, appeals), for a front end to deliver. */
   notices: NoticeService;
+  // --- h12-queue-appeals ---
+  /** Learners contest a grade; the appeal joins the review queue. */
+  appeals: AppealService;
   close(): void;
 }
 
@@ -51,6 +57,9 @@ export interface App extends RecordsApp {
   grading: GradingService;
   /** The tutor the other services use; every LLM call it makes is recorded in usage. */
   tutor: Tutor;
+  // --- h12-queue-appeals ---
+  /** Attempts awaiting a person (flagged, needs-review, provisional, appealed) and the teacher's grade. */
+  reviewQueue: ReviewQueueService;
 }
 
 export interface CreateAppOptions {
@@ -115,6 +124,7 @@ function recordsServices(config: Config, logger: Logger, { db, store, usage }: S
       timeZone: config.TIME_ZONE,
     }),
     notices: createNoticeService(new SqliteNoticeOutbox(db), clock),
+    appeals: createAppealService(new SqliteReviewQueueRepository(db), clock),
     close: () => {
       if (db.open) db.close();
     },
@@ -184,7 +194,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     });
     const grading = createGradingService({ catalog, store, tutor, maxAnswerLength: config.ANSWER_MAX_LENGTH });
     logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
-    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor };
+    const reviewQueue = createReviewQueueService({ store: new SqliteReviewQueueRepository(storage.db), catalog, clock });
+    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, reviewQueue };
   } catch (error) {
     storage.db.close();
     throw error;

@@ -43,6 +43,18 @@ export const USER_ERROR_CODES = [
   'backup-exists',
   'backup-folder-missing',
   'attempt-not-found',
+  // --- h12-queue-appeals ---
+  'appeal-not-yours',
+  'appeal-exists',
+  'appeal-rate-limited',
+  'appeal-reason-empty',
+  'appeal-reason-too-long',
+  'queue-item-not-found',
+  'queue-item-resolved',
+  'queue-note-required',
+  'queue-note-too-long',
+  'queue-score-count',
+  'queue-invalid-score',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
