@@ -26,6 +26,8 @@ export const cliGroups: Readonly<Record<string, string>> = {
   db: 'Back up the database, or delete what it holds about one user',
   report: "The teacher's views: how the class is doing, and which questions to check",
   eval: "Measure the tutor's grading against human scores on a public dataset",
+  // --- h12-queue-appeals ---
+  queue: 'The review queue: answers awaiting a teacher (appeals, flagged, needs-review, provisional)',
 };
 
 const json = { flag: '--json', description: 'Print the result as JSON instead of text' };
@@ -174,5 +176,36 @@ export const cliCommands: CliCommandEntry[] = [
       json,
     ],
     load: async () => (await import('./regrade.ts')).regradeCommand,
+  },
+  // --- h12-queue-appeals ---
+  {
+    path: ['queue', 'list'],
+    options: [
+      { flag: '--guild <id>', description: 'Only answers given in this Discord server' },
+      { flag: '--bank <id>', description: 'Only answers to this bank' },
+      { flag: '--provisional', description: 'Also list provisional (fallback) scores, which `tutor regrade --pending` usually settles' },
+      { flag: '--limit N', description: 'At most N answers, oldest first (default 50, at most 500)' },
+      json,
+    ],
+    load: async () => (await import('./queue.ts')).queueListCommand,
+  },
+  {
+    path: ['queue', 'show'],
+    options: [json],
+    notes: ['id: the answer\'s number, as `tutor queue list` shows it (#12 → 12).'],
+    load: async () => (await import('./queue.ts')).queueShowCommand,
+  },
+  {
+    path: ['queue', 'resolve'],
+    options: [
+      { flag: '--accept', description: 'Confirm the score shown (an appeal: the grade is upheld)' },
+      { flag: '--scores <list>', description: 'One score per marking point, e.g. 2,1.5,0; each is clamped to its point\'s marks' },
+      { flag: '--reject', description: 'An appeal: rejected, the grade stands; any other answer: it earns nothing. Needs --note' },
+      { flag: '--note <text>', description: 'A note to the learner (at most 1,000 characters)' },
+      { flag: '--by <name>', description: 'Who resolves it, recorded as cli:<name> (default: $USER)' },
+      json,
+    ],
+    notes: ['The grade is stored as the teacher\'s (no regrade overwrites it), the old one kept in the history, and the learner told.'],
+    load: async () => (await import('./queue.ts')).queueResolveCommand,
   },
 ];
