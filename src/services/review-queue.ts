@@ -326,7 +326,7 @@ export function createReviewQueueService(deps: ReviewQueueDeps): ReviewQueueServ
             after,
             max: item.maxScore,
             delta: roundScore(after - item.score),
-            outcome: appealStatus ?? (request.resolution.action === 'reject' ? 'rejected' : after === item.score ? 'confirmed' : 'changed'),
+            status: appealStatus ?? (request.resolution.action === 'reject' ? 'rejected' : after === item.score ? 'confirmed' : 'changed'),
             note: note ?? '',
           },
           createdAt: now,

@@ -138,7 +138,7 @@ describe('the review queue and appeals', () => {
     expect(store.statsForUser('u1').pointsEarned).toBe(2.5);
     expect(store.leaderboard('g1', 'all', now).rows).toEqual([expect.objectContaining({ userId: 'u1', points: 2.5 })]);
     expect(notices.pending(10).map((notice) => [notice.userId, notice.kind, notice.params])).toEqual([
-      ['u1', 'teacher-grade', expect.objectContaining({ question: 'Explain the KV cache.', before: 1, after: 2.5, max: 3, delta: 1.5, outcome: 'changed' })],
+      ['u1', 'teacher-grade', expect.objectContaining({ question: 'Explain the KV cache.', before: 1, after: 2.5, max: 3, delta: 1.5, status: 'changed' })],
     ]);
     // Resolved: out of the queue, and a second resolution changes nothing.
     expect(queue.list()).toEqual([]);
@@ -205,7 +205,7 @@ describe('the review queue and appeals', () => {
     });
     expect(db.prepare('SELECT reason FROM attempt_history WHERE attempt_id = ?').pluck().all(attempt.id)).toEqual(['appeal']);
     expect(appeals.summaryFor('u1')).toMatchObject({ open: 0, changed: 1 });
-    expect(notices.pending(10)[0]).toMatchObject({ kind: 'appeal-resolved', params: { outcome: 'changed', note: 'B and A both work here.', after: 1 } });
+    expect(notices.pending(10)[0]).toMatchObject({ kind: 'appeal-resolved', params: { status: 'changed', note: 'B and A both work here.', after: 1 } });
     // A teacher-graded attempt leaves the queue for good; the appeal was its one appeal.
     expect(queue.count()).toBe(0);
     expectUserError(() => appeals.submit({ attemptId: attempt.id, userId: 'u1', reason: 'more' }), 'appeal-exists');
