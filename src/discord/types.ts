@@ -9,6 +9,7 @@ import type {
 import type { Logger } from '../logger.ts';
 import type { QuizService } from '../quiz/types.ts';
 import type { BankService } from '../services/banks.ts';
+import type { KeyFixService } from '../services/key-fixes.ts';
 import type { MaintenanceService } from '../services/maintenance.ts';
 import type { StatisticsService } from '../services/statistics.ts';
 import type { ComponentId } from './custom-id.ts';
@@ -29,6 +30,9 @@ export interface BotDeps {
   teacherRoleId?: string;
   /** Fetches an attachment's bytes; defaults to global fetch (tests point it at the simulator). */
   fetchAttachment?: (url: string) => Promise<Response>;
+  // --- h12-keyfix ---
+  /** Accept an answer into a key and regrade (teacher components; check `requireTeacher` first). */
+  keyFixes: KeyFixService;
 }
 
 /**
