@@ -43,6 +43,9 @@ export const USER_ERROR_CODES = [
   'backup-exists',
   'backup-folder-missing',
   'attempt-not-found',
+  // --- h12-class-discord ---
+  'choose-bank',
+  'class-answer-gone',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

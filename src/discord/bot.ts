@@ -55,6 +55,9 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     ...(app.fetchAttachment ? { fetchAttachment: app.fetchAttachment } : {}),
     // --- h12-keyfix ---
     keyFixes: app.keyFixes,
+    // --- h12-class-discord ---
+    classReports: app.classReports,
+    notices: app.notices,
   };
   const logger = app.logger.child({ component: 'discord' });
   client.on(Events.InteractionCreate, (interaction) => {
