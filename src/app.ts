@@ -11,6 +11,7 @@ import type { QuizService } from './quiz/types.ts';
 import { createBankService, type BankService } from './services/banks.ts';
 import { createClassReportService, type ClassReportService } from './services/class-reports.ts';
 import { createGradingService, type GradingService } from './services/grading.ts';
+import { createKeyFixService, type KeyFixService } from './services/key-fixes.ts';
 import { createMaintenanceService, type MaintenanceService } from './services/maintenance.ts';
 import { createNoticeService, type NoticeService } from './services/notices.ts';
 import { createAppealService, type AppealService } from './services/appeals.ts';
@@ -57,6 +58,9 @@ export interface App extends RecordsApp {
   grading: GradingService;
   /** The tutor the other services use; every LLM call it makes is recorded in usage. */
   tutor: Tutor;
+  // --- h12-keyfix ---
+  /** Accept an answer into a question's key (bank file + running catalog) and regrade its stored attempts. */
+  keyFixes: KeyFixService;
   // --- h12-queue-appeals ---
   /** Attempts awaiting a person (flagged, needs-review, provisional, appealed) and the teacher's grade. */
   reviewQueue: ReviewQueueService;
@@ -193,9 +197,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       importBank: (request) => importBankInWorker(request),
     });
     const grading = createGradingService({ catalog, store, tutor, maxAnswerLength: config.ANSWER_MAX_LENGTH });
+    // --- h12-keyfix ---
+    const keyFixes = createKeyFixService();
     logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
     const reviewQueue = createReviewQueueService({ store: new SqliteReviewQueueRepository(storage.db), catalog, clock });
-    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, reviewQueue };
+    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, keyFixes, reviewQueue };
   } catch (error) {
     storage.db.close();
     throw error;

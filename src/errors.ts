@@ -43,6 +43,9 @@ export const USER_ERROR_CODES = [
   'backup-exists',
   'backup-folder-missing',
   'attempt-not-found',
+  // --- h12-class-discord ---
+  'choose-bank',
+  'class-answer-gone',
   // --- h12-queue-appeals ---
   'appeal-not-yours',
   'appeal-exists',

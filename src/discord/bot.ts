@@ -53,6 +53,11 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     maintenance: app.maintenance,
     ...(app.config.TEACHER_ROLE_ID ? { teacherRoleId: app.config.TEACHER_ROLE_ID } : {}),
     ...(app.fetchAttachment ? { fetchAttachment: app.fetchAttachment } : {}),
+    // --- h12-keyfix ---
+    keyFixes: app.keyFixes,
+    // --- h12-class-discord ---
+    classReports: app.classReports,
+    notices: app.notices,
   };
   const logger = app.logger.child({ component: 'discord' });
   client.on(Events.InteractionCreate, (interaction) => {

@@ -30,7 +30,7 @@ export type QuizComponentId =
 
 export type ForgetComponentId = { kind: 'forget-confirm'; userId: string } | { kind: 'forget-cancel'; userId: string };
 
-export type ComponentId = QuizComponentId | ForgetComponentId;
+export type ComponentId = QuizComponentId | ForgetComponentId | ClassComponentId;
 
 const SEGMENT = /^[^:]*$/;
 
@@ -76,6 +76,8 @@ export function encodeComponentId(id: ComponentId, questionIndex?: number): stri
       return join(['forget', 'confirm', id.userId]);
     case 'forget-cancel':
       return join(['forget', 'cancel', id.userId]);
+    default:
+      return encodeClassComponentId(id, questionIndex);
   }
 }
 
@@ -102,6 +104,7 @@ export function parseComponentId(customId: string): ComponentId | null {
     if (action === 'cancel') return { kind: 'forget-cancel', userId: first };
     return null;
   }
+  if (scope === 'class') return parseClassComponentId(parts);
   if (scope !== 'quiz' || !first) return null;
   const sessionId = first;
   switch (action) {
@@ -133,4 +136,61 @@ export function parseComponentId(customId: string): ComponentId | null {
 /** The session a quiz component belongs to, for the dispatcher's ownership check. */
 export function sessionIdOf(id: ComponentId): string | null {
   return 'sessionId' in id ? id.sessionId : null;
+}
+
+// --- h12-class-discord ---
+/**
+ * The teacher's components under `/class items`. The question is by id (or its position in the bank
+ * when the id does not fit); an answer of the response analysis is named by `candidate`,
+ * `<blank>.<hash>` (blank 0 for a whole answer, the hash of its text: see components/class.ts), which
+ * the handler finds again among the stored answers, so a button keeps working after a restart.
+ */
+export type ClassComponentId =
+  /** The question picker; the picked question id is the menu's value. */
+  | { kind: 'class-question'; bankId: string }
+  /** Back to one question's response analysis (Cancel on a confirmation). */
+  | { kind: 'class-show'; bankId: string; question: QuestionPointer }
+  /** The answer picker of a question's response analysis; the picked candidate is the menu's value. */
+  | { kind: 'class-pick'; bankId: string; question: QuestionPointer }
+  /** Confirms accepting a candidate answer for `percent` % of the points. */
+  | { kind: 'class-accept'; bankId: string; question: QuestionPointer; candidate: string; percent: number }
+  /** Runs the regrade whose dry run the message shows. */
+  | { kind: 'class-regrade'; bankId: string; question: QuestionPointer };
+
+const CANDIDATE = /^\d{1,2}\.[0-9a-f]{1,16}$/;
+
+function encodeClassComponentId(id: ClassComponentId, questionIndex: number | undefined): string {
+  switch (id.kind) {
+    case 'class-question':
+      return join(['class', 'q', id.bankId]);
+    case 'class-show':
+      return withQuestion(['class', 'show', id.bankId], id.question, [], questionIndex);
+    case 'class-pick':
+      return withQuestion(['class', 'pick', id.bankId], id.question, [], questionIndex);
+    case 'class-accept':
+      return withQuestion(['class', 'accept', id.bankId], id.question, [id.candidate, id.percent], questionIndex);
+    case 'class-regrade':
+      return withQuestion(['class', 'regrade', id.bankId], id.question, [], questionIndex);
+  }
+}
+
+function parseClassComponentId(parts: readonly string[]): ClassComponentId | null {
+  const [, action, bankId, questionSegment, candidate, percentSegment] = parts;
+  if (!bankId) return null;
+  if (action === 'q') return parts.length === 3 ? { kind: 'class-question', bankId } : null;
+  const question = parseQuestion(questionSegment);
+  if (!question) return null;
+  switch (action) {
+    case 'show':
+    case 'pick':
+    case 'regrade':
+      return parts.length === 4 ? { kind: `class-${action}`, bankId, question } : null;
+    case 'accept': {
+      const percent = Number(percentSegment);
+      if (parts.length !== 6 || !candidate || !CANDIDATE.test(candidate) || !Number.isInteger(percent) || percent < 1 || percent > 100) return null;
+      return { kind: 'class-accept', bankId, question, candidate, percent };
+    }
+    default:
+      return null;
+  }
 }

@@ -57,7 +57,7 @@ export interface MessagePayload {
   allowedMentions: typeof NO_MENTIONS;
 }
 
-const COLOR = { info: 0x5865f2, correct: 0x57f287, partial: 0xfee75c, wrong: 0xed4245, neutral: 0x99aab5 } as const;
+export const COLOR = { info: 0x5865f2, correct: 0x57f287, partial: 0xfee75c, wrong: 0xed4245, neutral: 0x99aab5 } as const;
 
 /** Cuts text to `max` characters (by code point, never splitting a surrogate pair), marking the cut. */
 export function truncate(text: string, max: number): string {
@@ -118,7 +118,7 @@ export function fitEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
   return fitted;
 }
 
-function message(parts: { content?: string; embeds?: APIEmbed[]; components?: MessagePayload['components'] }): MessagePayload {
+export function message(parts: { content?: string; embeds?: APIEmbed[]; components?: MessagePayload['components'] }): MessagePayload {
   const payload: MessagePayload = {
     embeds: fitEmbeds(parts.embeds ?? []),
     components: parts.components ?? [],
@@ -128,11 +128,11 @@ function message(parts: { content?: string; embeds?: APIEmbed[]; components?: Me
   return payload;
 }
 
-function row(...components: APIComponentInMessageActionRow[]): APIActionRowComponent<APIComponentInMessageActionRow> {
+export function row(...components: APIComponentInMessageActionRow[]): APIActionRowComponent<APIComponentInMessageActionRow> {
   return { type: ComponentType.ActionRow, components };
 }
 
-function button(customId: string, label: string, style: ButtonStyle = ButtonStyle.Secondary, disabled = false): APIButtonComponent {
+export function button(customId: string, label: string, style: ButtonStyle = ButtonStyle.Secondary, disabled = false): APIButtonComponent {
   return { type: ComponentType.Button, custom_id: customId, label: truncate(label, BUTTON_LABEL_LIMIT), style, disabled } as APIButtonComponent;
 }
 
