@@ -58,6 +58,9 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     // --- h12-class-discord ---
     classReports: app.classReports,
     notices: app.notices,
+    // --- h12-queue-appeals ---
+    reviewQueue: app.reviewQueue,
+    appeals: app.appeals,
   };
   const logger = app.logger.child({ component: 'discord' });
   client.on(Events.InteractionCreate, (interaction) => {

@@ -30,7 +30,7 @@ export type QuizComponentId =
 
 export type ForgetComponentId = { kind: 'forget-confirm'; userId: string } | { kind: 'forget-cancel'; userId: string };
 
-export type ComponentId = QuizComponentId | ForgetComponentId | ClassComponentId;
+export type ComponentId = QuizComponentId | ForgetComponentId | ClassComponentId | QueueComponentId;
 
 const SEGMENT = /^[^:]*$/;
 
@@ -76,6 +76,16 @@ export function encodeComponentId(id: ComponentId, questionIndex?: number): stri
       return join(['forget', 'confirm', id.userId]);
     case 'forget-cancel':
       return join(['forget', 'cancel', id.userId]);
+    // --- h12-queue-appeals ---
+    case 'appeal-open':
+    case 'appeal-modal':
+    case 'queue-pick':
+    case 'queue-accept':
+    case 'queue-scores':
+    case 'queue-scoresmodal':
+    case 'queue-reject':
+    case 'queue-rejectmodal':
+      return encodeQueueComponentId(id);
     default:
       return encodeClassComponentId(id, questionIndex);
   }
@@ -105,6 +115,7 @@ export function parseComponentId(customId: string): ComponentId | null {
     return null;
   }
   if (scope === 'class') return parseClassComponentId(parts);
+  if (scope === 'appeal' || scope === 'queue') return parseQueueComponentId(parts); // --- h12-queue-appeals ---
   if (scope !== 'quiz' || !first) return null;
   const sessionId = first;
   switch (action) {
@@ -189,6 +200,73 @@ function parseClassComponentId(parts: readonly string[]): ClassComponentId | nul
       const percent = Number(percentSegment);
       if (parts.length !== 6 || !candidate || !CANDIDATE.test(candidate) || !Number.isInteger(percent) || percent < 1 || percent > 100) return null;
       return { kind: 'class-accept', bankId, question, candidate, percent };
+    }
+    default:
+      return null;
+  }
+}
+
+// --- h12-queue-appeals ---
+/**
+ * The Appeal button under a verdict and its modal (the learner's), and the review queue's components
+ * (the teacher's). Attempts are named by their stored id; `provisional` (0/1) says whether the list
+ * shown after a resolution includes provisional scores, as the `/class queue` that opened it did.
+ */
+export type QueueComponentId =
+  | { kind: 'appeal-open'; attemptId: number }
+  | { kind: 'appeal-modal'; attemptId: number }
+  /** The queue's answer picker; the picked attempt id is the menu's value. */
+  | { kind: 'queue-pick'; provisional: boolean }
+  | { kind: 'queue-accept'; attemptId: number; provisional: boolean }
+  /** Opens the per-point score modal from marking point `from` (0-based; five points to a modal). */
+  | { kind: 'queue-scores'; attemptId: number; provisional: boolean; from: number }
+  | { kind: 'queue-scoresmodal'; attemptId: number; provisional: boolean; from: number }
+  | { kind: 'queue-reject'; attemptId: number; provisional: boolean }
+  | { kind: 'queue-rejectmodal'; attemptId: number; provisional: boolean };
+
+const QUEUE_ACTIONS = { 'queue-accept': 'accept', 'queue-scores': 'scores', 'queue-scoresmodal': 'smodal', 'queue-reject': 'reject', 'queue-rejectmodal': 'rmodal' } as const;
+
+function encodeQueueComponentId(id: QueueComponentId): string {
+  switch (id.kind) {
+    case 'appeal-open':
+      return join(['appeal', 'open', id.attemptId]);
+    case 'appeal-modal':
+      return join(['appeal', 'modal', id.attemptId]);
+    case 'queue-pick':
+      return join(['queue', 'pick', id.provisional ? 1 : 0]);
+    case 'queue-scores':
+    case 'queue-scoresmodal':
+      return join(['queue', QUEUE_ACTIONS[id.kind], id.attemptId, id.provisional ? 1 : 0, id.from]);
+    default:
+      return join(['queue', QUEUE_ACTIONS[id.kind], id.attemptId, id.provisional ? 1 : 0]);
+  }
+}
+
+function parseQueueComponentId(parts: readonly string[]): QueueComponentId | null {
+  const [scope, action, first, second, third] = parts;
+  const attemptId = Number(first);
+  const validId = first !== undefined && /^\d{1,15}$/.test(first);
+  if (scope === 'appeal') {
+    if (!validId || parts.length !== 3) return null;
+    if (action === 'open') return { kind: 'appeal-open', attemptId };
+    if (action === 'modal') return { kind: 'appeal-modal', attemptId };
+    return null;
+  }
+  if (action === 'pick') return parts.length === 3 && (first === '0' || first === '1') ? { kind: 'queue-pick', provisional: first === '1' } : null;
+  if (!validId || (second !== '0' && second !== '1')) return null;
+  const provisional = second === '1';
+  switch (action) {
+    case 'accept':
+      return parts.length === 4 ? { kind: 'queue-accept', attemptId, provisional } : null;
+    case 'reject':
+      return parts.length === 4 ? { kind: 'queue-reject', attemptId, provisional } : null;
+    case 'rmodal':
+      return parts.length === 4 ? { kind: 'queue-rejectmodal', attemptId, provisional } : null;
+    case 'scores':
+    case 'smodal': {
+      const from = Number(third);
+      if (parts.length !== 5 || third === undefined || !/^\d{1,3}$/.test(third)) return null;
+      return { kind: action === 'scores' ? 'queue-scores' : 'queue-scoresmodal', attemptId, provisional, from };
     }
     default:
       return null;

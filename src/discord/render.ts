@@ -462,10 +462,13 @@ export function renderVerdict(input: VerdictInput): MessagePayload {
   const verdict: APIEmbed = { title: t(locale, verdictKey), description: description.join('\n'), color, fields };
   const current = { bank: outcome.bank, question, index: outcome.session.position, total: outcome.session.questions.length };
   const answeredQuestion: APIEmbed = { ...questionEmbed({ locale, sessionId: outcome.session.id, current }), fields: [], color: COLOR.neutral };
+  const controls = sessionRow(locale, outcome.session.id, { last: outcome.isLastQuestion });
+  // --- h12-queue-appeals --- every stored result can be contested, once (services/appeals.ts checks).
+  controls.components.push(button(encodeComponentId({ kind: 'appeal-open', attemptId: outcome.attemptId }), t(locale, 'appeal.button')));
   return message({
     content: '',
     embeds: input.withQuestion ? [answeredQuestion, verdict] : [verdict],
-    components: [sessionRow(locale, outcome.session.id, { last: outcome.isLastQuestion })],
+    components: [controls],
   });
 }
 
@@ -565,6 +568,9 @@ export interface StatsInput {
   bankTitle?: string;
   /** The attachment name of the chart image, when one is attached. */
   chartFile?: string;
+  // --- h12-queue-appeals ---
+  /** Fields after the figures: the learner's appeals (render-queue.ts). */
+  extraFields?: APIEmbedField[];
 }
 
 export function renderStats(input: StatsInput): MessagePayload {
@@ -608,6 +614,7 @@ export function renderStats(input: StatsInput): MessagePayload {
   if (stats.missedRubricPoints.length > 0) {
     fields.push({ name: t(locale, 'stats.missedRubric'), value: stats.missedRubricPoints.map((p) => `• ${p.point} (${p.missed}/${p.attempts})`).join('\n') });
   }
+  fields.push(...(input.extraFields ?? [])); // --- h12-queue-appeals ---
   const embed: APIEmbed = {
     title,
     description: [user, input.bankTitle ? t(locale, 'stats.scope.bank', { bank: input.bankTitle }) : ''].filter(Boolean).join('\n'),

@@ -14,6 +14,8 @@ import type { ClassReportService } from '../services/class-reports.ts';
 import type { NoticeService } from '../services/notices.ts';
 import type { MaintenanceService } from '../services/maintenance.ts';
 import type { StatisticsService } from '../services/statistics.ts';
+import type { AppealService } from '../services/appeals.ts';
+import type { ReviewQueueService } from '../services/review-queue.ts';
 import type { ComponentId } from './custom-id.ts';
 import type { Locale } from '../messages/catalog.ts';
 
@@ -40,6 +42,11 @@ export interface BotDeps {
   classReports: ClassReportService;
   /** Messages owed to learners about their grades; the bot delivers them (src/discord/notices.ts). */
   notices: NoticeService;
+  // --- h12-queue-appeals ---
+  /** Answers awaiting a teacher (/class queue); handlers check the teacher role first. */
+  reviewQueue: ReviewQueueService;
+  /** A learner's appeal of a grade (the Appeal button under a verdict), and its state for /stats. */
+  appeals: AppealService;
 }
 
 /**

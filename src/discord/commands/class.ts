@@ -7,6 +7,7 @@ import { requireTeacher } from '../teacher.ts';
 import type { CommandContext, SlashCommand } from '../types.ts';
 import { descriptionLocalizations as d, nameLocalizations as n } from './localize.ts';
 import { autocompleteBankOrTopic, bankOption } from './options.ts';
+import { classQueue, queueSubcommand } from './class-queue.ts'; // --- h12-queue-appeals ---
 
 /**
  * `/class report|items|export`: the teacher's views of this server's class (issue 12). Every
@@ -100,7 +101,7 @@ async function exportCsv(context: CommandContext): Promise<void> {
   });
 }
 
-const SUBCOMMANDS: Record<string, (context: CommandContext) => Promise<void>> = { report, items, export: exportCsv };
+const SUBCOMMANDS: Record<string, (context: CommandContext) => Promise<void>> = { report, items, export: exportCsv, queue: classQueue };
 
 export const classCommand: SlashCommand = {
   definition: new SlashCommandBuilder()
@@ -135,6 +136,8 @@ export const classCommand: SlashCommand = {
         .addStringOption(bankOption({ en: 'Only this bank', zh: '只导出这个题库' }))
         .addStringOption(periodOption),
     )
+    // --- h12-queue-appeals ---
+    .addSubcommand(queueSubcommand)
     .toJSON(),
   defer: 'ephemeral',
   async execute(context) {
