@@ -98,7 +98,7 @@ export function renderQueueList(input: QueueListInput): MessagePayload {
       id: item.attemptId,
       kind: kindLabel(locale, item.kind),
       user: userMention(item.userId),
-      question: inlineCode(questionName(item), 50),
+      question: inlineCode(questionName(item), 80),
       score: formatPoints(item.score),
       max: formatPoints(item.maxScore),
     }),
@@ -259,7 +259,7 @@ export function renderAppealsField(locale: L, summary: AppealSummary, questionTe
     value: summary.recent
       .map((appeal) =>
         t(locale, 'stats.appealRow', {
-          question: inlineCode(questionText(appeal.bankId, appeal.questionId) ?? appeal.questionId, 60),
+          question: inlineCode(questionText(appeal.bankId, appeal.questionId) ?? appeal.questionId, 80),
           score: formatPoints(appeal.score),
           max: formatPoints(appeal.maxScore),
           status: t(locale, `appeal.status.${appeal.status}` as MessageKey),
