@@ -43,6 +43,15 @@ export const USER_ERROR_CODES = [
   'backup-exists',
   'backup-folder-missing',
   'attempt-not-found',
+  // --- h12-keyfix ---
+  'key-fix-type',
+  'key-fix-blank',
+  'key-fix-fraction',
+  'key-fix-answer',
+  'key-fix-no-effect',
+  'key-fix-no-file',
+  'key-fix-file-changed',
+  'regrade-free-text',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -280,4 +280,14 @@ export const enUS = {
   'bankShow.noRubric': '(no rubric)',
   'bankShow.noKey': '(no key)',
   'bankShow.brokenFiles': ' {count, plural, one {# bank file has} other {# bank files have}} errors and were not loaded: run `tutor bank check`.',
+
+  // --- h12-keyfix ---
+  'error.key-fix-type': 'Question "{questionId}" is a {type} question: only {types} questions take accepted answers. Edit the bank file for the others, then run `tutor regrade`.',
+  'error.key-fix-blank': 'Question "{questionId}" has {blanks, plural, =0 {no blanks} one {# blank} other {# blanks}}: blank {blank} cannot take the answer (give a blank from 1 to {blanks} for a fill-in-the-blank question, and none for other types).',
+  'error.key-fix-fraction': 'The share of the points must be above 0 and at most 1, not "{value}".',
+  'error.key-fix-answer': 'That answer cannot be added to the key: {reason}.',
+  'error.key-fix-no-effect': 'The key was not changed: with "{answer}" added, question "{questionId}" would still not give it more points (check the unit or the blank).',
+  'error.key-fix-no-file': 'Bank "{bankId}" is not a file in the banks folder ({dir}), so its key cannot be changed from here.',
+  'error.key-fix-file-changed': 'The bank file {file} changed while the key was being edited; nothing was written. Try again.',
+  'error.regrade-free-text': 'Question "{questionId}" is a {type} question: a key fix regrades objective answers only. Written answers are re-marked one by one from the review queue (or `tutor regrade --pending` for provisional scores).',
 } satisfies Record<`error.${UserErrorCode}` | `invalid.${InvalidReasonCode}`, string> & Record<string, string>;
