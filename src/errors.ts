@@ -46,6 +46,15 @@ export const USER_ERROR_CODES = [
   // --- h12-class-discord ---
   'choose-bank',
   'class-answer-gone',
+  // --- h12-keyfix ---
+  'key-fix-type',
+  'key-fix-blank',
+  'key-fix-fraction',
+  'key-fix-answer',
+  'key-fix-no-effect',
+  'key-fix-no-file',
+  'key-fix-file-changed',
+  'regrade-free-text',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -474,7 +474,7 @@ function numberParam(notice: LearnerNotice, name: string): number | undefined {
  * names); a parameter left out drops its part of the sentence rather than showing a raw `{name}`.
  */
 export function renderNoticeLine(locale: L, notice: LearnerNotice): string {
-  const question = code(String(param(notice, 'question') ?? param(notice, 'questionId') ?? '?'), 64);
+  const question = escapeMarkdown(truncate(String(param(notice, 'question') ?? param(notice, 'questionId') ?? '?').replace(/\s+/g, ' '), 120));
   const answerValue = param(notice, 'answer');
   const answer = answerValue === undefined ? undefined : code(String(answerValue), 80);
   const before = numberParam(notice, 'before');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { acceptedFraction, acceptedText, type Bank, type Question } from '../../bank/schema.ts';
+import { ACCEPTABLE_TYPES, blankCredit } from '../../bank/accept-answer.ts';
+import type { Bank, Question } from '../../bank/schema.ts';
 import { UserError } from '../../errors.ts';
-import { compileAcceptPattern, normalizeForMatch } from '../../grading/normalize.ts';
 import type { ItemReportRow } from '../../progress/item-report.ts';
 import type { ResponseRow } from '../../progress/response-analysis.ts';
 import type { QuestionPointer } from '../custom-id.ts';
@@ -30,20 +30,14 @@ export function candidateKey(blank: number | undefined, answer: string): string 
 /** The grader's own stored join of blanks (see grading/blank.ts and response-analysis.ts). */
 const BLANK_JOINER = ' | ';
 
-/** True when blank `index` (0-based) already gives full marks for `part`. */
-function blankAccepts(question: Extract<Question, { type: 'blank' }>, index: number, part: string): boolean {
-  const blank = question.blanks[index];
-  if (!blank) return true;
-  const key = normalizeForMatch(part);
-  return blank.accept.some((entry) => acceptedFraction(entry) >= 1 && compileAcceptPattern(acceptedText(entry))(key));
-}
-
 /**
  * The answers of a question's response analysis that a teacher may add to its key: every answer not
- * already right; for a fill-in-the-blank question, each blank's part the key of that blank rejects
- * (counted over every answer it appears in). Most frequent first.
+ * already right; for a fill-in-the-blank question, each blank's part the key of that blank does not
+ * give full marks (counted over every answer it appears in), most frequent first. Only the types the
+ * KeyFixService can add to (choice, numeric, blank); other keys are edited in the bank file.
  */
 export function acceptCandidates(question: Question, responses: readonly ResponseRow[]): AcceptCandidate[] {
+  if (!(ACCEPTABLE_TYPES as readonly string[]).includes(question.type)) return [];
   const notRight = responses.filter((response) => response.verdict !== 'correct');
   if (question.type !== 'blank') {
     return notRight
@@ -56,7 +50,7 @@ export function acceptCandidates(question: Question, responses: readonly Respons
     const split = single ? [response.answer] : response.answer.split(BLANK_JOINER);
     for (const [index, raw] of split.entries()) {
       const part = raw.trim();
-      if (!part || index >= question.blanks.length || blankAccepts(question, index, part)) continue;
+      if (!part || index >= question.blanks.length || blankCredit(question, index, part) >= 1) continue;
       const key = candidateKey(index + 1, part);
       const known = parts.get(key);
       if (known) {
