@@ -343,24 +343,25 @@ export const enUS = {
   'class.accept.unchanged': 'The key of {question} already accepted {answer}; the bank file was not changed.',
   'class.regrade.dryRunTitle': 'Regrade {question}: dry run',
   'class.regrade.dryRun':
-    'With the new key {changed, plural, one {# stored answer} other {# stored answers}} of {considered} would change ({delta} points) for {learners, plural, one {# learner} other {# learners}}. ' +
+    'With the new key {changed, plural, one {# stored answer} other {# stored answers}} of {considered} would change ({delta}) for {learners, plural, one {# learner} other {# learners}}. ' +
     '{skipped, plural, =0 {} one {# answer graded by a teacher stays as it is.} other {# answers graded by a teacher stay as they are.}}',
   'class.regrade.change': '{user}: {answer} {before} → {after} of {max}',
   'class.regrade.run': 'Regrade {count, plural, one {# answer} other {# answers}}',
   'class.regrade.doneTitle': 'Regraded {question}',
   'class.regrade.done':
-    '{changed, plural, one {# answer} other {# answers}} of {considered} changed ({delta} points); {notices, plural, =0 {nobody needs telling} one {# notice is on its way to the learner} other {# notices are on their way to the learners}} (quiz thread, else direct message). ' +
+    '{changed, plural, one {# answer} other {# answers}} of {considered} changed ({delta}); {notices, plural, =0 {nobody needs telling} one {# notice is on its way to the learner} other {# notices are on their way to the learners}} (quiz thread, else direct message). ' +
     '{skipped, plural, =0 {} one {# answer graded by a teacher was kept.} other {# answers graded by a teacher were kept.}}',
   'class.export.done': '{rows, plural, one {# row} other {# rows}} (one per learner and bank): UTF-8 CSV that opens in Excel and LibreOffice.',
   'class.export.empty': 'No answers in this range: the file holds only the header row.',
   // Notices to learners about their grades (src/discord/notices.ts).
   'notice.header': '{user}, a mark of yours changed:',
-  'notice.score': '{after} of {max} points{delta}',
+  'notice.score': '{after} of {max, plural, one {# point} other {# points}}',
+  'notice.change': ' ({delta})',
   'notice.note': ' Note: {note}',
-  'notice.regrade': 'Your answer {answer} to “{question}” now counts as right: {delta} points ({score}).',
-  'notice.regrade.partial': 'Your answer {answer} to “{question}” was regraded with a corrected key: {score}.',
-  'notice.teacher-grade': 'A teacher reviewed your answer to “{question}”: {score}.{note}',
-  'notice.appeal-resolved': 'Your appeal on “{question}” was {status}: {score}.{note}',
+  'notice.regrade': 'Your answer {answer} to “{question}” now counts as right: {score}{change}.',
+  'notice.regrade.partial': 'Your answer {answer} to “{question}” was regraded with a corrected key: {score}{change}.',
+  'notice.teacher-grade': 'A teacher reviewed your answer to “{question}”: {score}{change}.{note}',
+  'notice.appeal-resolved': 'Your appeal on “{question}” was {status}: {score}{change}.{note}',
   'notice.appealStatus.upheld': 'reviewed and the mark stands',
   'notice.appealStatus.changed': 'accepted and the mark changed',
   'notice.appealStatus.rejected': 'rejected',
