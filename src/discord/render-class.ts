@@ -370,10 +370,6 @@ function signedPoints(locale: L, value: number): string {
   return `${value > 0 ? '+' : value < 0 ? '−' : ''}${t(locale, 'points', { points: Math.abs(value) })}`;
 }
 
-function learnersOf(report: RegradeReport): number {
-  return new Set(report.changed.map((change) => change.userId)).size;
-}
-
 export interface DryRunInput {
   locale: L;
   bank: Bank;
@@ -401,7 +397,7 @@ export function renderDryRun(input: DryRunInput): MessagePayload {
       changed: report.changed.length,
       considered: report.considered,
       delta: signedPoints(locale, report.pointsDelta),
-      learners: learnersOf(report),
+      learners: report.learners,
       skipped: report.skippedTeacherGraded,
     }).trim(),
   );
@@ -430,7 +426,7 @@ export function renderRegradeDone(locale: L, question: Question, report: Regrade
       changed: report.changed.length,
       considered: report.considered,
       delta: signedPoints(locale, report.pointsDelta),
-      learners: learnersOf(report),
+      learners: report.learners,
       notices: report.noticesQueued,
       skipped: report.skippedTeacherGraded,
     }).trim(),

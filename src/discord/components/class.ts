@@ -4,6 +4,7 @@ import type { Bank, Question } from '../../bank/schema.ts';
 import { UserError } from '../../errors.ts';
 import type { ItemReportRow } from '../../progress/item-report.ts';
 import type { ResponseRow } from '../../progress/response-analysis.ts';
+import { matchKeyOfNormalized, normalizeText } from '../../grading/normalize.ts';
 import type { QuestionPointer } from '../custom-id.ts';
 import { renderAcceptConfirm, renderDryRun, renderRegradeDone, renderResponseAnalysis, type AcceptCandidate } from '../render-class.ts';
 import { requireTeacher } from '../teacher.ts';
@@ -22,8 +23,14 @@ import type { BotDeps, ComponentContext, ComponentHandler, ComponentInteraction 
 
 const HASH_LENGTH = 12;
 
+/**
+ * A blank's part is keyed by the grader's match key (case, width, spacing and edge punctuation
+ * folded), so `BF16` and `bf16` are one candidate as they are one answer to the grader; other answers
+ * are stored in the grader's canonical form already.
+ */
 export function candidateKey(blank: number | undefined, answer: string): string {
-  const hash = createHash('sha256').update(`${blank ?? 0}\u0000${answer}`).digest('hex').slice(0, HASH_LENGTH);
+  const text = blank === undefined ? answer : matchKeyOfNormalized(normalizeText(answer));
+  const hash = createHash('sha256').update(`${blank ?? 0}\u0000${text}`).digest('hex').slice(0, HASH_LENGTH);
   return `${blank ?? 0}.${hash}`;
 }
 
