@@ -21,6 +21,7 @@ import { createStatisticsService, type StatisticsService } from './services/stat
 import { createUsageService, type UsageService } from './services/usage.ts';
 import { backupDatabase } from './storage/backup.ts';
 import { ClassReportRepository } from './storage/class-report-repository.ts';
+import { KeyFixRepository } from './storage/key-fix-repository.ts';
 import { SqliteNoticeOutbox } from './storage/notice-repository.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 import { SqliteProgressStore } from './storage/progress-store.ts';
@@ -198,7 +199,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     });
     const grading = createGradingService({ catalog, store, tutor, maxAnswerLength: config.ANSWER_MAX_LENGTH });
     // --- h12-keyfix ---
-    const keyFixes = createKeyFixService();
+    const keyFixes = createKeyFixService({
+      catalog,
+      banksDir,
+      repository: new KeyFixRepository(storage.db),
+      replayReviewCard: (userId, bankId, questionId) => store.replayReviewCard(userId, bankId, questionId),
+      outbox: new SqliteNoticeOutbox(storage.db),
+      clock,
+    });
     logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
     const reviewQueue = createReviewQueueService({ store: new SqliteReviewQueueRepository(storage.db), catalog, clock });
     return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, keyFixes, reviewQueue };

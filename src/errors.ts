@@ -46,6 +46,15 @@ export const USER_ERROR_CODES = [
   // --- h12-class-discord ---
   'choose-bank',
   'class-answer-gone',
+  // --- h12-keyfix ---
+  'key-fix-type',
+  'key-fix-blank',
+  'key-fix-fraction',
+  'key-fix-answer',
+  'key-fix-no-effect',
+  'key-fix-no-file',
+  'key-fix-file-changed',
+  'regrade-free-text',
   // --- h12-queue-appeals ---
   'appeal-not-yours',
   'appeal-exists',

@@ -171,11 +171,30 @@ export const cliCommands: CliCommandEntry[] = [
   {
     path: ['regrade'],
     options: [
-      { flag: '--pending', description: 'Re-grade the provisional scores (required: the only mode so far)' },
+      { flag: '--pending', description: 'Re-grade the provisional scores with the LLM' },
       { flag: '--limit N', description: 'At most N answers per run (default: 100)' },
       json,
+      // --- h12-keyfix ---
+      { flag: '--bank <bank-id>', description: "With --question: re-grade every stored answer to that question with the bank file's current key" },
+      { flag: '--question <question-id>', description: 'The question to re-grade (objective types only; teachers\' grades are never changed)' },
+      { flag: '--dry-run', description: 'Show which answers would change and by how many points; store nothing' },
     ],
+    notes: ['The key-fix regrade keeps each old score in the attempt\'s history, updates statistics, reviews and the leaderboard, and queues one notice per learner for the bot to deliver.'],
     load: async () => (await import('./regrade.ts')).regradeCommand,
+  },
+  // --- h12-keyfix ---
+  {
+    path: ['bank', 'accept'],
+    options: [
+      { flag: '--bank <bank-id>', description: 'The bank of the question' },
+      { flag: '--question <question-id>', description: 'The question whose key takes the answer (blank, choice or numeric)' },
+      { flag: '--blank N', description: 'The blank (1, 2, …) of a fill-in-the-blank question with several blanks' },
+      { flag: '--answer <text>', description: 'The answer to accept, as a learner typed it (an option key for choice, a number for numeric)' },
+      { flag: '--fraction F', description: 'The share of the points it earns, above 0 and at most 1 (default: 1)' },
+      json,
+    ],
+    notes: ['The bank file is replaced atomically after a backup (<file>.<date>.bak), checked, and the change recorded; then run `tutor regrade --bank … --question … --dry-run`.'],
+    load: async () => (await import('./bank-accept.ts')).bankAcceptCommand,
   },
   // --- h12-queue-appeals ---
   {

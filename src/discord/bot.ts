@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
 import type { Config } from '../config.ts';
 import { handleThreadMessage } from './messages.ts';
+import { startNoticeDelivery, type NoticeDelivery, type NoticeDeliveryOptions } from './notices.ts';
 import { NO_MENTIONS } from './render.ts';
 import { handleInteraction } from './router.ts';
 import type { BotDeps } from './types.ts';
@@ -14,10 +15,16 @@ export interface StartDiscordBotOptions {
   apiUrl?: string;
   /** Only for tests that check the privileged intent's absence. */
   intents?: GatewayIntentBits[];
+  // --- h12-class-discord ---
+  /** How learners' notices are delivered (src/discord/notices.ts); tests poll faster. */
+  notices?: NoticeDeliveryOptions;
 }
 
 export interface RunningBot {
   client: Client<true>;
+  // --- h12-class-discord ---
+  /** Delivers learners' notices about changed grades while the bot runs. */
+  notices: NoticeDelivery;
   stop(): Promise<void>;
 }
 
@@ -81,9 +88,12 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     throw error;
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
+  const notices = startNoticeDelivery(client, deps, options.notices);
   return {
     client: client as Client<true>,
+    notices,
     async stop() {
+      await notices.stop();
       await client.destroy();
     },
   };

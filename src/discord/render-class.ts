@@ -365,12 +365,9 @@ function changeLines(locale: L, report: RegradeReport): string {
   );
 }
 
-function signed(value: number): string {
-  return value > 0 ? `+${formatPoints(value)}` : formatPoints(value);
-}
-
-function learnersOf(report: RegradeReport): number {
-  return new Set(report.changed.map((change) => change.userId)).size;
+/** `+4 points`, `-1 point`: a change of points with its sign, in the locale's plural. */
+function signedPoints(locale: L, value: number): string {
+  return `${value > 0 ? '+' : value < 0 ? '−' : ''}${t(locale, 'points', { points: Math.abs(value) })}`;
 }
 
 export interface DryRunInput {
@@ -399,10 +396,10 @@ export function renderDryRun(input: DryRunInput): MessagePayload {
     t(locale, 'class.regrade.dryRun', {
       changed: report.changed.length,
       considered: report.considered,
-      delta: signed(report.pointsDelta),
-      learners: learnersOf(report),
+      delta: signedPoints(locale, report.pointsDelta),
+      learners: report.learners,
       skipped: report.skippedTeacherGraded,
-    }),
+    }).trim(),
   );
   if (report.changed.length > 0) lines.push('', changeLines(locale, report));
   const pointer: QuestionPointer = { id: question.id };
@@ -428,11 +425,11 @@ export function renderRegradeDone(locale: L, question: Question, report: Regrade
     t(locale, 'class.regrade.done', {
       changed: report.changed.length,
       considered: report.considered,
-      delta: signed(report.pointsDelta),
-      learners: learnersOf(report),
+      delta: signedPoints(locale, report.pointsDelta),
+      learners: report.learners,
       notices: report.noticesQueued,
       skipped: report.skippedTeacherGraded,
-    }),
+    }).trim(),
   ];
   if (report.changed.length > 0) lines.push('', changeLines(locale, report));
   return message({
@@ -474,30 +471,28 @@ function numberParam(notice: LearnerNotice, name: string): number | undefined {
  * names); a parameter left out drops its part of the sentence rather than showing a raw `{name}`.
  */
 export function renderNoticeLine(locale: L, notice: LearnerNotice): string {
-  const question = code(String(param(notice, 'question') ?? param(notice, 'questionId') ?? '?'), 64);
+  const question = escapeMarkdown(truncate(String(param(notice, 'question') ?? param(notice, 'questionId') ?? '?').replace(/\s+/g, ' '), 120));
   const answerValue = param(notice, 'answer');
   const answer = answerValue === undefined ? undefined : code(String(answerValue), 80);
   const before = numberParam(notice, 'before');
   const after = numberParam(notice, 'after') ?? numberParam(notice, 'score');
   const max = numberParam(notice, 'max') ?? numberParam(notice, 'maxScore');
   const delta = numberParam(notice, 'delta') ?? (after !== undefined && before !== undefined ? after - before : undefined);
-  const score =
-    after === undefined
-      ? ''
-      : t(locale, 'notice.score', { after: formatPoints(after), max: max === undefined ? '?' : formatPoints(max), delta: delta === undefined ? '' : ` (${signed(delta)})` });
+  const score = after === undefined ? '' : t(locale, 'notice.score', { after: formatPoints(after), max: max ?? '?' });
+  const change = delta === undefined || delta === 0 ? '' : t(locale, 'notice.change', { delta: signedPoints(locale, delta) });
   const noteValue = param(notice, 'note');
   const note = typeof noteValue === 'string' && noteValue.trim() ? t(locale, 'notice.note', { note: escapeMarkdown(truncate(noteValue.trim(), 300)) }) : '';
   switch (notice.kind) {
     case 'regrade': {
       const right = after !== undefined && max !== undefined && after >= max;
-      return t(locale, right ? 'notice.regrade' : 'notice.regrade.partial', { question, answer: answer ?? question, score, delta: delta === undefined ? '' : signed(delta) });
+      return t(locale, right ? 'notice.regrade' : 'notice.regrade.partial', { question, answer: answer ?? '', score, change });
     }
     case 'teacher-grade':
-      return t(locale, 'notice.teacher-grade', { question, score, note });
+      return t(locale, 'notice.teacher-grade', { question, score, change, note });
     case 'appeal-resolved': {
       const statusValue = String(param(notice, 'status') ?? '');
       const status = (APPEAL_STATUSES as readonly string[]).includes(statusValue) ? t(locale, `notice.appealStatus.${statusValue}` as MessageKey) : t(locale, 'notice.appealStatus.resolved');
-      return t(locale, 'notice.appeal-resolved', { question, status, score, note });
+      return t(locale, 'notice.appeal-resolved', { question, status, score, change, note });
     }
   }
 }

@@ -343,30 +343,41 @@ export const enUS = {
   'class.accept.unchanged': 'The key of {question} already accepted {answer}; the bank file was not changed.',
   'class.regrade.dryRunTitle': 'Regrade {question}: dry run',
   'class.regrade.dryRun':
-    'With the new key {changed, plural, one {# stored answer} other {# stored answers}} of {considered} would change ({delta} points) for {learners, plural, one {# learner} other {# learners}}. ' +
+    'With the new key {changed, plural, one {# stored answer} other {# stored answers}} of {considered} would change ({delta}) for {learners, plural, one {# learner} other {# learners}}. ' +
     '{skipped, plural, =0 {} one {# answer graded by a teacher stays as it is.} other {# answers graded by a teacher stay as they are.}}',
   'class.regrade.change': '{user}: {answer} {before} → {after} of {max}',
   'class.regrade.run': 'Regrade {count, plural, one {# answer} other {# answers}}',
   'class.regrade.doneTitle': 'Regraded {question}',
   'class.regrade.done':
-    '{changed, plural, one {# answer} other {# answers}} of {considered} changed ({delta} points); {notices, plural, =0 {nobody needs telling} one {# notice is on its way to the learner} other {# notices are on their way to the learners}} (quiz thread, else direct message). ' +
+    '{changed, plural, one {# answer} other {# answers}} of {considered} changed ({delta}); {notices, plural, =0 {nobody needs telling} one {# notice is on its way to the learner} other {# notices are on their way to the learners}} (quiz thread, else direct message). ' +
     '{skipped, plural, =0 {} one {# answer graded by a teacher was kept.} other {# answers graded by a teacher were kept.}}',
   'class.export.done': '{rows, plural, one {# row} other {# rows}} (one per learner and bank): UTF-8 CSV that opens in Excel and LibreOffice.',
   'class.export.empty': 'No answers in this range: the file holds only the header row.',
   // Notices to learners about their grades (src/discord/notices.ts).
   'notice.header': '{user}, a mark of yours changed:',
-  'notice.score': '{after} of {max} points{delta}',
+  'notice.score': '{after} of {max, plural, one {# point} other {# points}}',
+  'notice.change': ' ({delta})',
   'notice.note': ' Note: {note}',
-  'notice.regrade': 'Your answer {answer} to question {question} now counts as right: {delta} points ({score}).',
-  'notice.regrade.partial': 'Your answer {answer} to question {question} was regraded with a corrected key: {score}.',
-  'notice.teacher-grade': 'A teacher reviewed your answer to question {question}: {score}.{note}',
-  'notice.appeal-resolved': 'Your appeal on question {question} was {status}: {score}.{note}',
+  'notice.regrade': 'Your answer {answer} to “{question}” now counts as right: {score}{change}.',
+  'notice.regrade.partial': 'Your answer {answer} to “{question}” was regraded with a corrected key: {score}{change}.',
+  'notice.teacher-grade': 'A teacher reviewed your answer to “{question}”: {score}{change}.{note}',
+  'notice.appeal-resolved': 'Your appeal on “{question}” was {status}: {score}{change}.{note}',
   'notice.appealStatus.upheld': 'reviewed and the mark stands',
   'notice.appealStatus.changed': 'accepted and the mark changed',
   'notice.appealStatus.rejected': 'rejected',
   'notice.appealStatus.resolved': 'resolved',
   'error.choose-bank': 'Choose a bank with the bank option: {banks}.',
   'error.class-answer-gone': 'That answer is no longer among the stored answers of this question (it may have been deleted). Run /class items again.',
+
+  // --- h12-keyfix ---
+  'error.key-fix-type': 'Question "{questionId}" is a {type} question: only {types} questions take accepted answers. Edit the bank file for the others, then run `tutor regrade`.',
+  'error.key-fix-blank': 'Question "{questionId}" has {blanks, plural, =0 {no blanks} one {# blank} other {# blanks}}: blank {blank} cannot take the answer (give a blank from 1 to {blanks} for a fill-in-the-blank question, and none for other types).',
+  'error.key-fix-fraction': 'The share of the points must be above 0 and at most 1, not "{value}".',
+  'error.key-fix-answer': 'That answer cannot be added to the key: {reason}.',
+  'error.key-fix-no-effect': 'The key was not changed: with "{answer}" added, question "{questionId}" would still not give it more points (check the unit or the blank).',
+  'error.key-fix-no-file': 'Bank "{bankId}" is not a file in the banks folder ({dir}), so its key cannot be changed from here.',
+  'error.key-fix-file-changed': 'The bank file {file} changed while the key was being edited; nothing was written. Try again.',
+  'error.regrade-free-text': 'Question "{questionId}" is a {type} question: a key fix regrades objective answers only. Written answers are re-marked one by one from the review queue (or `tutor regrade --pending` for provisional scores).',
   // --- h12-queue-appeals ---
   'error.appeal-not-yours': 'Only the learner who gave this answer can appeal it.',
   'error.appeal-exists': 'This answer has already been appealed: each answer can be appealed once.',

@@ -1,7 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ACCEPTABLE_TYPES, acceptAnswerInBank, blankCredit } from '../bank/accept-answer.ts';
+import type { BankCatalog } from '../bank/catalog.ts';
+import { findBankFileWithId, replaceBankFile } from '../bank/import/write.ts';
+import { checkBankValue } from '../bank/load.ts';
+import { isFreeText, type Bank, type BankInput, type Question, type QuestionType } from '../bank/schema.ts';
+import { formatProblem } from '../bank/validate.ts';
+import { UserError } from '../errors.ts';
+import { gradeAnswer } from '../grading/grade.ts';
+import { roundScore, snapFraction } from '../grading/result.ts';
+import type { GradeResult } from '../grading/types.ts';
+import type { AttemptStatus } from '../progress/ports.ts';
+import type { NewLearnerNotice, NoticeOutbox } from './notices.ts';
+
 /**
  * Fixing a key from real answers (issue 12 items 3–4): a teacher accepts an answer the key rejected,
- * the bank file is rewritten through the one bank writer, and the stored attempts of that question are
- * re-graded with the new key.
+ * the bank file is rewritten through the one bank writer (atomically, with a backup), validated,
+ * reloaded into the running catalog and audited in `bank_changes`; then the stored attempts of that
+ * question are re-graded with the new key.
+ *
+ * A regrade re-grades objective questions only (choice, multi, true/false, numeric, blank): their
+ * grade is a pure function of key and answer, so a regrade changes exactly what the key change
+ * changed. Written answers (short, essay) are refused (`regrade-free-text`): re-marking them means a
+ * new LLM call per answer, which costs money, is not reproducible, and would move scores for reasons
+ * that have nothing to do with the edit; a teacher re-marks one from the review queue instead, and
+ * provisional scores have `tutor regrade --pending`.
+ *
+ * What a real regrade stores, per attempt whose score changes: the old grade in `attempt_history`
+ * (reason `regrade`), the new score and grade on the attempt (the roll-up triggers move statistics and
+ * the leaderboard), the learner's review card replayed from their attempts, and one `regrade` notice
+ * per learner and question in the outbox. Attempts graded by a teacher are never touched. Work is done
+ * a few hundred attempts at a time (whole learners per step, so each is told once), each step one
+ * transaction, yielding to the event loop between steps so the bot keeps answering.
+ *
+ * The `regrade` notice's params: `bankId`, `bank` (title), `questionId`, `question` (the stem, at most
+ * 120 characters on one line), `answer` (the learner's latest changed answer as typed, at most 120
+ * characters), `before` / `after` / `maxScore` (that attempt's score before and after), `delta` (the
+ * change of the learner's points over all their changed attempts, signed), `attempts` (how many changed).
  */
 export interface AcceptAnswerRequest {
   bankId: string;
@@ -24,6 +59,10 @@ export interface AcceptAnswerResult {
   /** False when the key already accepted this answer (nothing written). */
   changed: boolean;
   backupFile?: string;
+  /** The share of the points the answer earned before the change. */
+  fractionBefore: number;
+  /** The bank file changed (absent when nothing was written). */
+  file?: string;
 }
 
 export interface RegradeRequest {
@@ -52,6 +91,10 @@ export interface RegradeReport {
   skippedTeacherGraded: number;
   pointsDelta: number;
   noticesQueued: number;
+  /** Learners with at least one changed attempt (each is told once, in a real run). */
+  learners: number;
+  /** Stored answers the current key cannot read, or given when the question had another type: left as they were. */
+  skippedUnreadable: number;
 }
 
 export interface KeyFixService {
@@ -59,13 +102,326 @@ export interface KeyFixService {
   regrade(request: RegradeRequest): Promise<RegradeReport>;
 }
 
-export function createKeyFixService(): KeyFixService {
+
+export interface NewBankChange {
+  bankId: string;
+  questionId: string;
+  kind: 'accept-answer';
+  detail: Record<string, unknown>;
+  changedBy: string;
+  changedAt: Date;
+}
+
+export interface BankChange extends NewBankChange {
+  id: number;
+}
+
+/** An attempt as a regrade needs it: the answer as typed, the stored grade, who graded it. */
+export interface StoredAttempt {
+  id: number;
+  userId: string;
+  guildId: string | null;
+  questionType: QuestionType;
+  rawAnswer: string;
+  normalizedAnswer: string;
+  score: number;
+  maxScore: number;
+  status: AttemptStatus;
+  gradedBy: string;
+  createdAt: Date;
+}
+
+/** A new grade for one attempt; the attempt's row before it goes to `attempt_history`. */
+export interface AttemptRegrade {
+  attemptId: number;
+  grade: Extract<GradeResult, { status: 'graded' }>;
+}
+
+
+/** What the key-fix service stores and reads (src/storage/key-fix-repository.ts). */
+export interface KeyFixStore {
+  recordBankChange(change: NewBankChange): number;
+  /** The learners who answered a question, with how many attempts each. */
+  learnersOfQuestion(bankId: string, questionId: string): Array<{ userId: string; attempts: number }>;
+  /** These learners' attempts at the question, per learner oldest first. */
+  attemptsOf(bankId: string, questionId: string, userIds: readonly string[]): StoredAttempt[];
+  /** Stores new grades with the old ones in the history; skips teachers' grades; returns the ids changed. */
+  applyRegrades(regrades: readonly AttemptRegrade[], changedBy: string, at: Date): number[];
+  transaction<T>(work: () => T): T;
+}
+
+export interface KeyFixServiceDeps {
+  catalog: BankCatalog;
+  /** The folder bank files are loaded from; only a bank file there can be changed. */
+  banksDir: string;
+  repository: KeyFixStore;
+  /** Replays a learner's review card for the question from their (now regraded) attempts. */
+  replayReviewCard(userId: string, bankId: string, questionId: string): unknown;
+  outbox: Pick<NoticeOutbox, 'enqueue'>;
+  clock?: () => Date;
+  /** Attempts graded per step (whole learners, so a step may hold more); default 500. */
+  chunkSize?: number;
+}
+
+const NOTICE_TEXT_LIMIT = 120;
+
+export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
+  const clock = deps.clock ?? (() => new Date());
+  const chunkSize = deps.chunkSize ?? 500;
+  // Key edits and regrades run one at a time: two edits of one file must not read the same old text.
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  /** The bank as its file holds it now (validated), or the loaded one when it has no file in the banks folder. */
+  async function readBank(bankId: string): Promise<{ bank: Bank; file?: string; text?: string; value?: unknown }> {
+    const loaded = deps.catalog.get(bankId);
+    if (!loaded) {
+      throw new UserError('unknown-bank', { bankId, banks: deps.catalog.list().map((bank) => bank.id).join(', ') || 'none', hint: '' });
+    }
+    const file = await findBankFileWithId(deps.banksDir, bankId);
+    if (!file) return { bank: loaded };
+    const text = await readFile(file, 'utf8');
+    let value: unknown;
+    try {
+      value = JSON.parse(text.replace(/^\uFEFF/u, ''));
+    } catch {
+      throw new UserError('invalid-bank', { file, problems: `${file}: not valid JSON` });
+    }
+    const checked = checkBankValue(value, file);
+    if (!checked.bank) throw invalidBank(file, checked.problems);
+    return { bank: checked.bank, file, text, value };
+  }
+
+  function requireQuestion(bank: Bank, questionId: string): Question {
+    const question = bank.questions.find((candidate) => candidate.id === questionId);
+    if (question) return question;
+    const ids = bank.questions.map((candidate) => candidate.id);
+    throw new UserError('unknown-question', { bankId: bank.id, questionId, questions: ids.length > 30 ? `${ids.slice(0, 30).join(', ')}, …` : ids.join(', ') });
+  }
+
   return {
-    acceptAnswer() {
-      return Promise.reject(new Error('not implemented'));
+    acceptAnswer(request) {
+      return serial(async () => {
+        const { bank, file, text, value } = await readBank(request.bankId);
+        const question = requireQuestion(bank, request.questionId);
+        if (!(ACCEPTABLE_TYPES as readonly string[]).includes(question.type)) {
+          throw new UserError('key-fix-type', { questionId: question.id, type: question.type, types: ACCEPTABLE_TYPES.join(', ') });
+        }
+        if (file === undefined || text === undefined) throw new UserError('key-fix-no-file', { bankId: bank.id, dir: deps.banksDir });
+        const edit = acceptAnswerInBank(value, question, {
+          questionId: question.id,
+          ...(request.blank !== undefined ? { blank: request.blank } : {}),
+          answer: request.answer,
+          fraction: request.fraction ?? 1,
+        });
+        const base = {
+          bankId: bank.id,
+          questionId: question.id,
+          ...(edit.blank !== undefined ? { blank: edit.blank } : {}),
+          answer: String(edit.entry),
+          fraction: edit.fraction,
+          fractionBefore: edit.fractionBefore,
+        };
+        if (!edit.changed) {
+          deps.catalog.put(bank);
+          return { ...base, changed: false };
+        }
+        const checked = checkBankValue(edit.bankValue, file);
+        if (!checked.bank) throw invalidBank(file, checked.problems);
+        const edited = requireQuestion(checked.bank, question.id);
+        const after = creditOf(edited, request.answer.trim(), edit.blank);
+        if (after <= edit.fractionBefore) throw new UserError('key-fix-no-effect', { answer: request.answer.trim(), questionId: question.id });
+        const written = await replaceBankFile(edit.bankValue as BankInput, file, text);
+        if (!written.ok) throw new UserError('key-fix-file-changed', { file });
+        deps.catalog.put(checked.bank);
+        deps.repository.recordBankChange({
+          bankId: bank.id,
+          questionId: question.id,
+          kind: 'accept-answer',
+          detail: {
+            type: question.type,
+            ...(edit.blank !== undefined ? { blank: edit.blank } : {}),
+            answer: request.answer.trim(),
+            entry: edit.entry,
+            fraction: edit.fraction,
+            fractionBefore: edit.fractionBefore,
+            file: path.basename(file),
+            backup: path.basename(written.backup),
+          },
+          changedBy: request.changedBy,
+          changedAt: clock(),
+        });
+        return { ...base, changed: true, file, backupFile: written.backup };
+      });
     },
-    regrade() {
-      return Promise.reject(new Error('not implemented'));
+
+    regrade(request) {
+      return serial(async () => {
+        const { bank } = await readBank(request.bankId);
+        const question = requireQuestion(bank, request.questionId);
+        if (isFreeText(question)) throw new UserError('regrade-free-text', { questionId: question.id, type: question.type });
+        // The served key is the one regraded with: an edited bank file goes live here too.
+        deps.catalog.put(bank);
+        const report: RegradeReport = {
+          bankId: bank.id,
+          questionId: question.id,
+          dryRun: request.dryRun,
+          considered: 0,
+          changed: [],
+          unchanged: 0,
+          skippedTeacherGraded: 0,
+          pointsDelta: 0,
+          noticesQueued: 0,
+          learners: 0,
+          skippedUnreadable: 0,
+        };
+        const context = { bank, question };
+        for (const userIds of chunksOfLearners(deps.repository.learnersOfQuestion(bank.id, question.id), chunkSize)) {
+          const step = () => regradeStep(deps, context, userIds, request, clock());
+          const outcome = request.dryRun ? step() : deps.repository.transaction(step);
+          report.considered += outcome.considered;
+          report.unchanged += outcome.unchanged;
+          report.skippedTeacherGraded += outcome.skippedTeacherGraded;
+          report.skippedUnreadable += outcome.skippedUnreadable;
+          report.noticesQueued += outcome.noticesQueued;
+          report.learners += outcome.learners;
+          for (const change of outcome.changed) {
+            report.changed.push(change);
+            report.pointsDelta += change.after - change.before;
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        report.pointsDelta = roundScore(report.pointsDelta);
+        return report;
+      });
     },
   };
+}
+
+interface StepOutcome {
+  considered: number;
+  unchanged: number;
+  skippedTeacherGraded: number;
+  skippedUnreadable: number;
+  changed: RegradeChange[];
+  learners: number;
+  noticesQueued: number;
+}
+
+/** One step of a regrade: these learners' attempts graded again and, unless a dry run, stored with history, review cards and notices. */
+function regradeStep(
+  deps: KeyFixServiceDeps,
+  { bank, question }: { bank: Bank; question: Question },
+  userIds: readonly string[],
+  request: RegradeRequest,
+  now: Date,
+): StepOutcome {
+  const outcome: StepOutcome = { considered: 0, unchanged: 0, skippedTeacherGraded: 0, skippedUnreadable: 0, changed: [], learners: 0, noticesQueued: 0 };
+  const attempts = deps.repository.attemptsOf(bank.id, question.id, userIds);
+  const regrades: AttemptRegrade[] = [];
+  const byAttempt = new Map<number, { attempt: StoredAttempt; change: RegradeChange }>();
+  for (const attempt of attempts) {
+    outcome.considered += 1;
+    if (attempt.gradedBy === 'teacher') {
+      outcome.skippedTeacherGraded += 1;
+      continue;
+    }
+    if (attempt.questionType !== question.type) {
+      outcome.skippedUnreadable += 1;
+      continue;
+    }
+    // The answer was within the length limit when it was stored; a later, lower limit does not unread it.
+    const grade = gradeAnswer(question, attempt.rawAnswer, { maxLength: Number.MAX_SAFE_INTEGER });
+    if (grade.status !== 'graded') {
+      outcome.skippedUnreadable += 1;
+      continue;
+    }
+    if (grade.score === attempt.score && grade.maxScore === attempt.maxScore) {
+      outcome.unchanged += 1;
+      continue;
+    }
+    regrades.push({ attemptId: attempt.id, grade });
+    byAttempt.set(attempt.id, {
+      attempt,
+      change: { attemptId: attempt.id, userId: attempt.userId, answer: attempt.rawAnswer, before: attempt.score, after: grade.score, maxScore: grade.maxScore },
+    });
+  }
+  const appliedIds = request.dryRun ? regrades.map((regrade) => regrade.attemptId) : deps.repository.applyRegrades(regrades, request.changedBy, now);
+  const applied = appliedIds.map((id) => byAttempt.get(id)).filter((entry) => entry !== undefined);
+  // Attempts a teacher graded between the read and the write (only possible across processes) count as theirs.
+  outcome.skippedTeacherGraded += regrades.length - applied.length;
+  const perLearner = new Map<string, Array<{ attempt: StoredAttempt; change: RegradeChange }>>();
+  for (const entry of applied) {
+    outcome.changed.push(entry.change);
+    const list = perLearner.get(entry.attempt.userId) ?? [];
+    list.push(entry);
+    perLearner.set(entry.attempt.userId, list);
+  }
+  outcome.learners = perLearner.size;
+  if (request.dryRun || perLearner.size === 0) return outcome;
+  const notices: NewLearnerNotice[] = [];
+  for (const [userId, entries] of perLearner) {
+    deps.replayReviewCard(userId, bank.id, question.id);
+    // Attempts come oldest first: the last is the one whose thread the learner most likely still has.
+    const latest = entries[entries.length - 1]!;
+    const delta = roundScore(entries.reduce((sum, entry) => sum + entry.change.after - entry.change.before, 0));
+    notices.push({
+      userId,
+      guildId: latest.attempt.guildId,
+      attemptId: latest.attempt.id,
+      kind: 'regrade',
+      params: {
+        bankId: bank.id,
+        bank: bank.title,
+        questionId: question.id,
+        question: oneLine(question.stem),
+        answer: oneLine(latest.attempt.rawAnswer),
+        before: latest.change.before,
+        after: latest.change.after,
+        maxScore: latest.change.maxScore,
+        delta,
+        attempts: entries.length,
+      },
+      createdAt: now,
+    });
+  }
+  outcome.noticesQueued = deps.outbox.enqueue(notices).length;
+  return outcome;
+}
+
+/** Learners in groups of about `size` attempts; a learner is never split, so each gets one notice. */
+function* chunksOfLearners(learners: ReadonlyArray<{ userId: string; attempts: number }>, size: number): Generator<string[]> {
+  let chunk: string[] = [];
+  let count = 0;
+  for (const learner of learners) {
+    if (chunk.length > 0 && count + learner.attempts > size) {
+      yield chunk;
+      chunk = [];
+      count = 0;
+    }
+    chunk.push(learner.userId);
+    count += learner.attempts;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** The share of the points `answer` earns: for one blank of a blank question, else for the whole question. */
+function creditOf(question: Question, answer: string, blank: number | undefined): number {
+  if (question.type === 'blank' && blank !== undefined) return blankCredit(question, blank - 1, answer);
+  const grade = gradeAnswer(question, answer);
+  return grade.status === 'graded' && grade.maxScore > 0 ? snapFraction(grade.score / grade.maxScore) : 0;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/gu, ' ').trim();
+  return flat.length > NOTICE_TEXT_LIMIT ? `${flat.slice(0, NOTICE_TEXT_LIMIT - 1)}…` : flat;
+}
+
+function invalidBank(file: string, problems: ReadonlyArray<Parameters<typeof formatProblem>[0]>): UserError {
+  const lines = problems.filter((problem) => problem.severity === 'error').map(formatProblem);
+  return new UserError('invalid-bank', { file, problems: lines.join('\n') });
 }

@@ -322,6 +322,22 @@ export class SqliteProgressStore implements ProgressStore {
     return forgetUser(this.#db, userId);
   }
 
+  // --- h12-keyfix ---
+  /**
+   * Rebuilds a learner's review card for one question from all their attempts at it, oldest first, as
+   * `recordAttempt` would have built it had the scores always been these (flagged and needs-review
+   * attempts skipped, as there). A regrade calls it so the schedule follows the corrected scores.
+   */
+  replayReviewCard(userId: string, bankId: string, questionId: string): ReviewCard | null {
+    return this.#write(() => {
+      const rows = this.#statements.attemptsForCard.all(userId, bankId, questionId) as Array<{ score: number; max_score: number; created_at: number }>;
+      let card: ReviewCard | null = null;
+      for (const row of rows) card = scheduleReview(card, row.score, row.max_score, new Date(row.created_at));
+      if (card) this.#statements.upsertCard.run(cardParams(userId, bankId, questionId, card));
+      return card;
+    });
+  }
+
   #ensureUser(userId: string): void {
     this.#statements.ensureUser.run({ id: userId, now: this.#clock().getTime() });
   }
@@ -395,6 +411,11 @@ function prepareStatements(db: Db) {
     dueReviews: prepare(`
       SELECT bank_id, question_id FROM review_cards WHERE user_id = ? AND due <= ? ORDER BY due, bank_id, question_id LIMIT ?`),
     nextReviewDue: prepare('SELECT min(due) FROM review_cards WHERE user_id = ?'),
+    // --- h12-keyfix ---
+    attemptsForCard: prepare(`
+      SELECT score, max_score, created_at FROM attempts
+      WHERE user_id = ? AND bank_id = ? AND question_id = ? AND status NOT IN ('flagged', 'needs-review')
+      ORDER BY created_at, id`),
     missedQuestions: prepare(`
       SELECT bank_id, question_id FROM stats_latest
       WHERE user_id = ? AND last_full = 0 ORDER BY last_at DESC, bank_id, question_id LIMIT ?`),

@@ -1,5 +1,6 @@
 import type { ComponentId } from '../custom-id.ts';
 import type { ComponentHandler } from '../types.ts';
+import { classComponentHandlers } from './class.ts';
 import { forgetCancel, forgetConfirm } from './forget.ts';
 import { quizComponentHandlers } from './quiz.ts';
 import { queueComponentHandlers } from './queue.ts';
@@ -9,6 +10,8 @@ export const componentHandlers: readonly ComponentHandler[] = [
   ...quizComponentHandlers,
   forgetConfirm,
   forgetCancel,
+  // --- h12-class-discord ---
+  ...classComponentHandlers,
   // --- h12-queue-appeals ---
   ...queueComponentHandlers,
 ] as unknown as ComponentHandler[];
