@@ -167,6 +167,15 @@ describe('tutor queue', () => {
     expect(out).toContain('1 → 1 / 2 points (appeal rejected)');
   });
 
+  it('lists its sub-commands under tutor queue, each with help', async () => {
+    const group = await tutor(['queue']);
+    expect(group.out).toMatch(/^The review queue: answers awaiting a teacher/);
+    expect(group.out.match(/^ {2}queue \w+/gm)).toEqual(['  queue list', '  queue show', '  queue resolve']);
+    const help = await tutor(['queue', 'resolve', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('--scores <list>');
+  });
+
   it('refuses unclear requests with a usage line and changes nothing', async () => {
     expect(await tutor(['queue', 'resolve', String(ids.review)])).toMatchObject({ code: 2, err: expect.stringContaining('Give exactly one of --accept, --scores or --reject.') });
     expect(await tutor(['queue', 'resolve', String(ids.review), '--accept', '--reject'])).toMatchObject({ code: 2 });
