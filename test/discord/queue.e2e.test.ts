@@ -21,7 +21,7 @@ type Row = Record<string, unknown>;
 
 /** A world with a teacher (by the TEACHER_ROLE_ID role, without Manage Server) and learners. */
 async function classroom(): Promise<{ h: Harness; teacher: SimUser }> {
-  const h = await startHarness({ env: { TEACHER_ROLE_ID } });
+  const h = await startHarness({ env: { TEACHER_ROLE_ID }, botOptions: { notices: { intervalMs: 100, gapMs: 0 } } });
   h.sim.createRole(h.sim.guildId, { id: TEACHER_ROLE_ID, name: 'Teachers', permissions: [] });
   const teacher = h.sim.createUser({ username: 'ms-lee', locale: 'en-US', roles: [TEACHER_ROLE_ID] });
   return { h, teacher };
@@ -114,6 +114,11 @@ describe('the review queue and appeals on Discord', () => {
     expect(notices[0]).toMatchObject({ user_id: ada.id, kind: 'appeal-resolved' });
     expect(JSON.parse(notices[0]!.params as string)).toMatchObject({ before: 2, after: 3.5, max: 4, status: 'changed', note: 'Memory is there; its cause is not.' });
     expect(h.store.statsForUser(ada.id).pointsEarned).toBe(3.5);
+    // The bot tells ada once, in her quiz thread.
+    const told = await h.sim.waitForMessage(thread.id, (m) => m.content.includes('Your appeal on'), 10_000);
+    expect(told.content).toContain('Your appeal on “Why does a KV cache speed up decoding, and what does it cost?” was accepted and the mark changed: 3.5 of 4 points');
+    expect(told.content).toContain('Note: Memory is there; its cause is not.');
+    expect(told.pings).toEqual({ users: [], roles: [], everyone: false });
 
     const after = await h.sim.slashCommand({ name: 'stats', user: ada, channelId: h.sim.channelId('general') }).waitForOriginal((m) => m.embeds.length > 0);
     expect(field(after, 'Your appeals')).toBe('• `Why does a KV cache speed up decoding, and what does it cost?` (3.5/4): grade changed');
