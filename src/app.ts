@@ -208,7 +208,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       clock,
     });
     logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
-    const reviewQueue = createReviewQueueService({ store: new SqliteReviewQueueRepository(storage.db), catalog, clock });
+    const reviewQueue = createReviewQueueService({
+      store: new SqliteReviewQueueRepository(storage.db, { replayReviewCard: (userId, bankId, questionId) => store.replayReviewCard(userId, bankId, questionId) }),
+      catalog,
+      clock,
+    });
     return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, keyFixes, reviewQueue };
   } catch (error) {
     storage.db.close();

@@ -72,11 +72,25 @@ const QUEUE_SCOPE = `(:guildId IS NULL OR a.guild_id = :guildId) AND (:bankId IS
  * trigger of migration 003 moves statistics and the leaderboard by the difference), the appeal's
  * outcome, and the learner's notice in the outbox.
  */
+export interface ReviewQueueRepositoryOptions {
+  /**
+   * Rebuilds the learner's review card for the question from their attempts (the progress store's
+   * `replayReviewCard`), run inside the grade's transaction: a flagged or needs-review answer a teacher
+   * confirms enters the review schedule, and a changed score moves it.
+   */
+  replayReviewCard?: (userId: string, bankId: string, questionId: string) => unknown;
+}
+
 export class SqliteReviewQueueRepository implements ReviewQueueStore, AppealStore {
   readonly #outbox: SqliteNoticeOutbox;
+  readonly #replayReviewCard: ReviewQueueRepositoryOptions['replayReviewCard'];
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    options: ReviewQueueRepositoryOptions = {},
+  ) {
     this.#outbox = new SqliteNoticeOutbox(db);
+    this.#replayReviewCard = options.replayReviewCard;
   }
 
   listQueue(filter: { includeProvisional: boolean; limit: number; guildId?: string; bankId?: string }): QueueRow[] {
@@ -112,12 +126,12 @@ export class SqliteReviewQueueRepository implements ReviewQueueStore, AppealStor
     const write = this.db.transaction(() => {
       const current = this.db
         .prepare(
-          `SELECT a.user_id, a.score, a.max_score, a.status, a.graded_by, a.part_verdicts, a.feedback,
+          `SELECT a.user_id, a.bank_id, a.question_id, a.score, a.max_score, a.status, a.graded_by, a.part_verdicts, a.feedback,
                   (SELECT id FROM appeals WHERE attempt_id = a.id AND status = 'open') AS appeal_id
              FROM attempts a WHERE a.id = ?`,
         )
         .get(grade.attemptId) as
-        | { user_id: string; score: number; max_score: number; status: AttemptStatus; graded_by: AttemptGradedBy; part_verdicts: string; feedback: string | null; appeal_id: number | null }
+        | { user_id: string; bank_id: string; question_id: string; score: number; max_score: number; status: AttemptStatus; graded_by: AttemptGradedBy; part_verdicts: string; feedback: string | null; appeal_id: number | null }
         | undefined;
       if (!current) throw new UserError('queue-item-not-found', { attemptId: grade.attemptId });
       const { expected } = grade;
@@ -144,6 +158,7 @@ export class SqliteReviewQueueRepository implements ReviewQueueStore, AppealStor
           .run(grade.appeal.status, grade.reviewedBy, at, grade.appeal.note, grade.appeal.id);
       }
       this.#outbox.enqueue([grade.notice]);
+      this.#replayReviewCard?.(current.user_id, current.bank_id, current.question_id);
     });
     write.immediate();
   }

@@ -63,7 +63,7 @@ describe('the review queue and appeals', () => {
   });
 
   const services = () => {
-    const repository = new SqliteReviewQueueRepository(db);
+    const repository = new SqliteReviewQueueRepository(db, { replayReviewCard: (userId, bankId, questionId) => store.replayReviewCard(userId, bankId, questionId) });
     const clock = () => now;
     return {
       queue: createReviewQueueService({ store: repository, catalog: new BankCatalog([bank]), clock }),
@@ -117,6 +117,7 @@ describe('the review queue and appeals', () => {
     const { queue, notices } = services();
     const review = essayAttempt('needs-review', ['met', 'missed', 'missed']);
     expect(store.statsForUser('u1').pointsEarned).toBe(0); // needs-review counts for nothing yet
+    expect(store.getReviewCard('u1', 'bank-a', 'essay')).toBeNull(); // nor enters the review schedule
 
     const result = queue.resolve({ attemptId: review.id, resolution: { action: 'scores', scores: [1, 0.5, 7] }, resolvedBy: 'teacher-1' });
     expect(result).toMatchObject({ before: 1, after: 2.5, maxScore: 3, appealStatus: null, noticeKind: 'teacher-grade' });
@@ -136,6 +137,7 @@ describe('the review queue and appeals', () => {
     const history = db.prepare('SELECT score, status, graded_by, reason, changed_by FROM attempt_history WHERE attempt_id = ?').all(review.id);
     expect(history).toEqual([{ score: 1, status: 'needs-review', graded_by: 'llm', reason: 'teacher', changed_by: 'teacher-1' }]);
     expect(store.statsForUser('u1').pointsEarned).toBe(2.5);
+    expect(store.getReviewCard('u1', 'bank-a', 'essay')).toMatchObject({ reps: 1 });
     expect(store.leaderboard('g1', 'all', now).rows).toEqual([expect.objectContaining({ userId: 'u1', points: 2.5 })]);
     expect(notices.pending(10).map((notice) => [notice.userId, notice.kind, notice.params])).toEqual([
       ['u1', 'teacher-grade', expect.objectContaining({ question: 'Explain the KV cache.', before: 1, after: 2.5, max: 3, delta: 1.5, status: 'changed' })],
