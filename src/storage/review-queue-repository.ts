@@ -47,8 +47,9 @@ interface AppealRow {
 /**
  * Which attempts await a person. The needs-review, pending and open-appeal arms read partial indexes
  * (`attempts_needs_review`, `attempts_pending`, `appeals_open`); flagged attempts have none yet, so
- * that arm scans `attempts` (an index `ON attempts(id) WHERE status = 'flagged'` would make the whole
- * listing independent of the table's size: a follow-up migration, not worth a schema change of its own).
+ * that arm scans `attempts`: about 0.4 s on the 1,000,000-attempt bench database. A partial index
+ * `ON attempts(id) WHERE status = 'flagged'` in a later migration would make listing independent of the
+ * table's size; until then the front ends count the queue apart only when a page is full.
  */
 const QUEUE_IDS = `
   SELECT id FROM attempts WHERE status = 'needs-review'
