@@ -4,6 +4,7 @@ import { llmUsageMigration } from './002-llm-usage.ts';
 import { needsReviewMigration } from './003-needs-review.ts';
 import { classReportMigration } from './004-class-report.ts';
 import { teacherLoopMigration } from './005-teacher-loop.ts';
+import { reviewQueueMigration } from './009-review-queue.ts';
 
 export interface Migration {
   /** 1, 2, 3…: becomes `PRAGMA user_version` once applied. */
@@ -20,4 +21,6 @@ export const migrations: readonly Migration[] = [
   needsReviewMigration,
   classReportMigration,
   teacherLoopMigration,
+  // --- h12-queue-appeals --- (slot 009: renumbered after 006–008 at merge)
+  reviewQueueMigration,
 ];
