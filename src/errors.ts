@@ -43,6 +43,18 @@ export const USER_ERROR_CODES = [
   'backup-exists',
   'backup-folder-missing',
   'attempt-not-found',
+  // --- h13-exam-core ---
+  'exam-not-found',
+  'exam-not-owner',
+  'exam-already-open',
+  'exam-submitted',
+  'exam-not-submitted',
+  'exam-not-started',
+  'exam-question-out-of-range',
+  'exam-paper-not-found',
+  'exam-needs-minutes',
+  'exam-minutes-out-of-range',
+  'exam-not-enough-questions',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -174,6 +174,18 @@ export const enUS = {
   'error.backup-exists': '{path} already exists: choose a new file name (backups never overwrite).',
   'error.backup-folder-missing': 'The folder {path} does not exist: create it first.',
   'error.attempt-not-found': 'No attempt {attemptId}.',
+  // --- h13-exam-core ---
+  'error.exam-not-found': 'No exam {examId}.',
+  'error.exam-not-owner': 'This exam belongs to someone else: start your own with /exam.',
+  'error.exam-already-open': 'You already have an exam open ("{title}"): finish or submit it first.',
+  'error.exam-submitted': 'This exam has been handed in: answers can no longer be changed.',
+  'error.exam-not-submitted': 'Review and questions about the answers open once the exam is handed in.',
+  'error.exam-not-started': 'This exam has not started yet: press Start on its cover first.',
+  'error.exam-question-out-of-range': 'There is no question {index} in this exam (it has {total}).',
+  'error.exam-paper-not-found': 'Bank "{bankId}" has no paper "{paperId}". Papers: {papers}.',
+  'error.exam-needs-minutes': 'This bank defines no exam paper, so give a time limit in minutes.',
+  'error.exam-minutes-out-of-range': 'A time limit of {minutes} minutes is not possible: give 1 to 600 minutes.',
+  'error.exam-not-enough-questions': 'The section "{section}" draws {wanted} questions but only {available} are available.',
 
   // Why an answer could not be graded, one per InvalidReasonCode.
   'invalid.empty': 'the answer is empty.',

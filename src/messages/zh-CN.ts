@@ -156,6 +156,18 @@ export const zhCN: Record<MessageKey, string> = {
   'error.backup-exists': '{path} 已存在：请换一个文件名（备份从不覆盖）。',
   'error.backup-folder-missing': '文件夹 {path} 不存在：请先创建。',
   'error.attempt-not-found': '没有编号为 {attemptId} 的作答。',
+  // --- h13-exam-core ---
+  'error.exam-not-found': '没有编号为 {examId} 的考试。',
+  'error.exam-not-owner': '这是别人的考试：请用 /exam 开始你自己的考试。',
+  'error.exam-already-open': '你已有一场未交卷的考试（“{title}”）：请先完成或交卷。',
+  'error.exam-submitted': '这场考试已交卷，答案不能再修改。',
+  'error.exam-not-submitted': '交卷后才能查看解析和提问。',
+  'error.exam-not-started': '考试尚未开始：请先在封面上点击“开始”。',
+  'error.exam-question-out-of-range': '本场考试没有第 {index} 题（共 {total} 题）。',
+  'error.exam-paper-not-found': '题库“{bankId}”中没有试卷“{paperId}”。可用试卷：{papers}。',
+  'error.exam-needs-minutes': '该题库没有定义试卷，请给出考试时长（分钟）。',
+  'error.exam-minutes-out-of-range': '考试时长 {minutes} 分钟不可用：请给出 1 到 600 分钟。',
+  'error.exam-not-enough-questions': '“{section}”部分需要抽取 {wanted} 题，但只有 {available} 题可用。',
 
   'invalid.empty': '答案为空。',
   'invalid.too-long': '答案太长。',
