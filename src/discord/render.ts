@@ -13,7 +13,7 @@ import {
   type APIStringSelectComponent,
 } from 'discord.js';
 import type { Bank, Question, QuestionType } from '../bank/schema.ts';
-import type { InvalidReason } from '../grading/types.ts';
+import type { GradeResult, InvalidReason } from '../grading/types.ts';
 import type { Leaderboard, UserStats } from '../progress/types.ts';
 import type { ForgetResult } from '../progress/ports.ts';
 import type { AnswerOutcome, CurrentQuestion, QuizSession, QuizSummary } from '../quiz/types.ts';
@@ -57,7 +57,7 @@ export interface MessagePayload {
   allowedMentions: typeof NO_MENTIONS;
 }
 
-const COLOR = { info: 0x5865f2, correct: 0x57f287, partial: 0xfee75c, wrong: 0xed4245, neutral: 0x99aab5 } as const;
+export const COLOR = { info: 0x5865f2, correct: 0x57f287, partial: 0xfee75c, wrong: 0xed4245, neutral: 0x99aab5 } as const;
 
 /** Cuts text to `max` characters (by code point, never splitting a surrogate pair), marking the cut. */
 export function truncate(text: string, max: number): string {
@@ -118,7 +118,7 @@ export function fitEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
   return fitted;
 }
 
-function message(parts: { content?: string; embeds?: APIEmbed[]; components?: MessagePayload['components'] }): MessagePayload {
+export function message(parts: { content?: string; embeds?: APIEmbed[]; components?: MessagePayload['components'] }): MessagePayload {
   const payload: MessagePayload = {
     embeds: fitEmbeds(parts.embeds ?? []),
     components: parts.components ?? [],
@@ -128,11 +128,11 @@ function message(parts: { content?: string; embeds?: APIEmbed[]; components?: Me
   return payload;
 }
 
-function row(...components: APIComponentInMessageActionRow[]): APIActionRowComponent<APIComponentInMessageActionRow> {
+export function row(...components: APIComponentInMessageActionRow[]): APIActionRowComponent<APIComponentInMessageActionRow> {
   return { type: ComponentType.ActionRow, components };
 }
 
-function button(customId: string, label: string, style: ButtonStyle = ButtonStyle.Secondary, disabled = false): APIButtonComponent {
+export function button(customId: string, label: string, style: ButtonStyle = ButtonStyle.Secondary, disabled = false): APIButtonComponent {
   return { type: ComponentType.Button, custom_id: customId, label: truncate(label, BUTTON_LABEL_LIMIT), style, disabled } as APIButtonComponent;
 }
 
@@ -143,7 +143,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/^(\s*)([>#-])/gm, '$1\\$2');
 }
 
-function quoteBlock(text: string, max: number): string {
+export function quoteBlock(text: string, max: number): string {
   const body = truncate(text.trim() || '—', max - 2);
   return body
     .split('\n')
@@ -195,7 +195,7 @@ export function renderQuizCard(input: QuizCardInput): MessagePayload {
   return message({ embeds: [{ title: t(locale, 'quiz.card.title', { bank: input.bankTitle }), description: lines.join('\n'), color: COLOR.info }] });
 }
 
-function optionLines(question: Question): string {
+export function optionLines(question: Question): string {
   if (question.type !== 'choice' && question.type !== 'multi') return '';
   return question.options.map((option) => `**${option.key}.** ${option.text}`).join('\n');
 }
@@ -468,7 +468,7 @@ export function renderInvalidAnswer(locale: string | null | undefined, reason: I
   return message({ content: t(locale, 'quiz.invalid', { reason: translateInvalidReason(locale, reason) }) });
 }
 
-function feedbackFields(locale: string | null | undefined, feedback: FreeTextFeedback): APIEmbedField[] {
+export function feedbackFields(locale: string | null | undefined, feedback: FreeTextFeedback): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   const notes: string[] = [];
   if (feedback.provisional || feedback.gradedBy === 'fallback') {
@@ -503,27 +503,47 @@ export interface VerdictInput {
   withQuestion?: boolean;
 }
 
-/** The verdict: points, the learner's answer, the correct answer, the analysis and any tutor feedback. */
-export function renderVerdict(input: VerdictInput): MessagePayload {
-  const { locale, outcome } = input;
-  const { question, score, maxScore } = outcome;
+export interface VerdictEmbedInput {
+  locale: string | null | undefined;
+  question: Question;
+  score: number;
+  maxScore: number;
+  grade: GradeResult;
+  feedback: FreeTextFeedback | null;
+  /** What the learner submitted, shown back to them (never parsed for mentions). */
+  answerText: string;
+  /** Lines added under the points (e.g. "That was the last question"). */
+  notes?: string[];
+}
+
+/** The verdict's embed, shared by a quiz's verdict and an exam's Review page. */
+export function renderVerdictEmbed(input: VerdictEmbedInput): APIEmbed {
+  const { locale, question, score, maxScore } = input;
   const verdictKey: MessageKey = score >= maxScore ? 'quiz.verdict.correct' : score > 0 ? 'quiz.verdict.partial' : 'quiz.verdict.wrong';
   const color = score >= maxScore ? COLOR.correct : score > 0 ? COLOR.partial : COLOR.wrong;
   const fields: APIEmbedField[] = [{ name: t(locale, 'quiz.verdict.yourAnswer'), value: quoteBlock(displayAnswer(locale, question, input.answerText), 1000) }];
-  if (outcome.grade.status === 'graded') {
-    fields.push({ name: t(locale, 'quiz.verdict.correctAnswer'), value: escapeMarkdown(outcome.grade.expected || '—') });
+  if (input.grade.status === 'graded') {
+    fields.push({ name: t(locale, 'quiz.verdict.correctAnswer'), value: escapeMarkdown(input.grade.expected || '—') });
   } else if (question.type === 'short' || question.type === 'essay') {
     fields.push({ name: t(locale, 'quiz.verdict.reference'), value: question.reference });
   }
   // Analysis comes before the rubric details: if an essay's feedback overflows the embed, the details go first.
-  const feedback = outcome.feedback ? feedbackFields(locale, outcome.feedback) : [];
+  const feedback = input.feedback ? feedbackFields(locale, input.feedback) : [];
   if (feedback[0]) fields.push(feedback[0]);
   if (question.analysis.trim()) fields.push({ name: t(locale, 'quiz.verdict.analysis'), value: question.analysis });
   fields.push(...feedback.slice(1));
   const description = [`**${t(locale, 'quiz.verdict.points', { score: formatPoints(score), max: formatPoints(maxScore) })}**`];
-  if (outcome.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
-  if (outcome.isLastQuestion) description.push(t(locale, 'quiz.verdict.lastQuestion'));
-  const verdict: APIEmbed = { title: t(locale, verdictKey), description: description.join('\n'), color, fields };
+  if (input.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
+  description.push(...(input.notes ?? []));
+  return { title: t(locale, verdictKey), description: description.join('\n'), color, fields };
+}
+
+/** The verdict: points, the learner's answer, the correct answer, the analysis and any tutor feedback. */
+export function renderVerdict(input: VerdictInput): MessagePayload {
+  const { locale, outcome } = input;
+  const { question, score, maxScore } = outcome;
+  const notes = outcome.isLastQuestion ? [t(locale, 'quiz.verdict.lastQuestion')] : [];
+  const verdict = renderVerdictEmbed({ locale, question, score, maxScore, grade: outcome.grade, feedback: outcome.feedback, answerText: input.answerText, notes });
   const current = { bank: outcome.bank, question, index: outcome.session.position, total: outcome.session.questions.length };
   const answeredQuestion: APIEmbed = { ...questionEmbed({ locale, sessionId: outcome.session.id, current }), fields: [], color: COLOR.neutral };
   return message({
