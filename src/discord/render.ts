@@ -13,6 +13,7 @@ import {
   type APIStringSelectComponent,
 } from 'discord.js';
 import type { Bank, Question, QuestionType } from '../bank/schema.ts';
+import { describeExpectedAnswer } from '../grading/expected.ts';
 import type { GradeResult, InvalidReason } from '../grading/types.ts';
 import type { Leaderboard, UserStats } from '../progress/types.ts';
 import type { ForgetResult } from '../progress/ports.ts';
@@ -508,12 +509,15 @@ export interface VerdictEmbedInput {
   question: Question;
   score: number;
   maxScore: number;
-  grade: GradeResult;
+  /** Null for a question left unanswered (an exam's): the key is shown as the grader would show it. */
+  grade: GradeResult | null;
   feedback: FreeTextFeedback | null;
   /** What the learner submitted, shown back to them (never parsed for mentions). */
   answerText: string;
   /** Lines added under the points (e.g. "That was the last question"). */
   notes?: string[];
+  /** Replaces the verdict's title (e.g. "Not answered"). */
+  title?: string;
 }
 
 /** The verdict's embed, shared by a quiz's verdict and an exam's Review page. */
@@ -522,10 +526,12 @@ export function renderVerdictEmbed(input: VerdictEmbedInput): APIEmbed {
   const verdictKey: MessageKey = score >= maxScore ? 'quiz.verdict.correct' : score > 0 ? 'quiz.verdict.partial' : 'quiz.verdict.wrong';
   const color = score >= maxScore ? COLOR.correct : score > 0 ? COLOR.partial : COLOR.wrong;
   const fields: APIEmbedField[] = [{ name: t(locale, 'quiz.verdict.yourAnswer'), value: quoteBlock(displayAnswer(locale, question, input.answerText), 1000) }];
-  if (input.grade.status === 'graded') {
+  if (input.grade?.status === 'graded') {
     fields.push({ name: t(locale, 'quiz.verdict.correctAnswer'), value: escapeMarkdown(input.grade.expected || '—') });
   } else if (question.type === 'short' || question.type === 'essay') {
     fields.push({ name: t(locale, 'quiz.verdict.reference'), value: question.reference });
+  } else if (!input.grade) {
+    fields.push({ name: t(locale, 'quiz.verdict.correctAnswer'), value: escapeMarkdown(describeExpectedAnswer(question) || '—') });
   }
   // Analysis comes before the rubric details: if an essay's feedback overflows the embed, the details go first.
   const feedback = input.feedback ? feedbackFields(locale, input.feedback) : [];
@@ -535,7 +541,7 @@ export function renderVerdictEmbed(input: VerdictEmbedInput): APIEmbed {
   const description = [`**${t(locale, 'quiz.verdict.points', { score: formatPoints(score), max: formatPoints(maxScore) })}**`];
   if (input.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
   description.push(...(input.notes ?? []));
-  return { title: t(locale, verdictKey), description: description.join('\n'), color, fields };
+  return { title: input.title ?? t(locale, verdictKey), description: description.join('\n'), color, fields };
 }
 
 /** The verdict: points, the learner's answer, the correct answer, the analysis and any tutor feedback. */
@@ -553,7 +559,7 @@ export function renderVerdict(input: VerdictInput): MessagePayload {
   });
 }
 
-function displayAnswer(locale: string | null | undefined, question: Question, answer: string): string {
+export function displayAnswer(locale: string | null | undefined, question: Question, answer: string): string {
   if (question.type === 'truefalse') {
     if (answer === 'true') return t(locale, 'truefalse.true');
     if (answer === 'false') return t(locale, 'truefalse.false');
