@@ -4,6 +4,9 @@ import { BankCatalog } from './bank/catalog.ts';
 import { importBankInWorker } from './bank/import/isolated.ts';
 import { loadBankDirectory } from './bank/load.ts';
 import type { Config } from './config.ts';
+import { createExamService } from './exam/exam-service.ts';
+import { computeExamStats } from './exam/stats.ts';
+import type { ExamService } from './exam/types.ts';
 import { UserError } from './errors.ts';
 import { createSilentLogger, type Logger } from './logger.ts';
 import { createQuizService } from './quiz/quiz-service.ts';
@@ -18,6 +21,7 @@ import { createUsageService, type UsageService } from './services/usage.ts';
 import { backupDatabase } from './storage/backup.ts';
 import { ClassReportRepository } from './storage/class-report-repository.ts';
 import { SqliteNoticeOutbox } from './storage/notice-repository.ts';
+import { SqliteExamRepository } from './storage/exam-repository.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 import { SqliteProgressStore } from './storage/progress-store.ts';
 import { SqliteUsageRepository } from './storage/usage-repository.ts';
@@ -51,6 +55,9 @@ export interface App extends RecordsApp {
   grading: GradingService;
   /** The tutor the other services use; every LLM call it makes is recorded in usage. */
   tutor: Tutor;
+  // --- h13-exam-core ---
+  /** Exam mode (issue 13): papers sat under a time limit, graded at submission. */
+  exams: ExamService;
 }
 
 export interface CreateAppOptions {
@@ -79,6 +86,7 @@ interface Storage {
   db: Db;
   store: SqliteProgressStore;
   usage: SqliteUsageRepository;
+  exams: SqliteExamRepository;
 }
 
 function openStorage(config: Config, options: CreateAppOptions): Storage {
@@ -92,22 +100,19 @@ function openStorage(config: Config, options: CreateAppOptions): Storage {
 
 function storageOn(db: Db, config: Config, options: CreateAppOptions): Storage {
   try {
-    return {
-      db,
-      store: new SqliteProgressStore(db, { ...(options.clock ? { clock: options.clock } : {}), timeZone: config.TIME_ZONE }),
-      usage: new SqliteUsageRepository(db),
-    };
+    const store = new SqliteProgressStore(db, { ...(options.clock ? { clock: options.clock } : {}), timeZone: config.TIME_ZONE });
+    return { db, store, usage: new SqliteUsageRepository(db), exams: new SqliteExamRepository(db, store) };
   } catch (error) {
     db.close();
     throw error;
   }
 }
 
-function recordsServices(config: Config, logger: Logger, { db, store, usage }: Storage, clock?: () => Date): RecordsApp {
+function recordsServices(config: Config, logger: Logger, { db, store, usage, exams }: Storage, clock?: () => Date): RecordsApp {
   return {
     config,
     logger,
-    stats: createStatisticsService({ store, timeZone: config.TIME_ZONE }),
+    stats: createStatisticsService({ store, timeZone: config.TIME_ZONE, exams: (userId) => computeExamStats(exams, userId) }),
     usage: createUsageService(usage),
     maintenance: createMaintenanceService({ store, backup: (destination) => backupDatabase(db, destination), databasePath: db.name }),
     classReports: createClassReportService({
@@ -183,8 +188,19 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       importBank: (request) => importBankInWorker(request),
     });
     const grading = createGradingService({ catalog, store, tutor, maxAnswerLength: config.ANSWER_MAX_LENGTH });
+    // --- h13-exam-core ---
+    const exams = createExamService({
+      catalog,
+      store,
+      exams: storage.exams,
+      tutor,
+      maxAnswerLength: config.ANSWER_MAX_LENGTH,
+      clock,
+      logger: logger.child({ component: 'exams' }),
+      ...(options.random ? { random: options.random } : {}),
+    });
     logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
-    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor };
+    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, exams };
   } catch (error) {
     storage.db.close();
     throw error;

@@ -51,6 +51,8 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     banks: app.banks,
     stats: app.stats,
     maintenance: app.maintenance,
+    // --- h13-exam-core ---
+    exams: app.exams,
     ...(app.config.TEACHER_ROLE_ID ? { teacherRoleId: app.config.TEACHER_ROLE_ID } : {}),
     ...(app.fetchAttachment ? { fetchAttachment: app.fetchAttachment } : {}),
   };

@@ -6,6 +6,7 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
   StringSelectMenuInteraction,
 } from 'discord.js';
+import type { ExamService } from '../exam/types.ts';
 import type { Logger } from '../logger.ts';
 import type { QuizService } from '../quiz/types.ts';
 import type { BankService } from '../services/banks.ts';
@@ -29,6 +30,9 @@ export interface BotDeps {
   teacherRoleId?: string;
   /** Fetches an attachment's bytes; defaults to global fetch (tests point it at the simulator). */
   fetchAttachment?: (url: string) => Promise<Response>;
+  // --- h13-exam-core ---
+  /** Exam mode: the service checks ownership and state; see src/exam/types.ts. */
+  exams: ExamService;
 }
 
 /**
