@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
 import type { Config } from '../config.ts';
+import { watchExamDeadlines } from './exam-flow.ts';
 import { handleThreadMessage } from './messages.ts';
 import { NO_MENTIONS } from './render.ts';
 import { handleInteraction } from './router.ts';
@@ -14,6 +15,9 @@ export interface StartDiscordBotOptions {
   apiUrl?: string;
   /** Only for tests that check the privileged intent's absence. */
   intents?: GatewayIntentBits[];
+  // --- h13-exam-discord ---
+  /** Longest wait between checks for exams past their deadline (default 15 s); tests shorten it. */
+  examPollMs?: number;
 }
 
 export interface RunningBot {
@@ -75,9 +79,13 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     throw error;
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
+  // --- h13-exam-discord ---
+  // Exams past their deadline (also while the bot was down) are submitted and reported in their threads.
+  const stopExamDeadlines = watchExamDeadlines(client, deps, options.examPollMs !== undefined ? { pollMs: options.examPollMs } : {});
   return {
     client: client as Client<true>,
     async stop() {
+      stopExamDeadlines();
       await client.destroy();
     },
   };

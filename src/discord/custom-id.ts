@@ -54,7 +54,8 @@ export type ExamComponentId =
   | { kind: 'exam-submit'; examId: string }
   | { kind: 'exam-confirm'; examId: string }
   | { kind: 'exam-back'; examId: string }
-  /** A Review page, and Ask about that question (a modal) once the exam is handed in. */
+  /** Review from the score report (a new message), a Review page, and Ask about that question (a modal). */
+  | { kind: 'exam-reviewstart'; examId: string }
   | { kind: 'exam-review'; examId: string; index: number }
   | { kind: 'exam-ask'; examId: string; index: number }
   | { kind: 'exam-askmodal'; examId: string; index: number };
@@ -67,6 +68,7 @@ function encodeExamComponentId(id: ExamComponentId): string {
     case 'exam-submit':
     case 'exam-confirm':
     case 'exam-back':
+    case 'exam-reviewstart':
       return join(['exam', action, id.examId]);
     case 'exam-answer':
       return join(['exam', action, id.examId, id.index, id.choice]);
@@ -90,6 +92,7 @@ function parseExamComponentId(parts: string[]): ExamComponentId | null {
     case 'exam-submit':
     case 'exam-confirm':
     case 'exam-back':
+    case 'exam-reviewstart':
       return parts.length === 3 ? { kind, examId } : null;
   }
   const index = Number(second);

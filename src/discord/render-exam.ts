@@ -354,7 +354,7 @@ export function renderExamReport(locale: Locale, report: ExamReport): MessagePay
         fields,
       },
     ],
-    components: [row(button(encodeComponentId({ kind: 'exam-review', examId: cover.examId, index: 0 }), t(locale, 'exam.button.review'), ButtonStyle.Primary))],
+    components: [row(button(encodeComponentId({ kind: 'exam-reviewstart', examId: cover.examId }), t(locale, 'exam.button.review'), ButtonStyle.Primary))],
   });
 }
 

@@ -430,8 +430,13 @@ export function renderAnswerModalFor(input: AnswerModalForInput): ModalBuilder {
 }
 
 export function renderAskModal(locale: string | null | undefined, sessionId: string): ModalBuilder {
+  return renderAskModalFor(locale, encodeComponentId({ kind: 'askmodal', sessionId }));
+}
+
+/** {@link renderAskModal} for any custom id (the exam's Review asks about one question). */
+export function renderAskModalFor(locale: string | null | undefined, customId: string): ModalBuilder {
   return new ModalBuilder()
-    .setCustomId(encodeComponentId({ kind: 'askmodal', sessionId }))
+    .setCustomId(customId)
     .setTitle(truncate(t(locale, 'quiz.modal.askTitle'), MODAL_TITLE_LIMIT))
     .addLabelComponents(
       new LabelBuilder()
@@ -579,15 +584,19 @@ export interface FollowUpInput {
 }
 
 export function renderFollowUp(input: FollowUpInput): MessagePayload {
-  const { locale, reply } = input;
-  const fields: APIEmbedField[] = [{ name: t(locale, 'quiz.followUp.asked'), value: quoteBlock(input.message, 1000) }];
-  const fallbackNote = reply.note === 'no-llm-configured' ? 'quiz.followUp.noLlm' : 'quiz.followUp.fallback';
-  const description = reply.gradedBy === 'fallback' && (!reply.note || reply.note === 'no-llm-configured') ? `${reply.text}\n\n-# ${t(locale, fallbackNote)}` : reply.text;
   return message({
     content: '',
-    embeds: [{ title: t(locale, 'quiz.followUp.title'), description, color: COLOR.info, fields }],
-    components: [sessionRow(locale, input.sessionId, input.answered ? { last: input.isLastQuestion ?? false } : undefined)],
+    embeds: [renderFollowUpEmbed(input.locale, input.message, input.reply)],
+    components: [sessionRow(input.locale, input.sessionId, input.answered ? { last: input.isLastQuestion ?? false } : undefined)],
   });
+}
+
+/** The tutor's reply to a follow-up with the learner's question quoted: shared by the quiz and the exam's Review. */
+export function renderFollowUpEmbed(locale: string | null | undefined, asked: string, reply: FollowUpReply): APIEmbed {
+  const fields: APIEmbedField[] = [{ name: t(locale, 'quiz.followUp.asked'), value: quoteBlock(asked, 1000) }];
+  const fallbackNote = reply.note === 'no-llm-configured' ? 'quiz.followUp.noLlm' : 'quiz.followUp.fallback';
+  const description = reply.gradedBy === 'fallback' && (!reply.note || reply.note === 'no-llm-configured') ? `${reply.text}\n\n-# ${t(locale, fallbackNote)}` : reply.text;
+  return { title: t(locale, 'quiz.followUp.title'), description, color: COLOR.info, fields };
 }
 
 export function renderSummary(locale: string | null | undefined, summary: QuizSummary, bankTitle: string): MessagePayload {

@@ -113,6 +113,7 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
       startedAt: exam.startedAt,
       deadline: exam.deadline,
       threadId: exam.threadId,
+      channelId: exam.channelId,
       locale: exam.locale,
     };
   }

@@ -78,6 +78,8 @@ export interface ExamCover {
   /** startedAt + time limit; set once started and never moved. */
   deadline: Date | null;
   threadId: string | null;
+  /** Where `/exam` was typed: an exam without a thread runs (and is reported) there. */
+  channelId: string | null;
   locale: string | null;
 }
 
