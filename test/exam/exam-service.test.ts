@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { UserError } from '../../src/errors.ts';
+import { startExamDeadlineTimer } from '../../src/exam/deadline-timer.ts';
 import type { ExamSubmission } from '../../src/exam/types.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { SqliteExamRepository } from '../../src/storage/exam-repository.ts';
@@ -373,5 +374,28 @@ describe('written answers at submission', () => {
     expect(result.score).toBeLessThanOrEqual(10);
     expect(report.score).toBe(result.score);
     expect(exams.review(examId, 'u-1', at.short(1))).toMatchObject({ gradedBy: 'fallback', attemptStatus: 'pending', provisional: true });
+  });
+});
+
+describe('the deadline timer', () => {
+  it('submits what is overdue at start, then an exam at its deadline, telling the listener once each', async () => {
+    const { exams } = await openApp();
+    const late = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED, minutes: 1 });
+    exams.begin(late.examId, 'u-1');
+    const onTime = exams.create({ userId: 'u-2', displayName: 'Bo', bankId: SEED, minutes: 3 });
+    exams.begin(onTime.examId, 'u-2');
+    now = minutesLater(2);
+    const told: string[] = [];
+    exams.onAutoSubmit((submission) => told.push(submission.cover.examId));
+    const timer = startExamDeadlineTimer(exams, { clock, maxDelayMs: 10 });
+    try {
+      expect(told).toEqual([late.examId]);
+      now = minutesLater(1);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(told).toEqual([late.examId, onTime.examId]);
+      expect((await exams.awaitReport(onTime.examId)).submittedBy).toBe('deadline');
+    } finally {
+      timer.stop();
+    }
   });
 });
