@@ -232,6 +232,24 @@ describe('the seed paper as an exam', () => {
   });
 });
 
+describe('forgetting a learner', () => {
+  it('deletes their exams and saved answers, and leaves other learners\' exams alone', async () => {
+    const { exams, maintenance } = await openApp();
+    const mine = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED });
+    exams.begin(mine.examId, 'u-1');
+    exams.answer({ examId: mine.examId, userId: 'u-1', index: 0, answer: 'C' });
+    await exams.submit({ examId: mine.examId, userId: 'u-1' }).report;
+    const theirs = exams.create({ userId: 'u-2', displayName: 'Bo', bankId: SEED });
+    exams.begin(theirs.examId, 'u-2');
+    exams.answer({ examId: theirs.examId, userId: 'u-2', index: 0, answer: 'B' });
+    maintenance.forgetUser('u-1');
+    const { db } = openStorage();
+    expect(db.prepare('SELECT user_id FROM exams').pluck().all()).toEqual(['u-2']);
+    expect(db.prepare('SELECT user_id FROM exam_answers').pluck().all()).toEqual(['u-2']);
+    expect(exams.view(theirs.examId, 'u-2', 0).answer).toBe('B');
+  });
+});
+
 describe('a restart', () => {
   it('loses no answer, flag or position, and keeps the deadline', async () => {
     const first = await openApp();
