@@ -1,3 +1,5 @@
+import type { ExamStats } from '../exam/types.ts';
+import { examStatsLines } from '../messages/exam-stats.ts';
 import {
   ButtonStyle,
   ComponentType,
@@ -664,6 +666,9 @@ export interface StatsInput {
   bankTitle?: string;
   /** The attachment name of the chart image, when one is attached. */
   chartFile?: string;
+  // --- h13-exam-core ---
+  /** The learner's exams (every server and bank); the line is left out when they have taken none. */
+  exams?: ExamStats;
 }
 
 export function renderStats(input: StatsInput): MessagePayload {
@@ -687,6 +692,9 @@ export function renderStats(input: StatsInput): MessagePayload {
       }),
     },
   ];
+  // --- h13-exam-core ---
+  const examLines = examStatsLines(locale, input.exams);
+  if (examLines) fields.push({ name: t(locale, 'examStats.title'), value: examLines.join('\n') });
   if (stats.byType.length > 0) {
     fields.push({
       name: t(locale, 'stats.byType'),

@@ -35,16 +35,17 @@ export const statsCommand: SlashCommand = {
     const user = interaction.options.getUser('user') ?? interaction.user;
     const bankId = interaction.options.getString('bank') ?? undefined;
     const stats = deps.stats.forUser(user.id, { guildId: interaction.guildId ?? undefined, bankId });
+    const exams = deps.stats.examsForUser(user.id);
     const bankTitle = bankId ? (deps.banks.get(bankId)?.title ?? bankId) : undefined;
     const member = interaction.options.getMember('user');
     const userName = (member && 'displayName' in member ? member.displayName : null) ?? user.globalName ?? user.username;
     if (stats.attempts === 0) {
-      await interaction.editReply(renderStats({ locale, stats, userName, bankTitle }));
+      await interaction.editReply(renderStats({ locale, stats, userName, bankTitle, exams }));
       return;
     }
     const chart = renderDailyChartPng(stats.daily);
     await interaction.editReply({
-      ...renderStats({ locale, stats, userName, bankTitle, chartFile: CHART_FILE_NAME }),
+      ...renderStats({ locale, stats, userName, bankTitle, chartFile: CHART_FILE_NAME, exams }),
       files: [{ attachment: chart, name: CHART_FILE_NAME }],
     });
   },
