@@ -16,8 +16,10 @@ export interface StartDiscordBotOptions {
   /** Only for tests that check the privileged intent's absence. */
   intents?: GatewayIntentBits[];
   // --- h13-exam-discord ---
-  /** Longest wait between checks for exams past their deadline (default 15 s); tests shorten it. */
+  /** Longest wait between checks for exams past their deadline (default 30 s); tests shorten it. */
   examPollMs?: number;
+  /** The app's clock, for tests that move time past an exam's deadline (default: the real time). */
+  clock?: () => Date;
 }
 
 export interface RunningBot {
@@ -81,7 +83,10 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
   // --- h13-exam-discord ---
   // Exams past their deadline (also while the bot was down) are submitted and reported in their threads.
-  const stopExamDeadlines = watchExamDeadlines(client, deps, options.examPollMs !== undefined ? { pollMs: options.examPollMs } : {});
+  const stopExamDeadlines = watchExamDeadlines(client, deps, {
+    ...(options.examPollMs !== undefined ? { pollMs: options.examPollMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     client: client as Client<true>,
     async stop() {

@@ -1,4 +1,5 @@
 import type { ChatInputCommandInteraction, Client, Message, ThreadChannel } from 'discord.js';
+import { startExamDeadlineTimer } from '../exam/deadline-timer.ts';
 import type { ExamCover, ExamReport, ExamSubmission } from '../exam/types.ts';
 import { isUserError } from '../errors.ts';
 import { resolveLocale, t, type Locale, type MessageKey } from '../messages/catalog.ts';
@@ -150,15 +151,13 @@ export async function postAutoSubmission(client: Client, deps: BotDeps, submissi
 }
 
 /**
- * Submits exams at their deadline: at start (anything overdue while the bot was down, or left grading
- * by a crash) and then whenever the earliest deadline comes, checking at least every `pollMs` so an
- * exam started meanwhile is never late by more than that. Each submission is posted once per process.
+ * Submits exams at their deadline through the core's timer (at start: anything overdue while the bot
+ * was down, or left grading by a crash; then at each deadline) and posts each automatic submission and
+ * its report in the exam's thread, once per process.
  */
-export function watchExamDeadlines(client: Client, deps: BotDeps, options: { pollMs?: number } = {}): () => void {
-  const pollMs = options.pollMs ?? 15_000;
+export function watchExamDeadlines(client: Client, deps: BotDeps, options: { pollMs?: number; clock?: () => Date } = {}): () => void {
   const posted = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
+  // Registered before the timer starts, so the submissions it makes at once are posted too.
   const unsubscribe = deps.exams.onAutoSubmit((submission) => {
     const examId = submission.cover.examId;
     if (posted.has(examId)) return;
@@ -166,22 +165,13 @@ export function watchExamDeadlines(client: Client, deps: BotDeps, options: { pol
     deps.logger.info({ examId, userId: submission.cover.ownerId, submittedBy: submission.submittedBy }, 'exam submitted automatically');
     postAutoSubmission(client, deps, submission).catch((error: unknown) => deps.logger.error({ err: error, examId }, 'could not post an automatic exam submission'));
   });
-  const tick = () => {
-    if (stopped) return;
-    try {
-      deps.exams.submitOverdue();
-    } catch (error) {
-      deps.logger.error({ err: error }, 'submitting overdue exams failed');
-    }
-    const next = deps.exams.nextDeadline();
-    const delay = next ? Math.min(pollMs, Math.max(0, next.getTime() - Date.now())) : pollMs;
-    timer = setTimeout(tick, delay);
-    timer.unref();
-  };
-  tick();
+  const timer = startExamDeadlineTimer(deps.exams, {
+    logger: deps.logger,
+    ...(options.pollMs !== undefined ? { maxDelayMs: options.pollMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
+    timer.stop();
     unsubscribe();
   };
 }
