@@ -63,12 +63,12 @@ function everythingTheBotWrote(h: Harness): string {
     .join('\n');
 }
 
-/** The tutor marks short-1's first marking point met (4 of its 10 points) and the others missed. */
+/** The tutor marks short-1's first marking point met (4 of its 10 points) and the others missed, taking 1.5 s. */
 function scriptShortGrading(h: Harness, quote: string) {
   h.llm.script((request) =>
-    chatReply(
-      isGradingRequest(request)
-        ? {
+    isGradingRequest(request)
+      ? {
+          ...chatReply({
             points: [
               { index: 0, verdict: 'met', quote },
               { index: 1, verdict: 'missed', quote: '' },
@@ -78,9 +78,11 @@ function scriptShortGrading(h: Harness, quote: string) {
             improvements: ['Compare the costs of both.'],
             explanation: 'Pruning removes weights; quantisation lowers their precision.',
             injection_suspected: false,
-          }
-        : 'Quantisation keeps every weight but stores it in fewer bits.',
-    ),
+          }),
+          // Slow enough for the grading line to be seen before the report replaces it.
+          delayMs: 1_500,
+        }
+      : chatReply('Quantisation keeps every weight but stores it in fewer bits.'),
   );
 }
 
@@ -168,7 +170,11 @@ describe('/exam: a paper sat in a private thread', () => {
     expect(embedOf(confirm).description).toContain('7 of 18 answered.');
     expect(embedOf(confirm).description).toContain('11 questions are unanswered: 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 18.');
     expect(embedOf(confirm).description).toContain('1 question is flagged: 3.');
-    const report = await click(h, ada, confirm, `exam:confirm:${examId}`, (m) => title(m).startsWith('Score report'));
+    const handIn = sim.clickButton({ message: confirm, user: ada, customId: `exam:confirm:${examId}` });
+    expect((await handIn.ack).elapsedMs).toBeLessThan(3000);
+    const gradingLine = await handIn.waitForOriginal((m) => title(m).startsWith('Handed in'));
+    expect(embedOf(gradingLine).description).toBe('Objective answers are graded.\n⏳ Grading written answers: 0 of 1');
+    const report = await handIn.waitForOriginal((m) => title(m).startsWith('Score report'), 10_000);
 
     // By hand: choices 1 (C), 2 (D), 8 (C) right = 6, 3 wrong = 0; blanks 9 = 4, 10 one of two = 2;
     // short 15: the first marking point (4 of 10) = 4. Total 16 of 100.
