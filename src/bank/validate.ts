@@ -1,6 +1,6 @@
 import { countStemBlanks } from '../grading/blank.ts';
 import { normalizeForMatch, splitAcceptPattern } from '../grading/normalize.ts';
-import { drawCandidates } from '../exam/paper.ts';
+import { drawCandidates } from './papers.ts';
 import { acceptedFraction, acceptedText, findMissingAnswers, type Bank, type BlankQuestion, type MultiQuestion, type Question } from './schema.ts';
 
 /** One thing wrong with a bank file. Errors keep the bank from loading; warnings do not. */

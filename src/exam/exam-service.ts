@@ -275,27 +275,30 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
       return { cover: coverOf(current), submittedBy, initial: buildReport(current), report: running };
     }
     const submittedAt = exam.submittedAt ?? clock();
-    const linked = deps.exams.attempts(exam.id);
     const written: Array<{ position: number; question: Question & { type: 'short' | 'essay' }; bank: Bank; answer: StoredExamAnswer; grade: GradeResult }> = [];
-    for (const answer of deps.exams.answers(exam.id)) {
-      if (answer.answer === null || linked.has(answer.position)) continue;
-      const { bank, question } = questionAt(exam, answer.position);
-      const grade = gradeAnswer(question, answer.answer, { maxLength: deps.maxAnswerLength });
-      // Saved answers were readable when given; one the bank no longer reads (edited since) stays unscored.
-      if (grade.status === 'invalid') continue;
-      if (grade.status === 'needs-feedback' && isFreeText(question)) {
-        written.push({ position: answer.position, question, bank, answer, grade });
-        continue;
+    // Objective grades are pure and quick: all of them in one transaction, one commit per submission.
+    deps.exams.transaction(() => {
+      const linked = deps.exams.attempts(exam.id);
+      for (const answer of deps.exams.answers(exam.id)) {
+        if (answer.answer === null || linked.has(answer.position)) continue;
+        const { bank, question } = questionAt(exam, answer.position);
+        const grade = gradeAnswer(question, answer.answer, { maxLength: deps.maxAnswerLength });
+        // Saved answers were readable when given; one the bank no longer reads (edited since) stays unscored.
+        if (grade.status === 'invalid') continue;
+        if (grade.status === 'needs-feedback' && isFreeText(question)) {
+          written.push({ position: answer.position, question, bank, answer, grade });
+          continue;
+        }
+        if (grade.status !== 'graded') continue;
+        deps.exams.recordAttempt(exam.id, answer.position, {
+          ...newAttempt(exam, question, answer, grade, submittedAt),
+          score: grade.score,
+          gradedBy: 'rule',
+          status: 'graded',
+          feedback: null,
+        });
       }
-      if (grade.status !== 'graded') continue;
-      deps.exams.recordAttempt(exam.id, answer.position, {
-        ...newAttempt(exam, question, answer, grade, submittedAt),
-        score: grade.score,
-        gradedBy: 'rule',
-        status: 'graded',
-        feedback: null,
-      });
-    }
+    });
     const after = load(exam.id);
     const initial = buildReport(after);
     const progress = { examId: exam.id, writtenTotal: written.length, writtenDone: 0 };

@@ -1,4 +1,5 @@
-import type { Bank, PaperDraw, Question } from '../bank/schema.ts';
+import { drawCandidates } from '../bank/papers.ts';
+import type { Bank, Question } from '../bank/schema.ts';
 import { UserError } from '../errors.ts';
 import type { PaperSummary } from './types.ts';
 
@@ -35,14 +36,6 @@ export interface DrawnPaper {
 /** Points are decimals like 0.5; sums are rounded to 1/1000 so 0.1 + 0.2 shows as 0.3. */
 export function roundPoints(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-/** The servable questions a draw may pick from, in bank order. */
-export function drawCandidates(bank: Bank, draw: PaperDraw): Question[] {
-  return bank.questions.filter(
-    (question) =>
-      question.status !== 'draft' && (draw.topic === undefined || question.topic === draw.topic) && (draw.type === undefined || question.type === draw.type),
-  );
 }
 
 /** `count` of `items` picked uniformly at random, kept in their original order (as a paper prints them). */

@@ -60,6 +60,8 @@ export interface ExamRepository {
   /** Records the graded attempt and links it to the answer in one transaction. */
   recordAttempt(examId: string, position: number, attempt: NewAttempt): AttemptRecord;
   markGraded(examId: string, score: number): void;
+  /** Runs `work` in one transaction (one commit): a submission and its objective grades land together. */
+  transaction<T>(work: () => T): T;
   /** The attempts linked to the exam's answers, by position (the live rows: a later regrade shows). */
   attempts(examId: string): Map<number, AttemptRecord>;
   /** Running exams whose deadline is at or before `now`. */

@@ -177,6 +177,10 @@ export class SqliteExamRepository implements ExamRepository {
     });
   }
 
+  transaction<T>(work: () => T): T {
+    return this.#write(work);
+  }
+
   markGraded(examId: string, score: number): void {
     this.#statements.graded.run(score, examId);
   }
