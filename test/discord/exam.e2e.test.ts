@@ -282,4 +282,26 @@ describe('/exam: a paper sat in a private thread', () => {
     // Ada's exam is untouched: question 1 unanswered, not flagged.
     expect(field(sim.message(q.id)!, 'Your answer (saved)')).toBe('Not answered yet.');
   });
+  it('runs the exam in the channel, saying why, where the bot may not open threads', async () => {
+    h = await startHarness();
+    const { sim } = h;
+    const ada = sim.createUser({ username: 'ada', locale: 'en-US' });
+    const channelId = sim.channelId('quiz');
+    sim.setBotPermissions(channelId, { deny: ['CreatePublicThreads', 'CreatePrivateThreads'] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const command = sim.slashCommand({ name: 'exam', user: ada, channelId, options: { bank: 'e2e-basics', minutes: 20 } });
+    const card = await command.waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(card).description).toContain("I can't open a thread here (missing permission), so the exam runs in this channel.");
+    const cover = await command.waitForFollowUp((m) => componentsOf(m).some((c) => c.custom_id?.startsWith('exam:start:')));
+    expect(cover.channel_id).toBe(channelId);
+    expect(sim.threads(channelId)).toHaveLength(0);
+    const examId = buttonByPrefix(cover, 'exam:start:').split(':')[2]!;
+    let q = await start(h, ada, cover, examId);
+    expect(q.channel_id).toBe(channelId);
+    q = await click(h, ada, q, `exam:answer:${examId}:0:B`, (m) => m.content.includes('saved'));
+    const confirm = await click(h, ada, q, `exam:submit:${examId}`, (m) => title(m) === 'Hand in the exam?');
+    expect(embedOf(confirm).description).toContain('4 questions are unanswered: 2, 3, 4, 5.');
+    const report = await click(h, ada, confirm, `exam:confirm:${examId}`, (m) => title(m).startsWith('Score report'));
+    expect(embedOf(report).description).toContain('**2 / 11 points** · 1 of 5 answered');
+  });
 });
