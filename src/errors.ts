@@ -67,6 +67,18 @@ export const USER_ERROR_CODES = [
   'queue-note-too-long',
   'queue-score-count',
   'queue-invalid-score',
+  // --- h13-exam-core ---
+  'exam-not-found',
+  'exam-not-owner',
+  'exam-already-open',
+  'exam-submitted',
+  'exam-not-submitted',
+  'exam-not-started',
+  'exam-question-out-of-range',
+  'exam-paper-not-found',
+  'exam-needs-minutes',
+  'exam-minutes-out-of-range',
+  'exam-not-enough-questions',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -25,7 +25,7 @@ describe('tutor deploy-commands', () => {
   it('registers the commands globally when no guild is given, replacing what was there', async () => {
     const { io, out } = captureIo({ DISCORD_TOKEN: sim.token, DISCORD_API_URL: sim.apiUrl });
     expect(await runCli(['deploy-commands'], io)).toBe(0);
-    expect(sim.commands.global.map((c) => c.name)).toEqual(['quiz', 'review', 'stats', 'leaderboard', 'bank', 'forget-me', 'class']);
+    expect(sim.commands.global.map((c) => c.name)).toEqual(['quiz', 'review', 'stats', 'leaderboard', 'bank', 'forget-me', 'class', 'exam']);
     expect(out()).toContain('Registered 7 commands for every server');
     expect(await runCli(['deploy-commands'], io)).toBe(0);
     expect(sim.commands.global).toHaveLength(7);
@@ -38,7 +38,7 @@ describe('tutor deploy-commands', () => {
     expect(await runCli(['deploy-commands', '--guild', sim.guildId], io)).toBe(0);
     expect(sim.commands.guild.get(sim.guildId)).toHaveLength(7);
     expect(sim.commands.global).toEqual([]);
-    expect(out()).toContain(`for guild ${sim.guildId}: /quiz, /review, /stats, /leaderboard, /bank, /forget-me, /class`);
+    expect(out()).toContain(`for guild ${sim.guildId}: /quiz, /review, /stats, /leaderboard, /bank, /forget-me, /class, /exam`);
   });
 
   it('says what is missing when there is no token', async () => {
