@@ -100,6 +100,12 @@ export interface RegradeReport {
 export interface KeyFixService {
   acceptAnswer(request: AcceptAnswerRequest): Promise<AcceptAnswerResult>;
   regrade(request: RegradeRequest): Promise<RegradeReport>;
+  /**
+   * Reloads the banks whose key another process changed (`tutor bank accept` while the bot runs) since
+   * this app started or last looked, as recorded in `bank_changes`; returns their ids. A bank file that
+   * no longer validates is left as served (and named in `problems`). The bot calls this now and then.
+   */
+  syncChangedBanks(): Promise<{ reloaded: string[]; problems: string[] }>;
 }
 
 
@@ -150,6 +156,8 @@ export interface KeyFixStore {
   /** Stores new grades with the old ones in the history; skips teachers' grades; returns the ids changed. */
   applyRegrades(regrades: readonly AttemptRegrade[], changedBy: string, at: Date): number[];
   transaction<T>(work: () => T): T;
+  latestBankChangeId(): number;
+  banksChangedAfter(afterId: number): { bankIds: string[]; latestId: number };
 }
 
 export interface KeyFixServiceDeps {
@@ -179,6 +187,9 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
     tail = run.catch(() => undefined);
     return run;
   };
+
+  // Banks were loaded from their files at start, after every change recorded so far.
+  let seenChangeId = deps.repository.latestBankChangeId();
 
   /** The bank as its file holds it now (validated), or the loaded one when it has no file in the banks folder. */
   async function readBank(bankId: string): Promise<{ bank: Bank; file?: string; text?: string; value?: unknown }> {
@@ -242,7 +253,7 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
         const written = await replaceBankFile(edit.bankValue as BankInput, file, text);
         if (!written.ok) throw new UserError('key-fix-file-changed', { file });
         deps.catalog.put(checked.bank);
-        deps.repository.recordBankChange({
+        const changeId = deps.repository.recordBankChange({
           bankId: bank.id,
           questionId: question.id,
           kind: 'accept-answer',
@@ -259,6 +270,8 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
           changedBy: request.changedBy,
           changedAt: clock(),
         });
+        // Only when nothing else changed in between: another process's change is still to be synced.
+        if (changeId === seenChangeId + 1) seenChangeId = changeId;
         return { ...base, changed: true, file, backupFile: written.backup };
       });
     },
@@ -303,6 +316,27 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
         }
         report.pointsDelta = roundScore(report.pointsDelta);
         return report;
+      });
+    },
+
+    syncChangedBanks() {
+      return serial(async () => {
+        const { bankIds, latestId } = deps.repository.banksChangedAfter(seenChangeId);
+        const reloaded: string[] = [];
+        const problems: string[] = [];
+        for (const bankId of bankIds) {
+          try {
+            const { bank, file } = await readBank(bankId);
+            if (file) {
+              deps.catalog.put(bank);
+              reloaded.push(bankId);
+            }
+          } catch (error) {
+            problems.push(error instanceof Error ? error.message : String(error));
+          }
+        }
+        seenChangeId = latestId;
+        return { reloaded, problems };
       });
     },
   };

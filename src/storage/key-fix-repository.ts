@@ -54,6 +54,17 @@ export class KeyFixRepository implements KeyFixStore {
     return Number(lastInsertRowid);
   }
 
+  /** The id of the newest key change, 0 when there is none. */
+  latestBankChangeId(): number {
+    return (this.#statements.latestChange.pluck().get() as number | null) ?? 0;
+  }
+
+  /** Banks changed after the change `afterId` (by any process), with the newest change id. */
+  banksChangedAfter(afterId: number): { bankIds: string[]; latestId: number } {
+    const rows = this.#statements.changedAfter.all(afterId) as Array<{ bank_id: string; latest: number }>;
+    return { bankIds: rows.map((row) => row.bank_id), latestId: rows.reduce((latest, row) => Math.max(latest, row.latest), afterId) };
+  }
+
   /** Key changes of a bank (one question, or all), oldest first. */
   bankChanges(bankId: string, questionId?: string): BankChange[] {
     const rows = (questionId === undefined ? this.#statements.changesOfBank.all(bankId) : this.#statements.changesOfQuestion.all(bankId, questionId)) as Array<{
@@ -152,6 +163,8 @@ function prepare(db: Db) {
   const statement = (sql: string): Statement => db.prepare(sql);
   return {
     insertChange: statement('INSERT INTO bank_changes (bank_id, question_id, kind, detail, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    latestChange: statement('SELECT max(id) FROM bank_changes'),
+    changedAfter: statement('SELECT bank_id, max(id) AS latest FROM bank_changes WHERE id > ? GROUP BY bank_id ORDER BY bank_id'),
     changesOfBank: statement('SELECT * FROM bank_changes WHERE bank_id = ? ORDER BY id'),
     changesOfQuestion: statement('SELECT * FROM bank_changes WHERE bank_id = ? AND question_id = ? ORDER BY id'),
     attemptIds: statement('SELECT id, user_id FROM attempts WHERE bank_id = ? AND question_id = ? ORDER BY user_id, created_at, id'),

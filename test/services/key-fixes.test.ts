@@ -183,6 +183,20 @@ describe('accepting an answer into a key', () => {
     expect(backups()).toHaveLength(0);
   });
 
+  it('lets another process running the app (the bot) serve a key changed from the command line once it syncs', async () => {
+    const bot = await openApp();
+    const cli = await openApp();
+    await cli.app.keyFixes.acceptAnswer({ bankId: 'keys', questionId: 'q-choice', answer: 'C', changedBy: 'cli:op' });
+    expect(bot.app.banks.require('keys').questions[1]).toMatchObject({ options: [{ key: 'A' }, { key: 'B' }, { key: 'C', text: 'A TPU matrix unit' }] });
+    expect((bot.app.banks.require('keys').questions[1] as { options: Array<{ fraction?: number }> }).options[2]!.fraction).toBeUndefined();
+
+    expect(await bot.app.keyFixes.syncChangedBanks()).toEqual({ reloaded: ['keys'], problems: [] });
+    expect((bot.app.banks.require('keys').questions[1] as { options: Array<{ fraction?: number }> }).options[2]!.fraction).toBe(1);
+    expect(await bot.app.keyFixes.syncChangedBanks()).toEqual({ reloaded: [], problems: [] });
+    // The process that made the change has nothing to reload.
+    expect(await cli.app.keyFixes.syncChangedBanks()).toEqual({ reloaded: [], problems: [] });
+  });
+
   it('refuses to edit a bank file that no longer validates, naming the file and the field', async () => {
     const { app } = await openApp();
     const broken = structuredClone(keyFixBank) as { questions: Array<Record<string, unknown>> };
