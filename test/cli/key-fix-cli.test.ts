@@ -70,7 +70,7 @@ describe('tutor bank accept', () => {
     expect(out).toBe(
       'Accepted "quantisation" for blank 1 of question q-blank (bank keys): 100% of the points (was 0%).\n' +
         `Bank file: ${path.join(banksDir, 'keys.json')}\nBackup: ${path.join(banksDir, backup!)}\n` +
-        'Recorded as changed by cli:tester. A running bot serves the new key after its next regrade of this question or a restart.\n' +
+        'Recorded as changed by cli:tester. A running bot serves the new key within 30 seconds.\n' +
         'Next: tutor regrade --bank keys --question q-blank --dry-run\n',
     );
     const written = JSON.parse(fs.readFileSync(path.join(banksDir, 'keys.json'), 'utf8')) as { questions: Array<{ blanks?: Array<{ accept: unknown[] }> }> };
