@@ -41,7 +41,11 @@ import type { NewLearnerNotice, NoticeOutbox } from './notices.ts';
 export interface AcceptAnswerRequest {
   bankId: string;
   questionId: string;
-  /** 1-based blank of a fill-in-the-blank question; omitted for other types. */
+  /**
+   * 1-based blank of a fill-in-the-blank question; omitted for other types. Omitted for a question of
+   * several blanks, `answer` is a whole answer (`a | b`, as a response-analysis row shows it) and each
+   * part the key gives less than `fraction` is accepted for its blank.
+   */
   blank?: number;
   answer: string;
   /** Share of the points for this answer, 0 < f ≤ 1; default 1. */
@@ -58,6 +62,8 @@ export interface AcceptAnswerResult {
   fraction: number;
   /** False when the key already accepted this answer (nothing written). */
   changed: boolean;
+  /** For blank questions: the blanks that took an entry. */
+  blanks?: number[];
   backupFile?: string;
   /** The share of the points the answer earned before the change. */
   fractionBefore: number;
@@ -237,6 +243,7 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
           bankId: bank.id,
           questionId: question.id,
           ...(edit.blank !== undefined ? { blank: edit.blank } : {}),
+          ...(edit.blanks !== undefined ? { blanks: edit.blanks } : {}),
           answer: String(edit.entry),
           fraction: edit.fraction,
           fractionBefore: edit.fractionBefore,
@@ -260,6 +267,7 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
           detail: {
             type: question.type,
             ...(edit.blank !== undefined ? { blank: edit.blank } : {}),
+            ...(edit.blanks !== undefined ? { blanks: edit.blanks } : {}),
             answer: request.answer.trim(),
             entry: edit.entry,
             fraction: edit.fraction,

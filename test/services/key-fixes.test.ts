@@ -134,6 +134,17 @@ describe('accepting an answer into a key', () => {
     ]);
   });
 
+  it('takes a whole answer to several blanks, as a response-analysis row shows it, and accepts each part the key rejects for its blank', async () => {
+    const { app, repository } = await openApp();
+    const result = await app.keyFixes.acceptAnswer({ bankId: 'keys', questionId: 'q-blank', answer: 'quantisation | pruning', changedBy: 't' });
+    expect(result).toMatchObject({ changed: true, blanks: [1], answer: 'quantisation | pruning', fractionBefore: 0.5, fraction: 1 });
+    expect(result.blank).toBeUndefined();
+    const written = JSON.parse(fs.readFileSync(bankFile, 'utf8')) as { questions: Array<{ blanks?: Array<{ accept: unknown[] }> }> };
+    expect(written.questions[0]!.blanks!.map((blank) => blank.accept)).toEqual([['quantization', 'quantisation'], ['pruning']]);
+    expect(repository.bankChanges('keys')[0]!.detail).toMatchObject({ blanks: [1], answer: 'quantisation | pruning' });
+    expect(await app.keyFixes.acceptAnswer({ bankId: 'keys', questionId: 'q-blank', answer: 'Quantisation; Pruning.', changedBy: 't' })).toMatchObject({ changed: false, fractionBefore: 1 });
+  });
+
   it('gives a choice option its fraction and a numeric question an alternative value in the key unit', async () => {
     const { app } = await openApp();
     await app.keyFixes.acceptAnswer({ bankId: 'keys', questionId: 'q-choice', answer: 'c', changedBy: 't' });
