@@ -7,6 +7,7 @@ import {
   matchKeyOfNormalized,
   normalizeText,
   removeZeroWidth,
+  splitBlankAnswers,
   untrimmedKeyOfNormalized,
 } from '../grading/normalize.ts';
 import { readNumberWithUnit } from '../grading/numeric.ts';
@@ -31,7 +32,7 @@ export const ACCEPTABLE_TYPES = ['blank', 'choice', 'numeric'] as const;
 
 export interface AcceptEditRequest {
   questionId: string;
-  /** 1-based; required for a question with several blanks, 1 by default for one blank. */
+  /** 1-based. Omitted for a question of several blanks: `answer` is a whole answer (`a | b`), one part per blank. */
   blank?: number;
   answer: string;
   fraction: number;
@@ -42,6 +43,8 @@ export interface AcceptEdit {
   changed: boolean;
   /** The blank the answer went to (1-based), for blank questions. */
   blank?: number;
+  /** The blanks that took a new or raised entry (a whole answer to several blanks may change some). */
+  blanks?: number[];
   /** The answer as written into the key (a blank's entry text, an option key, a number). */
   entry: string | number;
   /** The share of the points the answer earned before the edit. */
@@ -111,9 +114,30 @@ export function blankCredit(question: BlankQuestion, index: number, answer: stri
   );
 }
 
+/**
+ * A whole answer to a question of several blanks (a response-analysis row, `a | b`): each part goes to
+ * its blank, where the key gives it less than `fraction`. `fractionBefore` is then the whole answer's.
+ */
+function acceptWholeBlankAnswer(raw: RawQuestion, question: BlankQuestion, answer: string, fraction: number): Omit<AcceptEdit, 'bankValue'> {
+  const parts = splitBlankAnswers(answer);
+  while (parts.length > question.blanks.length && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length !== question.blanks.length) {
+    throw new UserError('key-fix-blank', { questionId: question.id, blank: '—', blanks: question.blanks.length });
+  }
+  const grade = gradeAnswer(question, parts);
+  const before = grade.status === 'graded' && grade.maxScore > 0 ? snapFraction(grade.score / grade.maxScore) : 0;
+  const blanks: number[] = [];
+  parts.forEach((part, index) => {
+    if (isBlankText(part) || matchKeyOfNormalized(normalizeText(part)) === '') return;
+    if (acceptInBlank(raw, question, part, fraction, index + 1).changed) blanks.push(index + 1);
+  });
+  return { changed: blanks.length > 0, blanks, entry: parts.map((part) => part.replace(/\*/gu, '\\*')).join(' | '), fractionBefore: before, fraction };
+}
+
 function acceptInBlank(raw: RawQuestion, question: BlankQuestion, answer: string, fraction: number, blank: number | undefined): Omit<AcceptEdit, 'bankValue'> {
   const count = question.blanks.length;
-  const number = blank ?? (count === 1 ? 1 : undefined);
+  if (blank === undefined && count > 1) return acceptWholeBlankAnswer(raw, question, answer, fraction);
+  const number = blank ?? 1;
   if (number === undefined || !Number.isInteger(number) || number < 1 || number > count) {
     throw new UserError('key-fix-blank', { questionId: question.id, blank: number === undefined ? '—' : String(number), blanks: count });
   }
@@ -131,7 +155,7 @@ function acceptInBlank(raw: RawQuestion, question: BlankQuestion, answer: string
   const sameText = target.accept.findIndex((existing) => typeof existing === 'string' ? existing === text : (existing as { text?: unknown }).text === text);
   if (sameText >= 0) target.accept[sameText] = entry;
   else target.accept.push(entry);
-  return { changed: true, blank: number, entry: text, fractionBefore: before, fraction };
+  return { changed: true, blank: number, blanks: [number], entry: text, fractionBefore: before, fraction };
 }
 
 function refuseBlankNumber(question: Question, blank: number | undefined): void {

@@ -28,6 +28,9 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** How often the bot looks for keys changed by another process (`bank_changes`). */
+const BANK_SYNC_MS = 30_000;
+
 export const BOT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
 
 /**
@@ -86,11 +89,24 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
   const notices = startNoticeDelivery(client, deps, options.notices);
+  // --- h12-keyfix ---
+  // A key changed from the command line (`tutor bank accept`) is served here within BANK_SYNC_MS.
+  const bankSync = setInterval(() => {
+    app.keyFixes.syncChangedBanks().then(
+      ({ reloaded, problems }) => {
+        if (reloaded.length > 0) logger.info({ reloaded }, 'banks reloaded after a key change');
+        for (const problem of problems) logger.warn({ problem }, 'a changed bank was not reloaded');
+      },
+      (error: unknown) => logger.error({ err: error }, 'bank sync failed'),
+    );
+  }, BANK_SYNC_MS);
+  bankSync.unref();
   return {
     client: client as Client<true>,
     notices,
     async stop() {
       await notices.stop();
+      clearInterval(bankSync);
       await client.destroy();
     },
   };
