@@ -62,7 +62,7 @@ export function acceptCandidates(question: Question, responses: readonly Respons
       const known = parts.get(key);
       if (known) {
         known.count += response.count;
-        // Rows are disjoint answers, but one learner may have given this part in several of them: a bound.
+        // Rows are disjoint answers, but one learner may have given this part in several of them: a lower bound.
         known.learners = Math.max(known.learners, response.learners);
       } else {
         parts.set(key, { key, blank: index + 1, answer: part, count: response.count, learners: response.learners, verdict: 'wrong' });
