@@ -325,6 +325,9 @@ describe('regrading a question after its key changed', () => {
     edited.questions[1]!.options = (edited.questions[1]!.options as Array<Record<string, unknown>>).map(({ key, text }) => ({ key, text }));
     fs.writeFileSync(bankFile, JSON.stringify(edited, null, 2));
 
+    const dry = await app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-choice', dryRun: true, changedBy: 't' });
+    expect(dry.pointsDelta).toBe(-2);
+    expect(app.banks.require('keys').questions[1]).toMatchObject({ answer: 'B' });
     const report = await app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-choice', dryRun: false, changedBy: 't' });
     expect(report.changed).toEqual([{ attemptId: choiceB, userId: 'ben', answer: 'B', before: 2, after: 0, maxScore: 2 }]);
     expect(report.pointsDelta).toBe(-2);
