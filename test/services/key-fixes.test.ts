@@ -182,11 +182,11 @@ describe('accepting an answer into a key', () => {
     await expectUserError(() => accept({ questionId: 'q-choice', blank: 1, answer: 'C' }), 'key-fix-blank');
     await expectUserError(() => accept({ fraction: 0 }), 'key-fix-fraction');
     await expectUserError(() => accept({ fraction: 1.5 }), 'key-fix-fraction');
-    await expectUserError(() => accept({ answer: '  \u200B ' }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: 'x'.repeat(201) }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: 'a; b' }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: '...' }), 'key-fix-answer');
-    await expectUserError(() => accept({ questionId: 'q-choice', blank: undefined, answer: 'Z' }), 'key-fix-answer');
+    await expectUserError(() => accept({ answer: '  \u200B ' }), 'key-fix-answer-empty');
+    expect((await expectUserError(() => accept({ answer: 'x'.repeat(201) }), 'key-fix-answer-long')).localized('zh-CN')).toBe('要接受的答案长 201 个字符，上限为 200。');
+    await expectUserError(() => accept({ answer: 'a; b' }), 'key-fix-answer-separator');
+    await expectUserError(() => accept({ answer: '...' }), 'key-fix-answer-empty');
+    expect((await expectUserError(() => accept({ questionId: 'q-choice', blank: undefined, answer: 'Z' }), 'key-fix-answer-unreadable')).message).toContain('"Z" as an answer to question "q-choice"');
     const wrongType = await expectUserError(() => accept({ questionId: 'q-short', blank: undefined }), 'key-fix-type');
     expect(wrongType.localized('zh-CN')).toContain('q-short');
     await expectUserError(() => accept({ questionId: 'q-tf', blank: undefined, answer: 'true' }), 'key-fix-type');
