@@ -69,24 +69,24 @@ export function acceptAnswerInBank(bankValue: unknown, question: Question, reque
     case 'choice': {
       refuseBlankNumber(question, request.blank);
       const grade = gradeAnswer(question, answer);
-      if (grade.status !== 'graded') throw new UserError('key-fix-answer', { reason: grade.status === 'invalid' ? grade.reason.message : 'not gradable' });
+      if (grade.status !== 'graded') throw unreadable(question, answer, grade.status === 'invalid' ? grade.reason.message : 'not gradable');
       const key = grade.normalizedAnswer;
       const before = choiceCredit(question, key);
       if (before >= fraction) return { changed: false, entry: key, fractionBefore: before, fraction, bankValue };
       const options = raw.options as RawQuestion[];
       const option = options.find((candidate) => candidate.key === key);
-      if (!option) throw new UserError('key-fix-answer', { reason: `no option ${key}` });
+      if (!option) throw unreadable(question, answer, `no option ${key}`);
       option.fraction = fraction;
       return { changed: true, entry: key, fractionBefore: before, fraction, bankValue: copy };
     }
     case 'numeric': {
       refuseBlankNumber(question, request.blank);
       const grade = gradeAnswer(question, answer);
-      if (grade.status !== 'graded') throw new UserError('key-fix-answer', { reason: grade.status === 'invalid' ? grade.reason.message : 'not gradable' });
+      if (grade.status !== 'graded') throw unreadable(question, answer, grade.status === 'invalid' ? grade.reason.message : 'not gradable');
       const before = snapFraction(grade.score / question.points);
       const units = [...(question.unit ? [{ unit: question.unit, multiplier: 1 }] : []), ...(question.units ?? [])];
       const read = readNumberWithUnit(answer, units.map((entry) => entry.unit));
-      if (!read) throw new UserError('key-fix-answer', { reason: 'not a number' });
+      if (!read) throw unreadable(question, answer, 'not a number');
       const multiplier = read.known ? units.find((entry) => entry.unit === read.unit)?.multiplier : undefined;
       const value = multiplier === undefined ? read.value : read.value / multiplier;
       if (before >= fraction) return { changed: false, entry: value, fractionBefore: before, fraction, bankValue };
@@ -142,8 +142,8 @@ function acceptInBlank(raw: RawQuestion, question: BlankQuestion, answer: string
     throw new UserError('key-fix-blank', { questionId: question.id, blank: number === undefined ? '—' : String(number), blanks: count });
   }
   // A learner's answer to one blank never holds a separator (it would have been split into two).
-  if (/[;；|｜\r\n]/u.test(answer)) throw new UserError('key-fix-answer', { reason: 'an answer to one blank cannot contain ; | or a line break' });
-  if (matchKeyOfNormalized(normalizeText(answer)) === '') throw new UserError('key-fix-answer', { reason: 'nothing but punctuation' });
+  if (/[;；|｜\r\n]/u.test(answer)) throw new UserError('key-fix-answer-separator');
+  if (matchKeyOfNormalized(normalizeText(answer)) === '') throw new UserError('key-fix-answer-empty');
   const index = number - 1;
   const before = blankCredit(question, index, answer);
   // `*` is the wildcard of accepted answers: a learner's literal asterisk is escaped.
@@ -169,9 +169,14 @@ function checkFraction(fraction: number): number {
 
 function checkAnswer(answer: string): string {
   const cleaned = removeZeroWidth(answer).normalize('NFC').trim();
-  if (isBlankText(cleaned)) throw new UserError('key-fix-answer', { reason: 'the answer is empty' });
+  if (isBlankText(cleaned)) throw new UserError('key-fix-answer-empty');
   if (cleaned.length > ACCEPT_ANSWER_MAX_LENGTH) {
-    throw new UserError('key-fix-answer', { reason: `the answer is ${cleaned.length} characters long; the limit is ${ACCEPT_ANSWER_MAX_LENGTH}` });
+    throw new UserError('key-fix-answer-long', { length: cleaned.length, limit: ACCEPT_ANSWER_MAX_LENGTH });
   }
   return cleaned;
+}
+
+/** The grader's reason is English (as `tutor grade` shows it); the sentence around it is localised. */
+function unreadable(question: Question, answer: string, reason: string): UserError {
+  return new UserError('key-fix-answer-unreadable', { answer, questionId: question.id, reason });
 }

@@ -151,7 +151,6 @@ export interface AttemptRegrade {
   grade: Extract<GradeResult, { status: 'graded' }>;
 }
 
-
 /** What the key-fix service stores and reads (src/storage/key-fix-repository.ts). */
 export interface KeyFixStore {
   recordBankChange(change: NewBankChange): number;
@@ -289,8 +288,8 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
         const { bank } = await readBank(request.bankId);
         const question = requireQuestion(bank, request.questionId);
         if (isFreeText(question)) throw new UserError('regrade-free-text', { questionId: question.id, type: question.type });
-        // The served key is the one regraded with: an edited bank file goes live here too.
-        deps.catalog.put(bank);
+        // The served key becomes the one regraded with (an edited bank file goes live too); a dry run changes nothing.
+        if (!request.dryRun) deps.catalog.put(bank);
         const report: RegradeReport = {
           bankId: bank.id,
           questionId: question.id,

@@ -182,11 +182,11 @@ describe('accepting an answer into a key', () => {
     await expectUserError(() => accept({ questionId: 'q-choice', blank: 1, answer: 'C' }), 'key-fix-blank');
     await expectUserError(() => accept({ fraction: 0 }), 'key-fix-fraction');
     await expectUserError(() => accept({ fraction: 1.5 }), 'key-fix-fraction');
-    await expectUserError(() => accept({ answer: '  \u200B ' }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: 'x'.repeat(201) }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: 'a; b' }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: '...' }), 'key-fix-answer');
-    await expectUserError(() => accept({ questionId: 'q-choice', blank: undefined, answer: 'Z' }), 'key-fix-answer');
+    await expectUserError(() => accept({ answer: '  \u200B ' }), 'key-fix-answer-empty');
+    expect((await expectUserError(() => accept({ answer: 'x'.repeat(201) }), 'key-fix-answer-long')).localized('zh-CN')).toBe('要接受的答案长 201 个字符，上限为 200。');
+    await expectUserError(() => accept({ answer: 'a; b' }), 'key-fix-answer-separator');
+    await expectUserError(() => accept({ answer: '...' }), 'key-fix-answer-empty');
+    expect((await expectUserError(() => accept({ questionId: 'q-choice', blank: undefined, answer: 'Z' }), 'key-fix-answer-unreadable')).message).toContain('"Z" as an answer to question "q-choice"');
     const wrongType = await expectUserError(() => accept({ questionId: 'q-short', blank: undefined }), 'key-fix-type');
     expect(wrongType.localized('zh-CN')).toContain('q-short');
     await expectUserError(() => accept({ questionId: 'q-tf', blank: undefined, answer: 'true' }), 'key-fix-type');
@@ -325,6 +325,9 @@ describe('regrading a question after its key changed', () => {
     edited.questions[1]!.options = (edited.questions[1]!.options as Array<Record<string, unknown>>).map(({ key, text }) => ({ key, text }));
     fs.writeFileSync(bankFile, JSON.stringify(edited, null, 2));
 
+    const dry = await app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-choice', dryRun: true, changedBy: 't' });
+    expect(dry.pointsDelta).toBe(-2);
+    expect(app.banks.require('keys').questions[1]).toMatchObject({ answer: 'B' });
     const report = await app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-choice', dryRun: false, changedBy: 't' });
     expect(report.changed).toEqual([{ attemptId: choiceB, userId: 'ben', answer: 'B', before: 2, after: 0, maxScore: 2 }]);
     expect(report.pointsDelta).toBe(-2);
