@@ -34,6 +34,9 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** How often the bot looks for keys changed by another process (`bank_changes`). */
+const BANK_SYNC_MS = 30_000;
+
 export const BOT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
 
 /**
@@ -103,12 +106,25 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     ...(options.examPollMs !== undefined ? { pollMs: options.examPollMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  // --- h12-keyfix ---
+  // A key changed from the command line (`tutor bank accept`) is served here within BANK_SYNC_MS.
+  const bankSync = setInterval(() => {
+    app.keyFixes.syncChangedBanks().then(
+      ({ reloaded, problems }) => {
+        if (reloaded.length > 0) logger.info({ reloaded }, 'banks reloaded after a key change');
+        for (const problem of problems) logger.warn({ problem }, 'a changed bank was not reloaded');
+      },
+      (error: unknown) => logger.error({ err: error }, 'bank sync failed'),
+    );
+  }, BANK_SYNC_MS);
+  bankSync.unref();
   return {
     client: client as Client<true>,
     notices,
     async stop() {
       await notices.stop();
       stopExamDeadlines();
+      clearInterval(bankSync);
       await client.destroy();
     },
   };

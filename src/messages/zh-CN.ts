@@ -345,10 +345,13 @@ export const zhCN: Record<MessageKey, string> = {
   'error.class-answer-gone': '这个答案已不在该题保存的作答中（可能已被删除）。请重新运行 /class items。',
 
   // --- h12-keyfix ---
-  'error.key-fix-type': '题目「{questionId}」是{type}题：只有 {types} 类题目可以添加可接受答案。其他题型请直接编辑题库文件，然后运行 `tutor regrade`。',
+  'error.key-fix-type': '题目「{questionId}」的题型是 {type}：只有 {types} 类题目可以添加可接受答案。其他题型请直接编辑题库文件，然后运行 `tutor regrade`。',
   'error.key-fix-blank': '题目「{questionId}」有 {blanks} 个空：第 {blank} 空无法添加这个答案（填空题请给出 1 到 {blanks} 之间的空号，其他题型不要给空号）。',
   'error.key-fix-fraction': '得分比例必须大于 0 且不超过 1，而不是「{value}」。',
-  'error.key-fix-answer': '无法把这个答案加入答案：{reason}。',
+  'error.key-fix-answer-empty': '要接受的答案为空（或只有标点）。',
+  'error.key-fix-answer-long': '要接受的答案长 {length} 个字符，上限为 {limit}。',
+  'error.key-fix-answer-separator': '单个空的答案不能包含「;」「|」或换行：它们用来分隔不同空的答案。',
+  'error.key-fix-answer-unreadable': '评分程序无法把「{answer}」读作题目「{questionId}」的答案（{reason}），因此不能加入答案。',
   'error.key-fix-no-effect': '答案未修改：即使加入「{answer}」，题目「{questionId}」也不会给这个答案更多分数（请检查单位或空号）。',
   'error.key-fix-no-file': '题库「{bankId}」不是题库文件夹（{dir}）中的文件，无法在这里修改答案。',
   'error.key-fix-file-changed': '修改答案期间题库文件 {file} 被改动了；没有写入任何内容。请重试。',
