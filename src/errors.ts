@@ -43,6 +43,9 @@ export const USER_ERROR_CODES = [
   'backup-exists',
   'backup-folder-missing',
   'attempt-not-found',
+  // --- h12-class-discord ---
+  'choose-bank',
+  'class-answer-gone',
   // --- h12-keyfix ---
   'key-fix-type',
   'key-fix-blank',
@@ -55,6 +58,30 @@ export const USER_ERROR_CODES = [
   'key-fix-no-file',
   'key-fix-file-changed',
   'regrade-free-text',
+  // --- h12-queue-appeals ---
+  'appeal-not-yours',
+  'appeal-exists',
+  'appeal-rate-limited',
+  'appeal-reason-empty',
+  'appeal-reason-too-long',
+  'queue-item-not-found',
+  'queue-item-resolved',
+  'queue-note-required',
+  'queue-note-too-long',
+  'queue-score-count',
+  'queue-invalid-score',
+  // --- h13-exam-core ---
+  'exam-not-found',
+  'exam-not-owner',
+  'exam-already-open',
+  'exam-submitted',
+  'exam-not-submitted',
+  'exam-not-started',
+  'exam-question-out-of-range',
+  'exam-paper-not-found',
+  'exam-needs-minutes',
+  'exam-minutes-out-of-range',
+  'exam-not-enough-questions',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

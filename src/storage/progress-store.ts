@@ -2,6 +2,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import { UserError } from '../errors.ts';
 import type { GradeResult } from '../grading/types.ts';
 import type {
+  AttemptGradedBy,
   AttemptRecord,
   AttemptStatus,
   FollowUpMessage,
@@ -15,7 +16,7 @@ import type {
 import { scheduleReview, type ReviewCard } from '../progress/review.ts';
 import type { Leaderboard, LeaderboardPeriod, UserStats } from '../progress/types.ts';
 import type { QuestionRef, QuizSession } from '../quiz/types.ts';
-import type { FreeTextFeedback, GradedBy } from '../tutor/types.ts';
+import type { FreeTextFeedback } from '../tutor/types.ts';
 import type { QuestionType } from '../bank/schema.ts';
 import type { Db } from './database.ts';
 import { forgetUser } from './forget.ts';
@@ -37,7 +38,7 @@ interface SessionRow {
   ended_at: number | null;
 }
 
-interface AttemptRow {
+export interface AttemptRow {
   id: number;
   session_id: string | null;
   user_id: string;
@@ -51,7 +52,7 @@ interface AttemptRow {
   score: number;
   max_score: number;
   status: AttemptStatus;
-  graded_by: GradedBy;
+  graded_by: AttemptGradedBy;
   grade: string;
   feedback: string | null;
   prompt_version: string | null;
@@ -86,7 +87,7 @@ interface FollowUpRow {
   created_at: number;
 }
 
-const ATTEMPT_COLUMNS = `id, session_id, user_id, guild_id, bank_id, question_id, question_type, topic, raw_answer,
+export const ATTEMPT_COLUMNS = `id, session_id, user_id, guild_id, bank_id, question_id, question_type, topic, raw_answer,
   normalized_answer, score, max_score, status, graded_by, grade, feedback, prompt_version, model, input_tokens,
   output_tokens, latency_ms, created_at`;
 
@@ -540,7 +541,7 @@ function toSession(row: SessionRow): QuizSession {
   };
 }
 
-function toAttempt(row: AttemptRow): AttemptRecord {
+export function toAttempt(row: AttemptRow): AttemptRecord {
   return {
     id: row.id,
     sessionId: row.session_id,

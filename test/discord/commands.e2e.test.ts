@@ -13,7 +13,7 @@ describe('the other commands', () => {
 
   it('registers every command in the guild through tutor deploy-commands, with Chinese names', () => {
     const registered = h.sim.commands.guild.get(h.sim.guildId)!;
-    expect(registered.map((c) => c.name).sort()).toEqual(['bank', 'forget-me', 'leaderboard', 'quiz', 'review', 'stats']);
+    expect(registered.map((c) => c.name).sort()).toEqual(['bank', 'class', 'exam', 'forget-me', 'leaderboard', 'quiz', 'review', 'stats']);
     expect(registered.find((c) => c.name === 'quiz')).toMatchObject({ name_localizations: { 'zh-CN': '测验' } });
     expect(h.sim.commands.global).toEqual([]);
   });
