@@ -4,6 +4,9 @@ import { BankCatalog } from './bank/catalog.ts';
 import { importBankInWorker } from './bank/import/isolated.ts';
 import { loadBankDirectory } from './bank/load.ts';
 import type { Config } from './config.ts';
+import { createExamService } from './exam/exam-service.ts';
+import { computeExamStats } from './exam/stats.ts';
+import type { ExamService } from './exam/types.ts';
 import { UserError } from './errors.ts';
 import { createSilentLogger, type Logger } from './logger.ts';
 import { createQuizService } from './quiz/quiz-service.ts';
@@ -23,6 +26,7 @@ import { backupDatabase } from './storage/backup.ts';
 import { ClassReportRepository } from './storage/class-report-repository.ts';
 import { KeyFixRepository } from './storage/key-fix-repository.ts';
 import { SqliteNoticeOutbox } from './storage/notice-repository.ts';
+import { SqliteExamRepository } from './storage/exam-repository.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 import { SqliteProgressStore } from './storage/progress-store.ts';
 import { SqliteUsageRepository } from './storage/usage-repository.ts';
@@ -65,6 +69,9 @@ export interface App extends RecordsApp {
   // --- h12-queue-appeals ---
   /** Attempts awaiting a person (flagged, needs-review, provisional, appealed) and the teacher's grade. */
   reviewQueue: ReviewQueueService;
+  // --- h13-exam-core ---
+  /** Exam mode (issue 13): papers sat under a time limit, graded at submission. */
+  exams: ExamService;
 }
 
 export interface CreateAppOptions {
@@ -93,6 +100,7 @@ interface Storage {
   db: Db;
   store: SqliteProgressStore;
   usage: SqliteUsageRepository;
+  exams: SqliteExamRepository;
 }
 
 function openStorage(config: Config, options: CreateAppOptions): Storage {
@@ -106,22 +114,19 @@ function openStorage(config: Config, options: CreateAppOptions): Storage {
 
 function storageOn(db: Db, config: Config, options: CreateAppOptions): Storage {
   try {
-    return {
-      db,
-      store: new SqliteProgressStore(db, { ...(options.clock ? { clock: options.clock } : {}), timeZone: config.TIME_ZONE }),
-      usage: new SqliteUsageRepository(db),
-    };
+    const store = new SqliteProgressStore(db, { ...(options.clock ? { clock: options.clock } : {}), timeZone: config.TIME_ZONE });
+    return { db, store, usage: new SqliteUsageRepository(db), exams: new SqliteExamRepository(db, store) };
   } catch (error) {
     db.close();
     throw error;
   }
 }
 
-function recordsServices(config: Config, logger: Logger, { db, store, usage }: Storage, clock?: () => Date): RecordsApp {
+function recordsServices(config: Config, logger: Logger, { db, store, usage, exams }: Storage, clock?: () => Date): RecordsApp {
   return {
     config,
     logger,
-    stats: createStatisticsService({ store, timeZone: config.TIME_ZONE }),
+    stats: createStatisticsService({ store, timeZone: config.TIME_ZONE, exams: (userId) => computeExamStats(exams, userId) }),
     usage: createUsageService(usage),
     maintenance: createMaintenanceService({ store, backup: (destination) => backupDatabase(db, destination), databasePath: db.name }),
     classReports: createClassReportService({
@@ -207,13 +212,23 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       outbox: new SqliteNoticeOutbox(storage.db),
       clock,
     });
-    logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
     const reviewQueue = createReviewQueueService({
       store: new SqliteReviewQueueRepository(storage.db, { replayReviewCard: (userId, bankId, questionId) => store.replayReviewCard(userId, bankId, questionId) }),
       catalog,
       clock,
     });
-    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, keyFixes, reviewQueue };
+    const exams = createExamService({
+      catalog,
+      store,
+      exams: storage.exams,
+      tutor,
+      maxAnswerLength: config.ANSWER_MAX_LENGTH,
+      clock,
+      logger: logger.child({ component: 'exams' }),
+      ...(options.random ? { random: options.random } : {}),
+    });
+    logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
+    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, keyFixes, reviewQueue, exams };
   } catch (error) {
     storage.db.close();
     throw error;

@@ -50,7 +50,10 @@ export const USER_ERROR_CODES = [
   'key-fix-type',
   'key-fix-blank',
   'key-fix-fraction',
-  'key-fix-answer',
+  'key-fix-answer-empty',
+  'key-fix-answer-long',
+  'key-fix-answer-separator',
+  'key-fix-answer-unreadable',
   'key-fix-no-effect',
   'key-fix-no-file',
   'key-fix-file-changed',
@@ -67,6 +70,18 @@ export const USER_ERROR_CODES = [
   'queue-note-too-long',
   'queue-score-count',
   'queue-invalid-score',
+  // --- h13-exam-core ---
+  'exam-not-found',
+  'exam-not-owner',
+  'exam-already-open',
+  'exam-submitted',
+  'exam-not-submitted',
+  'exam-not-started',
+  'exam-question-out-of-range',
+  'exam-paper-not-found',
+  'exam-needs-minutes',
+  'exam-minutes-out-of-range',
+  'exam-not-enough-questions',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

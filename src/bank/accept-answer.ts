@@ -7,6 +7,7 @@ import {
   matchKeyOfNormalized,
   normalizeText,
   removeZeroWidth,
+  splitBlankAnswers,
   untrimmedKeyOfNormalized,
 } from '../grading/normalize.ts';
 import { readNumberWithUnit } from '../grading/numeric.ts';
@@ -31,7 +32,7 @@ export const ACCEPTABLE_TYPES = ['blank', 'choice', 'numeric'] as const;
 
 export interface AcceptEditRequest {
   questionId: string;
-  /** 1-based; required for a question with several blanks, 1 by default for one blank. */
+  /** 1-based. Omitted for a question of several blanks: `answer` is a whole answer (`a | b`), one part per blank. */
   blank?: number;
   answer: string;
   fraction: number;
@@ -42,6 +43,8 @@ export interface AcceptEdit {
   changed: boolean;
   /** The blank the answer went to (1-based), for blank questions. */
   blank?: number;
+  /** The blanks that took a new or raised entry (a whole answer to several blanks may change some). */
+  blanks?: number[];
   /** The answer as written into the key (a blank's entry text, an option key, a number). */
   entry: string | number;
   /** The share of the points the answer earned before the edit. */
@@ -66,24 +69,24 @@ export function acceptAnswerInBank(bankValue: unknown, question: Question, reque
     case 'choice': {
       refuseBlankNumber(question, request.blank);
       const grade = gradeAnswer(question, answer);
-      if (grade.status !== 'graded') throw new UserError('key-fix-answer', { reason: grade.status === 'invalid' ? grade.reason.message : 'not gradable' });
+      if (grade.status !== 'graded') throw unreadable(question, answer, grade.status === 'invalid' ? grade.reason.message : 'not gradable');
       const key = grade.normalizedAnswer;
       const before = choiceCredit(question, key);
       if (before >= fraction) return { changed: false, entry: key, fractionBefore: before, fraction, bankValue };
       const options = raw.options as RawQuestion[];
       const option = options.find((candidate) => candidate.key === key);
-      if (!option) throw new UserError('key-fix-answer', { reason: `no option ${key}` });
+      if (!option) throw unreadable(question, answer, `no option ${key}`);
       option.fraction = fraction;
       return { changed: true, entry: key, fractionBefore: before, fraction, bankValue: copy };
     }
     case 'numeric': {
       refuseBlankNumber(question, request.blank);
       const grade = gradeAnswer(question, answer);
-      if (grade.status !== 'graded') throw new UserError('key-fix-answer', { reason: grade.status === 'invalid' ? grade.reason.message : 'not gradable' });
+      if (grade.status !== 'graded') throw unreadable(question, answer, grade.status === 'invalid' ? grade.reason.message : 'not gradable');
       const before = snapFraction(grade.score / question.points);
       const units = [...(question.unit ? [{ unit: question.unit, multiplier: 1 }] : []), ...(question.units ?? [])];
       const read = readNumberWithUnit(answer, units.map((entry) => entry.unit));
-      if (!read) throw new UserError('key-fix-answer', { reason: 'not a number' });
+      if (!read) throw unreadable(question, answer, 'not a number');
       const multiplier = read.known ? units.find((entry) => entry.unit === read.unit)?.multiplier : undefined;
       const value = multiplier === undefined ? read.value : read.value / multiplier;
       if (before >= fraction) return { changed: false, entry: value, fractionBefore: before, fraction, bankValue };
@@ -111,15 +114,36 @@ export function blankCredit(question: BlankQuestion, index: number, answer: stri
   );
 }
 
+/**
+ * A whole answer to a question of several blanks (a response-analysis row, `a | b`): each part goes to
+ * its blank, where the key gives it less than `fraction`. `fractionBefore` is then the whole answer's.
+ */
+function acceptWholeBlankAnswer(raw: RawQuestion, question: BlankQuestion, answer: string, fraction: number): Omit<AcceptEdit, 'bankValue'> {
+  const parts = splitBlankAnswers(answer);
+  while (parts.length > question.blanks.length && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length !== question.blanks.length) {
+    throw new UserError('key-fix-blank', { questionId: question.id, blank: '—', blanks: question.blanks.length });
+  }
+  const grade = gradeAnswer(question, parts);
+  const before = grade.status === 'graded' && grade.maxScore > 0 ? snapFraction(grade.score / grade.maxScore) : 0;
+  const blanks: number[] = [];
+  parts.forEach((part, index) => {
+    if (isBlankText(part) || matchKeyOfNormalized(normalizeText(part)) === '') return;
+    if (acceptInBlank(raw, question, part, fraction, index + 1).changed) blanks.push(index + 1);
+  });
+  return { changed: blanks.length > 0, blanks, entry: parts.map((part) => part.replace(/\*/gu, '\\*')).join(' | '), fractionBefore: before, fraction };
+}
+
 function acceptInBlank(raw: RawQuestion, question: BlankQuestion, answer: string, fraction: number, blank: number | undefined): Omit<AcceptEdit, 'bankValue'> {
   const count = question.blanks.length;
-  const number = blank ?? (count === 1 ? 1 : undefined);
+  if (blank === undefined && count > 1) return acceptWholeBlankAnswer(raw, question, answer, fraction);
+  const number = blank ?? 1;
   if (number === undefined || !Number.isInteger(number) || number < 1 || number > count) {
     throw new UserError('key-fix-blank', { questionId: question.id, blank: number === undefined ? '—' : String(number), blanks: count });
   }
   // A learner's answer to one blank never holds a separator (it would have been split into two).
-  if (/[;；|｜\r\n]/u.test(answer)) throw new UserError('key-fix-answer', { reason: 'an answer to one blank cannot contain ; | or a line break' });
-  if (matchKeyOfNormalized(normalizeText(answer)) === '') throw new UserError('key-fix-answer', { reason: 'nothing but punctuation' });
+  if (/[;；|｜\r\n]/u.test(answer)) throw new UserError('key-fix-answer-separator');
+  if (matchKeyOfNormalized(normalizeText(answer)) === '') throw new UserError('key-fix-answer-empty');
   const index = number - 1;
   const before = blankCredit(question, index, answer);
   // `*` is the wildcard of accepted answers: a learner's literal asterisk is escaped.
@@ -131,7 +155,7 @@ function acceptInBlank(raw: RawQuestion, question: BlankQuestion, answer: string
   const sameText = target.accept.findIndex((existing) => typeof existing === 'string' ? existing === text : (existing as { text?: unknown }).text === text);
   if (sameText >= 0) target.accept[sameText] = entry;
   else target.accept.push(entry);
-  return { changed: true, blank: number, entry: text, fractionBefore: before, fraction };
+  return { changed: true, blank: number, blanks: [number], entry: text, fractionBefore: before, fraction };
 }
 
 function refuseBlankNumber(question: Question, blank: number | undefined): void {
@@ -145,9 +169,14 @@ function checkFraction(fraction: number): number {
 
 function checkAnswer(answer: string): string {
   const cleaned = removeZeroWidth(answer).normalize('NFC').trim();
-  if (isBlankText(cleaned)) throw new UserError('key-fix-answer', { reason: 'the answer is empty' });
+  if (isBlankText(cleaned)) throw new UserError('key-fix-answer-empty');
   if (cleaned.length > ACCEPT_ANSWER_MAX_LENGTH) {
-    throw new UserError('key-fix-answer', { reason: `the answer is ${cleaned.length} characters long; the limit is ${ACCEPT_ANSWER_MAX_LENGTH}` });
+    throw new UserError('key-fix-answer-long', { length: cleaned.length, limit: ACCEPT_ANSWER_MAX_LENGTH });
   }
   return cleaned;
+}
+
+/** The grader's reason is English (as `tutor grade` shows it); the sentence around it is localised. */
+function unreadable(question: Question, answer: string, reason: string): UserError {
+  return new UserError('key-fix-answer-unreadable', { answer, questionId: question.id, reason });
 }

@@ -58,7 +58,7 @@ export const bankAcceptCommand: CliCommand = {
       io.stdout.write(
         `Accepted "${result.answer}" for ${where}: ${share(result.fraction)} of the points (was ${share(result.fractionBefore)}).\n` +
           `Bank file: ${result.file ?? ''}\nBackup: ${result.backupFile ?? ''}\n` +
-          `Recorded as changed by ${cliOperator(io)}. A running bot serves the new key after its next regrade of this question or a restart.\n` +
+          `Recorded as changed by ${cliOperator(io)}. A running bot serves the new key within 30 seconds.\n` +
           `Next: tutor regrade --bank ${result.bankId} --question ${result.questionId} --dry-run\n`,
       );
       return 0;

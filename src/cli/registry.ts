@@ -227,4 +227,21 @@ export const cliCommands: CliCommandEntry[] = [
     notes: ['The grade is stored as the teacher\'s (no regrade overwrites it), the old one kept in the history, and the learner told.'],
     load: async () => (await import('./queue.ts')).queueResolveCommand,
   },
+  // --- h13-exam-core ---
+  {
+    path: ['exam'],
+    options: [
+      { flag: '--bank <id>', description: 'Sit a paper of this bank (default: the first bank in BANKS_DIR)' },
+      { flag: '--paper <id>', description: "The bank's paper (default: its first; a bank without papers uses its sections)" },
+      { flag: '--minutes <n>', description: "The time limit, 1 to 600 (default: the paper's; required for a bank without papers)" },
+      { flag: '--user <name>', description: 'Store the exam as local:<name> (see `tutor stats --user <name>`)' },
+      { flag: '--lang en|zh', description: "The interface language (default: LC_ALL/LANG, else the bank's language)" },
+    ],
+    notes: [
+      'Commands during the exam: n, p, g 7, f (flag), l (list), t (time left), submit, q (leave; the clock keeps running).',
+      'Any other line answers the question shown; a written answer ends with a line holding only . (or Ctrl-D).',
+      'Scriptable: printf "C\\nD\\nsubmit\\ny\\n" | tutor exam --user ada',
+    ],
+    load: async () => (await import('./exam.ts')).examCommand,
+  },
 ];

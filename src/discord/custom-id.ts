@@ -30,7 +30,105 @@ export type QuizComponentId =
 
 export type ForgetComponentId = { kind: 'forget-confirm'; userId: string } | { kind: 'forget-cancel'; userId: string };
 
-export type ComponentId = QuizComponentId | ForgetComponentId | ClassComponentId | QueueComponentId;
+// --- h13-exam-discord ---
+/**
+ * `/exam`'s components: `exam:<action>:<exam>[:<index>[:<more>]]`. Questions are addressed by their
+ * 0-based index in the paper; Previous/Next carry the index shown, so a double click moves once.
+ */
+export type ExamComponentId =
+  | { kind: 'exam-start'; examId: string }
+  /** A choice or true/false button of question `index`; `choice` is an option key, or `T`/`F`. */
+  | { kind: 'exam-answer'; examId: string; index: number; choice: string }
+  /** The option menu of question `index`: picking is the answer. */
+  | { kind: 'exam-select'; examId: string; index: number }
+  /** The Answer button (a modal from blank `from`), and that modal submitted. */
+  | { kind: 'exam-open'; examId: string; index: number; from: number }
+  | { kind: 'exam-modal'; examId: string; index: number; from: number }
+  | { kind: 'exam-prev'; examId: string; index: number }
+  | { kind: 'exam-next'; examId: string; index: number }
+  /** The jump menu; the value picked is the index. */
+  | { kind: 'exam-jump'; examId: string }
+  /** Sets question `index`'s flag to `flagged` (a state, not a toggle: a repeated click changes nothing). */
+  | { kind: 'exam-flag'; examId: string; index: number; flagged: boolean }
+  /** Submit (asks for confirmation), the confirmation, and Keep working (back to the current question). */
+  | { kind: 'exam-submit'; examId: string }
+  | { kind: 'exam-confirm'; examId: string }
+  | { kind: 'exam-back'; examId: string }
+  /** Review from the score report (a new message), a Review page, and Ask about that question (a modal). */
+  | { kind: 'exam-reviewstart'; examId: string }
+  | { kind: 'exam-review'; examId: string; index: number }
+  | { kind: 'exam-ask'; examId: string; index: number }
+  | { kind: 'exam-askmodal'; examId: string; index: number };
+
+function encodeExamComponentId(id: ExamComponentId): string {
+  const action = id.kind.slice('exam-'.length);
+  switch (id.kind) {
+    case 'exam-start':
+    case 'exam-jump':
+    case 'exam-submit':
+    case 'exam-confirm':
+    case 'exam-back':
+    case 'exam-reviewstart':
+      return join(['exam', action, id.examId]);
+    case 'exam-answer':
+      return join(['exam', action, id.examId, id.index, id.choice]);
+    case 'exam-open':
+    case 'exam-modal':
+      return join(['exam', action, id.examId, id.index, id.from]);
+    case 'exam-flag':
+      return join(['exam', action, id.examId, id.index, id.flagged ? 1 : 0]);
+    default:
+      return join(['exam', action, id.examId, id.index]);
+  }
+}
+
+function parseExamComponentId(parts: string[]): ExamComponentId | null {
+  const [, action, examId, second, third] = parts;
+  if (!examId) return null;
+  const kind = `exam-${action}`;
+  switch (kind) {
+    case 'exam-start':
+    case 'exam-jump':
+    case 'exam-submit':
+    case 'exam-confirm':
+    case 'exam-back':
+    case 'exam-reviewstart':
+      return parts.length === 3 ? { kind, examId } : null;
+  }
+  const index = Number(second);
+  if (second === undefined || !/^\d+$/.test(second) || !Number.isSafeInteger(index)) return null;
+  switch (kind) {
+    case 'exam-answer':
+      return parts.length === 5 && third ? { kind, examId, index, choice: third } : null;
+    case 'exam-open':
+    case 'exam-modal': {
+      const from = parts.length === 5 ? parseFrom(third) : null;
+      return from === null ? null : { kind, examId, index, from };
+    }
+    case 'exam-flag':
+      return parts.length === 5 && (third === '0' || third === '1') ? { kind, examId, index, flagged: third === '1' } : null;
+    case 'exam-select':
+    case 'exam-prev':
+    case 'exam-next':
+    case 'exam-review':
+    case 'exam-ask':
+    case 'exam-askmodal':
+      return parts.length === 4 ? { kind, examId, index } : null;
+    default:
+      return null;
+  }
+}
+
+/** The exam a component belongs to, for the dispatcher's ownership check. */
+export function examIdOf(id: ComponentId): string | null {
+  return 'examId' in id ? id.examId : null;
+}
+
+export type ComponentId = QuizComponentId | ForgetComponentId | ClassComponentId | QueueComponentId | ExamComponentId;
+
+function isExamComponentId(id: ComponentId): id is ExamComponentId {
+  return id.kind.startsWith('exam-');
+}
 
 const SEGMENT = /^[^:]*$/;
 
@@ -87,6 +185,7 @@ export function encodeComponentId(id: ComponentId, questionIndex?: number): stri
     case 'queue-rejectmodal':
       return encodeQueueComponentId(id);
     default:
+      if (isExamComponentId(id)) return encodeExamComponentId(id);
       return encodeClassComponentId(id, questionIndex);
   }
 }
@@ -116,6 +215,7 @@ export function parseComponentId(customId: string): ComponentId | null {
   }
   if (scope === 'class') return parseClassComponentId(parts);
   if (scope === 'appeal' || scope === 'queue') return parseQueueComponentId(parts); // --- h12-queue-appeals ---
+  if (scope === 'exam') return parseExamComponentId(parts);
   if (scope !== 'quiz' || !first) return null;
   const sessionId = first;
   switch (action) {

@@ -237,8 +237,6 @@ export interface ResponseAnalysisInput {
   /** All the bank's rows, for the question picker under the analysis. */
   rows: readonly ItemReportRow[];
   candidates: readonly AcceptCandidate[];
-  /** A line above the analysis (e.g. "Cancelled"). */
-  notice?: string;
 }
 
 function candidateLabel(locale: L, candidate: AcceptCandidate): string {
@@ -256,8 +254,7 @@ export function renderResponseAnalysis(input: ResponseAnalysisInput): MessagePay
       verdict: response.verdict === 'partial' ? t(locale, 'class.verdict.partialMean', { mean: response.meanFraction.toFixed(2) }) : t(locale, VERDICT_KEY[response.verdict]),
     }),
   );
-  const description = [
-    input.notice ?? '',
+  const head = [
     `> ${escapeMarkdown(truncate(question.stem.replace(/\s+/g, ' '), STEM_PREVIEW))}`,
     t(locale, 'class.analysis.stats', {
       type: typeLabel(locale, item.questionType),
@@ -265,12 +262,10 @@ export function renderResponseAnalysis(input: ResponseAnalysisInput): MessagePay
       facility: figure(item.facility, 2),
       discrimination: figure(item.discriminationIndex, 1),
     }),
-    item.flags.length > 0 ? `⚠️ ${t(locale, 'class.items.check', { why: flagText(locale, item) })}` : '',
-    '',
-    lines.length > 0 ? more(locale, lines, RESPONSE_ROWS, t(locale, 'class.more.cli')) : t(locale, 'class.analysis.none'),
-  ]
-    .filter((line, index) => index > 0 || line !== '')
-    .join('\n');
+  ];
+  if (item.flags.length > 0) head.push(`⚠️ ${t(locale, 'class.items.check', { why: flagText(locale, item) })}`);
+  const list = lines.length > 0 ? more(locale, lines, RESPONSE_ROWS, t(locale, 'class.more.cli')) : t(locale, 'class.analysis.none');
+  const description = `${head.join('\n')}\n\n${list}`;
   const components: MessagePayload['components'] = [];
   const index = positionOf(bank, question.id);
   if (input.candidates.length > 0) {

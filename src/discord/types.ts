@@ -6,6 +6,7 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
   StringSelectMenuInteraction,
 } from 'discord.js';
+import type { ExamService } from '../exam/types.ts';
 import type { Logger } from '../logger.ts';
 import type { QuizService } from '../quiz/types.ts';
 import type { BankService } from '../services/banks.ts';
@@ -47,6 +48,9 @@ export interface BotDeps {
   reviewQueue: ReviewQueueService;
   /** A learner's appeal of a grade (the Appeal button under a verdict), and its state for /stats. */
   appeals: AppealService;
+  // --- h13-exam-core ---
+  /** Exam mode: the service checks ownership and state; see src/exam/types.ts. */
+  exams: ExamService;
 }
 
 /**

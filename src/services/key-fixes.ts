@@ -41,7 +41,11 @@ import type { NewLearnerNotice, NoticeOutbox } from './notices.ts';
 export interface AcceptAnswerRequest {
   bankId: string;
   questionId: string;
-  /** 1-based blank of a fill-in-the-blank question; omitted for other types. */
+  /**
+   * 1-based blank of a fill-in-the-blank question; omitted for other types. Omitted for a question of
+   * several blanks, `answer` is a whole answer (`a | b`, as a response-analysis row shows it) and each
+   * part the key gives less than `fraction` is accepted for its blank.
+   */
   blank?: number;
   answer: string;
   /** Share of the points for this answer, 0 < f ≤ 1; default 1. */
@@ -58,6 +62,8 @@ export interface AcceptAnswerResult {
   fraction: number;
   /** False when the key already accepted this answer (nothing written). */
   changed: boolean;
+  /** For blank questions: the blanks that took an entry. */
+  blanks?: number[];
   backupFile?: string;
   /** The share of the points the answer earned before the change. */
   fractionBefore: number;
@@ -91,7 +97,7 @@ export interface RegradeReport {
   skippedTeacherGraded: number;
   pointsDelta: number;
   noticesQueued: number;
-  /** Learners with at least one changed attempt (each is told once, in a real run). */
+  /** Learners whose score changed on at least one attempt (each is told once, in a real run). */
   learners: number;
   /** Stored answers the current key cannot read, or given when the question had another type: left as they were. */
   skippedUnreadable: number;
@@ -100,6 +106,12 @@ export interface RegradeReport {
 export interface KeyFixService {
   acceptAnswer(request: AcceptAnswerRequest): Promise<AcceptAnswerResult>;
   regrade(request: RegradeRequest): Promise<RegradeReport>;
+  /**
+   * Reloads the banks whose key another process changed (`tutor bank accept` while the bot runs) since
+   * this app started or last looked, as recorded in `bank_changes`; returns their ids. A bank file that
+   * no longer validates is left as served (and named in `problems`). The bot calls this now and then.
+   */
+  syncChangedBanks(): Promise<{ reloaded: string[]; problems: string[] }>;
 }
 
 
@@ -121,6 +133,8 @@ export interface StoredAttempt {
   id: number;
   userId: string;
   guildId: string | null;
+  bankId: string;
+  questionId: string;
   questionType: QuestionType;
   rawAnswer: string;
   normalizedAnswer: string;
@@ -137,17 +151,18 @@ export interface AttemptRegrade {
   grade: Extract<GradeResult, { status: 'graded' }>;
 }
 
-
 /** What the key-fix service stores and reads (src/storage/key-fix-repository.ts). */
 export interface KeyFixStore {
   recordBankChange(change: NewBankChange): number;
-  /** The learners who answered a question, with how many attempts each. */
-  learnersOfQuestion(bankId: string, questionId: string): Array<{ userId: string; attempts: number }>;
-  /** These learners' attempts at the question, per learner oldest first. */
-  attemptsOf(bankId: string, questionId: string, userIds: readonly string[]): StoredAttempt[];
+  /** Every attempt at a question, per learner oldest first. */
+  attemptsOfQuestion(bankId: string, questionId: string): Array<{ id: number; userId: string }>;
+  /** These attempts as stored now, per learner oldest first. */
+  attemptsByIds(ids: readonly number[]): StoredAttempt[];
   /** Stores new grades with the old ones in the history; skips teachers' grades; returns the ids changed. */
   applyRegrades(regrades: readonly AttemptRegrade[], changedBy: string, at: Date): number[];
   transaction<T>(work: () => T): T;
+  latestBankChangeId(): number;
+  banksChangedAfter(afterId: number): { bankIds: string[]; latestId: number };
 }
 
 export interface KeyFixServiceDeps {
@@ -159,15 +174,17 @@ export interface KeyFixServiceDeps {
   replayReviewCard(userId: string, bankId: string, questionId: string): unknown;
   outbox: Pick<NoticeOutbox, 'enqueue'>;
   clock?: () => Date;
-  /** Attempts graded per step (whole learners, so a step may hold more); default 500. */
+  /** Attempts graded per step (whole learners, so a step may hold more); default 250. */
   chunkSize?: number;
 }
 
 const NOTICE_TEXT_LIMIT = 120;
+/** Distinct answers whose grade a regrade remembers (a few MB at most). */
+const MAX_REMEMBERED_GRADES = 20_000;
 
 export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
   const clock = deps.clock ?? (() => new Date());
-  const chunkSize = deps.chunkSize ?? 500;
+  const chunkSize = deps.chunkSize ?? 250;
   // Key edits and regrades run one at a time: two edits of one file must not read the same old text.
   let tail: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -175,6 +192,9 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
     tail = run.catch(() => undefined);
     return run;
   };
+
+  // Banks were loaded from their files at start, after every change recorded so far.
+  let seenChangeId = deps.repository.latestBankChangeId();
 
   /** The bank as its file holds it now (validated), or the loaded one when it has no file in the banks folder. */
   async function readBank(bankId: string): Promise<{ bank: Bank; file?: string; text?: string; value?: unknown }> {
@@ -222,6 +242,7 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
           bankId: bank.id,
           questionId: question.id,
           ...(edit.blank !== undefined ? { blank: edit.blank } : {}),
+          ...(edit.blanks !== undefined ? { blanks: edit.blanks } : {}),
           answer: String(edit.entry),
           fraction: edit.fraction,
           fractionBefore: edit.fractionBefore,
@@ -238,13 +259,14 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
         const written = await replaceBankFile(edit.bankValue as BankInput, file, text);
         if (!written.ok) throw new UserError('key-fix-file-changed', { file });
         deps.catalog.put(checked.bank);
-        deps.repository.recordBankChange({
+        const changeId = deps.repository.recordBankChange({
           bankId: bank.id,
           questionId: question.id,
           kind: 'accept-answer',
           detail: {
             type: question.type,
             ...(edit.blank !== undefined ? { blank: edit.blank } : {}),
+            ...(edit.blanks !== undefined ? { blanks: edit.blanks } : {}),
             answer: request.answer.trim(),
             entry: edit.entry,
             fraction: edit.fraction,
@@ -255,6 +277,8 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
           changedBy: request.changedBy,
           changedAt: clock(),
         });
+        // Only when nothing else changed in between: another process's change is still to be synced.
+        if (changeId === seenChangeId + 1) seenChangeId = changeId;
         return { ...base, changed: true, file, backupFile: written.backup };
       });
     },
@@ -264,8 +288,8 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
         const { bank } = await readBank(request.bankId);
         const question = requireQuestion(bank, request.questionId);
         if (isFreeText(question)) throw new UserError('regrade-free-text', { questionId: question.id, type: question.type });
-        // The served key is the one regraded with: an edited bank file goes live here too.
-        deps.catalog.put(bank);
+        // The served key becomes the one regraded with (an edited bank file goes live too); a dry run changes nothing.
+        if (!request.dryRun) deps.catalog.put(bank);
         const report: RegradeReport = {
           bankId: bank.id,
           questionId: question.id,
@@ -279,9 +303,12 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
           learners: 0,
           skippedUnreadable: 0,
         };
-        const context = { bank, question };
-        for (const userIds of chunksOfLearners(deps.repository.learnersOfQuestion(bank.id, question.id), chunkSize)) {
-          const step = () => regradeStep(deps, context, userIds, request, clock());
+        // Grading is a pure function of key and answer, and learners repeat answers: each distinct one is graded once per run.
+        const grades = new Map<string, GradeResult>();
+        const context = { bank, question, grades };
+        for (const ids of chunksOfLearners(deps.repository.attemptsOfQuestion(bank.id, question.id), chunkSize)) {
+          await new Promise((resolve) => setImmediate(resolve));
+          const step = () => regradeStep(deps, context, ids, request, clock());
           const outcome = request.dryRun ? step() : deps.repository.transaction(step);
           report.considered += outcome.considered;
           report.unchanged += outcome.unchanged;
@@ -293,10 +320,30 @@ export function createKeyFixService(deps: KeyFixServiceDeps): KeyFixService {
             report.changed.push(change);
             report.pointsDelta += change.after - change.before;
           }
-          await new Promise((resolve) => setImmediate(resolve));
         }
         report.pointsDelta = roundScore(report.pointsDelta);
         return report;
+      });
+    },
+
+    syncChangedBanks() {
+      return serial(async () => {
+        const { bankIds, latestId } = deps.repository.banksChangedAfter(seenChangeId);
+        const reloaded: string[] = [];
+        const problems: string[] = [];
+        for (const bankId of bankIds) {
+          try {
+            const { bank, file } = await readBank(bankId);
+            if (file) {
+              deps.catalog.put(bank);
+              reloaded.push(bankId);
+            }
+          } catch (error) {
+            problems.push(error instanceof Error ? error.message : String(error));
+          }
+        }
+        seenChangeId = latestId;
+        return { reloaded, problems };
       });
     },
   };
@@ -315,13 +362,14 @@ interface StepOutcome {
 /** One step of a regrade: these learners' attempts graded again and, unless a dry run, stored with history, review cards and notices. */
 function regradeStep(
   deps: KeyFixServiceDeps,
-  { bank, question }: { bank: Bank; question: Question },
-  userIds: readonly string[],
+  { bank, question, grades }: { bank: Bank; question: Question; grades: Map<string, GradeResult> },
+  ids: readonly number[],
   request: RegradeRequest,
   now: Date,
 ): StepOutcome {
   const outcome: StepOutcome = { considered: 0, unchanged: 0, skippedTeacherGraded: 0, skippedUnreadable: 0, changed: [], learners: 0, noticesQueued: 0 };
-  const attempts = deps.repository.attemptsOf(bank.id, question.id, userIds);
+  // Read again inside the step's transaction: what a teacher or another regrade stored meanwhile counts.
+  const attempts = deps.repository.attemptsByIds(ids).filter((attempt) => attempt.bankId === bank.id && attempt.questionId === question.id);
   const regrades: AttemptRegrade[] = [];
   const byAttempt = new Map<number, { attempt: StoredAttempt; change: RegradeChange }>();
   for (const attempt of attempts) {
@@ -335,7 +383,11 @@ function regradeStep(
       continue;
     }
     // The answer was within the length limit when it was stored; a later, lower limit does not unread it.
-    const grade = gradeAnswer(question, attempt.rawAnswer, { maxLength: Number.MAX_SAFE_INTEGER });
+    let grade = grades.get(attempt.rawAnswer);
+    if (!grade) {
+      grade = gradeAnswer(question, attempt.rawAnswer, { maxLength: Number.MAX_SAFE_INTEGER });
+      if (grades.size < MAX_REMEMBERED_GRADES) grades.set(attempt.rawAnswer, grade);
+    }
     if (grade.status !== 'graded') {
       outcome.skippedUnreadable += 1;
       continue;
@@ -357,15 +409,17 @@ function regradeStep(
   const perLearner = new Map<string, Array<{ attempt: StoredAttempt; change: RegradeChange }>>();
   for (const entry of applied) {
     outcome.changed.push(entry.change);
+    // A change of the marks available alone (the question's points edited) is stored but told to nobody.
+    if (entry.change.after === entry.change.before) continue;
     const list = perLearner.get(entry.attempt.userId) ?? [];
     list.push(entry);
     perLearner.set(entry.attempt.userId, list);
   }
   outcome.learners = perLearner.size;
-  if (request.dryRun || perLearner.size === 0) return outcome;
+  if (request.dryRun || applied.length === 0) return outcome;
+  for (const userId of new Set(applied.map((entry) => entry.attempt.userId))) deps.replayReviewCard(userId, bank.id, question.id);
   const notices: NewLearnerNotice[] = [];
   for (const [userId, entries] of perLearner) {
-    deps.replayReviewCard(userId, bank.id, question.id);
     // Attempts come oldest first: the last is the one whose thread the learner most likely still has.
     const latest = entries[entries.length - 1]!;
     const delta = roundScore(entries.reduce((sum, entry) => sum + entry.change.after - entry.change.before, 0));
@@ -389,22 +443,21 @@ function regradeStep(
       createdAt: now,
     });
   }
-  outcome.noticesQueued = deps.outbox.enqueue(notices).length;
+  outcome.noticesQueued = notices.length > 0 ? deps.outbox.enqueue(notices).length : 0;
   return outcome;
 }
 
-/** Learners in groups of about `size` attempts; a learner is never split, so each gets one notice. */
-function* chunksOfLearners(learners: ReadonlyArray<{ userId: string; attempts: number }>, size: number): Generator<string[]> {
-  let chunk: string[] = [];
-  let count = 0;
-  for (const learner of learners) {
-    if (chunk.length > 0 && count + learner.attempts > size) {
+/** Attempt ids in steps of about `size`; a learner's attempts are never split, so each learner gets one notice. */
+function* chunksOfLearners(attempts: ReadonlyArray<{ id: number; userId: string }>, size: number): Generator<number[]> {
+  let chunk: number[] = [];
+  for (let index = 0; index < attempts.length; index += 1) {
+    const attempt = attempts[index]!;
+    chunk.push(attempt.id);
+    const next = attempts[index + 1];
+    if (chunk.length >= size && next?.userId !== attempt.userId) {
       yield chunk;
       chunk = [];
-      count = 0;
     }
-    chunk.push(learner.userId);
-    count += learner.attempts;
   }
   if (chunk.length > 0) yield chunk;
 }

@@ -17,6 +17,8 @@ interface AttemptRow {
   id: number;
   user_id: string;
   guild_id: string | null;
+  bank_id: string;
+  question_id: string;
   question_type: QuestionType;
   raw_answer: string;
   normalized_answer: string;
@@ -27,7 +29,7 @@ interface AttemptRow {
   created_at: number;
 }
 
-const ATTEMPT_COLUMNS = 'id, user_id, guild_id, question_type, raw_answer, normalized_answer, score, max_score, status, graded_by, created_at';
+const ATTEMPT_COLUMNS = 'id, user_id, guild_id, bank_id, question_id, question_type, raw_answer, normalized_answer, score, max_score, status, graded_by, created_at';
 
 export class KeyFixRepository implements KeyFixStore {
   readonly #db: Db;
@@ -52,6 +54,17 @@ export class KeyFixRepository implements KeyFixStore {
     return Number(lastInsertRowid);
   }
 
+  /** The id of the newest key change, 0 when there is none. */
+  latestBankChangeId(): number {
+    return (this.#statements.latestChange.pluck().get() as number | null) ?? 0;
+  }
+
+  /** Banks changed after the change `afterId` (by any process), with the newest change id. */
+  banksChangedAfter(afterId: number): { bankIds: string[]; latestId: number } {
+    const rows = this.#statements.changedAfter.all(afterId) as Array<{ bank_id: string; latest: number }>;
+    return { bankIds: rows.map((row) => row.bank_id), latestId: rows.reduce((latest, row) => Math.max(latest, row.latest), afterId) };
+  }
+
   /** Key changes of a bank (one question, or all), oldest first. */
   bankChanges(bankId: string, questionId?: string): BankChange[] {
     const rows = (questionId === undefined ? this.#statements.changesOfBank.all(bankId) : this.#statements.changesOfQuestion.all(bankId, questionId)) as Array<{
@@ -74,21 +87,23 @@ export class KeyFixRepository implements KeyFixStore {
     }));
   }
 
-  /** The learners who answered a question, with how many attempts each, in user id order. */
-  learnersOfQuestion(bankId: string, questionId: string): Array<{ userId: string; attempts: number }> {
-    return (this.#statements.learners.all(bankId, questionId) as Array<{ user_id: string; attempts: number }>).map((row) => ({
-      userId: row.user_id,
-      attempts: row.attempts,
-    }));
+  /**
+   * Every attempt at a question (id and learner), per learner oldest first: one pass over the bank's
+   * attempts (index attempts_bank_time), after which a regrade reads its steps by primary key.
+   */
+  attemptsOfQuestion(bankId: string, questionId: string): Array<{ id: number; userId: string }> {
+    return (this.#statements.attemptIds.all(bankId, questionId) as Array<{ id: number; user_id: string }>).map((row) => ({ id: row.id, userId: row.user_id }));
   }
 
-  /** These learners' attempts at the question, per learner oldest first. */
-  attemptsOf(bankId: string, questionId: string, userIds: readonly string[]): StoredAttempt[] {
-    const rows = this.#statements.attemptsOfUsers.all(bankId, questionId, JSON.stringify(userIds)) as AttemptRow[];
+  /** These attempts as they are stored now, per learner oldest first. */
+  attemptsByIds(ids: readonly number[]): StoredAttempt[] {
+    const rows = this.#statements.attemptsByIds.all(JSON.stringify(ids)) as AttemptRow[];
     return rows.map((row) => ({
       id: row.id,
       userId: row.user_id,
       guildId: row.guild_id,
+      bankId: row.bank_id,
+      questionId: row.question_id,
       questionType: row.question_type,
       rawAnswer: row.raw_answer,
       normalizedAnswer: row.normalized_answer,
@@ -148,14 +163,13 @@ function prepare(db: Db) {
   const statement = (sql: string): Statement => db.prepare(sql);
   return {
     insertChange: statement('INSERT INTO bank_changes (bank_id, question_id, kind, detail, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    latestChange: statement('SELECT max(id) FROM bank_changes'),
+    changedAfter: statement('SELECT bank_id, max(id) AS latest FROM bank_changes WHERE id > ? GROUP BY bank_id ORDER BY bank_id'),
     changesOfBank: statement('SELECT * FROM bank_changes WHERE bank_id = ? ORDER BY id'),
     changesOfQuestion: statement('SELECT * FROM bank_changes WHERE bank_id = ? AND question_id = ? ORDER BY id'),
-    learners: statement('SELECT user_id, count(*) AS attempts FROM attempts WHERE bank_id = ? AND question_id = ? GROUP BY user_id ORDER BY user_id'),
-    // The learners' own index (attempts_user_time) finds their rows; the bank and question filter the few left.
-    attemptsOfUsers: statement(`
-      SELECT ${ATTEMPT_COLUMNS} FROM attempts
-      WHERE bank_id = ? AND question_id = ? AND user_id IN (SELECT value FROM json_each(?))
-      ORDER BY user_id, created_at, id`),
+    attemptIds: statement('SELECT id, user_id FROM attempts WHERE bank_id = ? AND question_id = ? ORDER BY user_id, created_at, id'),
+    attemptsByIds: statement(`
+      SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY user_id, created_at, id`),
     gradeColumns: statement('SELECT question_type, max_score, normalized_answer, graded_by FROM attempts WHERE id = ?'),
     storedGrade: statement('SELECT grade, question_type, max_score, normalized_answer FROM attempts WHERE id = ?'),
     insertHistory: statement(`

@@ -38,7 +38,7 @@ interface SessionRow {
   ended_at: number | null;
 }
 
-interface AttemptRow {
+export interface AttemptRow {
   id: number;
   session_id: string | null;
   user_id: string;
@@ -87,7 +87,7 @@ interface FollowUpRow {
   created_at: number;
 }
 
-const ATTEMPT_COLUMNS = `id, session_id, user_id, guild_id, bank_id, question_id, question_type, topic, raw_answer,
+export const ATTEMPT_COLUMNS = `id, session_id, user_id, guild_id, bank_id, question_id, question_type, topic, raw_answer,
   normalized_answer, score, max_score, status, graded_by, grade, feedback, prompt_version, model, input_tokens,
   output_tokens, latency_ms, created_at`;
 
@@ -541,7 +541,7 @@ function toSession(row: SessionRow): QuizSession {
   };
 }
 
-function toAttempt(row: AttemptRow): AttemptRecord {
+export function toAttempt(row: AttemptRow): AttemptRecord {
   return {
     id: row.id,
     sessionId: row.session_id,

@@ -164,6 +164,17 @@ describe('/class for teachers', () => {
     expect(report.attachments[0]!.filename).toBe('class-30-days.png');
     expect(report.pings).toEqual({ users: [], roles: [], everyone: false });
 
+    // Straight to one question's answers, the question found by typing part of its text.
+    const typed = h.sim.autocomplete({ name: 'class', subcommand: 'items', user: teacher, channelId: h.sim.channelId('general'), options: { bank: 'e2e-basics', question: 'keys and values' }, focused: 'question' });
+    await typed.ack;
+    expect(typed.choices()).toEqual([{ name: 'kv-choice · Which technique keeps the keys and values of earlier tokens?', value: 'kv-choice' }]);
+    const direct = await classCommand(teacher, 'items', { bank: 'e2e-basics', question: 'kv-choice' }).waitForOriginal((m) => m.embeds.length > 0);
+    expect(embedOf(direct).title).toBe('Answers to kv-choice (Inference basics)');
+    expect(embedOf(direct).description).toContain('`A` · 1× by 1 learner · wrong');
+    expect(selectOf(direct, 'class:pick:').options!.map((option) => option.label)).toEqual(['A']);
+    const unknown = await classCommand(teacher, 'items', { bank: 'e2e-basics', question: 'nope' }).waitForOriginal((m) => m.content.length > 0);
+    expect(unknown.content).toContain('Bank "e2e-basics" has no question "nope". Questions: kv-choice, int8-blank,');
+
     const exported = await classCommand(teacher, 'export', { bank: 'e2e-basics', period: 'week' }).waitForOriginal((m) => m.attachments.length > 0);
     expect(exported.flags & 64).toBe(64);
     expect(exported.content).toContain('2 rows (one per learner and bank)');

@@ -3,65 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
-import type { BankInput } from '../../src/bank/schema.ts';
 import { loadConfig } from '../../src/config.ts';
 import { UserError } from '../../src/errors.ts';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
 import { KeyFixRepository } from '../../src/storage/key-fix-repository.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
+import { keyFixBank } from './key-fix-fixtures.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-
-/** One question of each kind a key fix meets; the keys are deliberately incomplete. */
-export const keyFixBank: BankInput = {
-  id: 'keys',
-  title: 'Keys to fix',
-  language: 'en-US',
-  source: 'written for the key-fix tests',
-  questions: [
-    {
-      id: 'q-blank',
-      type: 'blank',
-      topic: 'compression',
-      points: 4,
-      stem: 'Two ways to shrink a model: ______ and ______.',
-      blanks: [{ accept: ['quantization'] }, { accept: ['pruning'] }],
-      analysis: 'Quantization stores fewer bits per weight; pruning removes weights.',
-    },
-    {
-      id: 'q-choice',
-      type: 'choice',
-      points: 2,
-      stem: 'Which unit multiplies matrices fastest?',
-      options: [
-        { key: 'A', text: 'A disk controller' },
-        { key: 'B', text: 'A tensor core' },
-        { key: 'C', text: 'A TPU matrix unit' },
-      ],
-      answer: 'B',
-      analysis: 'Both B and C are matrix units.',
-    },
-    {
-      id: 'q-num',
-      type: 'numeric',
-      points: 2,
-      stem: 'A model takes 25 ms per image. How many images per second?',
-      answer: 40,
-      unit: 'images/s',
-      analysis: '1000 / 25 = 40.',
-    },
-    { id: 'q-tf', type: 'truefalse', points: 1, stem: 'INT8 removes parameters.', answer: false, analysis: 'It does not.' },
-    {
-      id: 'q-short',
-      type: 'short',
-      points: 4,
-      stem: 'Why does batching raise throughput?',
-      reference: 'It amortises the weight reads over many requests.',
-      rubric: [{ point: 'amortises weight reads', points: 4 }],
-      analysis: 'Batching shares memory traffic.',
-    },
-  ],
-};
 
 let dir: string;
 let banksDir: string;
@@ -185,6 +134,17 @@ describe('accepting an answer into a key', () => {
     ]);
   });
 
+  it('takes a whole answer to several blanks, as a response-analysis row shows it, and accepts each part the key rejects for its blank', async () => {
+    const { app, repository } = await openApp();
+    const result = await app.keyFixes.acceptAnswer({ bankId: 'keys', questionId: 'q-blank', answer: 'quantisation | pruning', changedBy: 't' });
+    expect(result).toMatchObject({ changed: true, blanks: [1], answer: 'quantisation | pruning', fractionBefore: 0.5, fraction: 1 });
+    expect(result.blank).toBeUndefined();
+    const written = JSON.parse(fs.readFileSync(bankFile, 'utf8')) as { questions: Array<{ blanks?: Array<{ accept: unknown[] }> }> };
+    expect(written.questions[0]!.blanks!.map((blank) => blank.accept)).toEqual([['quantization', 'quantisation'], ['pruning']]);
+    expect(repository.bankChanges('keys')[0]!.detail).toMatchObject({ blanks: [1], answer: 'quantisation | pruning' });
+    expect(await app.keyFixes.acceptAnswer({ bankId: 'keys', questionId: 'q-blank', answer: 'Quantisation; Pruning.', changedBy: 't' })).toMatchObject({ changed: false, fractionBefore: 1 });
+  });
+
   it('gives a choice option its fraction and a numeric question an alternative value in the key unit', async () => {
     const { app } = await openApp();
     await app.keyFixes.acceptAnswer({ bankId: 'keys', questionId: 'q-choice', answer: 'c', changedBy: 't' });
@@ -222,16 +182,30 @@ describe('accepting an answer into a key', () => {
     await expectUserError(() => accept({ questionId: 'q-choice', blank: 1, answer: 'C' }), 'key-fix-blank');
     await expectUserError(() => accept({ fraction: 0 }), 'key-fix-fraction');
     await expectUserError(() => accept({ fraction: 1.5 }), 'key-fix-fraction');
-    await expectUserError(() => accept({ answer: '  \u200B ' }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: 'x'.repeat(201) }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: 'a; b' }), 'key-fix-answer');
-    await expectUserError(() => accept({ answer: '...' }), 'key-fix-answer');
-    await expectUserError(() => accept({ questionId: 'q-choice', blank: undefined, answer: 'Z' }), 'key-fix-answer');
+    await expectUserError(() => accept({ answer: '  \u200B ' }), 'key-fix-answer-empty');
+    expect((await expectUserError(() => accept({ answer: 'x'.repeat(201) }), 'key-fix-answer-long')).localized('zh-CN')).toBe('要接受的答案长 201 个字符，上限为 200。');
+    await expectUserError(() => accept({ answer: 'a; b' }), 'key-fix-answer-separator');
+    await expectUserError(() => accept({ answer: '...' }), 'key-fix-answer-empty');
+    expect((await expectUserError(() => accept({ questionId: 'q-choice', blank: undefined, answer: 'Z' }), 'key-fix-answer-unreadable')).message).toContain('"Z" as an answer to question "q-choice"');
     const wrongType = await expectUserError(() => accept({ questionId: 'q-short', blank: undefined }), 'key-fix-type');
     expect(wrongType.localized('zh-CN')).toContain('q-short');
     await expectUserError(() => accept({ questionId: 'q-tf', blank: undefined, answer: 'true' }), 'key-fix-type');
     expect(fs.readFileSync(bankFile, 'utf8')).toBe(original);
     expect(backups()).toHaveLength(0);
+  });
+
+  it('lets another process running the app (the bot) serve a key changed from the command line once it syncs', async () => {
+    const bot = await openApp();
+    const cli = await openApp();
+    await cli.app.keyFixes.acceptAnswer({ bankId: 'keys', questionId: 'q-choice', answer: 'C', changedBy: 'cli:op' });
+    expect(bot.app.banks.require('keys').questions[1]).toMatchObject({ options: [{ key: 'A' }, { key: 'B' }, { key: 'C', text: 'A TPU matrix unit' }] });
+    expect((bot.app.banks.require('keys').questions[1] as { options: Array<{ fraction?: number }> }).options[2]!.fraction).toBeUndefined();
+
+    expect(await bot.app.keyFixes.syncChangedBanks()).toEqual({ reloaded: ['keys'], problems: [] });
+    expect((bot.app.banks.require('keys').questions[1] as { options: Array<{ fraction?: number }> }).options[2]!.fraction).toBe(1);
+    expect(await bot.app.keyFixes.syncChangedBanks()).toEqual({ reloaded: [], problems: [] });
+    // The process that made the change has nothing to reload.
+    expect(await cli.app.keyFixes.syncChangedBanks()).toEqual({ reloaded: [], problems: [] });
   });
 
   it('refuses to edit a bank file that no longer validates, naming the file and the field', async () => {
@@ -351,12 +325,35 @@ describe('regrading a question after its key changed', () => {
     edited.questions[1]!.options = (edited.questions[1]!.options as Array<Record<string, unknown>>).map(({ key, text }) => ({ key, text }));
     fs.writeFileSync(bankFile, JSON.stringify(edited, null, 2));
 
+    const dry = await app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-choice', dryRun: true, changedBy: 't' });
+    expect(dry.pointsDelta).toBe(-2);
+    expect(app.banks.require('keys').questions[1]).toMatchObject({ answer: 'B' });
     const report = await app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-choice', dryRun: false, changedBy: 't' });
     expect(report.changed).toEqual([{ attemptId: choiceB, userId: 'ben', answer: 'B', before: 2, after: 0, maxScore: 2 }]);
     expect(report.pointsDelta).toBe(-2);
     expect(pendingNotices(db).at(-1)).toMatchObject({ user_id: 'ben', params: { delta: -2, before: 2, after: 0 } });
     // The running app now serves the edited key too.
     expect(app.banks.require('keys').questions[1]).toMatchObject({ answer: 'C' });
+  });
+
+  it('moves the marks available when the bank file changed a question’s points, and never gives more than them', async () => {
+    const opened = await openApp();
+    const { app, db, store } = opened;
+    const right = await answer(app, 'ana', 'q-num', '40', now);
+    const wrong = await answer(app, 'ben', 'q-num', '41', now);
+    const edited = JSON.parse(fs.readFileSync(bankFile, 'utf8')) as { questions: Array<Record<string, unknown>> };
+    edited.questions[2]!.points = 5;
+    fs.writeFileSync(bankFile, JSON.stringify(edited, null, 2));
+
+    const report = await app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-num', dryRun: false, changedBy: 't' });
+    expect(report.changed).toEqual([
+      { attemptId: right, userId: 'ana', answer: '40', before: 2, after: 5, maxScore: 5 },
+      { attemptId: wrong, userId: 'ben', answer: '41', before: 0, after: 0, maxScore: 5 },
+    ]);
+    expect(scoreOf(db, right)).toEqual({ score: 5, max_score: 5, graded_by: 'rule' });
+    expect(store.statsForUser('ben', { now })).toMatchObject({ pointsEarned: 0, pointsAvailable: 5 });
+    // Nothing to tell Ben: his score did not move.
+    expect(pendingNotices(db).map((notice) => notice.user_id)).toEqual(['ana']);
   });
 
   it('refuses to regrade written answers, which would need a new LLM grade for each', async () => {

@@ -1,10 +1,13 @@
-import { SlashCommandBuilder, type ChatInputCommandInteraction, type SlashCommandStringOption } from 'discord.js';
+import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, type SlashCommandStringOption } from 'discord.js';
 import { UserError } from '../../errors.ts';
 import type { ClassFilter } from '../../progress/class-report.ts';
+import { isAnalysedType } from '../../progress/response-analysis.ts';
 import { renderDailyChartPng } from '../chart.ts';
-import { exportFileName, renderClassReport, renderExportDone, renderItemReport, type ClassPeriod } from '../render-class.ts';
+import { loadQuestionView } from '../components/class.ts';
+import { truncate } from '../render.ts';
+import { exportFileName, renderClassReport, renderExportDone, renderItemReport, renderResponseAnalysis, type ClassPeriod } from '../render-class.ts';
 import { requireTeacher } from '../teacher.ts';
-import type { CommandContext, SlashCommand } from '../types.ts';
+import type { BotDeps, CommandContext, SlashCommand } from '../types.ts';
 import { descriptionLocalizations as d, nameLocalizations as n } from './localize.ts';
 import { autocompleteBankOrTopic, bankOption } from './options.ts';
 import { classQueue, queueSubcommand } from './class-queue.ts'; // --- h12-queue-appeals ---
@@ -84,8 +87,34 @@ async function items(context: CommandContext): Promise<void> {
   const { interaction, deps, locale } = context;
   const { guildId, bankId } = readOptions(context);
   const bank = deps.banks.require(itemsBank(context, bankId));
+  // A question named outright (the picker holds 25): straight to its response analysis.
+  const questionId = interaction.options.getString('question');
+  if (questionId) {
+    await interaction.editReply(renderResponseAnalysis({ locale, ...loadQuestionView(deps, guildId, bank.id, { id: questionId }) }));
+    return;
+  }
   const rows = deps.classReports.itemReport(bank.id, { guildId });
   await interaction.editReply(renderItemReport({ locale, bank, rows }));
+}
+
+const AUTOCOMPLETE_LIMIT = 25;
+
+/** Banks as elsewhere; for `/class items question`, the questions of the chosen (or only) bank that have a response analysis. */
+async function autocompleteClass(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  if (focused.name !== 'question') {
+    await autocompleteBankOrTopic(interaction, deps);
+    return;
+  }
+  const chosen = interaction.options.getString('bank');
+  const banks = deps.banks.list();
+  const bank = chosen ? deps.banks.get(chosen) : banks.length === 1 ? banks[0] : undefined;
+  const typed = String(focused.value).toLowerCase();
+  const choices = (bank?.questions ?? [])
+    .filter((question) => isAnalysedType(question.type) && (question.id.toLowerCase().includes(typed) || question.stem.toLowerCase().includes(typed)))
+    .slice(0, AUTOCOMPLETE_LIMIT)
+    .map((question) => ({ name: truncate(`${question.id} · ${question.stem.replace(/\s+/g, ' ')}`, 100), value: question.id }));
+  await interaction.respond(choices);
 }
 
 async function exportCsv(context: CommandContext): Promise<void> {
@@ -125,7 +154,15 @@ export const classCommand: SlashCommand = {
         .setNameLocalizations(n({ en: 'items', zh: '题目分析' }))
         .setDescription('Per question: facility, discrimination and the answers given; fix a key from them')
         .setDescriptionLocalizations(d({ en: 'Per question: facility, discrimination and the answers given; fix a key from them', zh: '逐题：难度、区分度和学习者的答案；可据此修正答案' }))
-        .addStringOption(bankOption({ en: 'The bank (default: the only one loaded)', zh: '题库（默认：唯一已加载的题库）' })),
+        .addStringOption(bankOption({ en: 'The bank (default: the only one loaded)', zh: '题库（默认：唯一已加载的题库）' }))
+        .addStringOption((option) =>
+          option
+            .setName('question')
+            .setNameLocalizations(n({ en: 'question', zh: '题目' }))
+            .setDescription('Go straight to the answers given to this question')
+            .setDescriptionLocalizations(d({ en: 'Go straight to the answers given to this question', zh: '直接查看这道题的作答' }))
+            .setAutocomplete(true),
+        ),
     )
     .addSubcommand((sub) =>
       sub
@@ -145,7 +182,7 @@ export const classCommand: SlashCommand = {
     if (!run) throw new UserError('unknown-command');
     await run(context);
   },
-  autocomplete: autocompleteBankOrTopic,
+  autocomplete: autocompleteClass,
 };
 
 function subcommandOf(interaction: ChatInputCommandInteraction): string {

@@ -1,6 +1,7 @@
 import type { SlashCommand } from '../types.ts';
 import { bankCommand } from './bank.ts';
 import { classCommand } from './class.ts';
+import { examCommand } from './exam.ts';
 import { forgetMeCommand } from './forget-me.ts';
 import { leaderboardCommand } from './leaderboard.ts';
 import { quizCommand } from './quiz.ts';
@@ -17,6 +18,7 @@ export const slashCommands: readonly SlashCommand[] = [
   forgetMeCommand,
   // --- h12-class-discord ---
   classCommand,
+  examCommand,
 ];
 
 export function findCommand(name: string): SlashCommand | undefined {

@@ -36,6 +36,7 @@ export const statsCommand: SlashCommand = {
     const user = interaction.options.getUser('user') ?? interaction.user;
     const bankId = interaction.options.getString('bank') ?? undefined;
     const stats = deps.stats.forUser(user.id, { guildId: interaction.guildId ?? undefined, bankId });
+    const exams = deps.stats.examsForUser(user.id);
     const bankTitle = bankId ? (deps.banks.get(bankId)?.title ?? bankId) : undefined;
     const member = interaction.options.getMember('user');
     const userName = (member && 'displayName' in member ? member.displayName : null) ?? user.globalName ?? user.username;
@@ -43,12 +44,12 @@ export const statsCommand: SlashCommand = {
     const appeals = user.id === interaction.user.id ? renderAppealsField(locale, deps.appeals.summaryFor(user.id), (bank, question) => deps.banks.get(bank)?.questions.find((q) => q.id === question)?.stem) : null;
     const extra = appeals ? { extraFields: [appeals] } : {};
     if (stats.attempts === 0) {
-      await interaction.editReply(renderStats({ locale, stats, userName, bankTitle, ...extra }));
+      await interaction.editReply(renderStats({ locale, stats, userName, bankTitle, exams, ...extra }));
       return;
     }
     const chart = renderDailyChartPng(stats.daily);
     await interaction.editReply({
-      ...renderStats({ locale, stats, userName, bankTitle, chartFile: CHART_FILE_NAME, ...extra }),
+      ...renderStats({ locale, stats, userName, bankTitle, chartFile: CHART_FILE_NAME, exams, ...extra }),
       files: [{ attachment: chart, name: CHART_FILE_NAME }],
     });
   },

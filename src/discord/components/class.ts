@@ -62,7 +62,7 @@ export function acceptCandidates(question: Question, responses: readonly Respons
       const known = parts.get(key);
       if (known) {
         known.count += response.count;
-        // Rows are disjoint answers, but one learner may have given this part in several of them: a bound.
+        // Rows are disjoint answers, but one learner may have given this part in several of them: a lower bound.
         known.learners = Math.max(known.learners, response.learners);
       } else {
         parts.set(key, { key, blank: index + 1, answer: part, count: response.count, learners: response.learners, verdict: 'wrong' });
@@ -72,29 +72,42 @@ export function acceptCandidates(question: Question, responses: readonly Respons
   return [...parts.values()].sort((a, b) => b.count - a.count || (a.blank ?? 0) - (b.blank ?? 0));
 }
 
-interface QuestionView {
+export interface QuestionView {
   bank: Bank;
   question: Question;
   rows: ItemReportRow[];
-  item: ItemReportRow | undefined;
+  item: ItemReportRow;
   candidates: AcceptCandidate[];
 }
 
 function resolveQuestion(bank: Bank, pointer: QuestionPointer): Question {
   const question = 'id' in pointer ? bank.questions.find((q) => q.id === pointer.id) : bank.questions[pointer.index];
-  if (!question) throw new UserError('unknown-question', { bankId: bank.id, questionId: 'id' in pointer ? pointer.id : `#${pointer.index}`, questions: '…' });
+  if (!question) {
+    const ids = bank.questions.map((q) => q.id);
+    const questions = ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, …` : ids.join(', ');
+    throw new UserError('unknown-question', { bankId: bank.id, questionId: 'id' in pointer ? pointer.id : `#${pointer.index}`, questions });
+  }
   return question;
 }
 
-/** The teacher check, then the bank, question and stored answers a step works on (read afresh each click). */
+/** A question nobody in the server answered yet: an empty analysis rather than an error. */
+function unanswered(question: Question): ItemReportRow {
+  return { questionId: question.id, questionType: question.type, topic: question.topic ?? null, attempts: 0, facility: null, discriminationIndex: null, discriminativeEfficiency: null, flags: [], responses: [] };
+}
+
+/** The bank, question and stored answers (this server's) a step works on, read afresh each time. The caller checks the teacher role. */
+export function loadQuestionView(deps: BotDeps, guildId: string, bankId: string, pointer: QuestionPointer): QuestionView {
+  const bank = deps.banks.require(bankId);
+  const question = resolveQuestion(bank, pointer);
+  const rows = deps.classReports.itemReport(bank.id, { guildId });
+  const item = rows.find((row) => row.questionId === question.id) ?? unanswered(question);
+  return { bank, question, rows, item, candidates: item.responses ? acceptCandidates(question, item.responses) : [] };
+}
+
 function load(deps: BotDeps, interaction: ComponentInteraction, bankId: string, pointer: QuestionPointer): QuestionView {
   requireTeacher(interaction, deps.teacherRoleId);
   if (!interaction.guildId) throw new UserError('guild-only');
-  const bank = deps.banks.require(bankId);
-  const question = resolveQuestion(bank, pointer);
-  const rows = deps.classReports.itemReport(bank.id, { guildId: interaction.guildId });
-  const item = rows.find((row) => row.questionId === question.id);
-  return { bank, question, rows, item, candidates: item?.responses ? acceptCandidates(question, item.responses) : [] };
+  return loadQuestionView(deps, interaction.guildId, bankId, pointer);
 }
 
 function findCandidate(view: QuestionView, key: string): AcceptCandidate {
@@ -104,8 +117,7 @@ function findCandidate(view: QuestionView, key: string): AcceptCandidate {
 }
 
 async function showAnalysis({ interaction, locale }: Pick<ComponentContext, 'interaction' | 'locale'>, view: QuestionView): Promise<void> {
-  if (!view.item) throw new UserError('class-answer-gone');
-  await interaction.editReply(renderResponseAnalysis({ locale, bank: view.bank, question: view.question, item: view.item, rows: view.rows, candidates: view.candidates }));
+  await interaction.editReply(renderResponseAnalysis({ locale, ...view }));
 }
 
 function selectedValue(interaction: ComponentInteraction): string {

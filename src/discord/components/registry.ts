@@ -4,6 +4,8 @@ import { classComponentHandlers } from './class.ts';
 import { forgetCancel, forgetConfirm } from './forget.ts';
 import { quizComponentHandlers } from './quiz.ts';
 import { queueComponentHandlers } from './queue.ts';
+// --- h13-exam-discord ---
+import { examComponentHandlers } from './exam.ts';
 
 /** Every component handler, by the kind of custom id it answers (see custom-id.ts). */
 export const componentHandlers: readonly ComponentHandler[] = [
@@ -14,6 +16,8 @@ export const componentHandlers: readonly ComponentHandler[] = [
   ...classComponentHandlers,
   // --- h12-queue-appeals ---
   ...queueComponentHandlers,
+  // --- h13-exam-discord ---
+  ...examComponentHandlers,
 ] as unknown as ComponentHandler[];
 
 export function findComponentHandler(kind: ComponentId['kind']): ComponentHandler | undefined {

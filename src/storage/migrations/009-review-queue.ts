@@ -6,11 +6,12 @@ import type { Migration } from './index.ts';
  * listing the queue scans every attempt (about 0.4 s on the 1,000,000-attempt bench database). A partial
  * index costs a write only when an answer is flagged, which is rare.
  *
- * Slot 009 in the session's plan (006 exams, 007 item roll-ups, 008 key fixes); numbered here as the
- * next after 005 because the list must have no gaps: the lead renumbers at merge.
+ * Slot 009 in the session's plan (006 exams, 007 item roll-ups, 008 key fixes); its version is the next
+ * after the migrations on main (006), because the list must have no gaps: if another migration takes 7
+ * first, this one becomes the next number (nothing else depends on it).
  */
 export const reviewQueueMigration: Migration = {
-  version: 6,
+  version: 7,
   name: 'review-queue',
   up(db) {
     db.exec(`CREATE INDEX IF NOT EXISTS attempts_flagged ON attempts(id) WHERE status = 'flagged';`);

@@ -4,6 +4,7 @@ import { llmUsageMigration } from './002-llm-usage.ts';
 import { needsReviewMigration } from './003-needs-review.ts';
 import { classReportMigration } from './004-class-report.ts';
 import { teacherLoopMigration } from './005-teacher-loop.ts';
+import { examsMigration } from './006-exams.ts';
 import { reviewQueueMigration } from './009-review-queue.ts';
 
 export interface Migration {
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   needsReviewMigration,
   classReportMigration,
   teacherLoopMigration,
-  // --- h12-queue-appeals --- (slot 009: renumbered after 006–008 at merge)
+  examsMigration,
+  // --- h12-queue-appeals --- (plan slot 009; version 7 = the next after main's 006, renumber if 007 lands first)
   reviewQueueMigration,
 ];
