@@ -141,7 +141,7 @@ describe('the seed paper as an exam', () => {
   });
 
   it('submits by hand with a report whose total matches the hand-computed one, per section and per question', async () => {
-    const { exams, stats } = await openApp();
+    const { exams, stats, classReports } = await openApp();
     const { examId } = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED });
     exams.begin(examId, 'u-1');
     // Choices 1–4 right (2 points each), 5–6 wrong, 7–8 unanswered: 8 of 16.
@@ -193,17 +193,24 @@ describe('the seed paper as an exam', () => {
     const missed = store.missedQuestions('u-1', 20).map((ref) => ref.questionId);
     expect(missed.sort()).toEqual(['blank-2', 'choice-5', 'choice-6']);
     expect(store.getReviewCard('u-1', SEED, 'choice-5')).not.toBeNull();
+    // …and in the teacher's item report, with the wrong answer in the response analysis.
+    const item = classReports.itemReport(SEED).find((row) => row.questionId === 'choice-5');
+    expect(item?.attempts).toBe(1);
+    expect(item?.responses?.some((response) => JSON.stringify(response).includes('"A"'))).toBe(true);
   });
 
   it('lets a second exam start only once the first is handed in, pointing to the open one', async () => {
     const { exams } = await openApp();
-    const first = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED });
+    // A cover never started does not lock the learner out: a new exam replaces it.
+    const abandoned = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED });
+    const first = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED, minutes: 30 });
+    expectUserError(() => exams.begin(abandoned.examId, 'u-1'), 'exam-not-found');
+    exams.begin(first.examId, 'u-1');
     exams.attachThread(first.examId, 'thread-1');
     expect(() => exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED })).toThrow(
       expect.objectContaining({ code: 'exam-already-open', params: expect.objectContaining({ examId: first.examId, threadId: 'thread-1' }) }),
     );
     expect(exams.findOpen('u-1')?.examId).toBe(first.examId);
-    exams.begin(first.examId, 'u-1');
     await exams.submit({ examId: first.examId, userId: 'u-1' }).report;
     expect(exams.findOpen('u-1')).toBeNull();
     expect(exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED }).examId).not.toBe(first.examId);
