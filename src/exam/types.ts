@@ -242,8 +242,10 @@ export interface ExamReviewItem {
 }
 
 /**
- * A submission: acknowledged at once (the exam is closed to answers, objective answers graded);
- * `report` settles when the written answers are graded too. It never rejects: LLM trouble falls back.
+ * A submission: acknowledged at once (the exam is closed to answers, objective answers graded and
+ * stored); `report` settles when the written answers are graded too. LLM trouble never rejects it (the
+ * tutor falls back, stored as provisional); a storage failure does, and the exam stays in `grading`
+ * to be resumed by the next `submitOverdue` (at start-up).
  */
 export interface ExamSubmission {
   cover: ExamCover;
