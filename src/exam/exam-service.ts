@@ -379,7 +379,7 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
         fail('exam-minutes-out-of-range', { minutes: input.minutes });
       }
       const open = deps.exams.findOpen(input.userId);
-      if (open?.status === 'running') fail('exam-already-open', { examId: open.id, title: open.title, threadId: open.threadId ?? '' });
+      if (open) fail('exam-already-open', { examId: open.id, title: open.title, threadId: open.threadId ?? '' });
       const bank = (input.bankId === undefined ? deps.catalog.list()[0] : deps.catalog.get(input.bankId)) ?? fail('bank-not-found', { bankId: input.bankId ?? '' });
       const drawn = drawPaper(bank, input.paperId, random);
       const minutes = input.minutes ?? drawn.timeLimitMinutes ?? fail('exam-needs-minutes', { bankId: bank.id });

@@ -41,10 +41,7 @@ export interface StoredExamAnswer {
 }
 
 export interface ExamRepository {
-  /**
-   * Stores a `ready` exam, replacing one of the learner's never started; false when the learner has one
-   * `running` (nothing written).
-   */
+  /** Stores a `ready` exam; false when the learner already has one `ready` or `running` (nothing written). */
   create(exam: StoredExam): boolean;
   get(examId: string): StoredExam | null;
   findOpen(userId: string): StoredExam | null;

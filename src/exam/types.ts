@@ -21,7 +21,7 @@ export type ExamErrorCode =
   | 'exam-not-found'
   /** Someone else's exam; `ownerId` in the params. */
   | 'exam-not-owner'
-  /** The learner has a running exam; `examId`, `title`, `threadId` (may be '') in the params. */
+  /** The learner already has an exam not yet submitted; `examId`, `title`, `threadId` (may be '') in the params. */
   | 'exam-already-open'
   /** The exam was submitted (by hand or at the deadline): nothing can be answered any more. */
   | 'exam-submitted'
@@ -314,9 +314,9 @@ export interface ExamService {
   /** The papers a bank offers (its own papers, else one made of its sections). */
   papers(bankId?: string): PaperSummary[];
   /**
-   * Draws the paper and stores the exam as `ready` (the clock starts with `begin`). One running exam per
-   * learner: otherwise `exam-already-open` naming it. A `ready` exam never started is replaced (its
-   * cover's Start then answers `exam-not-found`), so an abandoned cover never locks the learner out.
+   * Draws the paper and stores the exam as `ready` (the clock starts with `begin`). One exam not yet
+   * submitted per learner (`ready` or `running`): otherwise `exam-already-open` naming it, so a second
+   * /exam points to the open one (whose cover can still be started and handed in).
    */
   create(input: CreateExamInput): ExamCover;
   attachThread(examId: string, threadId: string): void;

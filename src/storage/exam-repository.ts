@@ -101,8 +101,6 @@ export class SqliteExamRepository implements ExamRepository {
 
   create(exam: StoredExam): boolean {
     return this.#write(() => {
-      // An exam never started is replaced; a running one is kept and the new one refused.
-      this.#statements.dropReady.run(exam.userId);
       if (this.#statements.openByUser.get(exam.userId)) return false;
       this.#statements.ensureUser.run({ id: exam.userId, now: exam.createdAt.getTime() });
       this.#statements.insert.run({
@@ -249,7 +247,6 @@ function prepareStatements(db: Db) {
       VALUES (:id, :userId, :guildId, :channelId, :threadId, :bankId, :paperId, :title, :locale, :sections, :questions,
         :totalPoints, :timeLimitMinutes, :status, :position, :createdAt)`),
     get: prepare(`SELECT ${EXAM_COLUMNS} FROM exams WHERE id = ?`),
-    dropReady: prepare(`DELETE FROM exams WHERE user_id = ? AND status = 'ready'`),
     openByUser: prepare(`SELECT ${EXAM_COLUMNS} FROM exams WHERE user_id = ? AND status IN ('ready', 'running')`),
     byThread: prepare(`SELECT ${EXAM_COLUMNS} FROM exams WHERE thread_id = ? ORDER BY created_at DESC LIMIT 1`),
     setThread: prepare(`UPDATE exams SET thread_id = ? WHERE id = ?`),

@@ -201,16 +201,14 @@ describe('the seed paper as an exam', () => {
 
   it('lets a second exam start only once the first is handed in, pointing to the open one', async () => {
     const { exams } = await openApp();
-    // A cover never started does not lock the learner out: a new exam replaces it.
-    const abandoned = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED });
-    const first = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED, minutes: 30 });
-    expectUserError(() => exams.begin(abandoned.examId, 'u-1'), 'exam-not-found');
-    exams.begin(first.examId, 'u-1');
+    const first = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED });
     exams.attachThread(first.examId, 'thread-1');
     expect(() => exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED })).toThrow(
       expect.objectContaining({ code: 'exam-already-open', params: expect.objectContaining({ examId: first.examId, threadId: 'thread-1' }) }),
     );
     expect(exams.findOpen('u-1')?.examId).toBe(first.examId);
+    exams.begin(first.examId, 'u-1');
+    expectUserError(() => exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED }), 'exam-already-open');
     await exams.submit({ examId: first.examId, userId: 'u-1' }).report;
     expect(exams.findOpen('u-1')).toBeNull();
     expect(exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED }).examId).not.toBe(first.examId);
