@@ -302,7 +302,15 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
     const after = load(exam.id);
     const initial = buildReport(after);
     const progress = { examId: exam.id, writtenTotal: written.length, writtenDone: 0 };
-    onProgress?.({ ...progress });
+    const tell = () => {
+      try {
+        onProgress?.({ ...progress });
+      } catch (error) {
+        // A front end's progress line failing must not stop the grading.
+        deps.logger?.warn({ err: error, examId: exam.id }, 'exam progress callback failed');
+      }
+    };
+    tell();
 
     const report = (async (): Promise<ExamReport> => {
       await Promise.all(
@@ -326,7 +334,7 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
             ...llmCallOfFeedback(feedback),
           });
           progress.writtenDone += 1;
-          onProgress?.({ ...progress });
+          tell();
         }),
       );
       const graded = load(exam.id);
