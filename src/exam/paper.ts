@@ -1,4 +1,4 @@
-import { drawCandidates } from '../bank/papers.ts';
+import { drawCandidates, sampleInOrder } from '../bank/papers.ts';
 import type { Bank, Question } from '../bank/schema.ts';
 import { UserError } from '../errors.ts';
 import type { PaperSummary } from './types.ts';
@@ -36,20 +36,6 @@ export interface DrawnPaper {
 /** Points are decimals like 0.5; sums are rounded to 1/1000 so 0.1 + 0.2 shows as 0.3. */
 export function roundPoints(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-/** `count` of `items` picked uniformly at random, kept in their original order (as a paper prints them). */
-function sampleInOrder<T>(items: readonly T[], count: number, random: () => number): T[] {
-  if (count >= items.length) return [...items];
-  const indexes = items.map((_, index) => index);
-  for (let i = indexes.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [indexes[i], indexes[j]] = [indexes[j]!, indexes[i]!];
-  }
-  return indexes
-    .slice(0, count)
-    .sort((a, b) => a - b)
-    .map((index) => items[index]!);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BankCatalog } from '../bank/catalog.ts';
 import { isFreeText, type Bank, type Question } from '../bank/schema.ts';
+import { sampleInOrder } from '../bank/papers.ts';
 import { UserError } from '../errors.ts';
 import { gradeAnswer } from '../grading/grade.ts';
 import type { AttemptRecord, ProgressStore } from '../progress/ports.ts';
@@ -64,20 +65,6 @@ function toAttemptSummary(record: AttemptRecord): StoredAttemptSummary {
     grade: record.grade,
     feedback: record.feedback,
   };
-}
-
-/** Picks `count` questions at random but serves them in the bank's own order, as a paper would. */
-function sampleInBankOrder(questions: Question[], count: number, random: () => number): Question[] {
-  if (count >= questions.length) return [...questions];
-  const indexes = questions.map((_, index) => index);
-  for (let i = indexes.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [indexes[i], indexes[j]] = [indexes[j]!, indexes[i]!];
-  }
-  return indexes
-    .slice(0, count)
-    .sort((a, b) => a - b)
-    .map((index) => questions[index]!);
 }
 
 export function createQuizService(deps: QuizServiceDeps): QuizService {
@@ -179,7 +166,7 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
         topic: input.topic ?? '',
       });
     }
-    return sampleInBankOrder(candidates, count, random).map((q) => ({ bankId: bank.id, questionId: q.id }));
+    return sampleInOrder(candidates, count, random).map((q) => ({ bankId: bank.id, questionId: q.id }));
   }
 
   function pickReviewQuestions(input: StartQuizInput, count: number, now: Date): QuestionRef[] {
