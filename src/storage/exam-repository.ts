@@ -5,7 +5,7 @@ import type { ExamStatus, ExamSubmittedBy } from '../exam/types.ts';
 import type { RawAnswer } from '../grading/types.ts';
 import type { AttemptRecord, FollowUpMessage, NewAttempt } from '../progress/ports.ts';
 import type { Db } from './database.ts';
-import { ATTEMPT_COLUMNS, toAttempt, type AttemptRow, type SqliteProgressStore } from './progress-store.ts';
+import { ATTEMPT_COLUMNS, toAttempt, toFollowUp, type AttemptRow, type FollowUpRow, type SqliteProgressStore } from './progress-store.ts';
 
 interface ExamRow {
   id: string;
@@ -207,25 +207,7 @@ export class SqliteExamRepository implements ExamRepository {
   }
 
   recentFollowUps(userId: string, bankId: string, questionId: string, since: Date, limit: number): FollowUpMessage[] {
-    const rows = this.#statements.followUps.all(userId, bankId, questionId, since.getTime(), limit) as Array<{
-      user_id: string;
-      bank_id: string;
-      question_id: string;
-      role: FollowUpMessage['role'];
-      content: string;
-      tokens: number | null;
-      created_at: number;
-    }>;
-    return rows.map((row) => ({
-      sessionId: null,
-      userId: row.user_id,
-      bankId: row.bank_id,
-      questionId: row.question_id,
-      role: row.role,
-      content: row.content,
-      tokens: row.tokens,
-      createdAt: new Date(row.created_at),
-    }));
+    return (this.#statements.followUps.all(userId, bankId, questionId, since.getTime(), limit) as FollowUpRow[]).map(toFollowUp);
   }
 
   #write<T>(work: () => T): T {
@@ -273,7 +255,7 @@ function prepareStatements(db: Db) {
     nextDeadline: prepare(`SELECT min(deadline) AS deadline FROM exams WHERE status = 'running'`),
     submitted: prepare(`SELECT ${EXAM_COLUMNS} FROM exams WHERE user_id = ? AND status IN ('grading', 'graded') ORDER BY submitted_at, id`),
     followUps: prepare(`
-      SELECT user_id, bank_id, question_id, role, content, tokens, created_at FROM follow_ups
+      SELECT session_id, user_id, bank_id, question_id, role, content, tokens, created_at FROM follow_ups
       WHERE session_id IS NULL AND user_id = ? AND bank_id = ? AND question_id = ? AND created_at >= ?
       ORDER BY id DESC LIMIT ?`),
   };

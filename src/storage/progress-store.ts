@@ -76,7 +76,7 @@ interface CardRow {
   last_review: number | null;
 }
 
-interface FollowUpRow {
+export interface FollowUpRow {
   session_id: string | null;
   user_id: string;
   bank_id: string;
@@ -85,6 +85,19 @@ interface FollowUpRow {
   content: string;
   tokens: number | null;
   created_at: number;
+}
+
+export function toFollowUp(row: FollowUpRow): FollowUpMessage {
+  return {
+    sessionId: row.session_id,
+    userId: row.user_id,
+    bankId: row.bank_id,
+    questionId: row.question_id,
+    role: row.role,
+    content: row.content,
+    tokens: row.tokens,
+    createdAt: new Date(row.created_at),
+  };
 }
 
 export const ATTEMPT_COLUMNS = `id, session_id, user_id, guild_id, bank_id, question_id, question_type, topic, raw_answer,
@@ -272,16 +285,7 @@ export class SqliteProgressStore implements ProgressStore {
 
   recentFollowUps(sessionId: string, questionId: string, limit: number): FollowUpMessage[] {
     const rows = this.#statements.recentFollowUps.all(sessionId, questionId, limit) as FollowUpRow[];
-    return rows.reverse().map((row) => ({
-      sessionId: row.session_id,
-      userId: row.user_id,
-      bankId: row.bank_id,
-      questionId: row.question_id,
-      role: row.role,
-      content: row.content,
-      tokens: row.tokens,
-      createdAt: new Date(row.created_at),
-    }));
+    return rows.reverse().map(toFollowUp);
   }
 
   dueReviews(userId: string, now: Date, limit: number): QuestionRef[] {
