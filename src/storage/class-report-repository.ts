@@ -1,9 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import { QUESTION_TYPES, type QuestionType } from '../bank/schema.ts';
 import { dayNumberToDate, localDayNumber } from '../progress/calendar.ts';
-import type { ClassFilter, ClassReport, ClassReportSource, FirstAttemptRow, LearnerRow } from '../progress/class-report.ts';
+import type { ClassFilter, ClassReport, ClassReportSource, FirstAttemptRow, ItemReportInput, LearnerRow } from '../progress/class-report.ts';
 import type { ExportRow } from '../progress/csv-export.ts';
-import { ANALYSED_TYPES, type StoredResponse } from '../progress/response-analysis.ts';
+import { itemReportInputOf } from '../progress/item-report.ts';
+import { ANALYSED_TYPES, type ResponseTally, type StoredResponse } from '../progress/response-analysis.ts';
 import { DAILY_WINDOW_DAYS, WEAK_TOPIC_MIN_ATTEMPTS, WEAKEST_TOPICS_LIMIT, type GroupStats } from '../progress/types.ts';
 import type { Db } from './database.ts';
 
@@ -67,19 +68,22 @@ export class ClassReportRepository implements ClassReportSource {
   }
 
   /**
-   * The first attempt of each learner at each question of the bank within the filter, by time:
-   * SQLite takes the bare columns from the row holding min(created_at) (one learner cannot answer one
-   * question twice in the same millisecond). Flagged and needs-review attempts are skipped (SETTLED).
+   * The first attempt of each learner at each question of the bank within the filter, by time.
+   * Without a period, from the roll-up `stats_first_attempts` (migration 007: one row per learner,
+   * question and guild); with one, from `attempts`. Either way SQLite takes the bare columns from the
+   * row holding min(created_at) (one learner cannot answer one question twice in the same
+   * millisecond). Flagged and needs-review attempts are skipped (SETTLED).
    */
   firstAttempts(bankId: string, filter: Omit<ClassFilter, 'bankId'> = {}): FirstAttemptRow[] {
     const { where, params } = whereClause({ ...filter, bankId });
-    const rows = this.#cached(
-      `SELECT user_id, question_id, question_type, topic, score, max_score, min(created_at)
-       FROM attempts WHERE ${where} AND ${SETTLED}
-       GROUP BY question_id, user_id ORDER BY question_id, user_id`,
-    )
-      .raw()
-      .all(params) as Array<[string, string, QuestionType, string | null, number, number, number]>;
+    const sql = hasPeriod(filter)
+      ? `SELECT user_id, question_id, question_type, topic, score, max_score, min(created_at)
+         FROM attempts WHERE ${where} AND ${SETTLED}
+         GROUP BY question_id, user_id ORDER BY question_id, user_id`
+      : `SELECT user_id, question_id, question_type, topic, score, max_score, min(created_at)
+         FROM stats_first_attempts WHERE ${where}
+         GROUP BY question_id, user_id ORDER BY question_id, user_id`;
+    const rows = this.#cached(sql).raw().all(params) as Array<[string, string, QuestionType, string | null, number, number, number]>;
     return rows.map(([userId, questionId, questionType, topic, score, maxScore, createdAt]) => ({
       userId,
       questionId,
@@ -89,6 +93,60 @@ export class ClassReportRepository implements ClassReportSource {
       maxScore,
       createdAt: new Date(createdAt),
     }));
+  }
+
+  /**
+   * Without a period, from migration 007's roll-ups, a question at a time: one row per question (its
+   * learners' first attempts as JSON arrays) and one per question and answer (a tally), instead of
+   * one per attempt, in primary-key order so SQLite sorts nothing; with a period, from `attempts`
+   * through firstAttempts and responses. Both give the same input
+   * (test/storage/item-rollups.test.ts checks it).
+   */
+  itemReportInput(bankId: string, filter: Omit<ClassFilter, 'bankId'> = {}): ItemReportInput {
+    if (hasPeriod(filter)) return itemReportInputOf(this.firstAttempts(bankId, filter), this.responses(bankId, filter));
+    const read = (): ItemReportInput => {
+      const { where, params } = rollupWhere({ bankId, guildId: filter.guildId });
+      const questions = this.#cached(
+        `SELECT question_id, question_type, topic, json_group_array(user_id), json_group_array(score), json_group_array(max_score),
+                json_group_array(created_at)
+         FROM stats_first_attempts WHERE ${where} GROUP BY question_id ORDER BY question_id`,
+      )
+        .raw()
+        .all(params) as Array<[string, QuestionType, string | null, string, string, string, string]>;
+      const tallies = this.#cached(
+        `SELECT question_id, question_type, normalized_answer, example_raw, min(first_attempt_id), sum(attempts),
+                count(DISTINCT user_id), json_group_array(user_id) FILTER (WHERE question_type = 'blank'),
+                sum(full_marks), sum(no_marks), sum(fraction_sum)
+         FROM stats_responses WHERE ${where} GROUP BY question_id, normalized_answer ORDER BY question_id, normalized_answer`,
+      )
+        .raw()
+        .all(params) as Array<[string, QuestionType, string, string, number, number, number, string, number, number, number]>;
+      return {
+        questions: questions.map(([questionId, questionType, topic, userIds, scores, maxScores, times]) => ({
+          questionId,
+          questionType,
+          topic,
+          ...earliestPerLearner(JSON.parse(userIds) as string[], JSON.parse(scores) as number[], JSON.parse(maxScores) as number[], JSON.parse(times) as number[]),
+        })),
+        responses: tallies.map(
+          ([questionId, questionType, normalizedAnswer, exampleRaw, firstSeen, attempts, learners, userIds, fullMarks, noMarks, fractionSum]): ResponseTally => ({
+            questionId,
+            questionType,
+            normalizedAnswer,
+            exampleRaw,
+            firstSeen,
+            attempts,
+            learners,
+            ...(questionType === 'blank' ? { userIds: JSON.parse(userIds) as string[] } : {}),
+            fullMarks,
+            noMarks,
+            fractionSum,
+          }),
+        ),
+      };
+    };
+    // Both reads in one snapshot, so statistics and answers agree while answers arrive.
+    return this.#db.inTransaction ? read() : this.#db.transaction(read).deferred();
   }
 
   responses(bankId: string, filter: Omit<ClassFilter, 'bankId'> & { questionId?: string } = {}): StoredResponse[] {
@@ -265,6 +323,36 @@ function summarySql(filter: ClassFilter): { learners: string; groups: string; ac
     activeUsers: `SELECT DISTINCT user_id FROM attempts WHERE ${where}`,
     exportGroups: named(`SELECT user_id, bank_id, topic, ${sums} FROM attempts WHERE ${where} GROUP BY user_id, bank_id, topic`, exportColumns) + byLearnerBankTopic,
   };
+}
+
+/** One question's rows of stats_first_attempts, a row per learner and guild, down to each learner's earliest. */
+function earliestPerLearner(
+  userIds: readonly string[],
+  scores: readonly number[],
+  maxScores: readonly number[],
+  times: readonly number[],
+): { userIds: string[]; scores: number[]; maxScores: number[] } {
+  const out = { userIds: [] as string[], scores: [] as number[], maxScores: [] as number[] };
+  const kept = new Map<string, { index: number; time: number }>();
+  for (let index = 0; index < userIds.length; index += 1) {
+    const userId = userIds[index]!;
+    const previous = kept.get(userId);
+    if (previous === undefined) {
+      kept.set(userId, { index: out.userIds.length, time: times[index]! });
+      out.userIds.push(userId);
+      out.scores.push(scores[index]!);
+      out.maxScores.push(maxScores[index]!);
+    } else if (times[index]! < previous.time) {
+      previous.time = times[index]!;
+      out.scores[previous.index] = scores[index]!;
+      out.maxScores[previous.index] = maxScores[index]!;
+    }
+  }
+  return out;
+}
+
+function hasPeriod(filter: Pick<ClassFilter, 'since' | 'until'>): boolean {
+  return filter.since !== undefined || filter.until !== undefined;
 }
 
 /** The bank and guild filter over the roll-ups (which keep '' for "no guild"). */

@@ -4,6 +4,7 @@ import { llmUsageMigration } from './002-llm-usage.ts';
 import { needsReviewMigration } from './003-needs-review.ts';
 import { classReportMigration } from './004-class-report.ts';
 import { teacherLoopMigration } from './005-teacher-loop.ts';
+import { itemRollupsMigration } from './007-item-rollups.ts';
 
 export interface Migration {
   /** 1, 2, 3…: becomes `PRAGMA user_version` once applied. */
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   needsReviewMigration,
   classReportMigration,
   teacherLoopMigration,
+  itemRollupsMigration,
 ];
