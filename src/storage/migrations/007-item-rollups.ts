@@ -55,8 +55,12 @@ const ADD_RESPONSE = `
  * learner's attempts at most. `/forget-me` deletes a learner's rows with the other roll-ups
  * (src/storage/forget.ts). A report over a period still reads `attempts` (exact times).
  *
- * Cost per recorded answer: one more row upserted in each (two B-tree pages); `npm run bench storage`
- * reports pages per answer. An existing database is filled from its attempts in the migration.
+ * An attempt's learner, bank, question, guild and time never change after it is stored; the triggers
+ * rely on that.
+ *
+ * Cost per recorded answer: one more row upserted in each, 13.4 → 15.9 pages written per one-answer
+ * transaction (`npm run bench storage`). An existing database is filled from its attempts in the
+ * migration, once: about 6 s of CPU for the bench's 1,000,000 attempts.
  */
 export const itemRollupsMigration: Migration = {
   // Planned as 007 (006 is h13-exam-core's exams, not on this branch): set to 7 when both are merged.
