@@ -23,6 +23,9 @@ const UPSERT_FIRST = `
   WHERE excluded.attempt_id = attempt_id OR excluded.created_at < created_at
      OR (excluded.created_at = created_at AND excluded.attempt_id < attempt_id);`;
 
+/** An update that keeps the attempt settled and its stored answer: only the score can have moved. */
+const RESCORE = `${SETTLED('OLD')} AND ${SETTLED('NEW')} AND OLD.normalized_answer = NEW.normalized_answer`;
+
 const ADD_RESPONSE = `
   INSERT INTO stats_responses (bank_id, question_id, normalized_answer, user_id, guild_id, question_type, attempts,
     full_marks, no_marks, fraction_sum, first_attempt_id, example_raw)
@@ -117,7 +120,24 @@ export const itemRollupsMigration: Migration = {
         ${ADD_RESPONSE}
       END;
 
-      CREATE TRIGGER attempts_items_update AFTER UPDATE OF score, max_score, status, normalized_answer, raw_answer ON attempts BEGIN
+      -- The common change, a new score for the same settled answer (a regrade, a teacher's grade): moved in place.
+      CREATE TRIGGER attempts_items_rescore AFTER UPDATE OF score, max_score, status, normalized_answer, raw_answer ON attempts
+      WHEN ${RESCORE} BEGIN
+        UPDATE stats_responses SET
+          full_marks = full_marks - (${FRACTION('OLD.')} >= 1.0) + (${FRACTION('NEW.')} >= 1.0),
+          no_marks = no_marks - (${FRACTION('OLD.')} <= 0.0) + (${FRACTION('NEW.')} <= 0.0),
+          fraction_sum = fraction_sum - ${FRACTION('OLD.')} + ${FRACTION('NEW.')}
+        WHERE ${ANALYSED('NEW')}
+          AND bank_id = NEW.bank_id AND question_id = NEW.question_id AND normalized_answer = NEW.normalized_answer
+          AND user_id = NEW.user_id AND guild_id = coalesce(NEW.guild_id, '');
+        UPDATE stats_first_attempts SET score = NEW.score, max_score = NEW.max_score
+        WHERE bank_id = NEW.bank_id AND question_id = NEW.question_id AND user_id = NEW.user_id
+          AND guild_id = coalesce(NEW.guild_id, '') AND attempt_id = NEW.id;
+      END;
+
+      -- Anything else (settled or not any more, another answer): the old contribution out, the new one in.
+      CREATE TRIGGER attempts_items_update AFTER UPDATE OF score, max_score, status, normalized_answer, raw_answer ON attempts
+      WHEN NOT (${RESCORE}) BEGIN
         UPDATE stats_responses SET
           attempts = attempts - 1,
           full_marks = full_marks - (${FRACTION('OLD.')} >= 1.0),
