@@ -332,19 +332,21 @@ function earliestPerLearner(
   times: readonly number[],
 ): { userIds: string[]; scores: number[]; maxScores: number[] } {
   const out = { userIds: [] as string[], scores: [] as number[], maxScores: [] as number[] };
-  const kept = new Map<string, { index: number; time: number }>();
+  const keptTimes: number[] = [];
+  const kept = new Map<string, number>();
   for (let index = 0; index < userIds.length; index += 1) {
     const userId = userIds[index]!;
     const previous = kept.get(userId);
     if (previous === undefined) {
-      kept.set(userId, { index: out.userIds.length, time: times[index]! });
+      kept.set(userId, out.userIds.length);
       out.userIds.push(userId);
       out.scores.push(scores[index]!);
       out.maxScores.push(maxScores[index]!);
-    } else if (times[index]! < previous.time) {
-      previous.time = times[index]!;
-      out.scores[previous.index] = scores[index]!;
-      out.maxScores[previous.index] = maxScores[index]!;
+      keptTimes.push(times[index]!);
+    } else if (times[index]! < keptTimes[previous]!) {
+      keptTimes[previous] = times[index]!;
+      out.scores[previous] = scores[index]!;
+      out.maxScores[previous] = maxScores[index]!;
     }
   }
   return out;
