@@ -16,6 +16,10 @@ const modules: Array<() => Promise<{ default: BenchModule }>> = [
   () => import('./import.ts'),
   () => import('./hostile.ts'),
   () => import('./class.ts'),
+  // --- h13-exam-core ---
+  () => import('./exam.ts'),
+  // --- h12-keyfix ---
+  () => import('./regrade.ts'),
 ];
 
 // Names select benchmarks; `--option value` pairs are left for the benchmarks themselves (import's --samples).

@@ -4,6 +4,9 @@ import { BankCatalog } from './bank/catalog.ts';
 import { importBankInWorker } from './bank/import/isolated.ts';
 import { loadBankDirectory } from './bank/load.ts';
 import type { Config } from './config.ts';
+import { createExamService } from './exam/exam-service.ts';
+import { computeExamStats } from './exam/stats.ts';
+import type { ExamService } from './exam/types.ts';
 import { UserError } from './errors.ts';
 import { createSilentLogger, type Logger } from './logger.ts';
 import { createQuizService } from './quiz/quiz-service.ts';
@@ -11,13 +14,19 @@ import type { QuizService } from './quiz/types.ts';
 import { createBankService, type BankService } from './services/banks.ts';
 import { createClassReportService, type ClassReportService } from './services/class-reports.ts';
 import { createGradingService, type GradingService } from './services/grading.ts';
+import { createKeyFixService, type KeyFixService } from './services/key-fixes.ts';
 import { createMaintenanceService, type MaintenanceService } from './services/maintenance.ts';
 import { createNoticeService, type NoticeService } from './services/notices.ts';
+import { createAppealService, type AppealService } from './services/appeals.ts';
+import { createReviewQueueService, type ReviewQueueService } from './services/review-queue.ts';
+import { SqliteReviewQueueRepository } from './storage/review-queue-repository.ts';
 import { createStatisticsService, type StatisticsService } from './services/statistics.ts';
 import { createUsageService, type UsageService } from './services/usage.ts';
 import { backupDatabase } from './storage/backup.ts';
 import { ClassReportRepository } from './storage/class-report-repository.ts';
+import { KeyFixRepository } from './storage/key-fix-repository.ts';
 import { SqliteNoticeOutbox } from './storage/notice-repository.ts';
+import { SqliteExamRepository } from './storage/exam-repository.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 import { SqliteProgressStore } from './storage/progress-store.ts';
 import { SqliteUsageRepository } from './storage/usage-repository.ts';
@@ -41,6 +50,9 @@ export interface RecordsApp {
   classReports: ClassReportService;
   /** Messages owed to learners about their grades (regrades, teachers' grades, appeals), for a front end to deliver. */
   notices: NoticeService;
+  // --- h12-queue-appeals ---
+  /** Learners contest a grade; the appeal joins the review queue. */
+  appeals: AppealService;
   close(): void;
 }
 
@@ -51,6 +63,15 @@ export interface App extends RecordsApp {
   grading: GradingService;
   /** The tutor the other services use; every LLM call it makes is recorded in usage. */
   tutor: Tutor;
+  // --- h12-keyfix ---
+  /** Accept an answer into a question's key (bank file + running catalog) and regrade its stored attempts. */
+  keyFixes: KeyFixService;
+  // --- h12-queue-appeals ---
+  /** Attempts awaiting a person (flagged, needs-review, provisional, appealed) and the teacher's grade. */
+  reviewQueue: ReviewQueueService;
+  // --- h13-exam-core ---
+  /** Exam mode (issue 13): papers sat under a time limit, graded at submission. */
+  exams: ExamService;
 }
 
 export interface CreateAppOptions {
@@ -79,6 +100,7 @@ interface Storage {
   db: Db;
   store: SqliteProgressStore;
   usage: SqliteUsageRepository;
+  exams: SqliteExamRepository;
 }
 
 function openStorage(config: Config, options: CreateAppOptions): Storage {
@@ -92,22 +114,19 @@ function openStorage(config: Config, options: CreateAppOptions): Storage {
 
 function storageOn(db: Db, config: Config, options: CreateAppOptions): Storage {
   try {
-    return {
-      db,
-      store: new SqliteProgressStore(db, { ...(options.clock ? { clock: options.clock } : {}), timeZone: config.TIME_ZONE }),
-      usage: new SqliteUsageRepository(db),
-    };
+    const store = new SqliteProgressStore(db, { ...(options.clock ? { clock: options.clock } : {}), timeZone: config.TIME_ZONE });
+    return { db, store, usage: new SqliteUsageRepository(db), exams: new SqliteExamRepository(db, store) };
   } catch (error) {
     db.close();
     throw error;
   }
 }
 
-function recordsServices(config: Config, logger: Logger, { db, store, usage }: Storage, clock?: () => Date): RecordsApp {
+function recordsServices(config: Config, logger: Logger, { db, store, usage, exams }: Storage, clock?: () => Date): RecordsApp {
   return {
     config,
     logger,
-    stats: createStatisticsService({ store, timeZone: config.TIME_ZONE }),
+    stats: createStatisticsService({ store, timeZone: config.TIME_ZONE, exams: (userId) => computeExamStats(exams, userId) }),
     usage: createUsageService(usage),
     maintenance: createMaintenanceService({ store, backup: (destination) => backupDatabase(db, destination), databasePath: db.name }),
     classReports: createClassReportService({
@@ -115,6 +134,7 @@ function recordsServices(config: Config, logger: Logger, { db, store, usage }: S
       timeZone: config.TIME_ZONE,
     }),
     notices: createNoticeService(new SqliteNoticeOutbox(db), clock),
+    appeals: createAppealService(new SqliteReviewQueueRepository(db), clock),
     close: () => {
       if (db.open) db.close();
     },
@@ -183,8 +203,32 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       importBank: (request) => importBankInWorker(request),
     });
     const grading = createGradingService({ catalog, store, tutor, maxAnswerLength: config.ANSWER_MAX_LENGTH });
+    // --- h12-keyfix ---
+    const keyFixes = createKeyFixService({
+      catalog,
+      banksDir,
+      repository: new KeyFixRepository(storage.db),
+      replayReviewCard: (userId, bankId, questionId) => store.replayReviewCard(userId, bankId, questionId),
+      outbox: new SqliteNoticeOutbox(storage.db),
+      clock,
+    });
+    const reviewQueue = createReviewQueueService({
+      store: new SqliteReviewQueueRepository(storage.db, { replayReviewCard: (userId, bankId, questionId) => store.replayReviewCard(userId, bankId, questionId) }),
+      catalog,
+      clock,
+    });
+    const exams = createExamService({
+      catalog,
+      store,
+      exams: storage.exams,
+      tutor,
+      maxAnswerLength: config.ANSWER_MAX_LENGTH,
+      clock,
+      logger: logger.child({ component: 'exams' }),
+      ...(options.random ? { random: options.random } : {}),
+    });
     logger.info({ banks: catalog.list().map((bank) => bank.id), llm: config.llmEnabled }, 'app ready');
-    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor };
+    return { ...recordsServices(config, logger, storage, clock), banks, quiz, grading, tutor, keyFixes, reviewQueue, exams };
   } catch (error) {
     storage.db.close();
     throw error;

@@ -269,6 +269,43 @@ export const SectionSchema = z.object({
 });
 export type Section = z.infer<typeof SectionSchema>;
 
+/**
+ * Where a paper section's questions come from: the listed questions, or questions drawn at random from
+ * the bank's servable ones of a topic and/or type (`count` omitted: all of them), served in bank order.
+ */
+export const PaperDrawSchema = z.object({
+  count: z.number().int().positive().optional(),
+  topic: z.string().min(1).optional(),
+  type: z.enum(QUESTION_TYPES).optional(),
+});
+export type PaperDraw = z.infer<typeof PaperDrawSchema>;
+
+export const PaperSectionSchema = z
+  .object({
+    title: z.string().min(1),
+    questionIds: z.array(QuestionIdSchema).min(1).optional(),
+    draw: PaperDrawSchema.optional(),
+    /** Points each question of the section is worth on this paper; default the question's own points. */
+    pointsEach: z.number().positive().optional(),
+  })
+  .superRefine(function requireOneSource(section, ctx) {
+    if ((section.questionIds === undefined) === (section.draw === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['questionIds'], message: 'give either "questionIds" or "draw" (not both, not neither)' });
+    }
+  });
+export type PaperSection = z.infer<typeof PaperSectionSchema>;
+
+/** An exam paper (试卷) a learner can sit under a time limit: `/exam` and `tutor exam`. */
+export const PaperSchema = z.object({
+  id: QuestionIdSchema,
+  title: z.string().min(1),
+  /** 1 to 600 minutes. */
+  timeLimitMinutes: z.number().int().min(1).max(600),
+  description: z.string().optional(),
+  sections: z.array(PaperSectionSchema).min(1),
+});
+export type Paper = z.infer<typeof PaperSchema>;
+
 export const BankSchema = z.object({
   id: QuestionIdSchema,
   title: z.string().min(1),
@@ -278,6 +315,8 @@ export const BankSchema = z.object({
   description: z.string().optional(),
   sections: z.array(SectionSchema).optional(),
   questions: z.array(QuestionSchema).min(1),
+  /** Exam papers drawn from this bank; without any, an exam uses `sections` as they are. */
+  papers: z.array(PaperSchema).optional(),
 });
 export type Bank = z.infer<typeof BankSchema>;
 /** What an author writes before defaults are applied (e.g. `scoring` may be left out). */

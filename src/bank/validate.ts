@@ -1,5 +1,6 @@
 import { countStemBlanks } from '../grading/blank.ts';
 import { normalizeForMatch, splitAcceptPattern } from '../grading/normalize.ts';
+import { drawCandidates } from './papers.ts';
 import { acceptedFraction, acceptedText, findMissingAnswers, type Bank, type BlankQuestion, type MultiQuestion, type Question } from './schema.ts';
 
 /** One thing wrong with a bank file. Errors keep the bank from loading; warnings do not. */
@@ -54,6 +55,7 @@ export function validateBank(bank: Bank, file: string): BankProblem[] {
   });
 
   validateSections(bank, firstIndex, report);
+  validatePapers(bank, firstIndex, report);
   return problems;
 }
 
@@ -250,6 +252,42 @@ function validateSections(
           `${pointsWord(question.points)}, but its section "${section.title}" gives ${pointsWord(section.pointsEach)} each`,
         );
       }
+    });
+  });
+}
+
+/** Paper ids unique; listed questions exist, are served (not drafts) and appear once per paper; draws can be met. */
+function validatePapers(
+  bank: Bank,
+  questionIndex: Map<string, number>,
+  report: (severity: BankProblem['severity'], questionId: string | undefined, field: string, message: string) => void,
+): void {
+  const paperIds = new Map<string, number>();
+  (bank.papers ?? []).forEach((paper, paperIndex) => {
+    const at = `papers[${paperIndex}]`;
+    const earlier = paperIds.get(paper.id);
+    if (earlier !== undefined) report('error', undefined, `${at}.id`, `duplicate paper id "${paper.id}" (also papers[${earlier}])`);
+    else paperIds.set(paper.id, paperIndex);
+    const listed = new Map<string, string>();
+    paper.sections.forEach((section, sectionIndex) => {
+      (section.questionIds ?? []).forEach((questionId, position) => {
+        const field = `${at}.sections[${sectionIndex}].questionIds[${position}]`;
+        const index = questionIndex.get(questionId);
+        if (index === undefined) return report('error', undefined, field, `no question has the id "${questionId}"`);
+        if (bank.questions[index]?.status === 'draft') return report('error', questionId, field, 'a draft question cannot be on a paper');
+        const where = listed.get(questionId);
+        if (where !== undefined) return report('error', questionId, field, `already on this paper (${where})`);
+        listed.set(questionId, field);
+      });
+    });
+    paper.sections.forEach((section, sectionIndex) => {
+      if (!section.draw) return;
+      const field = `${at}.sections[${sectionIndex}].draw`;
+      // Listed questions are not drawn again, so a draw counts only what the paper does not list.
+      const available = drawCandidates(bank, section.draw).filter((question) => !listed.has(question.id)).length;
+      const wanted = section.draw.count ?? available;
+      if (available === 0) report('error', undefined, field, 'no servable question matches this topic/type');
+      else if (wanted > available) report('error', undefined, `${field}.count`, `draws ${wanted} questions but only ${available} match`);
     });
   });
 }

@@ -166,7 +166,10 @@ export function renderFeedback(feedback: FreeTextFeedback, view: PracticeView): 
 }
 
 /** The compact result: verdict and points, the right answer with its text, the tutor's feedback. */
-export function renderOutcome(outcome: Extract<AnswerOutcome, { status: 'graded' }>, view: PracticeView): string {
+export function renderOutcome(
+  outcome: Pick<Extract<AnswerOutcome, { status: 'graded' }>, 'question' | 'grade' | 'score' | 'maxScore' | 'feedback' | 'gradedBy'>,
+  view: PracticeView,
+): string {
   const { locale, style } = view;
   const { question, grade } = outcome;
   const lines = ['', verdictLine(outcome.score, outcome.maxScore, view)];

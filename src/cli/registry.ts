@@ -26,6 +26,8 @@ export const cliGroups: Readonly<Record<string, string>> = {
   db: 'Back up the database, or delete what it holds about one user',
   report: "The teacher's views: how the class is doing, and which questions to check",
   eval: "Measure the tutor's grading against human scores on a public dataset",
+  // --- h12-queue-appeals ---
+  queue: 'The review queue: answers awaiting a teacher (appeals, flagged, needs-review, provisional)',
 };
 
 const json = { flag: '--json', description: 'Print the result as JSON instead of text' };
@@ -169,10 +171,77 @@ export const cliCommands: CliCommandEntry[] = [
   {
     path: ['regrade'],
     options: [
-      { flag: '--pending', description: 'Re-grade the provisional scores (required: the only mode so far)' },
+      { flag: '--pending', description: 'Re-grade the provisional scores with the LLM' },
       { flag: '--limit N', description: 'At most N answers per run (default: 100)' },
       json,
+      // --- h12-keyfix ---
+      { flag: '--bank <bank-id>', description: "With --question: re-grade every stored answer to that question with the bank file's current key" },
+      { flag: '--question <question-id>', description: 'The question to re-grade (objective types only; teachers\' grades are never changed)' },
+      { flag: '--dry-run', description: 'Show which answers would change and by how many points; store nothing' },
     ],
+    notes: ['The key-fix regrade keeps each old score in the attempt\'s history, updates statistics, reviews and the leaderboard, and queues one notice per learner for the bot to deliver.'],
     load: async () => (await import('./regrade.ts')).regradeCommand,
+  },
+  // --- h12-keyfix ---
+  {
+    path: ['bank', 'accept'],
+    options: [
+      { flag: '--bank <bank-id>', description: 'The bank of the question' },
+      { flag: '--question <question-id>', description: 'The question whose key takes the answer (blank, choice or numeric)' },
+      { flag: '--blank N', description: 'The blank (1, 2, …) of a fill-in-the-blank question with several blanks' },
+      { flag: '--answer <text>', description: 'The answer to accept, as a learner typed it (an option key for choice, a number for numeric)' },
+      { flag: '--fraction F', description: 'The share of the points it earns, above 0 and at most 1 (default: 1)' },
+      json,
+    ],
+    notes: ['The bank file is replaced atomically after a backup (<file>.<date>.bak), checked, and the change recorded; then run `tutor regrade --bank … --question … --dry-run`.'],
+    load: async () => (await import('./bank-accept.ts')).bankAcceptCommand,
+  },
+  // --- h12-queue-appeals ---
+  {
+    path: ['queue', 'list'],
+    options: [
+      { flag: '--guild <id>', description: 'Only answers given in this Discord server' },
+      { flag: '--bank <id>', description: 'Only answers to this bank' },
+      { flag: '--provisional', description: 'Also list provisional (fallback) scores, which `tutor regrade --pending` usually settles' },
+      { flag: '--limit N', description: 'At most N answers, oldest first (default 50, at most 500)' },
+      json,
+    ],
+    load: async () => (await import('./queue.ts')).queueListCommand,
+  },
+  {
+    path: ['queue', 'show'],
+    options: [json],
+    notes: ['id: the answer\'s number, as `tutor queue list` shows it (#12 → 12).'],
+    load: async () => (await import('./queue.ts')).queueShowCommand,
+  },
+  {
+    path: ['queue', 'resolve'],
+    options: [
+      { flag: '--accept', description: 'Confirm the score shown (an appeal: the grade is upheld)' },
+      { flag: '--scores <list>', description: 'One score per marking point, e.g. 2,1.5,0; each is clamped to its point\'s marks' },
+      { flag: '--reject', description: 'An appeal: rejected, the grade stands; any other answer: it earns nothing. Needs --note' },
+      { flag: '--note <text>', description: 'A note to the learner (at most 1,000 characters)' },
+      { flag: '--by <name>', description: 'Who resolves it, recorded as cli:<name> (default: $USER)' },
+      json,
+    ],
+    notes: ['The grade is stored as the teacher\'s (no regrade overwrites it), the old one kept in the history, and the learner told.'],
+    load: async () => (await import('./queue.ts')).queueResolveCommand,
+  },
+  // --- h13-exam-core ---
+  {
+    path: ['exam'],
+    options: [
+      { flag: '--bank <id>', description: 'Sit a paper of this bank (default: the first bank in BANKS_DIR)' },
+      { flag: '--paper <id>', description: "The bank's paper (default: its first; a bank without papers uses its sections)" },
+      { flag: '--minutes <n>', description: "The time limit, 1 to 600 (default: the paper's; required for a bank without papers)" },
+      { flag: '--user <name>', description: 'Store the exam as local:<name> (see `tutor stats --user <name>`)' },
+      { flag: '--lang en|zh', description: "The interface language (default: LC_ALL/LANG, else the bank's language)" },
+    ],
+    notes: [
+      'Commands during the exam: n, p, g 7, f (flag), l (list), t (time left), submit, q (leave; the clock keeps running).',
+      'Any other line answers the question shown; a written answer ends with a line holding only . (or Ctrl-D).',
+      'Scriptable: printf "C\\nD\\nsubmit\\ny\\n" | tutor exam --user ada',
+    ],
+    load: async () => (await import('./exam.ts')).examCommand,
   },
 ];

@@ -3,6 +3,8 @@ import type { GroupStats, UserStats } from '../progress/types.ts';
 import { countNoun, displayWidth, formatFraction, formatPercent, formatPoints, padEndWidth } from '../messages/format.ts';
 import { createCliRecordsApp } from './app.ts';
 import { LOCAL_USER_PREFIX } from './practice.ts';
+import type { ExamStats } from '../exam/types.ts';
+import { examStatsLines } from '../messages/exam-stats.ts';
 import type { CliCommand } from './types.ts';
 
 export const statsCommand: CliCommand = {
@@ -26,7 +28,8 @@ export const statsCommand: CliCommand = {
         ...(values.guild ? { guildId: values.guild } : {}),
         ...(values.bank ? { bankId: values.bank } : {}),
       });
-      io.stdout.write(values.json ? `${JSON.stringify(stats, null, 2)}\n` : renderStatsText(stats, learner.displayName));
+      const exams = app.stats.examsForUser(learner.userId);
+      io.stdout.write(values.json ? `${JSON.stringify({ ...stats, exams }, null, 2)}\n` : renderStatsText(stats, learner.displayName, exams));
       return 0;
     } finally {
       app.close();
@@ -46,7 +49,7 @@ function groupLine(label: string, group: GroupStats, width: number): string {
 }
 
 /** A plain-English summary of the statistics, for the terminal. */
-export function renderStatsText(stats: UserStats, displayName: string | null): string {
+export function renderStatsText(stats: UserStats, displayName: string | null, exams?: ExamStats): string {
   const who = displayName && displayName !== stats.userId ? `${displayName} (${stats.userId})` : stats.userId;
   const scope = [stats.guildId ? `guild ${stats.guildId}` : 'all guilds', stats.bankId ? `bank ${stats.bankId}` : 'all banks'].join(', ');
   const lines = [`Statistics for ${who}: ${scope}; days in ${stats.timeZone}`, ''];
@@ -62,6 +65,8 @@ export function renderStatsText(stats: UserStats, displayName: string | null): s
     `Streak: ${countNoun(stats.currentStreakDays, 'day')} now, longest ${countNoun(stats.longestStreakDays, 'day')}`,
     `Reviews due now: ${stats.reviewsDue}`,
   );
+  const examLines = examStatsLines('en-US', exams);
+  if (examLines) lines.push('', `Exams: ${examLines[0]}`, ...examLines.slice(1).map((line) => `  ${line}`));
   const section = (title: string, rows: Array<[string, GroupStats]>) => {
     if (rows.length === 0) return;
     const width = Math.max(...rows.map(([label]) => displayWidth(label)));

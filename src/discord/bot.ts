@@ -1,6 +1,8 @@
 import { Client, Events, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
 import type { Config } from '../config.ts';
+import { watchExamDeadlines } from './exam-flow.ts';
 import { handleThreadMessage } from './messages.ts';
+import { startNoticeDelivery, type NoticeDelivery, type NoticeDeliveryOptions } from './notices.ts';
 import { NO_MENTIONS } from './render.ts';
 import { handleInteraction } from './router.ts';
 import type { BotDeps } from './types.ts';
@@ -14,12 +16,26 @@ export interface StartDiscordBotOptions {
   apiUrl?: string;
   /** Only for tests that check the privileged intent's absence. */
   intents?: GatewayIntentBits[];
+  // --- h12-class-discord ---
+  /** How learners' notices are delivered (src/discord/notices.ts); tests poll faster. */
+  notices?: NoticeDeliveryOptions;
+  // --- h13-exam-discord ---
+  /** Longest wait between checks for exams past their deadline (default 30 s); tests shorten it. */
+  examPollMs?: number;
+  /** The app's clock, for tests that move time past an exam's deadline (default: the real time). */
+  clock?: () => Date;
 }
 
 export interface RunningBot {
   client: Client<true>;
+  // --- h12-class-discord ---
+  /** Delivers learners' notices about changed grades while the bot runs. */
+  notices: NoticeDelivery;
   stop(): Promise<void>;
 }
+
+/** How often the bot looks for keys changed by another process (`bank_changes`). */
+const BANK_SYNC_MS = 30_000;
 
 export const BOT_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
 
@@ -51,8 +67,18 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     banks: app.banks,
     stats: app.stats,
     maintenance: app.maintenance,
+    // --- h13-exam-core ---
+    exams: app.exams,
     ...(app.config.TEACHER_ROLE_ID ? { teacherRoleId: app.config.TEACHER_ROLE_ID } : {}),
     ...(app.fetchAttachment ? { fetchAttachment: app.fetchAttachment } : {}),
+    // --- h12-keyfix ---
+    keyFixes: app.keyFixes,
+    // --- h12-class-discord ---
+    classReports: app.classReports,
+    notices: app.notices,
+    // --- h12-queue-appeals ---
+    reviewQueue: app.reviewQueue,
+    appeals: app.appeals,
   };
   const logger = app.logger.child({ component: 'discord' });
   client.on(Events.InteractionCreate, (interaction) => {
@@ -73,9 +99,32 @@ export async function startDiscordBot(app: BotApp, options: StartDiscordBotOptio
     throw error;
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
+  const notices = startNoticeDelivery(client, deps, options.notices);
+  // --- h13-exam-discord ---
+  // Exams past their deadline (also while the bot was down) are submitted and reported in their threads.
+  const stopExamDeadlines = watchExamDeadlines(client, deps, {
+    ...(options.examPollMs !== undefined ? { pollMs: options.examPollMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  // --- h12-keyfix ---
+  // A key changed from the command line (`tutor bank accept`) is served here within BANK_SYNC_MS.
+  const bankSync = setInterval(() => {
+    app.keyFixes.syncChangedBanks().then(
+      ({ reloaded, problems }) => {
+        if (reloaded.length > 0) logger.info({ reloaded }, 'banks reloaded after a key change');
+        for (const problem of problems) logger.warn({ problem }, 'a changed bank was not reloaded');
+      },
+      (error: unknown) => logger.error({ err: error }, 'bank sync failed'),
+    );
+  }, BANK_SYNC_MS);
+  bankSync.unref();
   return {
     client: client as Client<true>,
+    notices,
     async stop() {
+      await notices.stop();
+      stopExamDeadlines();
+      clearInterval(bankSync);
       await client.destroy();
     },
   };

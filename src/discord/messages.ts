@@ -3,6 +3,7 @@ import type { MessagePayload } from './render.ts';
 import { askTutor } from './components/quiz.ts';
 import { resolveLocale } from '../messages/catalog.ts';
 import { deliverToThread } from './deliver.ts';
+import { handleExamThreadMessage } from './exam-flow.ts';
 import { classifyThreadMessage, stripQuestionMarker } from './message-rule.ts';
 import { newReference } from './router.ts';
 import { isUserError } from '../errors.ts';
@@ -18,6 +19,8 @@ export async function handleThreadMessage(message: Message, deps: BotDeps): Prom
   if (message.author.bot || message.system || !message.channel.isThread()) return;
   const text = message.content.trim();
   if (!text) return;
+  // --- h13-exam-discord ---
+  if (await handleExamThreadMessage(message, text, deps)) return;
   const session = deps.quiz.findActiveByThread(message.channelId, message.author.id);
   if (!session) return;
   const locale = resolveLocale(session.locale);

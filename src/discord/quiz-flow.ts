@@ -64,10 +64,10 @@ export function decideThread(situation: ThreadSituation): ThreadDecision {
   return { reason: 'permission' };
 }
 
-function threadPlan(
-  interaction: ChatInputCommandInteraction,
-  wantsPrivate: boolean,
-): { reason: NoThreadReason } | { private: boolean; privateRefused: boolean; channel: TextChannel | NewsChannel } {
+export type ThreadPlan = { reason: NoThreadReason } | { private: boolean; privateRefused: boolean; channel: TextChannel | NewsChannel };
+
+/** Where a command's quiz or exam goes: {@link decideThread} applied to the interaction's channel. */
+export function threadPlan(interaction: ChatInputCommandInteraction, wantsPrivate: boolean): ThreadPlan {
   const channel = interaction.channel;
   const decision = decideThread({
     inGuild: interaction.inGuild(),
@@ -106,13 +106,7 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
   const card = (await interaction.editReply(renderQuizCard({ locale, session: view.session, bankTitle, threadId: null }))) as Message;
   let thread: ThreadChannel;
   try {
-    const name = renderThreadName(displayName, bankTitle);
-    if (plan.private) {
-      thread = await (plan.channel as TextChannel).threads.create({ name, type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: 1440 });
-      await thread.members.add(interaction.user.id);
-    } else {
-      thread = await plan.channel.threads.create({ name, startMessage: card.id, autoArchiveDuration: 1440 });
-    }
+    thread = await openThread(plan, interaction.user.id, renderThreadName(displayName, bankTitle), card.id);
   } catch (error) {
     deps.logger.warn({ err: error, interactionId: interaction.id, sessionId: view.session.id }, 'could not open a quiz thread; running in place');
     await runInPlace(interaction, deps, locale, view, bankTitle, t(locale, 'quiz.noThread.failed'));
@@ -138,6 +132,19 @@ export async function startQuizFromCommand(interaction: ChatInputCommandInteract
       notice: plan.privateRefused ? t(locale, 'quiz.privateFallback') : undefined,
     }),
   );
+}
+
+/**
+ * Opens the thread a plan chose: a private one with the member added (nobody else is invited), or a
+ * public one on the command's card.
+ */
+export async function openThread(plan: Exclude<ThreadPlan, { reason: NoThreadReason }>, userId: string, name: string, cardId: string): Promise<ThreadChannel> {
+  if (plan.private) {
+    const thread = await (plan.channel as TextChannel).threads.create({ name, type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: 1440 });
+    await thread.members.add(userId);
+    return thread;
+  }
+  return plan.channel.threads.create({ name, startMessage: cardId, autoArchiveDuration: 1440 });
 }
 
 async function runInPlace(

@@ -1,3 +1,5 @@
+import type { ExamStats } from '../exam/types.ts';
+import { examStatsLines } from '../messages/exam-stats.ts';
 import {
   ButtonStyle,
   ComponentType,
@@ -13,7 +15,8 @@ import {
   type APIStringSelectComponent,
 } from 'discord.js';
 import type { Bank, Question, QuestionType } from '../bank/schema.ts';
-import type { InvalidReason } from '../grading/types.ts';
+import { describeExpectedAnswer } from '../grading/expected.ts';
+import type { GradeResult, InvalidReason } from '../grading/types.ts';
 import type { Leaderboard, UserStats } from '../progress/types.ts';
 import type { ForgetResult } from '../progress/ports.ts';
 import type { AnswerOutcome, CurrentQuestion, QuizSession, QuizSummary } from '../quiz/types.ts';
@@ -57,7 +60,7 @@ export interface MessagePayload {
   allowedMentions: typeof NO_MENTIONS;
 }
 
-const COLOR = { info: 0x5865f2, correct: 0x57f287, partial: 0xfee75c, wrong: 0xed4245, neutral: 0x99aab5 } as const;
+export const COLOR = { info: 0x5865f2, correct: 0x57f287, partial: 0xfee75c, wrong: 0xed4245, neutral: 0x99aab5 } as const;
 
 /** Cuts text to `max` characters (by code point, never splitting a surrogate pair), marking the cut. */
 export function truncate(text: string, max: number): string {
@@ -118,7 +121,7 @@ export function fitEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
   return fitted;
 }
 
-function message(parts: { content?: string; embeds?: APIEmbed[]; components?: MessagePayload['components'] }): MessagePayload {
+export function message(parts: { content?: string; embeds?: APIEmbed[]; components?: MessagePayload['components'] }): MessagePayload {
   const payload: MessagePayload = {
     embeds: fitEmbeds(parts.embeds ?? []),
     components: parts.components ?? [],
@@ -128,11 +131,11 @@ function message(parts: { content?: string; embeds?: APIEmbed[]; components?: Me
   return payload;
 }
 
-function row(...components: APIComponentInMessageActionRow[]): APIActionRowComponent<APIComponentInMessageActionRow> {
+export function row(...components: APIComponentInMessageActionRow[]): APIActionRowComponent<APIComponentInMessageActionRow> {
   return { type: ComponentType.ActionRow, components };
 }
 
-function button(customId: string, label: string, style: ButtonStyle = ButtonStyle.Secondary, disabled = false): APIButtonComponent {
+export function button(customId: string, label: string, style: ButtonStyle = ButtonStyle.Secondary, disabled = false): APIButtonComponent {
   return { type: ComponentType.Button, custom_id: customId, label: truncate(label, BUTTON_LABEL_LIMIT), style, disabled } as APIButtonComponent;
 }
 
@@ -143,7 +146,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/^(\s*)([>#-])/gm, '$1\\$2');
 }
 
-function quoteBlock(text: string, max: number): string {
+export function quoteBlock(text: string, max: number): string {
   const body = truncate(text.trim() || '—', max - 2);
   return body
     .split('\n')
@@ -195,7 +198,7 @@ export function renderQuizCard(input: QuizCardInput): MessagePayload {
   return message({ embeds: [{ title: t(locale, 'quiz.card.title', { bank: input.bankTitle }), description: lines.join('\n'), color: COLOR.info }] });
 }
 
-function optionLines(question: Question): string {
+export function optionLines(question: Question): string {
   if (question.type !== 'choice' && question.type !== 'multi') return '';
   return question.options.map((option) => `**${option.key}.** ${option.text}`).join('\n');
 }
@@ -249,34 +252,83 @@ function questionEmbed(input: QuestionMessageInput): APIEmbed {
   };
 }
 
-function answerRows(input: QuestionMessageInput): MessagePayload['components'] {
-  const { locale, sessionId, current } = input;
-  const { question, index } = current;
-  const pointer: QuestionPointer = { id: question.id };
-  // More options than four rows of buttons hold: a single-choice menu with Submit, like `multi`.
-  if (question.type === 'choice' && question.options.length > 20) return optionMenuRows(input, question.options, 1);
+/**
+ * The custom ids of one question's answer controls. `/quiz` and `/exam` show the same controls for
+ * every question type (buttons, option menu, Answer modal) and differ only in where a click goes.
+ */
+export interface AnswerControlIds {
+  /** A choice button (`key` is an option key) or a true/false button (`T` / `F`). */
+  choice(key: string): string;
+  /** The option menu of a `multi` question, or of a choice question with more options than buttons fit. */
+  select(): string;
+  /** Submit under the menu, carrying the keys picked so far. Without it, picking in the menu is the answer. */
+  submit?(keys: string): string;
+  /** The Answer button, opening the modal at blank `from` (0-based). */
+  open(from: number): string;
+}
+
+export interface AnswerControlsInput {
+  locale: string | null | undefined;
+  question: Question;
+  ids: AnswerControlIds;
+  /** Action rows the controls may take; the message's other rows belong to the caller (Discord allows five). */
+  maxRows: number;
+  /** Keys picked so far (`multi`, or a choice shown as a menu): preselected in the menu, enabling Submit. */
+  selectedKeys?: string;
+  /** The answer already given to a choice or true/false question (an option key, `T`, `F`), shown in green. */
+  chosenKey?: string;
+  /** Label of the button opening the modal; default "Answer". */
+  openLabel?: string;
+}
+
+/** The answer controls of one question, by its type: option buttons, true/false, an option menu, or Answer (a modal). */
+export function renderAnswerControls(input: AnswerControlsInput): MessagePayload['components'] {
+  const { locale, question, ids } = input;
+  const chosen = (key: string) => (input.chosenKey === key ? ButtonStyle.Success : ButtonStyle.Primary);
   switch (question.type) {
     case 'choice': {
-      const buttons = question.options.map((option) =>
-        button(encodeComponentId({ kind: 'answer', sessionId, question: pointer, choice: option.key }, index), optionButtonLabel(option.key, option.text), ButtonStyle.Primary),
-      );
+      // More options than the rows of buttons hold: a single-choice menu, like `multi`.
+      if (question.options.length > 5 * input.maxRows) return optionMenuRows(input, question.options, 1);
+      const buttons = question.options.map((option) => button(ids.choice(option.key), optionButtonLabel(option.key, option.text), chosen(option.key)));
       const rows: MessagePayload['components'] = [];
-      // Four rows of five: the fifth row holds Ask and End.
-      for (let start = 0; start < Math.min(buttons.length, 20); start += 5) rows.push(row(...buttons.slice(start, start + 5)));
+      for (let start = 0; start < buttons.length; start += 5) rows.push(row(...buttons.slice(start, start + 5)));
       return rows;
     }
     case 'truefalse':
       return [
         row(
-          button(encodeComponentId({ kind: 'answer', sessionId, question: pointer, choice: 'T' }, index), t(locale, 'truefalse.true'), ButtonStyle.Success),
-          button(encodeComponentId({ kind: 'answer', sessionId, question: pointer, choice: 'F' }, index), t(locale, 'truefalse.false'), ButtonStyle.Danger),
+          button(ids.choice('T'), t(locale, 'truefalse.true'), input.chosenKey === undefined ? ButtonStyle.Success : chosen('T')),
+          button(ids.choice('F'), t(locale, 'truefalse.false'), input.chosenKey === undefined ? ButtonStyle.Danger : chosen('F')),
         ),
       ];
     case 'multi':
       return optionMenuRows(input, question.options, question.options.length);
     default:
-      return [row(button(encodeComponentId({ kind: 'open', sessionId, question: pointer, from: 0 }, index), t(locale, 'quiz.button.answer'), ButtonStyle.Primary))];
+      return [row(button(ids.open(0), input.openLabel ?? t(locale, 'quiz.button.answer'), ButtonStyle.Primary))];
   }
+}
+
+/** The quiz's custom ids for a question's controls (see custom-id.ts; `index` is used when an id is too long). */
+function quizAnswerIds(sessionId: string, questionId: string, index: number): AnswerControlIds {
+  const question: QuestionPointer = { id: questionId };
+  return {
+    choice: (choice) => encodeComponentId({ kind: 'answer', sessionId, question, choice }, index),
+    select: () => encodeComponentId({ kind: 'select', sessionId, question }, index),
+    submit: (keys) => encodeComponentId({ kind: 'submit', sessionId, question, keys }, index),
+    open: (from) => encodeComponentId({ kind: 'open', sessionId, question, from }, index),
+  };
+}
+
+function answerRows(input: QuestionMessageInput): MessagePayload['components'] {
+  const { question, index } = input.current;
+  // Four rows of answer controls: the fifth holds Ask and End.
+  return renderAnswerControls({
+    locale: input.locale,
+    question,
+    ids: quizAnswerIds(input.sessionId, question.id, index),
+    maxRows: 4,
+    ...(input.selectedKeys !== undefined ? { selectedKeys: input.selectedKeys } : {}),
+  });
 }
 
 function sessionRow(locale: string | null | undefined, sessionId: string, next?: { last: boolean }): APIActionRowComponent<APIComponentInMessageActionRow> {
@@ -289,13 +341,12 @@ function sessionRow(locale: string | null | undefined, sessionId: string, next?:
   return row(...buttons);
 }
 
-function optionMenuRows(input: QuestionMessageInput, options: ReadonlyArray<{ key: string; text: string }>, maxValues: number): MessagePayload['components'] {
-  const { locale, sessionId, current } = input;
-  const pointer: QuestionPointer = { id: current.question.id };
+function optionMenuRows(input: AnswerControlsInput, options: ReadonlyArray<{ key: string; text: string }>, maxValues: number): MessagePayload['components'] {
+  const { locale, ids } = input;
   const picked = new Set((input.selectedKeys ?? '').split(''));
   const select: APIStringSelectComponent = {
     type: ComponentType.StringSelect,
-    custom_id: encodeComponentId({ kind: 'select', sessionId, question: pointer }, current.index),
+    custom_id: ids.select(),
     placeholder: t(locale, 'quiz.select.placeholder'),
     min_values: 1,
     max_values: Math.min(maxValues, 25),
@@ -306,10 +357,8 @@ function optionMenuRows(input: QuestionMessageInput, options: ReadonlyArray<{ ke
     })),
   };
   const keys = input.selectedKeys ?? '';
-  return [
-    row(select),
-    row(button(encodeComponentId({ kind: 'submit', sessionId, question: pointer, keys }, current.index), t(locale, 'quiz.button.submit'), ButtonStyle.Primary, keys.length === 0)),
-  ];
+  if (!ids.submit) return [row(select)];
+  return [row(select), row(button(ids.submit(keys), t(locale, 'quiz.button.submit'), ButtonStyle.Primary, keys.length === 0))];
 }
 
 /** The question with its answer components, plus Ask (a hint before answering) and End. */
@@ -335,41 +384,61 @@ export interface AnswerModalInput {
 export function renderAnswerModal(input: AnswerModalInput): ModalBuilder {
   const { locale, sessionId, question, index } = input;
   const from = input.from ?? 0;
-  const customId = encodeComponentId({ kind: 'modal', sessionId, question: { id: question.id }, from }, index);
-  const modal = new ModalBuilder().setCustomId(customId);
+  return renderAnswerModalFor({ locale, question, from, customId: encodeComponentId({ kind: 'modal', sessionId, question: { id: question.id }, from }, index) });
+}
+
+export interface AnswerModalForInput {
+  locale: string | null | undefined;
+  question: Question;
+  customId: string;
+  /** First blank (0-based) this modal asks for; blanks come five to a modal. */
+  from?: number;
+  /** The answer given so far (a changeable exam answer), filled in to edit: the text, or one entry per blank. */
+  current?: string | readonly string[];
+}
+
+/** {@link renderAnswerModal} for any custom id: the quiz's and the exam's modals are the same form. */
+export function renderAnswerModalFor(input: AnswerModalForInput): ModalBuilder {
+  const { locale, question } = input;
+  const from = input.from ?? 0;
+  const modal = new ModalBuilder().setCustomId(input.customId);
+  const prefill = (field: TextInputBuilder, value: string | undefined, max: number) => (value ? field.setValue(truncate(value, max)) : field);
   if (question.type === 'blank') {
     const total = question.blanks.length;
     const to = Math.min(total, from + BLANKS_PER_MODAL);
+    const given = typeof input.current === 'string' ? input.current.split('\n') : (input.current ?? []);
     modal.setTitle(truncate(t(locale, 'quiz.modal.blanksTitle', { from: from + 1, to, total }), MODAL_TITLE_LIMIT));
     for (let blank = from; blank < to; blank++) {
       modal.addLabelComponents(
         new LabelBuilder()
           .setLabel(truncate(t(locale, 'quiz.modal.blankLabel', { n: blank + 1 }), LABEL_LIMIT))
-          .setTextInputComponent(new TextInputBuilder().setCustomId(`blank-${blank}`).setStyle(TextInputStyle.Short).setRequired(true).setMaxLength(200)),
+          .setTextInputComponent(prefill(new TextInputBuilder().setCustomId(`blank-${blank}`).setStyle(TextInputStyle.Short).setRequired(true).setMaxLength(200), given[blank], 200)),
       );
     }
     return modal;
   }
   const paragraph = question.type === 'short' || question.type === 'essay';
-  const maxLength = Math.min(TEXT_INPUT_MAX, (paragraph ? question.maxLength : undefined) ?? TEXT_INPUT_MAX);
+  const maxLength = paragraph ? Math.min(TEXT_INPUT_MAX, question.maxLength ?? TEXT_INPUT_MAX) : 100;
+  const given = typeof input.current === 'string' ? input.current : input.current?.join('\n');
   modal.setTitle(truncate(t(locale, 'quiz.modal.answerTitle'), MODAL_TITLE_LIMIT));
   modal.addLabelComponents(
     new LabelBuilder()
       .setLabel(truncate(t(locale, 'quiz.modal.answerLabel'), LABEL_LIMIT))
       .setTextInputComponent(
-        new TextInputBuilder()
-          .setCustomId('answer')
-          .setStyle(paragraph ? TextInputStyle.Paragraph : TextInputStyle.Short)
-          .setRequired(true)
-          .setMaxLength(paragraph ? maxLength : 100),
+        prefill(new TextInputBuilder().setCustomId('answer').setStyle(paragraph ? TextInputStyle.Paragraph : TextInputStyle.Short).setRequired(true).setMaxLength(maxLength), given, maxLength),
       ),
   );
   return modal;
 }
 
 export function renderAskModal(locale: string | null | undefined, sessionId: string): ModalBuilder {
+  return renderAskModalFor(locale, encodeComponentId({ kind: 'askmodal', sessionId }));
+}
+
+/** {@link renderAskModal} for any custom id (the exam's Review asks about one question). */
+export function renderAskModalFor(locale: string | null | undefined, customId: string): ModalBuilder {
   return new ModalBuilder()
-    .setCustomId(encodeComponentId({ kind: 'askmodal', sessionId }))
+    .setCustomId(customId)
     .setTitle(truncate(t(locale, 'quiz.modal.askTitle'), MODAL_TITLE_LIMIT))
     .addLabelComponents(
       new LabelBuilder()
@@ -380,12 +449,15 @@ export function renderAskModal(locale: string | null | undefined, sessionId: str
 
 /** After the first five blanks of a longer question: a button opening the modal for the next five. */
 export function renderBlanksContinue(locale: string | null | undefined, sessionId: string, question: Question, index: number, from: number, total: number): MessagePayload {
+  return renderBlanksContinueFor(locale, encodeComponentId({ kind: 'open', sessionId, question: { id: question.id }, from }, index), from, total);
+}
+
+/** {@link renderBlanksContinue} for any custom id of the Continue button (the quiz's or the exam's). */
+export function renderBlanksContinueFor(locale: string | null | undefined, openCustomId: string, from: number, total: number): MessagePayload {
   const to = Math.min(total, from + BLANKS_PER_MODAL);
   return message({
     content: t(locale, 'quiz.blanks.partial', { from: 1, to: from }),
-    components: [
-      row(button(encodeComponentId({ kind: 'open', sessionId, question: { id: question.id }, from }, index), t(locale, 'quiz.button.continueBlanks', { from: from + 1, to }), ButtonStyle.Primary)),
-    ],
+    components: [row(button(openCustomId, t(locale, 'quiz.button.continueBlanks', { from: from + 1, to }), ButtonStyle.Primary))],
   });
 }
 
@@ -404,7 +476,7 @@ export function renderInvalidAnswer(locale: string | null | undefined, reason: I
   return message({ content: t(locale, 'quiz.invalid', { reason: translateInvalidReason(locale, reason) }) });
 }
 
-function feedbackFields(locale: string | null | undefined, feedback: FreeTextFeedback): APIEmbedField[] {
+export function feedbackFields(locale: string | null | undefined, feedback: FreeTextFeedback): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   const notes: string[] = [];
   if (feedback.provisional || feedback.gradedBy === 'fallback') {
@@ -439,37 +511,65 @@ export interface VerdictInput {
   withQuestion?: boolean;
 }
 
-/** The verdict: points, the learner's answer, the correct answer, the analysis and any tutor feedback. */
-export function renderVerdict(input: VerdictInput): MessagePayload {
-  const { locale, outcome } = input;
-  const { question, score, maxScore } = outcome;
+export interface VerdictEmbedInput {
+  locale: string | null | undefined;
+  question: Question;
+  score: number;
+  maxScore: number;
+  /** Null for a question left unanswered (an exam's): the key is shown as the grader would show it. */
+  grade: GradeResult | null;
+  feedback: FreeTextFeedback | null;
+  /** What the learner submitted, shown back to them (never parsed for mentions). */
+  answerText: string;
+  /** Lines added under the points (e.g. "That was the last question"). */
+  notes?: string[];
+  /** Replaces the verdict's title (e.g. "Not answered"). */
+  title?: string;
+}
+
+/** The verdict's embed, shared by a quiz's verdict and an exam's Review page. */
+export function renderVerdictEmbed(input: VerdictEmbedInput): APIEmbed {
+  const { locale, question, score, maxScore } = input;
   const verdictKey: MessageKey = score >= maxScore ? 'quiz.verdict.correct' : score > 0 ? 'quiz.verdict.partial' : 'quiz.verdict.wrong';
   const color = score >= maxScore ? COLOR.correct : score > 0 ? COLOR.partial : COLOR.wrong;
   const fields: APIEmbedField[] = [{ name: t(locale, 'quiz.verdict.yourAnswer'), value: quoteBlock(displayAnswer(locale, question, input.answerText), 1000) }];
-  if (outcome.grade.status === 'graded') {
-    fields.push({ name: t(locale, 'quiz.verdict.correctAnswer'), value: escapeMarkdown(outcome.grade.expected || '—') });
+  if (input.grade?.status === 'graded') {
+    fields.push({ name: t(locale, 'quiz.verdict.correctAnswer'), value: escapeMarkdown(input.grade.expected || '—') });
   } else if (question.type === 'short' || question.type === 'essay') {
     fields.push({ name: t(locale, 'quiz.verdict.reference'), value: question.reference });
+  } else if (!input.grade) {
+    fields.push({ name: t(locale, 'quiz.verdict.correctAnswer'), value: escapeMarkdown(describeExpectedAnswer(question) || '—') });
   }
   // Analysis comes before the rubric details: if an essay's feedback overflows the embed, the details go first.
-  const feedback = outcome.feedback ? feedbackFields(locale, outcome.feedback) : [];
+  const feedback = input.feedback ? feedbackFields(locale, input.feedback) : [];
   if (feedback[0]) fields.push(feedback[0]);
   if (question.analysis.trim()) fields.push({ name: t(locale, 'quiz.verdict.analysis'), value: question.analysis });
   fields.push(...feedback.slice(1));
   const description = [`**${t(locale, 'quiz.verdict.points', { score: formatPoints(score), max: formatPoints(maxScore) })}**`];
-  if (outcome.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
-  if (outcome.isLastQuestion) description.push(t(locale, 'quiz.verdict.lastQuestion'));
-  const verdict: APIEmbed = { title: t(locale, verdictKey), description: description.join('\n'), color, fields };
+  if (input.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
+  description.push(...(input.notes ?? []));
+  return { title: input.title ?? t(locale, verdictKey), description: description.join('\n'), color, fields };
+}
+
+/** The verdict: points, the learner's answer, the correct answer, the analysis and any tutor feedback. */
+export function renderVerdict(input: VerdictInput): MessagePayload {
+  const { locale, outcome } = input;
+  const { question, score, maxScore } = outcome;
+  const notes = outcome.isLastQuestion ? [t(locale, 'quiz.verdict.lastQuestion')] : [];
+  const verdict = renderVerdictEmbed({ locale, question, score, maxScore, grade: outcome.grade, feedback: outcome.feedback, answerText: input.answerText, notes });
   const current = { bank: outcome.bank, question, index: outcome.session.position, total: outcome.session.questions.length };
   const answeredQuestion: APIEmbed = { ...questionEmbed({ locale, sessionId: outcome.session.id, current }), fields: [], color: COLOR.neutral };
+  const controls = sessionRow(locale, outcome.session.id, { last: outcome.isLastQuestion });
+  // --- h12-queue-appeals --- every stored result can be contested, once (services/appeals.ts checks).
+  controls.components.push(button(encodeComponentId({ kind: 'appeal-open', attemptId: outcome.attemptId }), t(locale, 'appeal.button')));
   return message({
     content: '',
     embeds: input.withQuestion ? [answeredQuestion, verdict] : [verdict],
-    components: [sessionRow(locale, outcome.session.id, { last: outcome.isLastQuestion })],
+    components: [controls],
   });
 }
 
-function displayAnswer(locale: string | null | undefined, question: Question, answer: string): string {
+export function displayAnswer(locale: string | null | undefined, question: Question, answer: string): string {
   if (question.type === 'truefalse') {
     if (answer === 'true') return t(locale, 'truefalse.true');
     if (answer === 'false') return t(locale, 'truefalse.false');
@@ -489,15 +589,19 @@ export interface FollowUpInput {
 }
 
 export function renderFollowUp(input: FollowUpInput): MessagePayload {
-  const { locale, reply } = input;
-  const fields: APIEmbedField[] = [{ name: t(locale, 'quiz.followUp.asked'), value: quoteBlock(input.message, 1000) }];
-  const fallbackNote = reply.note === 'no-llm-configured' ? 'quiz.followUp.noLlm' : 'quiz.followUp.fallback';
-  const description = reply.gradedBy === 'fallback' && (!reply.note || reply.note === 'no-llm-configured') ? `${reply.text}\n\n-# ${t(locale, fallbackNote)}` : reply.text;
   return message({
     content: '',
-    embeds: [{ title: t(locale, 'quiz.followUp.title'), description, color: COLOR.info, fields }],
-    components: [sessionRow(locale, input.sessionId, input.answered ? { last: input.isLastQuestion ?? false } : undefined)],
+    embeds: [renderFollowUpEmbed(input.locale, input.message, input.reply)],
+    components: [sessionRow(input.locale, input.sessionId, input.answered ? { last: input.isLastQuestion ?? false } : undefined)],
   });
+}
+
+/** The tutor's reply to a follow-up with the learner's question quoted: shared by the quiz and the exam's Review. */
+export function renderFollowUpEmbed(locale: string | null | undefined, asked: string, reply: FollowUpReply): APIEmbed {
+  const fields: APIEmbedField[] = [{ name: t(locale, 'quiz.followUp.asked'), value: quoteBlock(asked, 1000) }];
+  const fallbackNote = reply.note === 'no-llm-configured' ? 'quiz.followUp.noLlm' : 'quiz.followUp.fallback';
+  const description = reply.gradedBy === 'fallback' && (!reply.note || reply.note === 'no-llm-configured') ? `${reply.text}\n\n-# ${t(locale, fallbackNote)}` : reply.text;
+  return { title: t(locale, 'quiz.followUp.title'), description, color: COLOR.info, fields };
 }
 
 export function renderSummary(locale: string | null | undefined, summary: QuizSummary, bankTitle: string): MessagePayload {
@@ -565,6 +669,12 @@ export interface StatsInput {
   bankTitle?: string;
   /** The attachment name of the chart image, when one is attached. */
   chartFile?: string;
+  // --- h12-queue-appeals ---
+  /** Fields after the figures: the learner's appeals (render-queue.ts). */
+  extraFields?: APIEmbedField[];
+  // --- h13-exam-core ---
+  /** The learner's exams (every server and bank); the line is left out when they have taken none. */
+  exams?: ExamStats;
 }
 
 export function renderStats(input: StatsInput): MessagePayload {
@@ -588,6 +698,9 @@ export function renderStats(input: StatsInput): MessagePayload {
       }),
     },
   ];
+  // --- h13-exam-core ---
+  const examLines = examStatsLines(locale, input.exams);
+  if (examLines) fields.push({ name: t(locale, 'examStats.title'), value: examLines.join('\n') });
   if (stats.byType.length > 0) {
     fields.push({
       name: t(locale, 'stats.byType'),
@@ -608,6 +721,7 @@ export function renderStats(input: StatsInput): MessagePayload {
   if (stats.missedRubricPoints.length > 0) {
     fields.push({ name: t(locale, 'stats.missedRubric'), value: stats.missedRubricPoints.map((p) => `• ${p.point} (${p.missed}/${p.attempts})`).join('\n') });
   }
+  fields.push(...(input.extraFields ?? [])); // --- h12-queue-appeals ---
   const embed: APIEmbed = {
     title,
     description: [user, input.bankTitle ? t(locale, 'stats.scope.bank', { bank: input.bankTitle }) : ''].filter(Boolean).join('\n'),

@@ -3,7 +3,7 @@ import { MessageFlags, type ChatInputCommandInteraction, type Interaction } from
 import { isUserError, UserError } from '../errors.ts';
 import { findCommand } from './commands/registry.ts';
 import { findComponentHandler } from './components/registry.ts';
-import { parseComponentId, sessionIdOf } from './custom-id.ts';
+import { examIdOf, parseComponentId, sessionIdOf } from './custom-id.ts';
 import { resolveLocale, type Locale } from '../messages/catalog.ts';
 import { postResult } from './deliver.ts';
 import { renderError, renderGrading, renderNotOwner, renderPlain, renderThinking, type MessagePayload } from './render.ts';
@@ -138,6 +138,13 @@ async function handleComponent(interaction: ComponentInteraction, deps: BotDeps)
         await interaction.reply({ ...renderNotOwner(locale, String(error.params.ownerId)), flags: MessageFlags.Ephemeral });
         return;
       }
+    }
+    // --- h13-exam-discord ---
+    // An exam is its owner's: anyone else's click is refused privately, before anything is acknowledged.
+    const examId = examIdOf(id);
+    if (examId && deps.exams.cover(examId).ownerId !== interaction.user.id) {
+      await interaction.reply({ ...renderPlain(new UserError('exam-not-owner').localized(locale)), flags: MessageFlags.Ephemeral });
+      return;
     }
     await acknowledge(interaction, policy, locale);
     await handler.handle({ interaction, id, deps, locale });

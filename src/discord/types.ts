@@ -6,11 +6,17 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
   StringSelectMenuInteraction,
 } from 'discord.js';
+import type { ExamService } from '../exam/types.ts';
 import type { Logger } from '../logger.ts';
 import type { QuizService } from '../quiz/types.ts';
 import type { BankService } from '../services/banks.ts';
+import type { KeyFixService } from '../services/key-fixes.ts';
+import type { ClassReportService } from '../services/class-reports.ts';
+import type { NoticeService } from '../services/notices.ts';
 import type { MaintenanceService } from '../services/maintenance.ts';
 import type { StatisticsService } from '../services/statistics.ts';
+import type { AppealService } from '../services/appeals.ts';
+import type { ReviewQueueService } from '../services/review-queue.ts';
 import type { ComponentId } from './custom-id.ts';
 import type { Locale } from '../messages/catalog.ts';
 
@@ -29,6 +35,22 @@ export interface BotDeps {
   teacherRoleId?: string;
   /** Fetches an attachment's bytes; defaults to global fetch (tests point it at the simulator). */
   fetchAttachment?: (url: string) => Promise<Response>;
+  // --- h12-keyfix ---
+  /** Accept an answer into a key and regrade (teacher components; check `requireTeacher` first). */
+  keyFixes: KeyFixService;
+  // --- h12-class-discord ---
+  /** The teacher's views (/class report, items, export); handlers check the teacher role first. */
+  classReports: ClassReportService;
+  /** Messages owed to learners about their grades; the bot delivers them (src/discord/notices.ts). */
+  notices: NoticeService;
+  // --- h12-queue-appeals ---
+  /** Answers awaiting a teacher (/class queue); handlers check the teacher role first. */
+  reviewQueue: ReviewQueueService;
+  /** A learner's appeal of a grade (the Appeal button under a verdict), and its state for /stats. */
+  appeals: AppealService;
+  // --- h13-exam-core ---
+  /** Exam mode: the service checks ownership and state; see src/exam/types.ts. */
+  exams: ExamService;
 }
 
 /**

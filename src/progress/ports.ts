@@ -13,6 +13,12 @@ import type { Leaderboard, LeaderboardPeriod, UserStats } from './types.ts';
 /** `needs-review`: the LLM awarded more than the answer's evidence supports; a provisional score waits for a person. */
 export type AttemptStatus = 'graded' | 'flagged' | 'pending' | 'needs-review';
 
+/**
+ * Who set an attempt's stored grade: the tutor's graders (`GradedBy`), or `teacher`, a person from the
+ * review queue or an appeal (migration 005). No automatic regrade overwrites a teacher's grade.
+ */
+export type AttemptGradedBy = GradedBy | 'teacher';
+
 export interface NewAttempt {
   sessionId: string | null;
   userId: string;
@@ -26,7 +32,7 @@ export interface NewAttempt {
   normalizedAnswer: string;
   score: number;
   maxScore: number;
-  gradedBy: GradedBy;
+  gradedBy: AttemptGradedBy;
   /** `pending`: graded by the fallback and waiting for `tutor regrade --pending`; `flagged`: injection tripwire. */
   status: AttemptStatus;
   grade: GradeResult;

@@ -1,6 +1,7 @@
 import type { Bank, Question, QuestionType } from '../bank/schema.ts';
 import type { GradeResult, RawAnswer } from '../grading/types.ts';
-import type { FollowUpReply, FreeTextFeedback, GradedBy } from '../tutor/types.ts';
+import type { AttemptGradedBy } from '../progress/ports.ts';
+import type { FollowUpReply, FreeTextFeedback } from '../tutor/types.ts';
 
 /**
  * The quiz flow shared by the Discord bot and `tutor practice`. Sessions live in SQLite, so every
@@ -75,7 +76,7 @@ export interface StoredAttemptSummary {
   answer: string;
   score: number;
   maxScore: number;
-  gradedBy: GradedBy;
+  gradedBy: AttemptGradedBy;
   status: 'graded' | 'flagged' | 'pending' | 'needs-review';
   grade: GradeResult;
   feedback: FreeTextFeedback | null;
@@ -109,7 +110,7 @@ export type AnswerOutcome =
       attemptId: number;
       score: number;
       maxScore: number;
-      gradedBy: GradedBy;
+      gradedBy: AttemptGradedBy;
       isLastQuestion: boolean;
     };
 

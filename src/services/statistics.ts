@@ -1,3 +1,4 @@
+import type { ExamStats } from '../exam/types.ts';
 import type { ProgressStore } from '../progress/ports.ts';
 import type { Leaderboard, LeaderboardPeriod, UserStats } from '../progress/types.ts';
 
@@ -14,11 +15,17 @@ export interface StatisticsService {
   nextReviewDue(userId: string): Date | null;
   /** How many of the learner's reviews are due at `now` (counted up to 1,000). */
   dueReviewCount(userId: string, now: Date): number;
+  // --- h13-exam-core ---
+  /** The learner's exams: papers taken, last and best score, points per section (issue 13). */
+  examsForUser(userId: string): ExamStats;
 }
 
 export interface StatisticsServiceDeps {
   store: Pick<ProgressStore, 'statsForUser' | 'leaderboard' | 'getUser' | 'nextReviewDue' | 'dueReviews'>;
   timeZone: string;
+  // --- h13-exam-core ---
+  /** Exam figures from stored exams; without it a learner has taken none. */
+  exams?: (userId: string) => ExamStats;
 }
 
 export function createStatisticsService(deps: StatisticsServiceDeps): StatisticsService {
@@ -39,5 +46,7 @@ export function createStatisticsService(deps: StatisticsServiceDeps): Statistics
     },
     nextReviewDue: (userId) => deps.store.nextReviewDue(userId),
     dueReviewCount: (userId, now) => deps.store.dueReviews(userId, now, 1000).length,
+    // --- h13-exam-core ---
+    examsForUser: (userId) => deps.exams?.(userId) ?? { taken: 0, last: null, best: null, sections: [] },
   };
 }

@@ -2,6 +2,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import { UserError } from '../errors.ts';
 import type { GradeResult } from '../grading/types.ts';
 import type {
+  AttemptGradedBy,
   AttemptRecord,
   AttemptStatus,
   FollowUpMessage,
@@ -15,7 +16,7 @@ import type {
 import { scheduleReview, type ReviewCard } from '../progress/review.ts';
 import type { Leaderboard, LeaderboardPeriod, UserStats } from '../progress/types.ts';
 import type { QuestionRef, QuizSession } from '../quiz/types.ts';
-import type { FreeTextFeedback, GradedBy } from '../tutor/types.ts';
+import type { FreeTextFeedback } from '../tutor/types.ts';
 import type { QuestionType } from '../bank/schema.ts';
 import type { Db } from './database.ts';
 import { forgetUser } from './forget.ts';
@@ -37,7 +38,7 @@ interface SessionRow {
   ended_at: number | null;
 }
 
-interface AttemptRow {
+export interface AttemptRow {
   id: number;
   session_id: string | null;
   user_id: string;
@@ -51,7 +52,7 @@ interface AttemptRow {
   score: number;
   max_score: number;
   status: AttemptStatus;
-  graded_by: GradedBy;
+  graded_by: AttemptGradedBy;
   grade: string;
   feedback: string | null;
   prompt_version: string | null;
@@ -86,7 +87,7 @@ interface FollowUpRow {
   created_at: number;
 }
 
-const ATTEMPT_COLUMNS = `id, session_id, user_id, guild_id, bank_id, question_id, question_type, topic, raw_answer,
+export const ATTEMPT_COLUMNS = `id, session_id, user_id, guild_id, bank_id, question_id, question_type, topic, raw_answer,
   normalized_answer, score, max_score, status, graded_by, grade, feedback, prompt_version, model, input_tokens,
   output_tokens, latency_ms, created_at`;
 
@@ -321,6 +322,22 @@ export class SqliteProgressStore implements ProgressStore {
     return forgetUser(this.#db, userId);
   }
 
+  // --- h12-keyfix ---
+  /**
+   * Rebuilds a learner's review card for one question from all their attempts at it, oldest first, as
+   * `recordAttempt` would have built it had the scores always been these (flagged and needs-review
+   * attempts skipped, as there). A regrade calls it so the schedule follows the corrected scores.
+   */
+  replayReviewCard(userId: string, bankId: string, questionId: string): ReviewCard | null {
+    return this.#write(() => {
+      const rows = this.#statements.attemptsForCard.all(userId, bankId, questionId) as Array<{ score: number; max_score: number; created_at: number }>;
+      let card: ReviewCard | null = null;
+      for (const row of rows) card = scheduleReview(card, row.score, row.max_score, new Date(row.created_at));
+      if (card) this.#statements.upsertCard.run(cardParams(userId, bankId, questionId, card));
+      return card;
+    });
+  }
+
   #ensureUser(userId: string): void {
     this.#statements.ensureUser.run({ id: userId, now: this.#clock().getTime() });
   }
@@ -394,6 +411,11 @@ function prepareStatements(db: Db) {
     dueReviews: prepare(`
       SELECT bank_id, question_id FROM review_cards WHERE user_id = ? AND due <= ? ORDER BY due, bank_id, question_id LIMIT ?`),
     nextReviewDue: prepare('SELECT min(due) FROM review_cards WHERE user_id = ?'),
+    // --- h12-keyfix ---
+    attemptsForCard: prepare(`
+      SELECT score, max_score, created_at FROM attempts
+      WHERE user_id = ? AND bank_id = ? AND question_id = ? AND status NOT IN ('flagged', 'needs-review')
+      ORDER BY created_at, id`),
     missedQuestions: prepare(`
       SELECT bank_id, question_id FROM stats_latest
       WHERE user_id = ? AND last_full = 0 ORDER BY last_at DESC, bank_id, question_id LIMIT ?`),
@@ -519,7 +541,7 @@ function toSession(row: SessionRow): QuizSession {
   };
 }
 
-function toAttempt(row: AttemptRow): AttemptRecord {
+export function toAttempt(row: AttemptRow): AttemptRecord {
   return {
     id: row.id,
     sessionId: row.session_id,

@@ -40,9 +40,13 @@ export interface FallbackThresholds {
   evidenceWeight: number;
   /** Recall of the reference at which similarity counts in full: a complete answer rarely repeats every word. */
   fullSimilarity: number;
+  /** The share of the reference similarity given by its word pairs (phrases); the rest by its words. */
+  phraseWeight: number;
+  /** The share of the similarity given by how much of the material's vocabulary the answer uses. */
+  contentWeight: number;
 }
 
-export const DEFAULT_THRESHOLDS: FallbackThresholds = { met: 0.6, partial: 0.3, evidenceWeight: 0.5, fullSimilarity: 0.5 };
+export const DEFAULT_THRESHOLDS: FallbackThresholds = { met: 0.6, partial: 0.3, evidenceWeight: 0.25, fullSimilarity: 0.75, phraseWeight: 0.3, contentWeight: 0.5 };
 
 export interface PointTerms {
   /** Each entry is one term with its accepted alternatives (a keyword `a|b` lists synonyms). */
@@ -141,6 +145,10 @@ interface QuestionVocabulary {
   /** Keys of the reference, analysis and points: what an explanation is made of. */
   contextKeys: Set<string>;
   contextHasHan: boolean;
+  /** The reference only names a few things (see `NAMING_REFERENCE_KEYS`): naming them is the answer. */
+  namingReference: boolean;
+  /** Answer stems already looked up by `spellingOf`, with the vocabulary key each misspells. */
+  spellings: Map<string, string>;
 }
 
 const vocabularies = new WeakMap<FreeTextQuestion, QuestionVocabulary>();
@@ -162,12 +170,15 @@ function buildVocabulary(question: FreeTextQuestion): QuestionVocabulary {
     for (const keyword of point.keywords ?? []) for (const alternative of splitAlternatives(keyword)) for (const key of conceptKeys(alternative)) keywordKeys.add(key);
     for (const pair of point.pairs ?? []) for (const alternative of [pair.term, ...pair.meaning].flatMap(splitAlternatives)) for (const key of conceptKeys(alternative)) keywordKeys.add(key);
   }
+  const stemKeys = conceptKeys(question.stem);
   return {
     stemFolded: foldForSearch(question.stem),
-    stemKeys: conceptKeys(question.stem),
+    stemKeys,
     keywordKeys,
     contextKeys: conceptKeys(material),
     contextHasHan: containsHan(material),
+    namingReference: [...conceptKeys(question.reference)].filter((key) => !stemKeys.has(key)).length <= NAMING_REFERENCE_KEYS,
+    spellings: new Map(),
   };
 }
 
@@ -300,7 +311,7 @@ export function coverPoint(
   const evidencedIn = (alternatives: string[]) =>
     alternatives.find((alternative) => {
       const termKeys = conceptKeys(alternative);
-      return clauses.some((clause) => alternativeIn(alternative, clause) && explains(clause, termKeys, vocabulary));
+      return clauses.some((clause) => alternativeIn(alternative, clause) && (vocabulary.namingReference || explains(clause, termKeys, vocabulary)));
     });
   const matched: string[] = [];
   for (const alternatives of groups) {
@@ -337,47 +348,180 @@ export function isStatement(sentence: string): boolean {
   return false;
 }
 
-/** Below this share of the answer's words (beyond the stem's) being words of the material, it is padding: no similarity. */
+/** Below this share of the answer's words being words of the question or the material, it is padding: no similarity. */
 export const MIN_RELEVANT_SHARE = 0.1;
 
 /** The share of the reference's own keys (beyond the stem's) an answer must share before similarity counts. */
 const MIN_SHARED_SHARE = 0.1;
 
 /**
- * Similarity of the answer to the reference, 0..1: recall of the reference's content keys (Porter
- * stems, Han bigrams) among the keys of the answer's statements. Guards, so that words alone earn
- * nothing: lists of terms are no statements and count nothing; stem words count only beside at least
- * a tenth of the keys of the reference the stem does not hold (a stem echo scores 0); an answer whose
- * words beyond the stem's are mostly not of the material (padding) scores 0. The best of the reference and each line of the analysis, which
- * may hold other accepted answers, counts.
+ * A reference of at most this many content keys beyond the stem's names a few things (`Data members and
+ * member functions`): there a list of the right names is the answer, so lists count. A longer reference
+ * explains, and a list of its terms explains nothing.
  */
-export function referenceSimilarity(question: FreeTextQuestion, answer: string): number {
+export const NAMING_REFERENCE_KEYS = 6;
+
+/**
+ * Edit distance (insertions, deletions, substitutions, adjacent transpositions) between two short
+ * words, or `limit + 1` once it is known to exceed `limit`. Quadratic in word length, which the callers
+ * bound (stems of single words).
+ */
+export function boundedEditDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = Array.from({ length: b.length + 1 }, (_, index) => index);
+  let previous: number[] = [];
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(before[j]! + 1, row[j - 1]! + 1, before[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous[j - 2]! + 1);
+      row.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > limit) return limit + 1;
+    previous = before;
+    before = row;
+  }
+  return before[b.length]!;
+}
+
+/** Misspellings are matched only in stems this long: shorter words are too close to other words. */
+const MIN_SPELLING_KEY = 5;
+
+/** At most this many looked-up answer stems are remembered per question. */
+const MAX_SPELLINGS = 10_000;
+
+/**
+ * The key of the question's vocabulary (material or stem) that an answer's English stem misspells
+ * (`seper` for `separ`, `funtion` for `function`): one edit away, or two in stems of eight letters or
+ * more; the key itself otherwise. A misspelt term is still the term; a different word is not made one.
+ */
+function spellingOf(key: string, vocabulary: QuestionVocabulary): string {
+  if (key.length < MIN_SPELLING_KEY || vocabulary.contextKeys.has(key) || vocabulary.stemKeys.has(key) || !/^[a-z]+$/.test(key)) return key;
+  let known = vocabulary.spellings.get(key);
+  if (known === undefined) {
+    known = key;
+    const limit = key.length >= 8 ? 2 : 1;
+    for (const candidate of [...vocabulary.contextKeys, ...vocabulary.stemKeys]) {
+      if (candidate.length < MIN_SPELLING_KEY || !/^[a-z]+$/.test(candidate)) continue;
+      if (boundedEditDistance(key, candidate, limit) <= limit) {
+        known = candidate;
+        break;
+      }
+    }
+    // Bounded: a long-running bot sees ever new words; forgetting one only costs a look-up again.
+    if (vocabulary.spellings.size >= MAX_SPELLINGS) vocabulary.spellings.clear();
+    vocabulary.spellings.set(key, known);
+  }
+  return known;
+}
+
+/** Separators inside a sentence that end a phrase: word pairs never join two items of a list. */
+const PHRASE_BREAK = /[,，、:：()（）]|\b(?:and|or|but|nor)\b/iu;
+
+/**
+ * Ordered pairs of neighbouring English content stems (`data member`, `member function`), the phrases of
+ * a text: `function members` and `member functions` share their words but not their phrases. Han text
+ * has none (its keys are bigrams already).
+ */
+export function phraseKeys(text: string, spell: (key: string) => string = (key) => key): Set<string> {
+  const keys = new Set<string>();
+  for (const part of text.normalize('NFKC').split(PHRASE_BREAK)) {
+    const stems = tokenize(part)
+      .filter((token) => !token.stop && !containsHan(token.word))
+      .map((token) => spell(token.key));
+    for (let index = 0; index + 1 < stems.length; index += 1) keys.add(`${stems[index]} ${stems[index + 1]}`);
+  }
+  return keys;
+}
+
+/**
+ * What an answer shares with the reference, each part 0..1 and 0 when a guard fails, before they are
+ * weighed (`FallbackThresholds.phraseWeight`, `contentWeight`):
+ * - `recall`: of the reference's content keys (Porter stems, Han bigrams), the best of the reference and
+ *   each line of the analysis (which may hold other accepted answers);
+ * - `phrase`: of the same reference's word pairs (its recall where it has none);
+ * - `content`: how much of the material's vocabulary beyond the stem the answer uses, on a log scale
+ *   (log(1 + used) / log(1 + all)), so a fuller answer earns more than one that names a single idea.
+ */
+export interface SimilarityParts {
+  recall: number;
+  phrase: number;
+  content: number;
+}
+
+const NO_SIMILARITY: SimilarityParts = { recall: 0, phrase: 0, content: 0 };
+
+interface SimilarityVocabulary {
+  /** The material's content keys beyond the stem's. */
+  materialKeys: number;
+  references: Array<{ keys: Set<string>; phrases: Set<string> }>;
+}
+
+const similarityVocabularies = new WeakMap<FreeTextQuestion, SimilarityVocabulary>();
+
+function similarityVocabularyOf(question: FreeTextQuestion, vocabulary: QuestionVocabulary): SimilarityVocabulary {
+  let built = similarityVocabularies.get(question);
+  if (!built) {
+    const ownKeys = (keys: Set<string>) => [...keys].filter((key) => !vocabulary.stemKeys.has(key)).length;
+    built = {
+      materialKeys: ownKeys(vocabulary.contextKeys),
+      references: [question.reference, ...question.analysis.split('\n')]
+        .filter((reference) => reference.trim())
+        .map((reference) => ({ keys: conceptKeys(reference), phrases: phraseKeys(reference) })),
+    };
+    similarityVocabularies.set(question, built);
+  }
+  return built;
+}
+
+/**
+ * Similarity of the answer to the reference, in parts (see `SimilarityParts`). Guards, so that words
+ * alone earn nothing: lists of terms are no statements and count nothing (unless the reference itself
+ * only names a few things); a rubric keyword counts only beside a word of the material that is neither
+ * a keyword nor the stem's; stem words count only beside at least a tenth of the keys of the reference
+ * the stem does not hold, so a stem echo scores 0; an answer whose words are mostly neither the
+ * question's nor the material's (padding) scores 0.
+ */
+export function similarityParts(question: FreeTextQuestion, answer: string): SimilarityParts {
   const vocabulary = vocabularyOf(question);
+  const material = similarityVocabularyOf(question, vocabulary);
   const found = new Set<string>();
-  let relevant = 0;
-  let own = 0;
+  const foundPhrases = new Set<string>();
   for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
-    if (!sentence.trim() || !isStatement(sentence)) continue;
-    const keys = conceptKeys(sentence);
-    // A rubric keyword counts only beside a word of the material that is neither a keyword nor the stem's.
+    if (!sentence.trim() || !(vocabulary.namingReference || isStatement(sentence))) continue;
+    const spell = (key: string) => spellingOf(key, vocabulary);
+    const keys = [...conceptKeys(sentence)].map(spell);
     let explaining = false;
     for (const key of keys) if (!vocabulary.stemKeys.has(key) && !vocabulary.keywordKeys.has(key) && vocabulary.contextKeys.has(key)) explaining = true;
-    for (const key of keys) {
-      if (vocabulary.keywordKeys.has(key) && !explaining) continue;
-      found.add(key);
-      if (vocabulary.stemKeys.has(key)) continue;
+    for (const key of keys) if (explaining || !vocabulary.keywordKeys.has(key)) found.add(key);
+    for (const phrase of phraseKeys(sentence, spell)) {
+      if (explaining || !phrase.split(' ').some((key) => vocabulary.keywordKeys.has(key))) foundPhrases.add(phrase);
+    }
+  }
+  let own = 0;
+  let relevant = 0;
+  let stemWords = 0;
+  for (const key of found) {
+    if (vocabulary.stemKeys.has(key)) stemWords += 1;
+    else {
       own += 1;
       if (vocabulary.contextKeys.has(key)) relevant += 1;
     }
   }
-  if (own === 0 || relevant / own < MIN_RELEVANT_SHARE) return 0;
-  let best = 0;
-  for (const reference of [question.reference, ...question.analysis.split('\n')]) {
+  // Stem words are on topic though they earn nothing: they keep an answer that restates the question
+  // from being taken for padding.
+  if (own === 0 || (relevant + stemWords) / (own + stemWords) < MIN_RELEVANT_SHARE) return NO_SIMILARITY;
+  let recall = 0;
+  let phrase = 0;
+  for (const reference of material.references) {
     let wanted = 0;
     let hits = 0;
     let stemWanted = 0;
     let stemHits = 0;
-    for (const key of conceptKeys(reference)) {
+    for (const key of reference.keys) {
       const hit = found.has(key) ? 1 : 0;
       if (vocabulary.stemKeys.has(key)) {
         stemWanted += 1;
@@ -389,16 +533,34 @@ export function referenceSimilarity(question: FreeTextQuestion, answer: string):
     }
     // One shared word of a long reference is coincidence (`previous`, `whole`), not content.
     if (wanted === 0 || hits === 0 || hits / wanted < MIN_SHARED_SHARE) continue;
-    best = Math.max(best, (hits + stemHits) / (wanted + stemWanted));
+    const keyRecall = (hits + stemHits) / (wanted + stemWanted);
+    let phraseHits = 0;
+    for (const pair of reference.phrases) if (foundPhrases.has(pair)) phraseHits += 1;
+    recall = Math.max(recall, keyRecall);
+    phrase = Math.max(phrase, reference.phrases.size > 0 ? phraseHits / reference.phrases.size : keyRecall);
   }
-  return best;
+  // The amount of material used counts only for an answer that says something of a reference: terms
+  // gathered from all over the material say nothing in particular.
+  const content = recall > 0 && material.materialKeys > 0 ? Math.min(1, Math.log1p(relevant) / Math.log1p(material.materialKeys)) : 0;
+  return { recall, phrase, content };
+}
+
+/** The parts of `similarityParts` weighed into one similarity, 0..1. */
+export function weighSimilarity(parts: SimilarityParts, weights: Pick<FallbackThresholds, 'phraseWeight' | 'contentWeight'> = DEFAULT_THRESHOLDS): number {
+  const reference = (1 - weights.phraseWeight) * parts.recall + weights.phraseWeight * parts.phrase;
+  return (1 - weights.contentWeight) * reference + weights.contentWeight * parts.content;
+}
+
+/** Similarity of the answer to the reference, 0..1: `similarityParts` weighed with the shipped weights. */
+export function referenceSimilarity(question: FreeTextQuestion, answer: string, weights: Pick<FallbackThresholds, 'phraseWeight' | 'contentWeight'> = DEFAULT_THRESHOLDS): number {
+  return weighSimilarity(similarityParts(question, answer), weights);
 }
 
 /** What the fallback found in an answer, before it is weighed into a score. */
 export interface RubricEvidence {
   coverages: PointCoverage[];
-  /** `referenceSimilarity`, or 0 when the answer swaps a pair. */
-  similarity: number;
+  /** `similarityParts`, or none when the answer swaps a pair. */
+  similarity: SimilarityParts;
 }
 
 export function rubricEvidence(
@@ -412,7 +574,7 @@ export function rubricEvidence(
   // An answer that attaches a meaning to the wrong term uses the reference's words to say something
   // false: similarity to the reference then earns nothing anywhere, only evidence of other points does.
   const swapped = coverages.some((coverage) => coverage.swapped);
-  return { coverages, similarity: swapped ? 0 : referenceSimilarity(question, answer) };
+  return { coverages, similarity: swapped ? NO_SIMILARITY : similarityParts(question, answer) };
 }
 
 /**
@@ -421,7 +583,7 @@ export function rubricEvidence(
  * in full). A point whose pairs the answer swaps earns nothing, and the answer no similarity at all.
  */
 export function blendRubric(question: FreeTextQuestion, evidence: RubricEvidence, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
-  const similarity = Math.min(1, evidence.similarity / thresholds.fullSimilarity);
+  const similarity = Math.min(1, weighSimilarity(evidence.similarity, thresholds) / thresholds.fullSimilarity);
   return question.rubric.map((point, position) => {
     const coverage = evidence.coverages[position]!;
     const share = coverage.swapped ? 0 : thresholds.evidenceWeight * coverage.share + (1 - thresholds.evidenceWeight) * similarity;

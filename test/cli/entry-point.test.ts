@@ -96,7 +96,7 @@ describe('help for every command', () => {
     const bank = await tutor('bank');
     expect(bank.code).toBe(1);
     expect(bank.stdout).toMatch(/^Check, show and import question banks\n/);
-    expect(bank.stdout.match(/^ {2}bank \w+/gm)).toEqual(['  bank check', '  bank show', '  bank import']);
+    expect(bank.stdout.match(/^ {2}bank \w+/gm)).toEqual(['  bank check', '  bank show', '  bank import', '  bank accept']);
     expect(await tutor('bank', '--help')).toEqual({ ...bank, code: 0 });
     expect((await tutor('help', 'db')).stdout.match(/^ {2}db \w+/gm)).toEqual(['  db backup', '  db forget']);
     expect((await tutor('eval', '-h')).stdout).toContain('  eval grading ');

@@ -4,6 +4,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { buttonByLabel, buttonByPrefix, componentsOf, embedOf, field, closeAndCheckHarnessAfterEach, startHarness, startQuizInThread, type Harness, isVerdict, verdictEmbed } from './harness.ts';
 import { kvShortGrading, scriptTutor } from './llm.ts';
 
+/** An import runs in a worker thread, which takes a few seconds to start on a busy machine. */
+const IMPORT_WAIT_MS = 20_000;
+
 describe('the other commands', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -13,7 +16,7 @@ describe('the other commands', () => {
 
   it('registers every command in the guild through tutor deploy-commands, with Chinese names', () => {
     const registered = h.sim.commands.guild.get(h.sim.guildId)!;
-    expect(registered.map((c) => c.name).sort()).toEqual(['bank', 'forget-me', 'leaderboard', 'quiz', 'review', 'stats']);
+    expect(registered.map((c) => c.name).sort()).toEqual(['bank', 'class', 'exam', 'forget-me', 'leaderboard', 'quiz', 'review', 'stats']);
     expect(registered.find((c) => c.name === 'quiz')).toMatchObject({ name_localizations: { 'zh-CN': '测验' } });
     expect(h.sim.commands.global).toEqual([]);
   });
@@ -99,17 +102,17 @@ describe('the other commands', () => {
     expect(field(rejected, 'Problems')).toMatch(/^• .*notes\.bin/);
     expect(h.app.banks.list()).toHaveLength(1);
 
-    const refused = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: student, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.content.length > 0);
+    const refused = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: student, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.content.length > 0, IMPORT_WAIT_MS);
     expect(refused.content).toBe('Importing a bank needs the Manage Server permission.');
     expect(h.app.banks.list()).toHaveLength(1);
 
-    const imported = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0);
+    const imported = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0, IMPORT_WAIT_MS);
     expect(embedOf(imported).description).toMatch(/^Saved bank `[^`]+` with 1 question\./);
     const newBank = h.app.banks.list().find((bank) => bank.id !== 'e2e-basics')!;
     expect(newBank.questions[0]).toMatchObject({ type: 'choice', answer: 'A' });
     expect(fs.existsSync(path.join(h.dir, 'banks', `${newBank.id}.json`))).toBe(true);
 
-    const again = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0);
+    const again = await h.sim.slashCommand({ name: 'bank', subcommand: 'import', user: teacher, channelId: h.sim.channelId('general'), options: { file } }).waitForOriginal((m) => m.embeds.length > 0, IMPORT_WAIT_MS);
     expect(embedOf(again).description).toBe(`A bank with the id \`${newBank.id}\` already exists. Use replace:true to overwrite it.`);
 
     const edited = { filename: 'quantisation.txt', data: Buffer.from(file.data.toString().replace('ANSWER: A', 'ANSWER: B')) };

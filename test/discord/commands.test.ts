@@ -11,8 +11,8 @@ function everyNamed(options: Option[] | undefined): Option[] {
 }
 
 describe('slash command definitions', () => {
-  it('registers /quiz, /review, /stats, /leaderboard, /bank and /forget-me', () => {
-    expect(slashCommands.map((c) => c.definition.name)).toEqual(['quiz', 'review', 'stats', 'leaderboard', 'bank', 'forget-me']);
+  it('registers /quiz, /review, /stats, /leaderboard, /bank, /forget-me, /class and /exam', () => {
+    expect(slashCommands.map((c) => c.definition.name)).toEqual(['quiz', 'review', 'stats', 'leaderboard', 'bank', 'forget-me', 'class', 'exam']);
   });
 
   it.each(slashCommands.map((c) => [c.definition.name, c.definition as unknown as Option]))(

@@ -25,10 +25,10 @@ describe('tutor deploy-commands', () => {
   it('registers the commands globally when no guild is given, replacing what was there', async () => {
     const { io, out } = captureIo({ DISCORD_TOKEN: sim.token, DISCORD_API_URL: sim.apiUrl });
     expect(await runCli(['deploy-commands'], io)).toBe(0);
-    expect(sim.commands.global.map((c) => c.name)).toEqual(['quiz', 'review', 'stats', 'leaderboard', 'bank', 'forget-me']);
-    expect(out()).toContain('Registered 6 commands for every server');
+    expect(sim.commands.global.map((c) => c.name)).toEqual(['quiz', 'review', 'stats', 'leaderboard', 'bank', 'forget-me', 'class', 'exam']);
+    expect(out()).toContain('Registered 8 commands for every server');
     expect(await runCli(['deploy-commands'], io)).toBe(0);
-    expect(sim.commands.global).toHaveLength(6);
+    expect(sim.commands.global).toHaveLength(8);
     const puts = sim.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path)).toEqual([`/applications/${sim.applicationId}/commands`, `/applications/${sim.applicationId}/commands`]);
   });
@@ -36,9 +36,9 @@ describe('tutor deploy-commands', () => {
   it('registers them in one guild for testing with --guild', async () => {
     const { io, out } = captureIo({ DISCORD_TOKEN: sim.token, DISCORD_API_URL: sim.apiUrl });
     expect(await runCli(['deploy-commands', '--guild', sim.guildId], io)).toBe(0);
-    expect(sim.commands.guild.get(sim.guildId)).toHaveLength(6);
+    expect(sim.commands.guild.get(sim.guildId)).toHaveLength(8);
     expect(sim.commands.global).toEqual([]);
-    expect(out()).toContain(`for guild ${sim.guildId}: /quiz, /review, /stats, /leaderboard, /bank, /forget-me`);
+    expect(out()).toContain(`for guild ${sim.guildId}: /quiz, /review, /stats, /leaderboard, /bank, /forget-me, /class, /exam`);
   });
 
   it('says what is missing when there is no token', async () => {

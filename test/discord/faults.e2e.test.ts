@@ -132,7 +132,7 @@ describe('results that survive a misbehaving Discord', () => {
     expect(verdict.channel_id).toBe(thread.id);
     expect(verdict.flags & 64).toBe(0); // public, in the thread
     expect(verdictEmbed(verdict).description).toContain('4 / 4 points');
-    expect(componentsOf(verdict).map((c) => c.label)).toEqual(['Next', 'Ask', 'End']);
+    expect(componentsOf(verdict).map((c) => c.label)).toEqual(['Next', 'Ask', 'End', 'Appeal']);
     expect(storedAttempts(h, sessionId)).toEqual([['kv-short', 4]]);
 
     await goOn(h, ada, verdict);
@@ -272,7 +272,7 @@ describe('results that survive a misbehaving Discord', () => {
     expect((ack.data as { flags: number }).flags & 64).toBe(64);
     const privateVerdict = await locked.waitForOriginal(isVerdict);
     expect(verdictEmbed(privateVerdict).title).toBe('✅ Correct');
-    expect(componentsOf(privateVerdict).map((c) => c.label)).toEqual(['Next', 'Ask', 'End']);
+    expect(componentsOf(privateVerdict).map((c) => c.label)).toEqual(['Next', 'Ask', 'End', 'Appeal']);
     expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2]]);
 
     sim.updateThread(thread.id, { locked: false });
@@ -282,7 +282,7 @@ describe('results that survive a misbehaving Discord', () => {
     expect(shown.id).toBe(first.id);
     expect(verdictEmbed(shown).title).toBe('✅ Correct');
     expect(embedOf(shown).description).toContain('Which technique keeps the keys and values');
-    expect(componentsOf(shown).map((c) => c.label)).toEqual(['Next', 'Ask', 'End']);
+    expect(componentsOf(shown).map((c) => c.label)).toEqual(['Next', 'Ask', 'End', 'Appeal']);
     expect(storedAttempts(h, sessionId)).toEqual([['kv-choice', 2]]); // shown again, not graded again
 
     const next = sim.clickButton({ message: shown, user: ada, customId: buttonByLabel(shown, 'Next') });
@@ -352,7 +352,7 @@ describe('results that survive a misbehaving Discord', () => {
     expect(shown.id).toBe(copy.id);
     expect(verdictEmbed(shown).title).toBe('✅ Correct');
     expect(field(shown, 'Your answer')).toBe('> A, C');
-    expect(componentsOf(shown).map((c) => c.label)).toEqual(['Finish', 'Ask', 'End']);
+    expect(componentsOf(shown).map((c) => c.label)).toEqual(['Finish', 'Ask', 'End', 'Appeal']);
     expect(storedAttempts(h, sessionId)).toEqual([['speed-multi', 2]]);
   });
 

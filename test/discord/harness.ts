@@ -116,6 +116,9 @@ export interface HarnessOptions {
   botOptions?: StartDiscordBotOptions;
   /** Changes what the bot is given, e.g. a quiz service that answers slowly. */
   wrapApp?: (app: App) => BotApp;
+  // --- h13-exam-discord ---
+  /** The app's clock (and the bot's exam deadline timer's), e.g. one a test moves past a deadline. */
+  clock?: () => Date;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -141,7 +144,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
-  let app = await createApp(config, { cwd: dir, logger });
+  const appOptions = { cwd: dir, logger, ...(options.clock ? { clock: options.clock } : {}) };
+  let app = await createApp(config, appOptions);
   const forBot = (built: App): BotApp => (options.wrapApp ? options.wrapApp(built) : built);
   let bot = await startDiscordBot(forBot(app), options.botOptions);
   await sim.waitForReady();
@@ -173,7 +177,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       closeInspector();
       await bot.stop();
       app.close();
-      app = await createApp(config, { cwd: dir, logger });
+      app = await createApp(config, appOptions);
       bot = await startDiscordBot(forBot(app), options.botOptions);
       await sim.waitForReady();
     },

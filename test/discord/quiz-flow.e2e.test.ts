@@ -31,7 +31,7 @@ describe('a member quizzing in a thread', () => {
     const verdict = await click.waitForOriginal(isVerdict);
     expect(verdict.id).toBe(question.id);
     expect(embedOf(verdict).description).toContain('Which technique keeps the keys and values');
-    expect(componentsOf(verdict).map((c) => c.label)).toEqual(['Finish', 'Ask', 'End']); // the only choice question
+    expect(componentsOf(verdict).map((c) => c.label)).toEqual(['Finish', 'Ask', 'End', 'Appeal']); // the only choice question
     expect(verdictEmbed(verdict).title).toBe('✅ Correct');
     expect(verdictEmbed(verdict).description).toContain('2 / 2 points');
     expect(field(verdict, 'Correct answer')).toBe('B');

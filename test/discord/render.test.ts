@@ -177,7 +177,7 @@ function gradedOutcome(q: Question, score: number, extra: Partial<Extract<Answer
 }
 
 describe('verdicts', () => {
-  it('shows the verdict with points, the answer given, the correct answer and the analysis, then Next, Ask and End', () => {
+  it('shows the verdict with points, the answer given, the correct answer and the analysis, then Next, Ask, End and Appeal', () => {
     const q = question('choice-1');
     const payload = renderVerdict({ locale: 'en-US', outcome: gradedOutcome(q, 0), answerText: 'B' });
     const embed = payload.embeds[0]!;
@@ -187,7 +187,7 @@ describe('verdicts', () => {
     expect(fields['Correct answer']).toBe('C');
     expect(fields['Your answer']).toBe('> B');
     expect(fields['Analysis']).toBe(q.analysis.slice(0, 1024).length === q.analysis.length ? q.analysis : expect.any(String));
-    expect(buttons(payload).map((b) => b.label)).toEqual(['Next', 'Ask', 'End']);
+    expect(buttons(payload).map((b) => b.label)).toEqual(['Next', 'Ask', 'End', 'Appeal']);
   });
 
   it('keeps the question above the verdict when the verdict replaces the question’s message', () => {
@@ -195,7 +195,7 @@ describe('verdicts', () => {
     const payload = renderVerdict({ locale: 'en-US', outcome: gradedOutcome(q, 0), answerText: 'B', withQuestion: true });
     expect(payload.embeds.map((e) => e.title)).toEqual([`Question 1/3 · Single choice · ${q.points} points`, '❌ Not quite']);
     expect(payload.embeds[0]!.description).toContain(q.stem);
-    expect(buttons(payload).map((b) => b.label)).toEqual(['Next', 'Ask', 'End']);
+    expect(buttons(payload).map((b) => b.label)).toEqual(['Next', 'Ask', 'End', 'Appeal']);
   });
 
   it('keeps all embeds of a message within 6,000 characters together, trimming the later ones first', () => {

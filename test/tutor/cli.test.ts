@@ -37,7 +37,7 @@ describe('tutor grade on short and essay questions', () => {
   it('grades with the labelled fallback when no LLM is configured', async () => {
     const result = await run(['grade', '--bank', 'tutor-test', '--question', 'kv-cache', '--answer', 'It stores keys and values.']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('1.8/4 points: Provisional score (keyword coverage, not AI)');
+    expect(result.stdout).toContain('1.62/4 points: Provisional score (keyword coverage, not AI)');
     expect(result.stdout).toContain('[met]');
     expect(result.stdout).toContain(kvCacheQuestion.reference);
   });

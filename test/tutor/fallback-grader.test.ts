@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BankSchema, type EssayQuestion, type ShortQuestion } from '../../src/bank/schema.ts';
-import { gradeByRubricCoverage, isStatement, referenceSimilarity, termsForPoint } from '../../src/tutor/fallback-grader.ts';
+import { boundedEditDistance, gradeByRubricCoverage, isStatement, phraseKeys, referenceSimilarity, similarityParts, termsForPoint } from '../../src/tutor/fallback-grader.ts';
+import { questionFromReference } from '../../src/tutor/eval/datasets.ts';
 import { extractKeyTerms, foldForSearch, quoteAppearsIn } from '../../src/tutor/text.ts';
 import { kvCacheQuestion, quantizationQuestionZh } from './helpers.ts';
 
@@ -15,15 +16,16 @@ describe('the evidence fallback grader', () => {
     {
       answer: 'It keeps the keys and values of previous tokens so there is no recomputation of the prefix; the memory grows with the sequence length.',
       verdicts: ['met', 'met', 'met'],
-      score: 3.81,
+      score: 3.24,
     },
-    { answer: 'It stores keys and values.', verdicts: ['met', 'missed', 'missed'], score: 1.8 },
+    { answer: 'It stores keys and values.', verdicts: ['met', 'missed', 'missed'], score: 1.62 },
     // `memory` named with nothing said about it (cache is the stem's word) is not evidence.
     { answer: 'The cache uses more memory.', verdicts: ['missed', 'missed', 'missed'], score: 0 },
     // Telegraphic, but it is the first point's content (`tokens` buys no part of the second); two items
     // are a note, not a list, so its similarity to the reference counts too.
-    { answer: 'KEYS, VALUES... of PREVIOUS tokens!!!', verdicts: ['met', 'missed', 'missed'], score: 2.2 },
-    { answer: '它占用显存，并且随序列长度增长。', verdicts: ['missed', 'missed', 'met'], score: 0.5 },
+    { answer: 'KEYS, VALUES... of PREVIOUS tokens!!!', verdicts: ['met', 'missed', 'missed'], score: 1.93 },
+    // No word of the reference to share in another script: the third point's evidence alone.
+    { answer: '它占用显存，并且随序列长度增长。', verdicts: ['missed', 'missed', 'met'], score: 0.25 },
   ])('gives $score for "$answer"', ({ answer, verdicts, score }) => {
     const feedback = gradeByRubricCoverage(kvCacheQuestion, answer, { language: 'en', note: 'no-llm-configured' });
     expect(feedback.rubric.map((point) => point.verdict)).toEqual(verdicts);
@@ -32,9 +34,9 @@ describe('the evidence fallback grader', () => {
   });
 
   it.each([
-    { answer: '量化就是把FP32的权重换成INT8，体积变小、推理更快，但有精度损失。', score: 4.42 },
-    { answer: '用INT8表示权重。', score: 1.5 },
-    { answer: '模型体积变小了，速度加快。', score: 1 },
+    { answer: '量化就是把FP32的权重换成INT8，体积变小、推理更快，但有精度损失。', score: 4.49 },
+    { answer: '用INT8表示权重。', score: 0.75 },
+    { answer: '模型体积变小了，速度加快。', score: 0.5 },
     // `速度加快` alone: a keyword with nothing of the material beside it.
     { answer: '模型变小了，速度加快。', score: 0 },
     { answer: '不知道', score: 0 },
@@ -56,7 +58,7 @@ describe('the evidence fallback grader', () => {
     const question: ShortQuestion = { ...kvCacheQuestion, points: 10 };
     const feedback = gradeByRubricCoverage(question, 'It stores keys and values.', { language: 'en', note: 'x' });
     expect(feedback.rubric.map((point) => point.maxScore)).toEqual([5, 2.5, 2.5]);
-    expect(feedback.score).toBe(4.5);
+    expect(feedback.score).toBe(4.05);
   });
 
   it('derives terms with Intl.Segmenter when a point has no keywords, for Chinese too', () => {
@@ -107,6 +109,60 @@ describe('similarity to the reference, the other half of the fallback score', ()
     expect(isStatement('剪枝会移除不重要的权重')).toBe(true);
     expect(isStatement('pruning removes weights')).toBe(true);
     expect(isStatement('逻辑相邻，物理相邻')).toBe(true);
+  });
+});
+
+describe('the parts of similarity', () => {
+  const classDefinition = questionFromReference('class', 'What is typically included in a class definition?', 'Data members and member functions.', 5);
+  const voltage = questionFromReference('voltage', 'Explain why you got a voltage reading of 1.5 for terminal 1 and the positive terminal.', 'Terminal 1 and the positive terminal are separated by the gap', 1);
+  const stackOrder = questionFromReference('stack', '请判断以下叙述是否正确，并做出解释：在n个元素进栈后，它们的出栈顺序和进栈顺序一定正好相反', '错误。例如进栈序列为123，出栈序列可以为132。', 10);
+
+  it('counts a list of the right names where the reference only names a few things', () => {
+    expect(similarityParts(classDefinition, 'data members, member functions')).toEqual({ recall: 1, phrase: 1, content: 1 });
+    expect(gradeByRubricCoverage(classDefinition, 'data members, member functions', { language: 'en', note: 'x' }).score).toBe(5);
+    expect(gradeByRubricCoverage(classDefinition, 'a constructor, a destructor, a name', { language: 'en', note: 'x' }).score).toBe(0);
+  });
+
+  it('tells member functions from function members by their word pairs, never pairing across a list', () => {
+    expect([...phraseKeys('Data members and member functions')]).toEqual(['data member', 'member function']);
+    expect([...phraseKeys('pruning, quantization')]).toEqual([]);
+    const swapped = similarityParts(classDefinition, 'function members and member data');
+    expect(swapped.recall).toBe(1);
+    expect(swapped.phrase).toBe(0);
+  });
+
+  it('reads a misspelt word of the reference as that word, and a different word as a different word', () => {
+    const right = similarityParts(voltage, 'Terminal 1 is separated from the positive terminal');
+    expect(right.recall).toBeGreaterThan(0);
+    expect(similarityParts(voltage, 'Terminal 1 is seperated from the positive terminal')).toEqual(right);
+    expect(similarityParts(voltage, 'Terminal 1 is operated from the positive terminal').recall).toBe(0);
+  });
+
+  it.each([
+    ['seper', 'separ', 1, 1],
+    ['stimul', 'simul', 1, 1],
+    ['teh', 'the', 1, 1],
+    ['funtion', 'function', 1, 1],
+    ['termianl', 'termin', 2, 2],
+    // Beyond the limit the answer is the limit plus one, however far apart the words are.
+    ['oper', 'separ', 1, 2],
+    ['pointer', 'address', 2, 3],
+  ])('counts the edits from %s to %s within a limit of %i: %i', (a, b, limit, expected) => {
+    expect(boundedEditDistance(a, b, limit)).toBe(expected);
+  });
+
+  it('does not take an answer for padding because it restates the question in its own words', () => {
+    const own = similarityParts(stackOrder, '错误，元素在进栈之后也可在所有元素全部进站之前出栈，只是元素出栈需从栈顶开始');
+    expect(own.recall).toBeGreaterThan(0);
+    expect(similarityParts(stackOrder, '在n个元素进栈后，它们的出栈顺序和进栈顺序一定正好相反')).toEqual({ recall: 0, phrase: 0, content: 0 });
+    expect(similarityParts(stackOrder, '错误，今天天气晴朗，小猫在窗台上晒太阳，楼下的面包店排起了长队，邻居们在聊足球和假期。').recall).toBe(0);
+  });
+
+  it('gives a fuller answer more of the material than one that names a single idea', () => {
+    const single = similarityParts(kvCacheQuestion, 'It keeps the attention keys of previous tokens.');
+    const fuller = similarityParts(kvCacheQuestion, 'Each new token reuses the stored attention keys and values of previous tokens instead of recomputing the whole prefix, at the cost of memory growing with sequence length.');
+    expect(fuller.content).toBeGreaterThan(single.content);
+    expect(single.content).toBeGreaterThan(0);
   });
 });
 

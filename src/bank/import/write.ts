@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, link, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Bank } from '../schema.ts';
+import type { Bank, BankInput } from '../schema.ts';
 import { importBankInWorker } from './isolated.ts';
 import type { ImportOutcome, ImportRequest } from './types.ts';
 
@@ -14,18 +14,41 @@ export type WriteBankResult = { ok: true; file: string; backup?: string } | { ok
  * file appeared meanwhile, so two imports can never overwrite each other. A replaced file is first
  * copied to `<name>.<date>.bak` beside it (not `*.json`, so it is never loaded as a bank).
  */
-export async function writeBankFile(bank: Bank, file: string, options: { force: boolean }): Promise<WriteBankResult> {
+export async function writeBankFile(bank: Bank | BankInput, file: string, options: { force: boolean }): Promise<WriteBankResult> {
   const existing = await lstat(file).catch(() => undefined);
   if (existing && !existing.isFile()) return { ok: false, code: 'not-a-file', reason: `${file} is not a regular file: nothing was written` };
   if (existing && !options.force) return { ok: false, code: 'exists', reason: `${file} already exists: nothing was written (use --force to replace it)` };
+  return writeAtomically(bank, file, existing ? { replace: true } : { replace: false });
+}
+
+export type ReplaceBankResult = { ok: true; file: string; backup: string } | { ok: false; reason: string; code: 'changed' | 'not-a-file' };
+
+/**
+ * Replaces an existing bank file (a key fixed from the bot or `tutor bank accept`) atomically, after
+ * copying it to a `.bak` beside it, and only while it still holds `expectedText`: an edit made by
+ * hand since the caller read the file is never overwritten (the caller reads again and retries, or
+ * reports it). The check and the rename are not one atomic step across processes; callers in one
+ * process serialise their edits, and the window left is the few milliseconds of the backup copy.
+ */
+export async function replaceBankFile(bank: Bank | BankInput, file: string, expectedText: string): Promise<ReplaceBankResult> {
+  const existing = await lstat(file).catch(() => undefined);
+  if (!existing?.isFile()) return { ok: false, code: 'not-a-file', reason: `${file} is not a regular file (or is gone): nothing was written` };
+  if ((await readFile(file, 'utf8')) !== expectedText) {
+    return { ok: false, code: 'changed', reason: `${file} was changed by someone else meanwhile: nothing was written` };
+  }
+  const written = await writeAtomically(bank, file, { replace: true });
+  return written.ok && written.backup ? { ok: true, file: written.file, backup: written.backup } : { ok: false, code: 'not-a-file', reason: `${file}: nothing was written` };
+}
+
+/** The one place bank files are written: a temporary file beside the target, then a link (new) or a rename (replace, after a backup). */
+async function writeAtomically(bank: Bank | BankInput, file: string, options: { replace: boolean }): Promise<WriteBankResult> {
   await mkdir(path.dirname(file), { recursive: true });
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let backup: string | undefined;
   try {
     await writeFile(temporary, `${JSON.stringify(bank, null, 2)}\n`, { encoding: 'utf8', flag: 'wx' });
-    if (existing) {
-      backup = `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
-      await copyFile(file, backup, constants.COPYFILE_EXCL);
+    if (options.replace) {
+      backup = await backUp(file);
       await rename(temporary, file);
     } else {
       try {
@@ -39,6 +62,20 @@ export async function writeBankFile(bank: Bank, file: string, options: { force: 
     await rm(temporary, { force: true });
   }
   return { ok: true, file, ...(backup ? { backup } : {}) };
+}
+
+/** Copies `file` to `<file>.<date>.bak`, never over an older backup (two edits in one millisecond get `-2`, `-3`…). */
+async function backUp(file: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  for (let attempt = 1; ; attempt += 1) {
+    const backup = `${file}.${stamp}${attempt === 1 ? '' : `-${attempt}`}.bak`;
+    try {
+      await copyFile(file, backup, constants.COPYFILE_EXCL);
+      return backup;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST' || attempt >= 100) throw error;
+    }
+  }
 }
 
 /** The bank file in `dir` whose `id` is `bankId`, if any. Only regular files are read; broken ones cannot clash. */

@@ -1,6 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { renderDailyChartPng } from '../chart.ts';
 import { renderStats } from '../render.ts';
+import { renderAppealsField } from '../render-queue.ts';
 import type { SlashCommand } from '../types.ts';
 import { descriptionLocalizations as d, nameLocalizations as n } from './localize.ts';
 import { autocompleteBankOrTopic, bankOption } from './options.ts';
@@ -35,16 +36,20 @@ export const statsCommand: SlashCommand = {
     const user = interaction.options.getUser('user') ?? interaction.user;
     const bankId = interaction.options.getString('bank') ?? undefined;
     const stats = deps.stats.forUser(user.id, { guildId: interaction.guildId ?? undefined, bankId });
+    const exams = deps.stats.examsForUser(user.id);
     const bankTitle = bankId ? (deps.banks.get(bankId)?.title ?? bankId) : undefined;
     const member = interaction.options.getMember('user');
     const userName = (member && 'displayName' in member ? member.displayName : null) ?? user.globalName ?? user.username;
+    // --- h12-queue-appeals --- a learner's appeals are theirs to see: only on their own /stats.
+    const appeals = user.id === interaction.user.id ? renderAppealsField(locale, deps.appeals.summaryFor(user.id), (bank, question) => deps.banks.get(bank)?.questions.find((q) => q.id === question)?.stem) : null;
+    const extra = appeals ? { extraFields: [appeals] } : {};
     if (stats.attempts === 0) {
-      await interaction.editReply(renderStats({ locale, stats, userName, bankTitle }));
+      await interaction.editReply(renderStats({ locale, stats, userName, bankTitle, exams, ...extra }));
       return;
     }
     const chart = renderDailyChartPng(stats.daily);
     await interaction.editReply({
-      ...renderStats({ locale, stats, userName, bankTitle, chartFile: CHART_FILE_NAME }),
+      ...renderStats({ locale, stats, userName, bankTitle, chartFile: CHART_FILE_NAME, exams, ...extra }),
       files: [{ attachment: chart, name: CHART_FILE_NAME }],
     });
   },

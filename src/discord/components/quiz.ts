@@ -4,8 +4,8 @@ import type { Locale } from '../../messages/catalog.ts';
 import type { AnswerOutcome, QuestionPointer } from '../../quiz/types.ts';
 import { deliverResult, postResult, retireButtons } from '../deliver.ts';
 import { bankTitleOf } from '../quiz-flow.ts';
+import { readAnswerModal } from './answer-input.ts';
 import {
-  BLANKS_PER_MODAL,
   NO_MENTIONS,
   renderAnswerModal,
   renderAnsweredQuestion,
@@ -178,12 +178,6 @@ const openAnswerModal: ComponentHandler<'open'> = {
   },
 };
 
-/**
- * Blanks typed so far for questions with more than five blanks (one modal holds five). Kept in memory
- * only: after a restart the learner starts that question's modals again, nothing stored is lost.
- */
-const partialBlanks = new Map<string, string[]>();
-
 const answerModal: ComponentHandler<'modal'> = {
   kinds: ['modal'],
   defer: 'grading',
@@ -193,29 +187,12 @@ const answerModal: ComponentHandler<'modal'> = {
     if (await showStoredVerdict(context, id.question)) return;
     const { current } = deps.quiz.openQuestion(id.sessionId, interaction.user.id, id.question);
     const question = current.question;
-    if (question.type !== 'blank') {
-      const text = interaction.fields.getTextInputValue('answer');
-      await submitAndShowVerdict(context, question.id, text, text);
+    const read = readAnswerModal(interaction, question, id.from, `${id.sessionId}:${question.id}`);
+    if (read.status === 'continue') {
+      await deliverResult(interaction, renderBlanksContinue(locale, id.sessionId, question, current.index, read.from, read.total), deps.logger);
       return;
     }
-    const key = `${id.sessionId}:${question.id}`;
-    const total = question.blanks.length;
-    const answers = id.from === 0 ? [] : (partialBlanks.get(key) ?? []);
-    if (answers.length < id.from) {
-      // The earlier blanks were lost (a restart): ask for them again from the first.
-      await deliverResult(interaction, renderBlanksContinue(locale, id.sessionId, question, current.index, 0, total), deps.logger);
-      return;
-    }
-    const to = Math.min(total, id.from + BLANKS_PER_MODAL);
-    for (let blank = id.from; blank < to; blank++) answers[blank] = interaction.fields.getTextInputValue(`blank-${blank}`);
-    if (to < total) {
-      partialBlanks.set(key, answers);
-      await deliverResult(interaction, renderBlanksContinue(locale, id.sessionId, question, current.index, to, total), deps.logger);
-      return;
-    }
-    partialBlanks.delete(key);
-    const shown = answers.map((answer, index) => `${index + 1}. ${answer}`).join('\n');
-    await submitAndShowVerdict(context, question.id, answers, shown, id.from === 0 ? 'question' : 'prompt');
+    await submitAndShowVerdict(context, question.id, read.answer, read.shown, id.from === 0 ? 'question' : 'prompt');
   },
 };
 

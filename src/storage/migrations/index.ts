@@ -4,6 +4,7 @@ import { llmUsageMigration } from './002-llm-usage.ts';
 import { needsReviewMigration } from './003-needs-review.ts';
 import { classReportMigration } from './004-class-report.ts';
 import { teacherLoopMigration } from './005-teacher-loop.ts';
+import { examsMigration } from './006-exams.ts';
 import { itemRollupsMigration } from './007-item-rollups.ts';
 
 export interface Migration {
@@ -21,5 +22,6 @@ export const migrations: readonly Migration[] = [
   needsReviewMigration,
   classReportMigration,
   teacherLoopMigration,
+  examsMigration,
   itemRollupsMigration,
 ];

@@ -45,6 +45,8 @@
  * `sim.waitForMessage(channelId, pred, ms)`, `sim.threads(parentId?)`, `sim.channel(id)`, `sim.lastModal`,
  * `sim.commands` (global and guild), `sim.requests` (every REST call: method, route, body, status),
  * `sim.failures` (unknown routes, rejected bodies, late or double acks: tests can expect it empty).
+ * `sim.directMessages(userId)`: what the bot sent a user by direct message; `sim.closeDirectMessages(userId)`
+ * makes Discord refuse them (403 code 50007, as for a member who blocked DMs from the server).
  * A stored message keeps `allowed_mentions` as sent and `pings` (who Discord would actually notify);
  * attachments keep their bytes in `attachment.data`.
  *
@@ -432,6 +434,11 @@ export interface DiscordSimulator {
 
   messages(channelId: string): StoredMessage[];
   message(id: string): StoredMessage | undefined;
+  // --- h12-class-discord ---
+  /** Messages the bot sent `userId` by direct message, oldest first. */
+  directMessages(userId: string): StoredMessage[];
+  /** From now on the bot's direct messages to `userId` are refused (403, code 50007). */
+  closeDirectMessages(userId: string): void;
   waitForMessage(channelId: string, predicate?: (m: StoredMessage) => boolean, timeoutMs?: number): Promise<StoredMessage>;
   /** Resolves with the first truthy value of `probe`, re-checked on every state change. */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
@@ -1602,7 +1609,45 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     if (!message || message.deleted || message.channel_id !== params[0] || (message.flags & MessageFlag.Ephemeral)) throw unknown('Message', 10008);
     return ok(apiMessage(message, true));
   });
+  // --- h12-class-discord ---
+  // Direct messages: a DM channel per user (type 1), created by POST /users/@me/channels as discord.js's
+  // `users.send` does; the bot's messages there are kept per user, never dispatched back.
+  const dmRecipients = new Map<string, string>();
+  const dmChannelOf = new Map<string, string>();
+  const dmMessages = new Map<string, StoredMessage[]>();
+  const closedDms = new Set<string>();
+  route('POST', '/users/@me/channels', ({ body }) => {
+    const recipientId = String(body.json.recipient_id ?? '');
+    const user = users.get(recipientId);
+    if (!user) throw unknown('User', 10013);
+    let channelId = dmChannelOf.get(recipientId);
+    if (!channelId) {
+      channelId = createSnowflake();
+      dmChannelOf.set(recipientId, channelId);
+      dmRecipients.set(channelId, recipientId);
+    }
+    return ok({ id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [apiUser(user)] });
+  });
+  function createDirectMessage(channelId: string, recipientId: string, body: ParsedBody): StoredMessage {
+    validateOrThrow(body, false);
+    if (closedDms.has(recipientId)) throw new HttpError(403, { message: 'Cannot send messages to this user', code: 50007 });
+    const content = typeof body.json.content === 'string' ? body.json.content : '';
+    const allowed = isObject(body.json.allowed_mentions) ? body.json.allowed_mentions : undefined;
+    const message: StoredMessage = {
+      id: createSnowflake(), channel_id: channelId, guild_id: undefined, author: botUser, type: 0, content,
+      embeds: asObjects(body.json.embeds), components: asObjects(body.json.components), attachments: [], flags: 0, timestamp: nowIso(),
+      edited_timestamp: null, allowed_mentions: allowed, pings: computePings(content, allowed, undefined), message_reference: undefined,
+      webhook_id: undefined, application_id: undefined, interaction_metadata: undefined, interactionId: undefined, deleted: false, editCount: 0,
+    };
+    messages.set(message.id, message);
+    dmMessages.set(recipientId, [...(dmMessages.get(recipientId) ?? []), message]);
+    changed();
+    return message;
+  }
+
   route('POST', '/channels/:id/messages', ({ params, body }) => {
+    const dm = dmRecipients.get(params[0] as string);
+    if (dm) return ok(apiMessage(createDirectMessage(params[0] as string, dm, body), true));
     const channel = channelHttp(params[0] as string);
     requireBotCanSend(channel, body);
     validateOrThrow(body, false);
@@ -2001,6 +2046,9 @@ export async function startDiscordSimulator(options: SimulatorOptions = {}): Pro
     },
     messages: (channelId) => visibleMessages(channelId),
     message: (id) => messages.get(id),
+    // --- h12-class-discord ---
+    directMessages: (userId) => [...(dmMessages.get(userId) ?? [])],
+    closeDirectMessages: (userId) => void closedDms.add(userId),
     waitForMessage: (channelId, predicate = () => true, timeoutMs = 5000) =>
       waitFor(() => visibleMessages(channelId).find((m) => (m.flags & MessageFlag.Loading) === 0 && predicate(m)), timeoutMs, `a message in channel ${channels.get(channelId)?.name ?? channelId}`),
     waitFor,
