@@ -137,7 +137,7 @@ export async function runExamSession(options: ExamSessionOptions, deps: ExamSess
         const item = nav.items[index]!;
         return `${index + 1}${item.state === 'answered' ? '✔' : '○'}${item.flagged ? '⚑' : ''}`;
       });
-      out.write(`  ${section.title}: ${marks.join(' ')}\n`);
+      out.write(`${t(locale, 'examCli.listSection', { title: section.title, marks: marks.join(' ') })}\n`);
     }
   };
 

@@ -96,7 +96,7 @@ export const queueListCommand: CliCommand = {
         includeProvisional: values.provisional,
       };
       const items = app.reviewQueue.list({ ...filter, limit });
-      const total = app.reviewQueue.count(filter);
+      const total = items.length < limit ? items.length : app.reviewQueue.count(filter);
       io.stdout.write(values.json ? `${JSON.stringify({ total, items }, null, 2)}\n` : renderQueueListText(items, total));
       return 0;
     } finally {

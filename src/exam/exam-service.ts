@@ -72,6 +72,12 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
   const listeners = new Set<ExamAutoSubmitListener>();
   /** Gradings running in this process, so a second caller waits for the same one instead of grading twice. */
   const grading = new Map<string, Promise<ExamReport>>();
+  /**
+   * Exams whose interrupted grading this process has resumed once. A resume that fails again (storage
+   * failure) is not retried on every deadline tick, spending tutor calls each time; the next start-up
+   * or a learner asking for the report tries again.
+   */
+  const resumed = new Set<string>();
 
   function load(examId: string): StoredExam {
     return deps.exams.get(examId) ?? fail('exam-not-found', { examId });
@@ -302,7 +308,15 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
     const after = load(exam.id);
     const initial = buildReport(after);
     const progress = { examId: exam.id, writtenTotal: written.length, writtenDone: 0 };
-    onProgress?.({ ...progress });
+    const tell = () => {
+      try {
+        onProgress?.({ ...progress });
+      } catch (error) {
+        // A front end's progress line failing must not stop the grading.
+        deps.logger?.warn({ err: error, examId: exam.id }, 'exam progress callback failed');
+      }
+    };
+    tell();
 
     const report = (async (): Promise<ExamReport> => {
       await Promise.all(
@@ -326,7 +340,7 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
             ...llmCallOfFeedback(feedback),
           });
           progress.writtenDone += 1;
-          onProgress?.({ ...progress });
+          tell();
         }),
       );
       const graded = load(exam.id);
@@ -503,7 +517,8 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
       }
       // Grading a crash interrupted resumes here (at start-up): the answers are stored, only the grades are missing.
       for (const exam of deps.exams.inGrading()) {
-        if (grading.has(exam.id)) continue;
+        if (grading.has(exam.id) || resumed.has(exam.id)) continue;
+        resumed.add(exam.id);
         const submission = startGrading(exam, exam.submittedBy ?? 'deadline');
         notify(submission);
         submissions.push(submission);

@@ -244,8 +244,10 @@ export interface ExamReviewItem {
 }
 
 /**
- * A submission: acknowledged at once (the exam is closed to answers, objective answers graded);
- * `report` settles when the written answers are graded too. It never rejects: LLM trouble falls back.
+ * A submission: acknowledged at once (the exam is closed to answers, objective answers graded and
+ * stored); `report` settles when the written answers are graded too. LLM trouble never rejects it (the
+ * tutor falls back, stored as provisional); a storage failure does, and the exam stays in `grading`
+ * to be resumed by the next `submitOverdue` (at start-up).
  */
 export interface ExamSubmission {
   cover: ExamCover;
@@ -315,7 +317,8 @@ export interface ExamService {
   papers(bankId?: string): PaperSummary[];
   /**
    * Draws the paper and stores the exam as `ready` (the clock starts with `begin`). One exam not yet
-   * submitted per learner: otherwise `exam-already-open` naming it.
+   * submitted per learner (`ready` or `running`): otherwise `exam-already-open` naming it, so a second
+   * /exam points to the open one (whose cover can still be started and handed in).
    */
   create(input: CreateExamInput): ExamCover;
   attachThread(examId: string, threadId: string): void;

@@ -465,6 +465,7 @@ export const enUS = {
   'examCli.saved': 'Saved.',
   'examCli.timeLeft': 'Time left: {left} (hand in by {deadline}).',
   'examCli.list': '{answered} answered, {unanswered} unanswered, {flagged} flagged (✔ answered · ○ unanswered · ⚑ flagged):',
+  'examCli.listSection': '  {title}: {marks}',
   'examCli.confirm': '{unanswered, plural, =0 {Every question is answered.} one {# question is unanswered.} other {# questions are unanswered.}} Hand in now? (y/n)',
   'examCli.notSubmitted': 'Not handed in: the exam goes on.',
   'examCli.left': 'The exam stays open and the clock keeps running: run tutor exam again to continue. At {deadline} it is handed in with the answers given.',

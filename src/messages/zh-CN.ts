@@ -427,6 +427,7 @@ export const zhCN: Record<MessageKey, string> = {
   'examCli.saved': '已保存。',
   'examCli.timeLeft': '剩余时间：{left}（请在 {deadline} 前交卷）。',
   'examCli.list': '已答 {answered} 题，未答 {unanswered} 题，标记 {flagged} 题（✔ 已答 · ○ 未答 · ⚑ 标记）：',
+  'examCli.listSection': '  {title}：{marks}',
   'examCli.confirm': '{unanswered, plural, =0 {所有题目都已作答。} other {还有 # 题未作答。}}现在交卷吗？(y/n)',
   'examCli.notSubmitted': '未交卷，考试继续。',
   'examCli.left': '考试仍然开放，计时继续：再次运行 tutor exam 即可继续。到 {deadline} 将按已作答的内容自动交卷。',

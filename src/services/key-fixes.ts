@@ -97,7 +97,7 @@ export interface RegradeReport {
   skippedTeacherGraded: number;
   pointsDelta: number;
   noticesQueued: number;
-  /** Learners with at least one changed attempt (each is told once, in a real run). */
+  /** Learners whose score changed on at least one attempt (each is told once, in a real run). */
   learners: number;
   /** Stored answers the current key cannot read, or given when the question had another type: left as they were. */
   skippedUnreadable: number;
@@ -409,15 +409,17 @@ function regradeStep(
   const perLearner = new Map<string, Array<{ attempt: StoredAttempt; change: RegradeChange }>>();
   for (const entry of applied) {
     outcome.changed.push(entry.change);
+    // A change of the marks available alone (the question's points edited) is stored but told to nobody.
+    if (entry.change.after === entry.change.before) continue;
     const list = perLearner.get(entry.attempt.userId) ?? [];
     list.push(entry);
     perLearner.set(entry.attempt.userId, list);
   }
   outcome.learners = perLearner.size;
-  if (request.dryRun || perLearner.size === 0) return outcome;
+  if (request.dryRun || applied.length === 0) return outcome;
+  for (const userId of new Set(applied.map((entry) => entry.attempt.userId))) deps.replayReviewCard(userId, bank.id, question.id);
   const notices: NewLearnerNotice[] = [];
   for (const [userId, entries] of perLearner) {
-    deps.replayReviewCard(userId, bank.id, question.id);
     // Attempts come oldest first: the last is the one whose thread the learner most likely still has.
     const latest = entries[entries.length - 1]!;
     const delta = roundScore(entries.reduce((sum, entry) => sum + entry.change.after - entry.change.before, 0));
@@ -441,7 +443,7 @@ function regradeStep(
       createdAt: now,
     });
   }
-  outcome.noticesQueued = deps.outbox.enqueue(notices).length;
+  outcome.noticesQueued = notices.length > 0 ? deps.outbox.enqueue(notices).length : 0;
   return outcome;
 }
 

@@ -45,10 +45,9 @@ interface AppealRow {
 }
 
 /**
- * Which attempts await a person. The needs-review, pending and open-appeal arms read partial indexes
- * (`attempts_needs_review`, `attempts_pending`, `appeals_open`); flagged attempts have none yet, so
- * that arm scans `attempts` (an index `ON attempts(id) WHERE status = 'flagged'` would make the whole
- * listing independent of the table's size: a follow-up migration, not worth a schema change of its own).
+ * Which attempts await a person. Each arm reads one partial index (`attempts_needs_review`,
+ * `attempts_flagged`, `attempts_pending`, `appeals_open`), so listing the queue never scans the
+ * attempts table, however many answers it holds.
  */
 const QUEUE_IDS = `
   SELECT id FROM attempts WHERE status = 'needs-review'

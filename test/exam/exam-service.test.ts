@@ -141,7 +141,7 @@ describe('the seed paper as an exam', () => {
   });
 
   it('submits by hand with a report whose total matches the hand-computed one, per section and per question', async () => {
-    const { exams, stats } = await openApp();
+    const { exams, stats, classReports } = await openApp();
     const { examId } = exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED });
     exams.begin(examId, 'u-1');
     // Choices 1–4 right (2 points each), 5–6 wrong, 7–8 unanswered: 8 of 16.
@@ -193,6 +193,10 @@ describe('the seed paper as an exam', () => {
     const missed = store.missedQuestions('u-1', 20).map((ref) => ref.questionId);
     expect(missed.sort()).toEqual(['blank-2', 'choice-5', 'choice-6']);
     expect(store.getReviewCard('u-1', SEED, 'choice-5')).not.toBeNull();
+    // …and in the teacher's item report, with the wrong answer in the response analysis.
+    const item = classReports.itemReport(SEED).find((row) => row.questionId === 'choice-5');
+    expect(item?.attempts).toBe(1);
+    expect(item?.responses?.some((response) => JSON.stringify(response).includes('"A"'))).toBe(true);
   });
 
   it('lets a second exam start only once the first is handed in, pointing to the open one', async () => {
@@ -204,6 +208,7 @@ describe('the seed paper as an exam', () => {
     );
     expect(exams.findOpen('u-1')?.examId).toBe(first.examId);
     exams.begin(first.examId, 'u-1');
+    expectUserError(() => exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED }), 'exam-already-open');
     await exams.submit({ examId: first.examId, userId: 'u-1' }).report;
     expect(exams.findOpen('u-1')).toBeNull();
     expect(exams.create({ userId: 'u-1', displayName: 'Ada', bankId: SEED }).examId).not.toBe(first.examId);

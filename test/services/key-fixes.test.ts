@@ -336,6 +336,26 @@ describe('regrading a question after its key changed', () => {
     expect(app.banks.require('keys').questions[1]).toMatchObject({ answer: 'C' });
   });
 
+  it('moves the marks available when the bank file changed a question’s points, and never gives more than them', async () => {
+    const opened = await openApp();
+    const { app, db, store } = opened;
+    const right = await answer(app, 'ana', 'q-num', '40', now);
+    const wrong = await answer(app, 'ben', 'q-num', '41', now);
+    const edited = JSON.parse(fs.readFileSync(bankFile, 'utf8')) as { questions: Array<Record<string, unknown>> };
+    edited.questions[2]!.points = 5;
+    fs.writeFileSync(bankFile, JSON.stringify(edited, null, 2));
+
+    const report = await app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-num', dryRun: false, changedBy: 't' });
+    expect(report.changed).toEqual([
+      { attemptId: right, userId: 'ana', answer: '40', before: 2, after: 5, maxScore: 5 },
+      { attemptId: wrong, userId: 'ben', answer: '41', before: 0, after: 0, maxScore: 5 },
+    ]);
+    expect(scoreOf(db, right)).toEqual({ score: 5, max_score: 5, graded_by: 'rule' });
+    expect(store.statsForUser('ben', { now })).toMatchObject({ pointsEarned: 0, pointsAvailable: 5 });
+    // Nothing to tell Ben: his score did not move.
+    expect(pendingNotices(db).map((notice) => notice.user_id)).toEqual(['ana']);
+  });
+
   it('refuses to regrade written answers, which would need a new LLM grade for each', async () => {
     const { app } = await openApp();
     const error = await expectUserError(() => app.keyFixes.regrade({ bankId: 'keys', questionId: 'q-short', dryRun: true, changedBy: 't' }), 'regrade-free-text');

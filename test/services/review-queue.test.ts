@@ -147,6 +147,16 @@ describe('the review queue and appeals', () => {
     expectUserError(() => queue.resolve({ attemptId: review.id, resolution: { action: 'accept' }, resolvedBy: 'teacher-2' }), 'queue-item-not-found');
   });
 
+  it('takes a confirmed provisional score out of `tutor regrade --pending` for good', () => {
+    const { queue } = services();
+    const pending = essayAttempt('pending', ['met', 'met', 'missed']);
+    expect(store.listPendingAttempts(10).map((attempt) => attempt.id)).toEqual([pending.id]);
+    expectUserError(() => queue.show(pending.id, { guildId: 'elsewhere' }), 'queue-item-not-found');
+    queue.resolve({ attemptId: pending.id, resolution: { action: 'accept' }, resolvedBy: 'cli:marie' });
+    expect(store.listPendingAttempts(10)).toEqual([]);
+    expect(queue.list({ includeProvisional: true })).toEqual([]);
+  });
+
   it('refuses a wrong number of scores, a non-number, and a rejection without a note, changing nothing', () => {
     const { queue } = services();
     const flagged = essayAttempt('flagged', ['met', 'missed', 'missed']);

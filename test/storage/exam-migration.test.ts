@@ -69,6 +69,7 @@ describe('migration 006 (exams)', () => {
     expect(repository.saveAnswer('exam-1', 'u-1', 0, 'A', new Date(2_000))).toBe(false);
     expect(repository.start('exam-1', new Date(2_000), new Date(602_000))).toBe(true);
     expect(repository.start('exam-1', new Date(3_000), new Date(603_000))).toBe(false);
+    expect(repository.create(exam({ id: 'exam-2' }))).toBe(false);
     expect(repository.saveAnswer('exam-1', 'u-1', 1, ['x', 'y'], new Date(4_000))).toBe(true);
     expect(repository.setFlag('exam-1', 'u-1', 1, true, new Date(5_000))).toBe(true);
     expect(repository.answers('exam-1')).toEqual([{ position: 1, answer: ['x', 'y'], flagged: true, updatedAt: new Date(5_000), attemptId: null }]);

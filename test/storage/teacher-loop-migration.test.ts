@@ -39,7 +39,7 @@ describe('migration 005 (teacher loop) on a database from the previous build', (
       { id: first.id, score: 0 },
       { id: first.id + 1, score: 2 },
     ]);
-    expect(schemaOf(db, 'index')).toEqual(indexes);
+    expect(schemaOf(db, 'index')).toEqual(expect.arrayContaining(indexes)); // later migrations may add some
     expect(schemaOf(db, 'trigger')).toEqual(triggers);
     expect(db.prepare('SELECT sum(points) FROM stats_groups').pluck().get()).toBe(pointsBefore);
 

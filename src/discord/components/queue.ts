@@ -33,7 +33,9 @@ function teacherGuild(interaction: ComponentInteraction, deps: BotDeps): string 
 export function queueListPayload(deps: BotDeps, locale: Locale, guildId: string, provisional: boolean, notice?: string): MessagePayload {
   const filter = { guildId, includeProvisional: provisional };
   const items = deps.reviewQueue.list({ ...filter, limit: QUEUE_PAGE });
-  return renderQueueList({ locale, items, total: deps.reviewQueue.count(filter), provisional, ...(notice ? { notice } : {}) });
+  // Counted apart only when the page is full: one query less for the usual short queue.
+  const total = items.length < QUEUE_PAGE ? items.length : deps.reviewQueue.count(filter);
+  return renderQueueList({ locale, items, total, provisional, ...(notice ? { notice } : {}) });
 }
 
 function itemPayload(deps: BotDeps, locale: Locale, guildId: string, item: QueueItem, provisional: boolean): MessagePayload {

@@ -66,7 +66,7 @@ const ADD_RESPONSE = `
  * migration, once: about 6 s of CPU for the bench's 1,000,000 attempts.
  */
 export const itemRollupsMigration: Migration = {
-  version: 7,
+  version: 8,
   name: 'item-rollups',
   up(db) {
     db.exec(`
