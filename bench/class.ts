@@ -1,23 +1,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { analyseResponses } from '../src/progress/response-analysis.ts';
-import { computeItemStatistics } from '../src/progress/item-statistics.ts';
 import { formatClassCsv } from '../src/progress/csv-export.ts';
+import { createClassReportService } from '../src/services/class-reports.ts';
 import { ClassReportRepository } from '../src/storage/class-report-repository.ts';
 import { openDatabase, type Db } from '../src/storage/database.ts';
 import type { ClassFilter } from '../src/progress/class-report.ts';
-import { classReportMigration } from '../src/storage/migrations/004-class-report.ts';
 import { buildLargeDatabase } from './storage.ts';
 import type { BenchModule } from './run.ts';
 
 /**
  * The teacher's views on the storage bench's big database (1,000,000 attempts: 901 learners, 20 banks
  * of 200 questions, 5 guilds; `BENCH_STORAGE_TOTAL=200000 npm run bench class` for a quick run):
- * `tutor report items` (first attempts of one bank → item statistics, plus every objective answer →
- * response analysis), `/class report` for a bank in a guild, for a whole guild, and for the last 30
- * days, and the CSV export of a guild. Each is timed p50/p95 over 20 runs after 2 warm-ups, first
- * without migration 004's indexes, then with them (`--indexed-only` skips the first pass).
+ * `tutor report items` as the CLI and `/class items` run it (the class report service: item
+ * statistics from first attempts plus the response analysis), for a bank and for a bank in a guild;
+ * the same report read from every attempt (what a period asks for, and what every report did before
+ * migration 007's roll-ups); `/class report` for a bank in a guild, for a whole guild, and for the
+ * last 30 days; and the CSV export of a guild. Each is timed p50/p95 over 20 runs after 2 warm-ups.
  */
 
 const RUNS = 20;
@@ -55,27 +54,20 @@ function time(label: string, work: () => string, log: (line: string) => void): v
 
 function measure(db: Db, log: (line: string) => void): void {
   const reports = new ClassReportRepository(db);
+  const service = createClassReportService({ source: reports, timeZone: 'UTC' });
   const now = new Date(Date.UTC(2026, 10, 1, 12));
   const bankId = 'bank-3';
 
-  time(
-    `report items --bank ${bankId} (first attempts + item statistics)`,
-    () => {
-      const first = reports.firstAttempts(bankId);
-      const stats = computeItemStatistics(first);
-      return `${first.length.toLocaleString('en-US')} first attempts, ${stats.length} questions, ${stats.filter((row) => row.flags.length > 0).length} flagged`;
-    },
-    log,
-  );
-  time(
-    `report items --bank ${bankId} (response analysis of objective questions)`,
-    () => {
-      const rows = reports.responses(bankId);
-      const analysis = analyseResponses(rows);
-      return `${rows.length.toLocaleString('en-US')} answers, ${analysis.length} questions`;
-    },
-    log,
-  );
+  const items = (filter: Omit<ClassFilter, 'bankId'>) => () => {
+    const rows = service.itemReport(bankId, filter);
+    const answers = rows.reduce((sum, row) => sum + (row.responses?.reduce((inner, response) => inner + response.count, 0) ?? 0), 0);
+    const learners = rows.reduce((sum, row) => sum + row.attempts, 0);
+    return `${rows.length} questions, ${rows.filter((row) => row.flags.length > 0).length} flagged, ${learners.toLocaleString('en-US')} first attempts, ${answers.toLocaleString('en-US')} answers analysed`;
+  };
+  time(`report items --bank ${bankId} (item statistics + response analysis, from the roll-ups)`, items({}), log);
+  time(`report items --bank ${bankId} --guild guild-1`, items({ guildId: 'guild-1' }), log);
+  time(`report items --bank ${bankId}, read from every attempt (a period; the path before migration 007)`, items({ since: new Date(0) }), log);
+
   const cases: Array<[string, ClassFilter]> = [
     [`class report, ${bankId} in guild-1`, { bankId, guildId: 'guild-1', now }],
     ['class report, all banks in guild-1', { guildId: 'guild-1', now }],
@@ -85,7 +77,7 @@ function measure(db: Db, log: (line: string) => void): void {
     time(
       label,
       () => {
-        const report = reports.classReport(filter);
+        const report = service.classReport(filter);
         return `${report.totals.attempts.toLocaleString('en-US')} attempts, ${report.activeLearners} learners`;
       },
       log,
@@ -110,20 +102,7 @@ const bench: BenchModule = {
       const db = openDatabase(path.join(dir, 'large.sqlite'));
       try {
         buildLargeDatabase(db, log);
-        // Registered after migration 003 at merge time; applied here directly so both shapes are measured.
-        if (!process.argv.includes('--indexed-only')) {
-          log('-- without migration 004 (no bank or guild index on attempts):');
-          measure(db, log);
-        }
-        classReportMigration.up(db);
-        log('-- with migration 004 (attempts_bank_time, attempts_guild_time):');
         measure(db, log);
-        if (process.argv.includes('--covering')) {
-          // An experiment, not a migration: would a covering index make item statistics an index-only scan?
-          db.exec('CREATE INDEX bench_attempts_bank_first ON attempts(bank_id, question_id, user_id, created_at, status, score, max_score, question_type, topic)');
-          log('-- plus an experimental covering index on (bank_id, question_id, user_id, created_at, status, score, max_score, question_type, topic):');
-          measure(db, log);
-        }
       } finally {
         db.close();
       }

@@ -1,7 +1,7 @@
 import type { QuestionType } from '../bank/schema.ts';
 import type { ExportRow } from './csv-export.ts';
-import type { FirstAttempt } from './item-statistics.ts';
-import type { StoredResponse } from './response-analysis.ts';
+import type { FirstAttempt, QuestionFirstAttempts } from './item-statistics.ts';
+import type { ResponseTally, StoredResponse } from './response-analysis.ts';
 import type { DailyCount, GroupStats } from './types.ts';
 
 /**
@@ -69,6 +69,23 @@ export interface ClassReportSource {
   firstAttempts(bankId: string, filter?: Omit<ClassFilter, 'bankId'>): FirstAttemptRow[];
   /** Every attempt at the bank's objective questions (or one question), for response analysis. */
   responses(bankId: string, filter?: Omit<ClassFilter, 'bankId'> & { questionId?: string }): StoredResponse[];
+  /**
+   * What the item report needs of a bank, summed as far as the formulas allow: per question, each
+   * learner's first attempt (as columns); per question and answer, a tally.
+   */
+  itemReportInput(bankId: string, filter?: Omit<ClassFilter, 'bankId'>): ItemReportInput;
+}
+
+export interface ItemQuestion extends QuestionFirstAttempts {
+  questionType: QuestionType;
+  topic: string | null;
+}
+
+export interface ItemReportInput {
+  /** In question order; the input of item statistics. */
+  questions: ItemQuestion[];
+  /** Of the analysed (objective) questions; the input of the response analysis. */
+  responses: ResponseTally[];
 }
 
 export interface FirstAttemptRow extends FirstAttempt {

@@ -63,67 +63,119 @@ export const LOW_FACILITY = 0.2;
 /** On Moodle's ×100 scale: a discrimination index below this is near zero (or negative). */
 export const LOW_DISCRIMINATION = 10;
 
+/** One question's first attempts as columns: learner i is userIds[i], who scored scores[i] of maxScores[i]. */
+export interface QuestionFirstAttempts {
+  questionId: string;
+  userIds: readonly string[];
+  scores: readonly number[];
+  maxScores: readonly number[];
+}
+
+/**
+ * What the formulas need of one question: for learner i, the mark x = marks[i], the rest of their
+ * test y = rests[i] (their total over every question of the input minus x) and the points maxScores[i].
+ */
+export interface QuestionMarks {
+  questionId: string;
+  marks: readonly number[];
+  rests: readonly number[];
+  maxScores: readonly number[];
+}
+
 /**
  * One row per question, in the order questions first appear in `attempts`. Each (learner, question)
  * pair must appear once: the caller picks the first attempt. Throws on a duplicate pair, since
  * counting a learner twice would silently skew every figure.
  */
 export function computeItemStatistics(attempts: readonly FirstAttempt[], options: ItemStatisticsOptions = {}): ItemStatistics[] {
-  const minAttempts = options.minAttempts ?? 5;
-  const totals = new Map<string, number>();
-  const byQuestion = new Map<string, FirstAttempt[]>();
-  const seen = new Set<string>();
+  return marksOf(firstAttemptsByQuestion(attempts)).map((question) => itemStatisticsOf(question, options));
+}
+
+/** First attempts as per-question columns, questions in the order they first appear. */
+export function firstAttemptsByQuestion(attempts: readonly FirstAttempt[]): QuestionFirstAttempts[] {
+  const byQuestion = new Map<string, { userIds: string[]; scores: number[]; maxScores: number[] }>();
   for (const attempt of attempts) {
-    const pair = `${attempt.userId}\u0000${attempt.questionId}`;
-    if (seen.has(pair)) throw new Error(`Two first attempts for learner ${attempt.userId} on question ${attempt.questionId}.`);
-    seen.add(pair);
-    totals.set(attempt.userId, (totals.get(attempt.userId) ?? 0) + attempt.score);
-    const list = byQuestion.get(attempt.questionId);
-    if (list) list.push(attempt);
-    else byQuestion.set(attempt.questionId, [attempt]);
+    let columns = byQuestion.get(attempt.questionId);
+    if (!columns) {
+      columns = { userIds: [], scores: [], maxScores: [] };
+      byQuestion.set(attempt.questionId, columns);
+    }
+    columns.userIds.push(attempt.userId);
+    columns.scores.push(attempt.score);
+    columns.maxScores.push(attempt.maxScore);
+  }
+  return [...byQuestion].map(([questionId, columns]) => ({ questionId, ...columns }));
+}
+
+/** Each learner's total over every question given, and from it each mark's rest. Throws on a learner counted twice in a question. */
+export function marksOf(questions: readonly QuestionFirstAttempts[]): QuestionMarks[] {
+  const totals = new Map<string, number>();
+  for (const { questionId, userIds, scores } of questions) {
+    const seen = new Set<string>();
+    userIds.forEach((userId, index) => {
+      if (seen.has(userId)) throw new Error(`Two first attempts for learner ${userId} on question ${questionId}.`);
+      seen.add(userId);
+      totals.set(userId, (totals.get(userId) ?? 0) + scores[index]!);
+    });
+  }
+  return questions.map(({ questionId, userIds, scores, maxScores }) => ({
+    questionId,
+    marks: scores,
+    rests: scores.map((score, index) => totals.get(userIds[index]!)! - score),
+    maxScores,
+  }));
+}
+
+/** The figures of one question (see the module comment for the definitions). */
+export function itemStatisticsOf(question: QuestionMarks, options: ItemStatisticsOptions = {}): ItemStatistics {
+  const minAttempts = options.minAttempts ?? 5;
+  const { questionId, marks, rests, maxScores } = question;
+  const s = marks.length;
+  if (rests.length !== s || maxScores.length !== s) throw new Error(`Question ${questionId}: marks, rests and points differ in length.`);
+  // Questions keep their points across attempts, but an edited bank may change them: average the fractions.
+  let facility: number | null = 0;
+  for (let index = 0; index < s; index += 1) {
+    const maxScore = maxScores[index]!;
+    if (!(maxScore > 0)) {
+      facility = null;
+      break;
+    }
+    facility += marks[index]! / maxScore;
+  }
+  if (facility !== null && s > 0) facility /= s;
+
+  let discriminationIndex: number | null = null;
+  let discriminativeEfficiency: number | null = null;
+  if (s > 1) {
+    const markMean = mean(marks);
+    const restMean = mean(rests);
+    let markSquares = 0;
+    let restSquares = 0;
+    let products = 0;
+    for (let index = 0; index < s; index += 1) {
+      const dx = marks[index]! - markMean;
+      const dy = rests[index]! - restMean;
+      markSquares += dx * dx;
+      restSquares += dy * dy;
+      products += dx * dy;
+    }
+    const sortedMarks = Float64Array.from(marks).sort();
+    const sortedRests = Float64Array.from(rests).sort();
+    let maxProducts = 0;
+    for (let index = 0; index < s; index += 1) maxProducts += (sortedMarks[index]! - markMean) * (sortedRests[index]! - restMean);
+    // Sums of squares of equal values can come out as 1e-30 rather than 0: treat those as no spread.
+    const epsilon = 1e-12;
+    if (markSquares > epsilon && restSquares > epsilon) discriminationIndex = (100 * products) / Math.sqrt(markSquares * restSquares);
+    if (Math.abs(maxProducts) > epsilon) discriminativeEfficiency = (100 * products) / maxProducts;
   }
 
-  return [...byQuestion].map(([questionId, list]) => {
-    const s = list.length;
-    const marks = list.map((attempt) => attempt.score);
-    const rests = list.map((attempt) => (totals.get(attempt.userId) ?? 0) - attempt.score);
-    // Questions keep their points across attempts, but an edited bank may change them: average the fractions.
-    const fractions = list.map((attempt) => (attempt.maxScore > 0 ? attempt.score / attempt.maxScore : Number.NaN));
-    const facility = fractions.some(Number.isNaN) ? null : mean(fractions);
-
-    let discriminationIndex: number | null = null;
-    let discriminativeEfficiency: number | null = null;
-    if (s > 1) {
-      const markMean = mean(marks);
-      const restMean = mean(rests);
-      let markSquares = 0;
-      let restSquares = 0;
-      let products = 0;
-      for (let index = 0; index < s; index += 1) {
-        const dx = marks[index]! - markMean;
-        const dy = rests[index]! - restMean;
-        markSquares += dx * dx;
-        restSquares += dy * dy;
-        products += dx * dy;
-      }
-      const sortedMarks = [...marks].sort((a, b) => a - b);
-      const sortedRests = [...rests].sort((a, b) => a - b);
-      let maxProducts = 0;
-      for (let index = 0; index < s; index += 1) maxProducts += (sortedMarks[index]! - markMean) * (sortedRests[index]! - restMean);
-      // Sums of squares of equal values can come out as 1e-30 rather than 0: treat those as no spread.
-      const epsilon = 1e-12;
-      if (markSquares > epsilon && restSquares > epsilon) discriminationIndex = (100 * products) / Math.sqrt(markSquares * restSquares);
-      if (Math.abs(maxProducts) > epsilon) discriminativeEfficiency = (100 * products) / maxProducts;
-    }
-
-    const flags: ItemFlag[] = [];
-    if (s >= minAttempts) {
-      if (facility !== null && facility < LOW_FACILITY) flags.push('low-facility');
-      if (discriminationIndex !== null && discriminationIndex < 0) flags.push('negative-discrimination');
-      else if (discriminationIndex !== null && discriminationIndex < LOW_DISCRIMINATION) flags.push('low-discrimination');
-    }
-    return { questionId, attempts: s, facility, discriminationIndex, discriminativeEfficiency, flags };
-  });
+  const flags: ItemFlag[] = [];
+  if (s >= minAttempts) {
+    if (facility !== null && facility < LOW_FACILITY) flags.push('low-facility');
+    if (discriminationIndex !== null && discriminationIndex < 0) flags.push('negative-discrimination');
+    else if (discriminationIndex !== null && discriminationIndex < LOW_DISCRIMINATION) flags.push('low-discrimination');
+  }
+  return { questionId, attempts: s, facility, discriminationIndex, discriminativeEfficiency, flags };
 }
 
 function mean(values: readonly number[]): number {

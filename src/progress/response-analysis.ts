@@ -68,13 +68,30 @@ export function responseKey(questionType: QuestionType, normalizedAnswer: string
   return normalizedAnswer.split(BLANK_JOINER).map(matchKeyOfNormalized).join(BLANK_JOINER);
 }
 
-interface Group {
-  forms: Map<string, number>;
+/**
+ * The settled attempts that gave one stored answer to one question, summed: a single attempt, or a
+ * roll-up row (src/storage keeps one per question, answer and learner, and sums them per answer).
+ */
+export interface ResponseTally {
+  questionId: string;
+  questionType: QuestionType;
+  normalizedAnswer: string;
+  /** The answer as typed in the earliest of these attempts. */
   exampleRaw: string;
-  count: number;
-  users: Set<string>;
-  full: number;
-  zero: number;
+  /** Orders answers as learners first gave them (the earliest attempt's id, or any increasing number). */
+  firstSeen: number;
+  attempts: number;
+  /** Distinct learners among the attempts. */
+  learners: number;
+  /**
+   * Those learners' ids. Required for blank questions, where answers stored differently can be one
+   * answer to the grader (responseKey) and learners must be counted once across them.
+   */
+  userIds?: readonly string[];
+  /** Attempts that scored full marks, and none. */
+  fullMarks: number;
+  noMarks: number;
+  /** Sum over the attempts of the fraction of points, each clamped to 0..1. */
   fractionSum: number;
 }
 
@@ -83,28 +100,74 @@ interface Group {
  * (short, essay) are skipped.
  */
 export function analyseResponses(rows: readonly StoredResponse[]): QuestionResponses[] {
+  return analyseResponseTallies(tallyResponses(rows));
+}
+
+/** Each stored answer as a tally of one, in the rows' order. */
+export function tallyResponses(rows: readonly StoredResponse[]): ResponseTally[] {
+  return rows.map((row, index): ResponseTally => {
+    const fraction = row.maxScore > 0 ? Math.min(1, Math.max(0, row.score / row.maxScore)) : 0;
+    return {
+      questionId: row.questionId,
+      questionType: row.questionType,
+      normalizedAnswer: row.normalizedAnswer,
+      exampleRaw: row.rawAnswer,
+      firstSeen: index,
+      attempts: 1,
+      learners: 1,
+      userIds: [row.userId],
+      fullMarks: fraction >= 1 ? 1 : 0,
+      noMarks: fraction <= 0 ? 1 : 0,
+      fractionSum: fraction,
+    };
+  });
+}
+
+interface Group {
+  /** Attempts per stored form, with the form's first sighting for ties. */
+  forms: Map<string, { count: number; firstSeen: number }>;
+  exampleRaw: string;
+  firstSeen: number;
+  count: number;
+  tallies: ResponseTally[];
+  full: number;
+  zero: number;
+  fractionSum: number;
+}
+
+/**
+ * The same analysis from tallies: questions in the order their first tally appears, answers grouped
+ * by responseKey.
+ */
+export function analyseResponseTallies(tallies: readonly ResponseTally[]): QuestionResponses[] {
   const questions = new Map<string, { type: AnalysedType; attempts: number; groups: Map<string, Group> }>();
-  for (const row of rows) {
-    if (!isAnalysedType(row.questionType)) continue;
-    let question = questions.get(row.questionId);
+  for (const tally of tallies) {
+    if (!isAnalysedType(tally.questionType)) continue;
+    let question = questions.get(tally.questionId);
     if (!question) {
-      question = { type: row.questionType, attempts: 0, groups: new Map() };
-      questions.set(row.questionId, question);
+      question = { type: tally.questionType, attempts: 0, groups: new Map() };
+      questions.set(tally.questionId, question);
     }
-    question.attempts += 1;
-    const key = responseKey(row.questionType, row.normalizedAnswer);
+    question.attempts += tally.attempts;
+    const key = responseKey(tally.questionType, tally.normalizedAnswer);
     let group = question.groups.get(key);
     if (!group) {
-      group = { forms: new Map(), exampleRaw: row.rawAnswer, count: 0, users: new Set(), full: 0, zero: 0, fractionSum: 0 };
+      group = { forms: new Map(), exampleRaw: tally.exampleRaw, firstSeen: tally.firstSeen, count: 0, tallies: [], full: 0, zero: 0, fractionSum: 0 };
       question.groups.set(key, group);
+    } else if (tally.firstSeen < group.firstSeen) {
+      group.exampleRaw = tally.exampleRaw;
+      group.firstSeen = tally.firstSeen;
     }
-    group.forms.set(row.normalizedAnswer, (group.forms.get(row.normalizedAnswer) ?? 0) + 1);
-    group.count += 1;
-    group.users.add(row.userId);
-    const fraction = row.maxScore > 0 ? Math.min(1, Math.max(0, row.score / row.maxScore)) : 0;
-    group.fractionSum += fraction;
-    if (fraction >= 1) group.full += 1;
-    else if (fraction <= 0) group.zero += 1;
+    const form = group.forms.get(tally.normalizedAnswer);
+    if (form) {
+      form.count += tally.attempts;
+      form.firstSeen = Math.min(form.firstSeen, tally.firstSeen);
+    } else group.forms.set(tally.normalizedAnswer, { count: tally.attempts, firstSeen: tally.firstSeen });
+    group.count += tally.attempts;
+    group.tallies.push(tally);
+    group.full += tally.fullMarks;
+    group.zero += tally.noMarks;
+    group.fractionSum += tally.fractionSum;
   }
 
   return [...questions].map(([questionId, question]) => ({
@@ -116,7 +179,7 @@ export function analyseResponses(rows: readonly StoredResponse[]): QuestionRespo
         answer: mostFrequent(group.forms),
         exampleRaw: group.exampleRaw,
         count: group.count,
-        learners: group.users.size,
+        learners: learnersOf(questionId, group.tallies),
         verdict: group.full === group.count ? 'correct' : group.zero === group.count ? 'wrong' : 'partial',
         meanFraction: group.fractionSum / group.count,
       }))
@@ -130,14 +193,27 @@ export function analyseResponses(rows: readonly StoredResponse[]): QuestionRespo
   }));
 }
 
-function mostFrequent(forms: Map<string, number>): string {
+/** Distinct learners of one answer group: a tally's own count, or the union of the tallies' learners. */
+function learnersOf(questionId: string, tallies: readonly ResponseTally[]): number {
+  if (tallies.length === 1) return tallies[0]!.learners;
+  const users = new Set<string>();
+  for (const tally of tallies) {
+    if (!tally.userIds) throw new Error(`Question ${questionId}: answers merged by the grader's match key need their learners' ids.`);
+    for (const user of tally.userIds) users.add(user);
+  }
+  return users.size;
+}
+
+function mostFrequent(forms: Map<string, { count: number; firstSeen: number }>): string {
   let best = '';
   let bestCount = -1;
-  for (const [form, count] of forms) {
-    // Ties go to the form seen first (Map order), so the row reads as learners first wrote it.
-    if (count > bestCount) {
+  let bestSeen = Number.POSITIVE_INFINITY;
+  for (const [form, { count, firstSeen }] of forms) {
+    // Ties go to the form seen first, so the row reads as learners first wrote it.
+    if (count > bestCount || (count === bestCount && firstSeen < bestSeen)) {
       best = form;
       bestCount = count;
+      bestSeen = firstSeen;
     }
   }
   return best;

@@ -25,7 +25,7 @@ export function createClassReportService(deps: ClassReportServiceDeps): ClassRep
   return {
     classReport: (filter = {}) => deps.source.classReport({ timeZone: deps.timeZone, ...filter }),
     itemReport(bankId, filter = {}) {
-      return buildItemReport(deps.source.firstAttempts(bankId, filter), deps.source.responses(bankId, filter));
+      return buildItemReport(deps.source.itemReportInput(bankId, filter));
     },
     exportCsv(filter = {}) {
       const rows = deps.source.exportRows(filter);

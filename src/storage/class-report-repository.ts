@@ -1,9 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import { QUESTION_TYPES, type QuestionType } from '../bank/schema.ts';
 import { dayNumberToDate, localDayNumber } from '../progress/calendar.ts';
-import type { ClassFilter, ClassReport, ClassReportSource, FirstAttemptRow, LearnerRow } from '../progress/class-report.ts';
+import type { ClassFilter, ClassReport, ClassReportSource, FirstAttemptRow, ItemReportInput, LearnerRow } from '../progress/class-report.ts';
 import type { ExportRow } from '../progress/csv-export.ts';
-import { ANALYSED_TYPES, type StoredResponse } from '../progress/response-analysis.ts';
+import { itemReportInputOf } from '../progress/item-report.ts';
+import { ANALYSED_TYPES, type ResponseTally, type StoredResponse } from '../progress/response-analysis.ts';
 import { DAILY_WINDOW_DAYS, WEAK_TOPIC_MIN_ATTEMPTS, WEAKEST_TOPICS_LIMIT, type GroupStats } from '../progress/types.ts';
 import type { Db } from './database.ts';
 
@@ -67,19 +68,22 @@ export class ClassReportRepository implements ClassReportSource {
   }
 
   /**
-   * The first attempt of each learner at each question of the bank within the filter, by time:
-   * SQLite takes the bare columns from the row holding min(created_at) (one learner cannot answer one
-   * question twice in the same millisecond). Flagged and needs-review attempts are skipped (SETTLED).
+   * The first attempt of each learner at each question of the bank within the filter, by time.
+   * Without a period, from the roll-up `stats_first_attempts` (migration 007: one row per learner,
+   * question and guild); with one, from `attempts`. Either way SQLite takes the bare columns from the
+   * row holding min(created_at) (one learner cannot answer one question twice in the same
+   * millisecond). Flagged and needs-review attempts are skipped (SETTLED).
    */
   firstAttempts(bankId: string, filter: Omit<ClassFilter, 'bankId'> = {}): FirstAttemptRow[] {
     const { where, params } = whereClause({ ...filter, bankId });
-    const rows = this.#cached(
-      `SELECT user_id, question_id, question_type, topic, score, max_score, min(created_at)
-       FROM attempts WHERE ${where} AND ${SETTLED}
-       GROUP BY question_id, user_id ORDER BY question_id, user_id`,
-    )
-      .raw()
-      .all(params) as Array<[string, string, QuestionType, string | null, number, number, number]>;
+    const sql = hasPeriod(filter)
+      ? `SELECT user_id, question_id, question_type, topic, score, max_score, min(created_at)
+         FROM attempts WHERE ${where} AND ${SETTLED}
+         GROUP BY question_id, user_id ORDER BY question_id, user_id`
+      : `SELECT user_id, question_id, question_type, topic, score, max_score, min(created_at)
+         FROM stats_first_attempts WHERE ${where}
+         GROUP BY question_id, user_id ORDER BY question_id, user_id`;
+    const rows = this.#cached(sql).raw().all(params) as Array<[string, string, QuestionType, string | null, number, number, number]>;
     return rows.map(([userId, questionId, questionType, topic, score, maxScore, createdAt]) => ({
       userId,
       questionId,
@@ -89,6 +93,60 @@ export class ClassReportRepository implements ClassReportSource {
       maxScore,
       createdAt: new Date(createdAt),
     }));
+  }
+
+  /**
+   * Without a period, from migration 007's roll-ups, a question at a time: one row per question (its
+   * learners' first attempts as JSON arrays) and one per question and answer (a tally), instead of
+   * one per attempt, in primary-key order so SQLite sorts nothing; with a period, from `attempts`
+   * through firstAttempts and responses. Both give the same input
+   * (test/storage/item-rollups.test.ts checks it).
+   */
+  itemReportInput(bankId: string, filter: Omit<ClassFilter, 'bankId'> = {}): ItemReportInput {
+    if (hasPeriod(filter)) return itemReportInputOf(this.firstAttempts(bankId, filter), this.responses(bankId, filter));
+    const read = (): ItemReportInput => {
+      const { where, params } = rollupWhere({ bankId, guildId: filter.guildId });
+      const questions = this.#cached(
+        `SELECT question_id, question_type, topic, json_group_array(user_id), json_group_array(score), json_group_array(max_score),
+                json_group_array(created_at)
+         FROM stats_first_attempts WHERE ${where} GROUP BY question_id ORDER BY question_id`,
+      )
+        .raw()
+        .all(params) as Array<[string, QuestionType, string | null, string, string, string, string]>;
+      const tallies = this.#cached(
+        `SELECT question_id, question_type, normalized_answer, example_raw, min(first_attempt_id), sum(attempts),
+                count(DISTINCT user_id), json_group_array(user_id) FILTER (WHERE question_type = 'blank'),
+                sum(full_marks), sum(no_marks), sum(fraction_sum)
+         FROM stats_responses WHERE ${where} GROUP BY question_id, normalized_answer ORDER BY question_id, normalized_answer`,
+      )
+        .raw()
+        .all(params) as Array<[string, QuestionType, string, string, number, number, number, string, number, number, number]>;
+      return {
+        questions: questions.map(([questionId, questionType, topic, userIds, scores, maxScores, times]) => ({
+          questionId,
+          questionType,
+          topic,
+          ...earliestPerLearner(JSON.parse(userIds) as string[], JSON.parse(scores) as number[], JSON.parse(maxScores) as number[], JSON.parse(times) as number[]),
+        })),
+        responses: tallies.map(
+          ([questionId, questionType, normalizedAnswer, exampleRaw, firstSeen, attempts, learners, userIds, fullMarks, noMarks, fractionSum]): ResponseTally => ({
+            questionId,
+            questionType,
+            normalizedAnswer,
+            exampleRaw,
+            firstSeen,
+            attempts,
+            learners,
+            ...(questionType === 'blank' ? { userIds: JSON.parse(userIds) as string[] } : {}),
+            fullMarks,
+            noMarks,
+            fractionSum,
+          }),
+        ),
+      };
+    };
+    // Both reads in one snapshot, so statistics and answers agree while answers arrive.
+    return this.#db.inTransaction ? read() : this.#db.transaction(read).deferred();
   }
 
   responses(bankId: string, filter: Omit<ClassFilter, 'bankId'> & { questionId?: string } = {}): StoredResponse[] {
@@ -160,7 +218,7 @@ export class ClassReportRepository implements ClassReportSource {
       byTopic,
       byType,
       weakestTopics,
-      reviewsDue: this.#reviewsDue(filter, sql.activeUsers, now),
+      reviewsDue: this.#reviewsDue(filter, learners.map((row) => row.userId), now),
       daily: this.#daily(filter, now, timeZone),
       learners,
     };
@@ -170,12 +228,13 @@ export class ClassReportRepository implements ClassReportSource {
    * Due cards of the learners active within the filter. Cards belong to a learner and question, not
    * to a guild, so the guild narrows only who counts.
    */
-  #reviewsDue(filter: ClassFilter, activeUsers: string, now: Date): number {
-    const { params } = whereClause(filter);
+  #reviewsDue(filter: ClassFilter, activeUsers: readonly string[], now: Date): number {
+    // The learners are already known: handing their ids in saves another pass over the roll-up or attempts.
     const bank = filter.bankId !== undefined ? ' AND c.bank_id = @bankId' : '';
-    return this.#cached(`SELECT count(*) FROM review_cards AS c WHERE c.due <= @now${bank} AND c.user_id IN (${activeUsers})`)
+    const params = filter.bankId !== undefined ? { bankId: filter.bankId } : {};
+    return this.#cached(`SELECT count(*) FROM review_cards AS c WHERE c.due <= @now${bank} AND c.user_id IN (SELECT value FROM json_each(@users))`)
       .pluck()
-      .get({ ...params, now: now.getTime() }) as number;
+      .get({ ...params, now: now.getTime(), users: JSON.stringify(activeUsers) }) as number;
   }
 
   /**
@@ -233,7 +292,7 @@ export class ClassReportRepository implements ClassReportSource {
  * `attempts` (exact times), which migration 004's indexes keep to the bank's or guild's rows.
  * Both shapes return the same columns; `params` are the same names as whereClause's.
  */
-function summarySql(filter: ClassFilter): { learners: string; groups: string; activeUsers: string; exportGroups: string } {
+function summarySql(filter: ClassFilter): { learners: string; groups: string; exportGroups: string } {
   const named = (inner: string, columns: string) =>
     `SELECT a.user_id, coalesce(u.display_name, a.user_id), ${columns} FROM (${inner}) AS a LEFT JOIN users AS u ON u.id = a.user_id`;
   const learnerColumns = 'a.attempts, a.correct, a.points, a.available, a.last';
@@ -251,7 +310,6 @@ function summarySql(filter: ClassFilter): { learners: string; groups: string; ac
         learnerColumns,
       ),
       groups: `SELECT nullif(topic, ''), question_type, ${sums} FROM stats_groups WHERE ${where} GROUP BY topic, question_type`,
-      activeUsers: `SELECT DISTINCT user_id FROM stats_groups WHERE ${where}`,
       exportGroups:
         named(`SELECT user_id, bank_id, nullif(topic, '') AS topic, ${sums} FROM stats_groups WHERE ${where} GROUP BY user_id, bank_id, topic`, exportColumns) +
         byLearnerBankTopic,
@@ -262,9 +320,40 @@ function summarySql(filter: ClassFilter): { learners: string; groups: string; ac
   return {
     learners: named(`SELECT user_id, ${sums}, max(created_at) AS last FROM attempts WHERE ${where} GROUP BY user_id`, learnerColumns),
     groups: `SELECT topic, question_type, ${sums} FROM attempts WHERE ${where} GROUP BY topic, question_type`,
-    activeUsers: `SELECT DISTINCT user_id FROM attempts WHERE ${where}`,
     exportGroups: named(`SELECT user_id, bank_id, topic, ${sums} FROM attempts WHERE ${where} GROUP BY user_id, bank_id, topic`, exportColumns) + byLearnerBankTopic,
   };
+}
+
+/** One question's rows of stats_first_attempts, a row per learner and guild, down to each learner's earliest. */
+function earliestPerLearner(
+  userIds: readonly string[],
+  scores: readonly number[],
+  maxScores: readonly number[],
+  times: readonly number[],
+): { userIds: string[]; scores: number[]; maxScores: number[] } {
+  const out = { userIds: [] as string[], scores: [] as number[], maxScores: [] as number[] };
+  const keptTimes: number[] = [];
+  const kept = new Map<string, number>();
+  for (let index = 0; index < userIds.length; index += 1) {
+    const userId = userIds[index]!;
+    const previous = kept.get(userId);
+    if (previous === undefined) {
+      kept.set(userId, out.userIds.length);
+      out.userIds.push(userId);
+      out.scores.push(scores[index]!);
+      out.maxScores.push(maxScores[index]!);
+      keptTimes.push(times[index]!);
+    } else if (times[index]! < keptTimes[previous]!) {
+      keptTimes[previous] = times[index]!;
+      out.scores[previous] = scores[index]!;
+      out.maxScores[previous] = maxScores[index]!;
+    }
+  }
+  return out;
+}
+
+function hasPeriod(filter: Pick<ClassFilter, 'since' | 'until'>): boolean {
+  return filter.since !== undefined || filter.until !== undefined;
 }
 
 /** The bank and guild filter over the roll-ups (which keep '' for "no guild"). */

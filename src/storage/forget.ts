@@ -5,7 +5,7 @@ import type { Db } from './database.ts';
  * Tables this module deletes from by name. Any other table with a `user_id` column (the tutor's
  * `llm_calls`, and whatever later migrations add) is swept too and counted as `llmCalls`.
  */
-const KNOWN_TABLES = new Set(['users', 'quiz_sessions', 'attempts', 'follow_ups', 'review_cards', 'stats_groups', 'stats_questions', 'stats_latest', 'stats_slots', 'stats_guild_hours', 'stats_rubric_misses']);
+const KNOWN_TABLES = new Set(['users', 'quiz_sessions', 'attempts', 'follow_ups', 'review_cards', 'stats_groups', 'stats_questions', 'stats_latest', 'stats_slots', 'stats_guild_hours', 'stats_rubric_misses', 'stats_first_attempts', 'stats_responses']);
 
 /**
  * Deletes every row about one user in one transaction: attempts, follow-ups, review cards, the sessions
@@ -23,6 +23,8 @@ export function forgetUser(db: Db, userId: string): ForgetResult {
     remove('DELETE FROM stats_slots WHERE user_id = ?');
     remove('DELETE FROM stats_guild_hours WHERE user_id = ?');
     remove('DELETE FROM stats_rubric_misses WHERE user_id = ?');
+    remove('DELETE FROM stats_first_attempts WHERE user_id = ?');
+    remove('DELETE FROM stats_responses WHERE user_id = ?');
     const reviewCards = remove('DELETE FROM review_cards WHERE user_id = ?');
     const followUps = remove('DELETE FROM follow_ups WHERE user_id = ?');
     const attempts = remove('DELETE FROM attempts WHERE user_id = ?');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeItemStatistics, type FirstAttempt } from '../../src/progress/item-statistics.ts';
+import { computeItemStatistics, type FirstAttempt, type ItemStatistics } from '../../src/progress/item-statistics.ts';
 
 /**
  * Ten learners, five questions; Q1–Q4 are worth 1 point, Q5 is worth 2 (1 = half right).
@@ -159,5 +159,80 @@ describe('computeItemStatistics', () => {
   it('refuses a learner counted twice on one question rather than skewing the figures', () => {
     const twice = [...classAttempts(), { userId: 'L1', questionId: 'Q2', score: 0, maxScore: 1 }];
     expect(() => computeItemStatistics(twice)).toThrow(/L1.*Q2/);
+  });
+});
+
+/**
+ * Moodle's calculator (question/classes/statistics/questions/calculator.php) step by step, as a
+ * second, independent reading of the definitions: initial_steps_walker collects each mark and
+ * "other mark" (the usage's sum of marks minus this one), initial_question_walker takes the means and
+ * sorts both arrays, secondary_steps_walker accumulates the sums of squares, the covariance and the
+ * sorted covariance, and secondary_question_walker divides by s − 1.
+ */
+function moodleReference(matrix: ReadonlyArray<ReadonlyArray<number | null>>, max: readonly number[]) {
+  const summarks = matrix.map((row) => row.reduce<number>((sum, mark) => sum + (mark ?? 0), 0));
+  return max.map((maxmark, slot) => {
+    const steps = matrix.flatMap((row, usage) => (row[slot] === null ? [] : [{ usage, mark: row[slot]! }]));
+    const s = steps.length;
+    const markarray = steps.map((step) => step.mark).sort((a, b) => a - b);
+    const othermarksarray = steps.map((step) => summarks[step.usage]! - step.mark).sort((a, b) => a - b);
+    const markaverage = markarray.reduce((a, b) => a + b, 0) / s;
+    const othermarkaverage = othermarksarray.reduce((a, b) => a + b, 0) / s;
+    let markvariancesum = 0;
+    let othermarkvariancesum = 0;
+    let covariancesum = 0;
+    let covariancemaxsum = 0;
+    steps.forEach((step, index) => {
+      const markdifference = step.mark - markaverage;
+      const othermarkdifference = summarks[step.usage]! - step.mark - othermarkaverage;
+      markvariancesum += markdifference ** 2;
+      othermarkvariancesum += othermarkdifference ** 2;
+      covariancesum += markdifference * othermarkdifference;
+      covariancemaxsum += (markarray[index]! - markaverage) * (othermarksarray[index]! - othermarkaverage);
+    });
+    const markvariance = markvariancesum / (s - 1);
+    const othermarkvariance = othermarkvariancesum / (s - 1);
+    const covariance = covariancesum / (s - 1);
+    const covariancemax = covariancemaxsum / (s - 1);
+    return {
+      facility: markaverage / maxmark,
+      discriminationIndex: markvariance * othermarkvariance > 1e-12 ? (100 * covariance) / Math.sqrt(markvariance * othermarkvariance) : null,
+      discriminativeEfficiency: Math.abs(covariancemax) > 1e-12 ? (100 * covariance) / covariancemax : null,
+    };
+  });
+}
+
+function expectMoodleFigures(row: ItemStatistics, expected: ReturnType<typeof moodleReference>[number]): void {
+  expect(row.facility).toBeCloseTo(expected.facility, 10);
+  if (expected.discriminationIndex === null) expect(row.discriminationIndex).toBeNull();
+  else expect(row.discriminationIndex).toBeCloseTo(expected.discriminationIndex, 8);
+  if (expected.discriminativeEfficiency === null) expect(row.discriminativeEfficiency).toBeNull();
+  else expect(row.discriminativeEfficiency).toBeCloseTo(expected.discriminativeEfficiency, 8);
+}
+
+describe('computeItemStatistics against Moodle’s calculator', () => {
+  it('agrees with a step-by-step transcription of Moodle’s walkers on the hand-computed class', () => {
+    const ours = computeItemStatistics(classAttempts());
+    moodleReference(MATRIX, MAX).forEach((expected, slot) => expectMoodleFigures(ours[slot]!, expected));
+  });
+
+  it('agrees with it on 12 learners who each skipped some of 6 questions with partial credit', () => {
+    // Learners answer different subsets here (null = not answered): the rest of the test is over what they answered.
+    const max = [1, 2, 3, 1, 4, 2];
+    const matrix = Array.from({ length: 12 }, (_, learner) =>
+      max.map((points, question) => ((learner * 7 + question * 5) % 11 === 0 ? null : ((learner * 3 + question * 2 + learner * question) % (points * 2 + 1)) / 2)),
+    );
+    const attempts: FirstAttempt[] = matrix.flatMap((row, learner) =>
+      row.flatMap((score, question) => (score === null ? [] : [{ userId: `L${learner}`, questionId: `Q${question}`, score: Math.min(score, max[question]!), maxScore: max[question]! }])),
+    );
+    const clamped = matrix.map((row) => row.map((score, question) => (score === null ? null : Math.min(score, max[question]!))));
+    const ours = new Map(computeItemStatistics(attempts).map((row) => [row.questionId, row]));
+    moodleReference(clamped, max).forEach((expected, question) => {
+      const row = ours.get(`Q${question}`)!;
+      expect(row.attempts).toBe(clamped.filter((r) => r[question] !== null).length);
+      expectMoodleFigures(row, expected);
+    });
+    // The comparison means something only if most questions have a defined, non-trivial index.
+    expect([...ours.values()].filter((row) => row.discriminationIndex !== null && Math.abs(row.discriminationIndex) > 1).length).toBeGreaterThanOrEqual(4);
   });
 });

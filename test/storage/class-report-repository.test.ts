@@ -107,7 +107,7 @@ describe('buildItemReport over stored attempts', () => {
       const strong = rightAnswers >= 2;
       answer(`l${learner}`, 'q-key', !strong, { createdAt: at(2), rawAnswer: strong ? 'd' : 'b', normalizedAnswer: strong ? 'D' : 'B' });
     });
-    const report = buildItemReport(reports.firstAttempts('bank-a'), reports.responses('bank-a'));
+    const report = buildItemReport(reports.itemReportInput('bank-a'));
     expect(report[0]).toMatchObject({ questionId: 'q-key', questionType: 'choice', attempts: 6, flags: ['negative-discrimination'] });
     expect(report[0]!.responses!.map((row) => [row.answer, row.learners, row.verdict])).toEqual([
       ['D', 3, 'wrong'],

@@ -44,7 +44,7 @@ describe('openDatabase', () => {
       expect.arrayContaining(['attempts', 'follow_ups', 'quiz_sessions', 'review_cards', 'stats_groups', 'stats_guild_hours', 'stats_latest', 'stats_questions', 'stats_rubric_misses', 'stats_slots', 'users']),
     );
     const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all();
-    expect(triggers).toEqual(['attempts_stats_insert', 'attempts_stats_regrade']);
+    expect(triggers).toEqual(['attempts_items_insert', 'attempts_items_rescore', 'attempts_items_update', 'attempts_stats_insert', 'attempts_stats_regrade']);
   });
 
   it('turns on WAL, foreign keys, a busy timeout and synchronous=NORMAL', () => {

@@ -31,9 +31,10 @@ describe('migration 005 (teacher loop) on a database from the previous build', (
     const pointsBefore = before.prepare('SELECT sum(points) FROM stats_groups').pluck().get();
     before.close();
 
-    const db = openDatabase(file);
+    // Up to 005 only: later migrations add triggers of their own.
+    const db = openDatabase(file, { migrations: migrations.filter((m) => m.version <= 5) });
     open.push(db);
-    expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(db.prepare('SELECT id, score FROM attempts ORDER BY id').all()).toEqual([
       { id: first.id, score: 0 },
       { id: first.id + 1, score: 2 },

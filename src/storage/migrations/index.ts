@@ -5,6 +5,7 @@ import { needsReviewMigration } from './003-needs-review.ts';
 import { classReportMigration } from './004-class-report.ts';
 import { teacherLoopMigration } from './005-teacher-loop.ts';
 import { examsMigration } from './006-exams.ts';
+import { itemRollupsMigration } from './007-item-rollups.ts';
 import { reviewQueueMigration } from './009-review-queue.ts';
 
 export interface Migration {
@@ -25,4 +26,6 @@ export const migrations: readonly Migration[] = [
   examsMigration,
   // --- h12-queue-appeals --- (plan slot 009; version 7 = the next after main's 006, renumber if 007 lands first)
   reviewQueueMigration,
+  // --- h12-itemstats-perf --- (plan slot 007; version 8 because main already shipped the review queue as 7)
+  itemRollupsMigration,
 ];
