@@ -69,7 +69,7 @@ export class ClassReportRepository implements ClassReportSource {
 
   /**
    * The first attempt of each learner at each question of the bank within the filter, by time.
-   * Without a period, from the roll-up `stats_first_attempts` (migration 007: one row per learner,
+   * Without a period, from the roll-up `stats_first_attempts` (migration 008: one row per learner,
    * question and guild); with one, from `attempts`. Either way SQLite takes the bare columns from the
    * row holding min(created_at) (one learner cannot answer one question twice in the same
    * millisecond). Flagged and needs-review attempts are skipped (SETTLED).
@@ -96,7 +96,7 @@ export class ClassReportRepository implements ClassReportSource {
   }
 
   /**
-   * Without a period, from migration 007's roll-ups, a question at a time: one row per question (its
+   * Without a period, from migration 008's roll-ups, a question at a time: one row per question (its
    * learners' first attempts as JSON arrays) and one per question and answer (a tally), instead of
    * one per attempt, in primary-key order so SQLite sorts nothing; with a period, from `attempts`
    * through firstAttempts and responses. Both give the same input

@@ -6,12 +6,12 @@ import { buildItemReport } from '../../src/progress/item-report.ts';
 import { ClassReportRepository } from '../../src/storage/class-report-repository.ts';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
-import { itemRollupsMigration } from '../../src/storage/migrations/007-item-rollups.ts';
+import { itemRollupsMigration } from '../../src/storage/migrations/008-item-rollups.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { makeAttempt, makeTempDir, removeDir } from './fixtures.ts';
 
 /**
- * Migration 007's roll-ups (stats_first_attempts, stats_responses) must give the item report exactly
+ * Migration 008's roll-ups (stats_first_attempts, stats_responses) must give the item report exactly
  * what reading every attempt gives: the repository reads `attempts` when a period is asked for, so a
  * period covering everything is the reference.
  */
@@ -111,7 +111,7 @@ function expectRollupsMatchAttempts(reports: ClassReportRepository, guildId?: st
   expect(reports.firstAttempts('bank-a', filter)).toEqual(reports.firstAttempts('bank-a', { ...filter, ...EVERYTHING }));
 }
 
-describe('migration 007 item roll-ups', () => {
+describe('migration 008 item roll-ups', () => {
   it('give the item report the same statistics and response analysis as every stored attempt, per guild and overall', () => {
     const db = openAt(path.join(dir, 'tutor.sqlite'));
     const store = new SqliteProgressStore(db);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
-import { reviewQueueMigration } from '../../src/storage/migrations/009-review-queue.ts';
+import { reviewQueueMigration } from '../../src/storage/migrations/007-review-queue.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { SqliteReviewQueueRepository } from '../../src/storage/review-queue-repository.ts';
 import { makeAttempt, makeTempDir, removeDir } from './fixtures.ts';

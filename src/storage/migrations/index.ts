@@ -5,8 +5,8 @@ import { needsReviewMigration } from './003-needs-review.ts';
 import { classReportMigration } from './004-class-report.ts';
 import { teacherLoopMigration } from './005-teacher-loop.ts';
 import { examsMigration } from './006-exams.ts';
-import { itemRollupsMigration } from './007-item-rollups.ts';
-import { reviewQueueMigration } from './009-review-queue.ts';
+import { reviewQueueMigration } from './007-review-queue.ts';
+import { itemRollupsMigration } from './008-item-rollups.ts';
 
 export interface Migration {
   /** 1, 2, 3…: becomes `PRAGMA user_version` once applied. */
@@ -24,8 +24,6 @@ export const migrations: readonly Migration[] = [
   classReportMigration,
   teacherLoopMigration,
   examsMigration,
-  // --- h12-queue-appeals --- (plan slot 009; version 7 = the next after main's 006, renumber if 007 lands first)
   reviewQueueMigration,
-  // --- h12-itemstats-perf --- (plan slot 007; version 8 because main already shipped the review queue as 7)
   itemRollupsMigration,
 ];
