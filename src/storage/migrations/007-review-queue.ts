@@ -5,10 +5,7 @@ import type { Migration } from './index.ts';
  * pending ones already have partial indexes (migration 003), appeals theirs (005). Without this one,
  * listing the queue scans every attempt (about 0.4 s on the 1,000,000-attempt bench database). A partial
  * index costs a write only when an answer is flagged, which is rare.
- *
- * Slot 009 in the session's plan (006 exams, 007 item roll-ups, 008 key fixes); its version is the next
- * after the migrations on main (006), because the list must have no gaps: if another migration takes 7
- * first, this one becomes the next number (nothing else depends on it).
+
  */
 export const reviewQueueMigration: Migration = {
   version: 7,
