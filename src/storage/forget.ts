@@ -8,11 +8,25 @@ import type { Db } from './database.ts';
 const KNOWN_TABLES = new Set(['users', 'quiz_sessions', 'attempts', 'follow_ups', 'review_cards', 'stats_groups', 'stats_questions', 'stats_latest', 'stats_slots', 'stats_guild_hours', 'stats_rubric_misses', 'stats_first_attempts', 'stats_responses']);
 
 /**
+ * Where a member is named as the author of a change to other people's records (a teacher's grade, a
+ * resolved appeal, a key fix): the change and its time stay, for the learners it concerns and the audit,
+ * but the name is replaced.
+ */
+const AUTHOR_COLUMNS = [
+  ['attempts', 'reviewed_by'],
+  ['attempt_history', 'changed_by'],
+  ['appeals', 'resolved_by'],
+  ['bank_changes', 'changed_by'],
+] as const;
+const FORGOTTEN_AUTHOR = 'forgotten';
+
+/**
  * Deletes every row about one user in one transaction: attempts, follow-ups, review cards, the sessions
  * they own, their statistics roll-ups, the user row, and rows of any other table with a `user_id`
  * column (the tutor's LLM call log, added by a later migration: found through sqlite_master so this works
  * before and after it). Other users' rows are untouched; their attempts in a forgotten session keep
- * their data with the session link cleared. `/forget-me` and `tutor db forget` both call this.
+ * their data with the session link cleared, and changes the user made to others' records keep no name
+ * (AUTHOR_COLUMNS). `/forget-me` and `tutor db forget` both call this.
  */
 export function forgetUser(db: Db, userId: string): ForgetResult {
   const run = db.transaction((): ForgetResult => {
@@ -33,10 +47,17 @@ export function forgetUser(db: Db, userId: string): ForgetResult {
     for (const table of otherTablesWithUserId(db)) {
       llmCalls += remove(`DELETE FROM "${table.replaceAll('"', '""')}" WHERE user_id = ?`);
     }
+    for (const [table, column] of AUTHOR_COLUMNS) {
+      if (hasColumn(db, table, column)) db.prepare(`UPDATE ${table} SET ${column} = '${FORGOTTEN_AUTHOR}' WHERE ${column} = ?`).run(userId);
+    }
     const users = remove('DELETE FROM users WHERE id = ?');
     return { users, sessions, attempts, followUps, reviewCards, llmCalls };
   });
   return run.immediate();
+}
+
+function hasColumn(db: Db, table: string, column: string): boolean {
+  return db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(table, column) !== undefined;
 }
 
 function otherTablesWithUserId(db: Db): string[] {
@@ -45,6 +66,6 @@ function otherTablesWithUserId(db: Db): string[] {
     .pluck()
     .all() as string[];
   return tables.filter(
-    (name) => !KNOWN_TABLES.has(name) && db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(name, 'user_id') !== undefined,
+    (name) => !KNOWN_TABLES.has(name) && hasColumn(db, name, 'user_id'),
   );
 }

@@ -123,6 +123,21 @@ describe('forgetUser', () => {
     removeDir(dir);
   });
 
+  it("keeps a teacher's grades, appeal outcomes and key fixes on others' records but removes the teacher's id from them", () => {
+    const attemptId = db.prepare("SELECT id FROM attempts WHERE user_id = 'stayer' ORDER BY id LIMIT 1").pluck().get() as number;
+    db.prepare("UPDATE attempts SET graded_by = 'teacher', reviewed_by = 'leaver', reviewed_at = 1 WHERE id = ?").run(attemptId);
+    db.prepare("INSERT INTO attempt_history (attempt_id, user_id, score, max_score, status, graded_by, part_verdicts, reason, changed_by, changed_at) VALUES (?, 'stayer', 0, 2, 'graded', 'rule', '[]', 'teacher', 'leaver', 1)").run(attemptId);
+    db.prepare("INSERT INTO appeals (attempt_id, user_id, reason, status, created_at, resolved_by, resolved_at) VALUES (?, 'stayer', 'why', 'upheld', 1, 'leaver', 2)").run(attemptId);
+    db.prepare("INSERT INTO bank_changes (bank_id, question_id, kind, detail, changed_by, changed_at) VALUES ('bank-a', 'q1', 'accept', '{}', 'leaver', 1)").run();
+
+    store.forgetUser('leaver');
+
+    expect(db.prepare('SELECT graded_by, reviewed_by FROM attempts WHERE id = ?').get(attemptId)).toEqual({ graded_by: 'teacher', reviewed_by: 'forgotten' });
+    expect(db.prepare('SELECT changed_by FROM attempt_history').pluck().all()).toEqual(['forgotten']);
+    expect(db.prepare('SELECT status, resolved_by FROM appeals').all()).toEqual([{ status: 'upheld', resolved_by: 'forgotten' }]);
+    expect(db.prepare('SELECT changed_by FROM bank_changes').pluck().all()).toEqual(['forgotten']);
+  });
+
   it('deletes every row of the user, reports the counts, and leaves other users untouched', () => {
     const now = new Date();
     const before = store.statsForUser('stayer', { now });
