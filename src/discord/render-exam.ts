@@ -379,6 +379,7 @@ export function renderExamReview(locale: Locale, item: ExamReviewItem): MessageP
     maxScore: item.points,
     grade: item.answered ? item.grade : null,
     feedback: item.feedback,
+    gradedBy: item.gradedBy,
     answerText: item.answered && item.answerText !== null ? describeSavedAnswer(locale, question, item.answerText) : '—',
     ...(item.answered ? {} : { title: t(locale, 'exam.review.unanswered', { points: formatPoints(item.points) }) }),
   });

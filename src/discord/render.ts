@@ -18,7 +18,7 @@ import type { Bank, Question, QuestionType } from '../bank/schema.ts';
 import { describeExpectedAnswer } from '../grading/expected.ts';
 import type { GradeResult, InvalidReason } from '../grading/types.ts';
 import type { Leaderboard, UserStats } from '../progress/types.ts';
-import type { ForgetResult } from '../progress/ports.ts';
+import type { AttemptGradedBy, ForgetResult } from '../progress/ports.ts';
 import type { AnswerOutcome, CurrentQuestion, QuizSession, QuizSummary } from '../quiz/types.ts';
 import type { FollowUpReply, FreeTextFeedback } from '../tutor/types.ts';
 import { encodeComponentId, type QuestionPointer } from './custom-id.ts';
@@ -476,10 +476,11 @@ export function renderInvalidAnswer(locale: string | null | undefined, reason: I
   return message({ content: t(locale, 'quiz.invalid', { reason: translateInvalidReason(locale, reason) }) });
 }
 
-export function feedbackFields(locale: string | null | undefined, feedback: FreeTextFeedback): APIEmbedField[] {
+/** `byTeacher`: a teacher has since set the grade, so the tutor's provisional warning no longer applies. */
+export function feedbackFields(locale: string | null | undefined, feedback: FreeTextFeedback, byTeacher = false): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   const notes: string[] = [];
-  if (feedback.provisional || feedback.gradedBy === 'fallback') {
+  if (!byTeacher && (feedback.provisional || feedback.gradedBy === 'fallback')) {
     notes.push(`⚠️ ${t(locale, feedback.note === 'no-llm-configured' ? 'quiz.verdict.noLlm' : 'quiz.verdict.fallback')}`);
   }
   if (feedback.status === 'flagged') notes.push(`🚩 ${t(locale, 'quiz.verdict.flagged')}`);
@@ -519,6 +520,8 @@ export interface VerdictEmbedInput {
   /** Null for a question left unanswered (an exam's): the key is shown as the grader would show it. */
   grade: GradeResult | null;
   feedback: FreeTextFeedback | null;
+  /** Who set the stored grade; `teacher` replaces the AI tutor's label and provisional warning. */
+  gradedBy?: AttemptGradedBy | null;
   /** What the learner submitted, shown back to them (never parsed for mentions). */
   answerText: string;
   /** Lines added under the points (e.g. "That was the last question"). */
@@ -541,12 +544,14 @@ export function renderVerdictEmbed(input: VerdictEmbedInput): APIEmbed {
     fields.push({ name: t(locale, 'quiz.verdict.correctAnswer'), value: escapeMarkdown(describeExpectedAnswer(question) || '—') });
   }
   // Analysis comes before the rubric details: if an essay's feedback overflows the embed, the details go first.
-  const feedback = input.feedback ? feedbackFields(locale, input.feedback) : [];
+  const byTeacher = input.gradedBy === 'teacher';
+  const feedback = input.feedback ? feedbackFields(locale, input.feedback, byTeacher) : [];
   if (feedback[0]) fields.push(feedback[0]);
   if (question.analysis.trim()) fields.push({ name: t(locale, 'quiz.verdict.analysis'), value: question.analysis });
   fields.push(...feedback.slice(1));
   const description = [`**${t(locale, 'quiz.verdict.points', { score: formatPoints(score), max: formatPoints(maxScore) })}**`];
-  if (input.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
+  if (byTeacher) description.push(`-# ${t(locale, 'quiz.verdict.teacher')}`);
+  else if (input.feedback?.gradedBy === 'llm') description.push(`-# ${t(locale, 'quiz.verdict.llm')}`);
   description.push(...(input.notes ?? []));
   return { title: input.title ?? t(locale, verdictKey), description: description.join('\n'), color, fields };
 }
@@ -556,7 +561,7 @@ export function renderVerdict(input: VerdictInput): MessagePayload {
   const { locale, outcome } = input;
   const { question, score, maxScore } = outcome;
   const notes = outcome.isLastQuestion ? [t(locale, 'quiz.verdict.lastQuestion')] : [];
-  const verdict = renderVerdictEmbed({ locale, question, score, maxScore, grade: outcome.grade, feedback: outcome.feedback, answerText: input.answerText, notes });
+  const verdict = renderVerdictEmbed({ locale, question, score, maxScore, grade: outcome.grade, feedback: outcome.feedback, gradedBy: outcome.gradedBy, answerText: input.answerText, notes });
   const current = { bank: outcome.bank, question, index: outcome.session.position, total: outcome.session.questions.length };
   const answeredQuestion: APIEmbed = { ...questionEmbed({ locale, sessionId: outcome.session.id, current }), fields: [], color: COLOR.neutral };
   const controls = sessionRow(locale, outcome.session.id, { last: outcome.isLastQuestion });

@@ -62,6 +62,7 @@ export const enUS = {
   'quiz.verdict.fallback': 'Provisional score from the keyword check (the AI tutor could not be reached); it may be revised.',
   'quiz.verdict.noLlm': 'Provisional score from the keyword check: no AI tutor is configured, so marking points are checked for their key terms.',
   'quiz.verdict.flagged': 'This answer was flagged for a teacher to look at.',
+  'quiz.verdict.teacher': 'Graded by a teacher',
   'quiz.verdict.llm': 'Graded by the AI tutor',
   'quiz.verdict.lastQuestion': 'That was the last question. Press Finish for your summary.',
   'quiz.invalid': "I couldn't grade that: {reason} Please answer again.",

@@ -54,6 +54,7 @@ export const zhCN: Record<MessageKey, string> = {
   'quiz.verdict.fallback': '这是关键词检查给出的暂定分数（暂时连不上 AI 导师），之后可能会调整。',
   'quiz.verdict.noLlm': '这是关键词检查给出的暂定分数：本机器人没有配置 AI 导师，因此按评分要点的关键词评分。',
   'quiz.verdict.flagged': '此答案已标记，等待老师查看。',
+  'quiz.verdict.teacher': '由老师评分',
   'quiz.verdict.llm': '由 AI 导师批改',
   'quiz.verdict.lastQuestion': '这是最后一题。点击「查看总结」查看结果。',
   'quiz.invalid': '无法批改：{reason}请重新作答。',

@@ -241,6 +241,29 @@ describe('verdicts', () => {
     expect(fields['Reference answer']).toBe(q.type === 'short' ? q.reference.slice(0, 1024) : '');
   });
 
+  it('labels a grade a teacher has set as the teacher’s, without the tutor’s provisional warning', () => {
+    const q = question('short-1');
+    const feedback = {
+      gradedBy: 'llm' as const,
+      status: 'graded' as const,
+      provisional: true,
+      score: 3,
+      maxScore: q.points,
+      rubric: [{ index: 0, point: 'names quantisation', verdict: 'met' as const, evidence: 'quantisation', score: 3, maxScore: 3 }],
+      strengths: [],
+      improvements: [],
+      explanation: 'Names quantisation.',
+    };
+    const grade = { status: 'needs-feedback' as const, questionType: 'short' as const, score: 0, maxScore: q.points, normalizedAnswer: 'x' };
+    const byTeacher = renderVerdict({ locale: 'zh-CN', outcome: gradedOutcome(q, 3, { grade, gradedBy: 'teacher', feedback }), answerText: 'quantisation' }).embeds[0]!;
+    expect(byTeacher.description).toContain('由老师评分');
+    expect(byTeacher.description).not.toContain('AI');
+    expect(JSON.stringify(byTeacher.fields)).not.toContain('⚠️');
+    const byTutor = renderVerdict({ locale: 'zh-CN', outcome: gradedOutcome(q, 3, { grade, gradedBy: 'llm', feedback }), answerText: 'quantisation' }).embeds[0]!;
+    expect(byTutor.description).not.toContain('由老师评分');
+    expect(JSON.stringify(byTutor.fields)).toContain('⚠️');
+  });
+
   it('says plainly when no AI tutor is configured, leaves out strengths that only repeat a marking point, and shows a third of a point as 0.33', () => {
     const q = question('short-1');
     const outcome = gradedOutcome(q, 1 / 3, {
