@@ -10,6 +10,7 @@ import { attemptStatusForFeedback, llmCallOfFeedback } from '../tutor/tutor.ts';
 import type { FollowUpReply, FreeTextFeedback, Tutor } from '../tutor/types.ts';
 import { drawPaper, paperSummaries, roundPoints } from './paper.ts';
 import type { ExamRepository, StoredExam, StoredExamAnswer } from './ports.ts';
+import { askTutorAndRecord } from '../quiz/tutor-turn.ts';
 import { computeExamStats, onPaperPoints } from './stats.ts';
 import type {
   CreateExamInput,
@@ -582,23 +583,20 @@ export function createExamService(deps: ExamServiceDeps): ExamService {
         .reverse()
         .map((message) => ({ role: message.role, content: message.content }));
       const locale = input.locale ?? exam.locale ?? undefined;
-      const reply = await deps.tutor.followUp({
-        bank: { id: bank.id, language: bank.language, title: bank.title },
+      return askTutorAndRecord(deps, {
+        bank,
         question,
+        attempt,
         // After submission the key and analysis may be discussed, answered or not.
         answered: true,
-        ...(attempt ? { learnerAnswer: attempt.rawAnswer, grade: attempt.grade } : {}),
-        ...(attempt?.feedback ? { feedback: attempt.feedback } : {}),
         message: input.message,
         history,
-        ...(locale ? { locale } : {}),
+        locale,
         userId: input.userId,
-        ...(exam.guildId ? { guildId: exam.guildId } : {}),
+        guildId: exam.guildId,
+        sessionId: null,
+        now,
       });
-      const base = { sessionId: null, userId: input.userId, bankId: bank.id, questionId: question.id };
-      deps.store.addFollowUp({ ...base, role: 'user', content: input.message, tokens: reply.usage?.inputTokens ?? null, createdAt: now });
-      deps.store.addFollowUp({ ...base, role: 'assistant', content: reply.text, tokens: reply.usage?.outputTokens ?? null, createdAt: new Date(now.getTime() + 1) });
-      return reply;
     },
 
     statsForUser: (userId: string) => computeExamStats(deps.exams, userId),

@@ -6,6 +6,7 @@ import { UserError } from '../errors.ts';
 import { gradeAnswer } from '../grading/grade.ts';
 import type { AttemptRecord, ProgressStore } from '../progress/ports.ts';
 import { attemptStatusForFeedback, llmCallOfFeedback } from '../tutor/tutor.ts';
+import { askTutorAndRecord } from './tutor-turn.ts';
 import type { ChatTurn, FollowUpReply, FreeTextFeedback, GradedBy, Tutor } from '../tutor/types.ts';
 import type {
   AnswerOutcome,
@@ -384,28 +385,19 @@ export function createQuizService(deps: QuizServiceDeps): QuizService {
         .recentFollowUps(session.id, question.id, historyMessages)
         .map((message) => ({ role: message.role, content: message.content }));
       const locale = input.locale ?? session.locale ?? undefined;
-      const reply = await deps.tutor.followUp({
-        bank: { id: bank.id, language: bank.language, title: bank.title },
+      return askTutorAndRecord(deps, {
+        bank,
         question,
+        attempt,
         answered: Boolean(attempt),
-        ...(attempt ? { learnerAnswer: attempt.rawAnswer, grade: attempt.grade } : {}),
-        ...(attempt?.feedback ? { feedback: attempt.feedback } : {}),
         message: input.message,
         history,
-        ...(locale ? { locale } : {}),
+        locale,
         userId: input.userId,
-        ...(session.guildId ? { guildId: session.guildId } : {}),
+        guildId: session.guildId,
+        sessionId: session.id,
+        now,
       });
-      const base = { sessionId: session.id, userId: input.userId, bankId: bank.id, questionId: question.id };
-      deps.store.addFollowUp({ ...base, role: 'user', content: input.message, tokens: reply.usage?.inputTokens ?? null, createdAt: now });
-      deps.store.addFollowUp({
-        ...base,
-        role: 'assistant',
-        content: reply.text,
-        tokens: reply.usage?.outputTokens ?? null,
-        createdAt: new Date(now.getTime() + 1),
-      });
-      return reply;
     },
   };
 }

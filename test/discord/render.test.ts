@@ -254,7 +254,7 @@ describe('verdicts', () => {
       improvements: [],
       explanation: 'Names quantisation.',
     };
-    const grade = { status: 'needs-feedback' as const, questionType: 'short' as const, score: 0, maxScore: q.points, normalizedAnswer: 'x' };
+    const grade = { status: 'needs-feedback' as const, questionType: 'short' as const, score: 0 as const, maxScore: q.points, normalizedAnswer: 'x' };
     const byTeacher = renderVerdict({ locale: 'zh-CN', outcome: gradedOutcome(q, 3, { grade, gradedBy: 'teacher', feedback }), answerText: 'quantisation' }).embeds[0]!;
     expect(byTeacher.description).toContain('由老师评分');
     expect(byTeacher.description).not.toContain('AI');
