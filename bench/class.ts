@@ -15,7 +15,7 @@ import type { BenchModule } from './run.ts';
  * `tutor report items` as the CLI and `/class items` run it (the class report service: item
  * statistics from first attempts plus the response analysis), for a bank and for a bank in a guild;
  * the same report read from every attempt (what a period asks for, and what every report did before
- * migration 007's roll-ups); `/class report` for a bank in a guild, for a whole guild, and for the
+ * migration 008's roll-ups); `/class report` for a bank in a guild, for a whole guild, and for the
  * last 30 days; and the CSV export of a guild. Each is timed p50/p95 over 20 runs after 2 warm-ups.
  */
 
@@ -66,7 +66,7 @@ function measure(db: Db, log: (line: string) => void): void {
   };
   time(`report items --bank ${bankId} (item statistics + response analysis, from the roll-ups)`, items({}), log);
   time(`report items --bank ${bankId} --guild guild-1`, items({ guildId: 'guild-1' }), log);
-  time(`report items --bank ${bankId}, read from every attempt (a period; the path before migration 007)`, items({ since: new Date(0) }), log);
+  time(`report items --bank ${bankId}, read from every attempt (a period; the path before migration 008)`, items({ since: new Date(0) }), log);
 
   const cases: Array<[string, ClassFilter]> = [
     [`class report, ${bankId} in guild-1`, { bankId, guildId: 'guild-1', now }],
