@@ -1,10 +1,9 @@
 import type { Statement, Transaction } from 'better-sqlite3';
 import type { QuestionType } from '../bank/schema.ts';
 import type { GradeResult } from '../grading/types.ts';
-import type { AttemptStatus } from '../progress/ports.ts';
 import type { AttemptRegrade, BankChange, KeyFixStore, NewBankChange, StoredAttempt } from '../services/key-fixes.ts';
 import type { Db } from './database.ts';
-import { decodeGrade, encodeGrade, partVerdicts } from './progress-store.ts';
+import { decodeGrade, encodeGrade, partVerdicts, type AttemptRow } from './progress-store.ts';
 
 /**
  * What a key fix reads and writes (issue 12 items 3–4): the audit of key changes (`bank_changes`),
@@ -13,23 +12,13 @@ import { decodeGrade, encodeGrade, partVerdicts } from './progress-store.ts';
  * trigger (migration 003); the review schedule is replayed by the caller through the progress store.
  */
 
-interface AttemptRow {
-  id: number;
-  user_id: string;
-  guild_id: string | null;
-  bank_id: string;
-  question_id: string;
-  question_type: QuestionType;
-  raw_answer: string;
-  normalized_answer: string;
-  score: number;
-  max_score: number;
-  status: AttemptStatus;
-  graded_by: string;
-  created_at: number;
-}
+/** The stored attempt columns a regrade reads (the store's row type, narrowed). */
+type RegradeRow = Pick<
+  AttemptRow,
+  'id' | 'user_id' | 'guild_id' | 'bank_id' | 'question_id' | 'question_type' | 'raw_answer' | 'normalized_answer' | 'score' | 'max_score' | 'status' | 'graded_by' | 'created_at'
+>;
 
-const ATTEMPT_COLUMNS = 'id, user_id, guild_id, bank_id, question_id, question_type, raw_answer, normalized_answer, score, max_score, status, graded_by, created_at';
+const REGRADE_COLUMNS = 'id, user_id, guild_id, bank_id, question_id, question_type, raw_answer, normalized_answer, score, max_score, status, graded_by, created_at';
 
 export class KeyFixRepository implements KeyFixStore {
   readonly #db: Db;
@@ -97,7 +86,7 @@ export class KeyFixRepository implements KeyFixStore {
 
   /** These attempts as they are stored now, per learner oldest first. */
   attemptsByIds(ids: readonly number[]): StoredAttempt[] {
-    const rows = this.#statements.attemptsByIds.all(JSON.stringify(ids)) as AttemptRow[];
+    const rows = this.#statements.attemptsByIds.all(JSON.stringify(ids)) as RegradeRow[];
     return rows.map((row) => ({
       id: row.id,
       userId: row.user_id,
@@ -169,7 +158,7 @@ function prepare(db: Db) {
     changesOfQuestion: statement('SELECT * FROM bank_changes WHERE bank_id = ? AND question_id = ? ORDER BY id'),
     attemptIds: statement('SELECT id, user_id FROM attempts WHERE bank_id = ? AND question_id = ? ORDER BY user_id, created_at, id'),
     attemptsByIds: statement(`
-      SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY user_id, created_at, id`),
+      SELECT ${REGRADE_COLUMNS} FROM attempts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY user_id, created_at, id`),
     gradeColumns: statement('SELECT question_type, max_score, normalized_answer, graded_by FROM attempts WHERE id = ?'),
     storedGrade: statement('SELECT grade, question_type, max_score, normalized_answer FROM attempts WHERE id = ?'),
     insertHistory: statement(`

@@ -1,35 +1,23 @@
 import { UserError } from '../errors.ts';
 import type { AttemptGradedBy, AttemptStatus } from '../progress/ports.ts';
-import type { QuestionType } from '../bank/schema.ts';
 import type { Appeal, AppealStatus, AppealStore, AppealView, NewAppeal } from '../services/appeals.ts';
 import type { HumanGrade, QueueRow, ReviewQueueStore } from '../services/review-queue.ts';
 import type { FreeTextFeedback } from '../tutor/types.ts';
 import type { Db } from './database.ts';
 import { SqliteNoticeOutbox } from './notice-repository.ts';
-import { decodeGrade } from './progress-store.ts';
+import { decodeGrade, type AttemptRow } from './progress-store.ts';
 
-interface QueueSqlRow {
-  id: number;
-  user_id: string;
+type QueueSqlRow = Pick<
+  AttemptRow,
+  | 'id' | 'user_id' | 'guild_id' | 'bank_id' | 'question_id' | 'question_type' | 'raw_answer' | 'normalized_answer'
+  | 'score' | 'max_score' | 'status' | 'graded_by' | 'grade' | 'feedback' | 'created_at'
+> & {
   display_name: string | null;
-  guild_id: string | null;
-  bank_id: string;
-  question_id: string;
-  question_type: QuestionType;
-  raw_answer: string;
-  normalized_answer: string;
-  score: number;
-  max_score: number;
-  status: AttemptStatus;
-  graded_by: AttemptGradedBy;
-  grade: string;
-  feedback: string | null;
   part_verdicts: string;
-  created_at: number;
   appeal_id: number | null;
   appeal_reason: string | null;
   appeal_created_at: number | null;
-}
+};
 
 interface AppealRow {
   id: number;
