@@ -2,7 +2,7 @@ import type { FreeTextQuestion, RubricPoint, TermPair } from '../bank/schema.ts'
 import { t } from '../messages/catalog.ts';
 import { FEEDBACK_LIMITS } from './limits.ts';
 import type { FreeTextFeedback, RubricPointVerdict } from './types.ts';
-import { containsHan, extractKeyTerms, foldForSearch, tokenize, truncateText, type FeedbackLanguage } from './text.ts';
+import { containsHan, extractKeyTerms, foldForSearch, tokenize, truncateText, type FeedbackLanguage, type Token } from './text.ts';
 
 /**
  * The deterministic evidence grader: used when the LLM is not configured, fails, or is not to be
@@ -94,6 +94,147 @@ export function conceptKeys(text: string): Set<string> {
   return keys;
 }
 
+/** Words an English negation passes through to reach its key: `not be scratched`, `isn't a gap`, `instead of recomputing`. */
+const NEGATION_CARRIERS = new Set('a an the of be been being is are was were get gets got have has had do does did any'.split(' '));
+
+/** Negators that deny the next content word (Chinese ones as ICU segments them: `不会|减少`, `没有|改变`). */
+const NEGATORS = new Set(
+  (
+    'not no never without cannot ' +
+    '不 没 没有 未 未能 无法 不会 不能 不是 不要 不用 不必 不再 不可 无需 无须 并非 别 勿 从未 从不 绝不 决不 毫无 避免 防止 消除 免去 省去'
+  ).split(' '),
+);
+/** Verbs that deny their object, by Porter stem: `avoids recomputation` says what `no recomputation` says. */
+const PRIVATIVE_STEMS = new Set('avoid prevent elimin lack instead'.split(' '));
+const isNegator = (token: Token) => NEGATORS.has(token.word) || PRIVATIVE_STEMS.has(token.key) || /^[a-z]+n['’]t$/u.test(token.word);
+
+const COORDINATORS = new Set('and or nor'.split(' '));
+
+/**
+ * How many content words a Chinese negator denies: a verb and its object (`不会|带来|精度`, `没有|改变|模型`).
+ * Reaching to the end of the clause read descriptive phrases (`不利于增删结点`) as denials of every term.
+ */
+const CHINESE_NEGATION_REACH = 2;
+
+/** Words a Chinese negation passes through: `不需要|校准` denies 校准. */
+const CHINESE_NEGATION_CARRIERS = new Set('需要 应该 可以 可能 能够 一定 必要'.split(' '));
+
+/**
+ * The rest of a Han word that starts with a negator (`不需要` → `需要`, `不方便` → `方便`), when at
+ * least two characters remain: `不同`, `不断` and `不变` are words of their own, not negations.
+ */
+function fusedChineseNegation(word: string): string | undefined {
+  for (const negator of ['没有', '不', '没', '未', '无需', '无须', '无法']) {
+    if (word.startsWith(negator) && [...word].length - [...negator].length >= 2) return word.slice(negator.length);
+  }
+  return undefined;
+}
+
+/** Words that end a Chinese negation's scope: `不是降低精度，而是减少参数`. */
+const CONTRASTS = new Set('而是 但是 但 而 却 只是 反而'.split(' '));
+
+/** Negators whose scope a word-level reading cannot place (`none of the tools could scratch it`). */
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+const VAGUE_NEGATORS = new Set('none nothing nobody neither nor nowhere hardly barely'.split(' '));
+
+export interface KeySenses {
+  /** Keys a negator denies (`not connected`, `no gap`, `isn't closed`, `不会减少`). */
+  denied: Set<string>;
+  /** Keys of clauses without any negator. */
+  affirmed: Set<string>;
+  /** Keys of clauses whose negation does not bind to one word (`not in the same path`, `none of them`). */
+  unsure: Set<string>;
+}
+
+/** The keys a word stands for: its Porter stem, or the character bigrams of a Han word (none for one character). */
+function keysOfWord(token: Token): string[] {
+  if (!containsHan(token.word)) return [token.key];
+  const chars = [...token.word];
+  return chars.slice(1).map((char, index) => chars[index]! + char);
+}
+
+/**
+ * The sense in which a text says each content key, clause by clause. A negator denies the first
+ * content word after it, passing only articles and auxiliaries; a clause holding a negation that
+ * binds to no single word leaves its other keys unsure rather than affirmed. Keys a word-level reading
+ * does not produce (Han bigrams across ICU's word boundaries) are in no set: they are never contradicted.
+ */
+export function keySenses(text: string): KeySenses {
+  const senses: KeySenses = { denied: new Set(), affirmed: new Set(), unsure: new Set() };
+  // Clauses end at punctuation only: a negation spans a coordination (`no delivery or ordering guarantee`).
+  for (const clause of text.normalize('NFKC').split(/[.,;:!?()，。；：！？、\n]/u)) {
+    const tokens = tokenize(clause);
+    const vague = tokens.some((token) => VAGUE_NEGATORS.has(token.word));
+    let pending = false;
+    let unbound = false;
+    let denials = 0;
+    // A Chinese negator denies the next content words of its clause, up to a contrast (`而是`).
+    let chineseScope = 0;
+    const plain: string[] = [];
+    for (const token of tokens) {
+      if (isNegator(token)) {
+        if (containsHan(token.word)) chineseScope = CHINESE_NEGATION_REACH;
+        else pending = true;
+        continue;
+      }
+      const fused = fusedChineseNegation(token.word);
+      if (fused !== undefined) {
+        // `不需要校准`, `不方便`: ICU keeps a negator and its verb as one word.
+        chineseScope = CHINESE_NEGATION_REACH;
+        if (!CHINESE_NEGATION_CARRIERS.has(fused)) {
+          for (const key of keysOfWord({ ...token, word: fused })) senses.denied.add(key);
+          chineseScope -= 1;
+        }
+        continue;
+      }
+      if (VAGUE_NEGATORS.has(token.word)) continue;
+      if (chineseScope > 0 && containsHan(token.word)) {
+        if (CONTRASTS.has(token.word)) chineseScope = 0;
+        else if (!token.stop && keysOfWord(token).length > 0) {
+          for (const key of keysOfWord(token)) senses.denied.add(key);
+          chineseScope -= 1;
+        }
+        continue;
+      }
+      if (token.stop) {
+        // `not in the same path`: the negation is of a phrase, not of one key;
+        // `no delivery or ordering guarantee`: it may reach past a coordination.
+        if ((pending && !NEGATION_CARRIERS.has(token.word)) || (denials > 0 && COORDINATORS.has(token.word))) {
+          pending = false;
+          unbound = true;
+        }
+        continue;
+      }
+      const keys = keysOfWord(token);
+      // A negated number is a comparison (`not >= 0`).
+      if (pending && (/^\d/.test(token.word) || keys.length === 0)) unbound = true;
+      else if (pending) {
+        for (const key of keys) senses.denied.add(key);
+        denials += 1;
+      } else plain.push(...keys);
+      pending = false;
+    }
+    for (const key of plain) (vague || unbound ? senses.unsure : senses.affirmed).add(key);
+  }
+  return senses;
+}
+
+/** The keys a text only denies. */
+function deniedOnly(text: string): Set<string> {
+  const { denied, affirmed, unsure } = keySenses(text);
+  return new Set([...denied].filter((key) => !affirmed.has(key) && !unsure.has(key)));
+}
+
+/** The keys a text says in one sense only: true when only denied, false when only affirmed. */
+function polarityOf(text: string): Map<string, boolean> {
+  const { denied, affirmed, unsure } = keySenses(text);
+  const polarity = new Map<string, boolean>();
+  for (const key of denied) if (!affirmed.has(key) && !unsure.has(key)) polarity.set(key, true);
+  for (const key of affirmed) if (!denied.has(key) && !unsure.has(key)) polarity.set(key, false);
+  return polarity;
+}
+
 /** Han characters that are particles or function words far more often than parts of a term. */
 const HAN_PARTICLES = new Set('的了是在和与及或也都就而且并对把被让给从向以于为之其这那个着过吗呢吧啊我你他她它们'.split(''));
 
@@ -105,6 +246,8 @@ interface Clause {
   sentenceHasHan: boolean;
   /** Which sentence of the answer the clause is in. */
   sentence: number;
+  /** Keys the clause only denies (`not reliable`): naming them there is no evidence for them. */
+  denied: Set<string>;
 }
 
 /**
@@ -120,18 +263,23 @@ export function splitClauses(answer: string): Clause[] {
     const sentenceKeys = conceptKeys(sentence);
     const sentenceHasHan = containsHan(sentence);
     for (const text of sentence.split(/[，,：:]/u)) {
-      if (text.trim()) clauses.push({ folded: foldForSearch(text), keys: conceptKeys(text), sentenceKeys, sentenceHasHan, sentence: position });
+      if (text.trim()) clauses.push({ folded: foldForSearch(text), keys: conceptKeys(text), sentenceKeys, sentenceHasHan, sentence: position, denied: deniedOnly(text) });
     }
   }
   return clauses;
 }
 
-function alternativeIn(alternative: string, clause: Clause): boolean {
+/**
+ * Whether the clause names the alternative (a keyword or pair entry). A key the clause denies (`no
+ * recomputation`) names nothing unless the material too denies that key somewhere (`avoids recomputation`).
+ */
+function alternativeIn(alternative: string, clause: Clause, materialDenied: ReadonlySet<string> = NO_KEYS): boolean {
   const folded = foldForSearch(alternative);
   if (!folded) return false;
+  const keys = [...conceptKeys(alternative)];
+  if (keys.some((key) => clause.denied.has(key) && !materialDenied.has(key))) return false;
   if (containsHan(folded)) return clause.folded.includes(folded);
   if (/^\d+$/.test(folded)) return new RegExp(`(^|\\D)${folded}(\\D|$)`).test(clause.folded);
-  const keys = [...conceptKeys(alternative)];
   if (keys.length > 0 && keys.every((key) => clause.keys.has(key))) return true;
   return folded.includes(' ') && clause.folded.includes(folded);
 }
@@ -147,6 +295,8 @@ interface QuestionVocabulary {
   contextHasHan: boolean;
   /** The reference only names a few things (see `NAMING_REFERENCE_KEYS`): naming them is the answer. */
   namingReference: boolean;
+  /** Keys the material (reference, analysis, points, keywords, pairs) denies somewhere: an answer may deny them too. */
+  deniedKeys: Set<string>;
   /** Answer stems already looked up by `spellingOf`, with the vocabulary key each misspells. */
   spellings: Map<string, string>;
 }
@@ -177,6 +327,9 @@ function buildVocabulary(question: FreeTextQuestion): QuestionVocabulary {
     keywordKeys,
     contextKeys: conceptKeys(material),
     contextHasHan: containsHan(material),
+    deniedKeys: keySenses(
+      [material, ...question.rubric.flatMap((point) => [...(point.keywords ?? []), ...(point.pairs ?? []).flatMap((pair) => pair.meaning)].flatMap(splitAlternatives))].join('\n'),
+    ).denied,
     namingReference: [...conceptKeys(question.reference)].filter((key) => !stemKeys.has(key)).length <= NAMING_REFERENCE_KEYS,
     spellings: new Map(),
   };
@@ -264,7 +417,7 @@ export function checkPairs(pairs: TermPair[], clauses: Clause[], vocabulary?: Qu
     let own = false;
     let other = false;
     clauses.forEach((clause, position) => {
-      if (!meanings.some((meaning) => alternativeIn(meaning, clause))) return;
+      if (!meanings.some((meaning) => alternativeIn(meaning, clause, vocabulary?.deniedKeys))) return;
       const about = attribution[position]!;
       // A clause naming several terms at once (a list) pairs nothing; an own pairing must be explained.
       if (about.size === 1 && about.has(index)) {
@@ -311,7 +464,7 @@ export function coverPoint(
   const evidencedIn = (alternatives: string[]) =>
     alternatives.find((alternative) => {
       const termKeys = conceptKeys(alternative);
-      return clauses.some((clause) => alternativeIn(alternative, clause) && (vocabulary.namingReference || explains(clause, termKeys, vocabulary)));
+      return clauses.some((clause) => alternativeIn(alternative, clause, vocabulary.deniedKeys) && (vocabulary.namingReference || explains(clause, termKeys, vocabulary)));
     });
   const matched: string[] = [];
   for (const alternatives of groups) {
@@ -457,7 +610,8 @@ const NO_SIMILARITY: SimilarityParts = { recall: 0, phrase: 0, content: 0 };
 interface SimilarityVocabulary {
   /** The material's content keys beyond the stem's. */
   materialKeys: number;
-  references: Array<{ keys: Set<string>; phrases: Set<string> }>;
+  /** `negated`: the keys the reference only denies (true) or only affirms (false); a key it does both with is free. */
+  references: Array<{ keys: Set<string>; negated: Map<string, boolean>; phrases: Set<string> }>;
 }
 
 const similarityVocabularies = new WeakMap<FreeTextQuestion, SimilarityVocabulary>();
@@ -470,7 +624,7 @@ function similarityVocabularyOf(question: FreeTextQuestion, vocabulary: Question
       materialKeys: ownKeys(vocabulary.contextKeys),
       references: [question.reference, ...question.analysis.split('\n')]
         .filter((reference) => reference.trim())
-        .map((reference) => ({ keys: conceptKeys(reference), phrases: phraseKeys(reference) })),
+        .map((reference) => ({ keys: conceptKeys(reference), negated: polarityOf(reference), phrases: phraseKeys(reference) })),
     };
     similarityVocabularies.set(question, built);
   }
@@ -490,6 +644,8 @@ export function similarityParts(question: FreeTextQuestion, answer: string): Sim
   const material = similarityVocabularyOf(question, vocabulary);
   const found = new Set<string>();
   const foundPhrases = new Set<string>();
+  const foundNegated = new Set<string>();
+  const foundAffirmed = new Set<string>();
   for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
     if (!sentence.trim() || !(vocabulary.namingReference || isStatement(sentence))) continue;
     const spell = (key: string) => spellingOf(key, vocabulary);
@@ -497,6 +653,14 @@ export function similarityParts(question: FreeTextQuestion, answer: string): Sim
     let explaining = false;
     for (const key of keys) if (!vocabulary.stemKeys.has(key) && !vocabulary.keywordKeys.has(key) && vocabulary.contextKeys.has(key)) explaining = true;
     for (const key of keys) if (explaining || !vocabulary.keywordKeys.has(key)) found.add(key);
+    const senses = keySenses(sentence);
+    for (const key of senses.denied) foundNegated.add(spell(key));
+    for (const key of senses.affirmed) foundAffirmed.add(spell(key));
+    // An unsure key agrees with either sense.
+    for (const key of senses.unsure) {
+      foundNegated.add(spell(key));
+      foundAffirmed.add(spell(key));
+    }
     for (const phrase of phraseKeys(sentence, spell)) {
       if (explaining || !phrase.split(' ').some((key) => vocabulary.keywordKeys.has(key))) foundPhrases.add(phrase);
     }
@@ -521,8 +685,13 @@ export function similarityParts(question: FreeTextQuestion, answer: string): Sim
     let hits = 0;
     let stemWanted = 0;
     let stemHits = 0;
+    let contradicted = false;
     for (const key of reference.keys) {
-      const hit = found.has(key) ? 1 : 0;
+      // The answer contradicts a key it only denies where the reference only affirms it, or the reverse.
+      const denied = reference.negated.get(key);
+      const opposite = denied === undefined ? false : denied ? foundAffirmed.has(key) && !foundNegated.has(key) : foundNegated.has(key) && !foundAffirmed.has(key);
+      if (found.has(key) && opposite) contradicted = true;
+      const hit = found.has(key) && !opposite ? 1 : 0;
       if (vocabulary.stemKeys.has(key)) {
         stemWanted += 1;
         stemHits += hit;
@@ -532,7 +701,8 @@ export function similarityParts(question: FreeTextQuestion, answer: string): Sim
       }
     }
     // One shared word of a long reference is coincidence (`previous`, `whole`), not content.
-    if (wanted === 0 || hits === 0 || hits / wanted < MIN_SHARED_SHARE) continue;
+    // An answer that says the opposite of a reference on one of its keys shares nothing with it.
+    if (contradicted || wanted === 0 || hits === 0 || hits / wanted < MIN_SHARED_SHARE) continue;
     const keyRecall = (hits + stemHits) / (wanted + stemWanted);
     let phraseHits = 0;
     for (const pair of reference.phrases) if (foundPhrases.has(pair)) phraseHits += 1;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BankSchema, type EssayQuestion, type ShortQuestion } from '../../src/bank/schema.ts';
-import { boundedEditDistance, gradeByRubricCoverage, isStatement, phraseKeys, referenceSimilarity, similarityParts, termsForPoint } from '../../src/tutor/fallback-grader.ts';
+import { boundedEditDistance, gradeByRubricCoverage, isStatement, keySenses, phraseKeys, referenceSimilarity, similarityParts, termsForPoint } from '../../src/tutor/fallback-grader.ts';
 import { questionFromReference } from '../../src/tutor/eval/datasets.ts';
 import { extractKeyTerms, foldForSearch, quoteAppearsIn } from '../../src/tutor/text.ts';
 import { kvCacheQuestion, quantizationQuestionZh } from './helpers.ts';
@@ -163,6 +163,66 @@ describe('the parts of similarity', () => {
     const fuller = similarityParts(kvCacheQuestion, 'Each new token reuses the stored attention keys and values of previous tokens instead of recomputing the whole prefix, at the cost of memory growing with sequence length.');
     expect(fuller.content).toBeGreaterThan(single.content);
     expect(single.content).toBeGreaterThan(0);
+  });
+});
+
+describe('what an answer denies', () => {
+  const senses = (text: string) => {
+    const { denied, affirmed, unsure } = keySenses(text);
+    return { denied: [...denied].sort(), affirmed: [...affirmed].sort(), unsure: [...unsure].sort() };
+  };
+
+  it.each([
+    ['the bulb is not connected, and there is no gap', { denied: ['connect', 'gap'], affirmed: ['bulb'], unsure: [] }],
+    ["the switch isn't closed", { denied: ['close'], affirmed: ['switch'], unsure: [] }],
+    ['it cannot be scratched', { denied: ['scratch'], affirmed: [], unsure: [] }],
+    ['we avoid recomputing the prefix', { denied: ['recomput'], affirmed: ['prefix'], unsure: [] }],
+    // The negation is of a phrase or has no one word in its scope: nothing is affirmed or denied for sure.
+    ['bulb A is not in the same path', { denied: [], affirmed: [], unsure: ['bulb', 'path'] }],
+    ['none of the tools could scratch it', { denied: [], affirmed: [], unsure: ['scratch', 'tool'] }],
+    ['no delivery or ordering guarantee', { denied: ['deliveri'], affirmed: [], unsure: ['guarante', 'order'] }],
+    ['it halts when the value is not >= 0', { denied: [], affirmed: [], unsure: ['halt', 'valu'] }],
+    // A Chinese negation reaches a verb and its object, within its clause and up to a contrast.
+    ['剪枝不会减少参数量', { denied: ['减少', '参数'], affirmed: [], unsure: [] }],
+    ['量化没有改变模型结构，但是降低了精度', { denied: ['改变', '模型'], affirmed: ['精度', '结构', '量化', '降低'], unsure: [] }],
+    ['不是降低精度而是减少参数', { denied: ['精度', '降低'], affirmed: ['而是', '减少', '参数'], unsure: [] }],
+    // ICU keeps some negations as one word; `不同` (different) and `不变` (unchanged) are words of their own.
+    ['不需要校准数据', { denied: ['校准', '数据'], affirmed: [], unsure: [] }],
+    ['插入删除不方便', { denied: ['方便'], affirmed: ['删除', '插入'], unsure: [] }],
+    ['两者不同，结构不变', { denied: [], affirmed: ['不变', '不同', '两者', '结构'], unsure: [] }],
+  ])('reads "%s"', (text, expected) => {
+    const sorted = (list: string[]) => [...list].sort();
+    expect(senses(text)).toEqual({ denied: sorted(expected.denied), affirmed: sorted(expected.affirmed), unsure: sorted(expected.unsure) });
+  });
+
+  const circuit = questionFromReference('circuit', 'Why does the bulb stay dark?', 'The switch is open, so the circuit is not closed and no current flows through the bulb.', 4);
+
+  it('gives an answer that says the opposite of the reference nothing for its shared words', () => {
+    expect(referenceSimilarity(circuit, 'The switch is open, so the circuit is not closed and no current flows.')).toBeGreaterThan(0.5);
+    expect(referenceSimilarity(circuit, 'The switch is open, so the circuit is closed and current flows.')).toBe(0);
+    expect(gradeByRubricCoverage(circuit, 'The circuit is closed and current flows through the bulb.', { language: 'en', note: 'x' }).score).toBeLessThan(
+      gradeByRubricCoverage(circuit, 'The circuit is not closed, so no current flows through the bulb.', { language: 'en', note: 'x' }).score,
+    );
+  });
+
+  it('takes no negated keyword as evidence, in Chinese as in English', () => {
+    const pruneQuant = BankSchema.parse(JSON.parse(readFileSync(path.resolve(import.meta.dirname, 'fixtures/trust-bank.json'), 'utf8'))).questions.find(
+      (question) => question.id === 'prune-quant',
+    ) as ShortQuestion;
+    const verdict = (answer: string) => gradeByRubricCoverage(pruneQuant, answer, { language: 'zh', note: 'x' }).rubric[2]!;
+    expect(verdict('量化会带来精度损失，需要校准数据，而且依赖硬件支持低精度运算。').verdict).toBe('met');
+    expect(verdict('量化不会带来精度损失，不需要校准数据，而且不依赖硬件支持低精度运算。').verdict).toBe('missed');
+  });
+
+  it('does not take a denied meaning for a swapped pair', () => {
+    const tcpUdp = BankSchema.parse(JSON.parse(readFileSync(path.resolve(import.meta.dirname, 'fixtures/trust-bank.json'), 'utf8'))).questions.find(
+      (question) => question.id === 'tcp-udp',
+    ) as ShortQuestion;
+    const first = gradeByRubricCoverage(tcpUdp, 'TCP is reliable and retransmits lost segments in order. UDP is not reliable: it is connectionless and late packets are dropped.', {
+      language: 'en',
+      note: 'x',
+    }).rubric[0]!;
+    expect(first.verdict).toBe('met');
   });
 });
 
