@@ -3,6 +3,7 @@ import { t } from '../messages/catalog.ts';
 import { FEEDBACK_LIMITS } from './limits.ts';
 import type { FreeTextFeedback, RubricPointVerdict } from './types.ts';
 import { containsHan, extractKeyTerms, foldForSearch, tokenize, truncateText, type FeedbackLanguage, type Token } from './text.ts';
+import { synsetsOf } from './wordnet.ts';
 
 /**
  * The deterministic evidence grader: used when the LLM is not configured, fails, or is not to be
@@ -299,6 +300,10 @@ interface QuestionVocabulary {
   deniedKeys: Set<string>;
   /** Answer stems already looked up by `spellingOf`, with the vocabulary key each misspells. */
   spellings: Map<string, string>;
+  /** WordNet synset id → the vocabulary key (material or stem) of a word with that sense; built on first use. */
+  senses?: Map<number, string>;
+  /** Answer words already looked up by `synonymOf`, with the vocabulary key each means (or none). */
+  synonyms: Map<string, string | null>;
 }
 
 const vocabularies = new WeakMap<FreeTextQuestion, QuestionVocabulary>();
@@ -332,6 +337,7 @@ function buildVocabulary(question: FreeTextQuestion): QuestionVocabulary {
     ).denied,
     namingReference: [...conceptKeys(question.reference)].filter((key) => !stemKeys.has(key)).length <= NAMING_REFERENCE_KEYS,
     spellings: new Map(),
+    synonyms: new Map(),
   };
 }
 
@@ -571,6 +577,42 @@ function spellingOf(key: string, vocabulary: QuestionVocabulary): string {
   return known;
 }
 
+/** Vocabulary words whose senses are looked up: English content words of the material and the stem. */
+function vocabularySenses(question: FreeTextQuestion): Map<number, string> {
+  const senses = new Map<number, string>();
+  const material = [question.reference, question.analysis, ...question.rubric.map((point) => point.point), question.stem].join('\n');
+  for (const token of tokenize(material)) {
+    if (token.stop || containsHan(token.word) || !/^[a-z]+$/.test(token.word)) continue;
+    for (const id of synsetsOf(token.word)) if (!senses.has(id)) senses.set(id, token.key);
+  }
+  return senses;
+}
+
+/**
+ * The vocabulary key an answer word means though it is not that word (`keeps` for `stores`): a word of
+ * the material or stem sharing one of its first WordNet senses, in the same part of speech. Its own key
+ * when it is a vocabulary word, a misspelling of one (`spellingOf`), or no sense is shared.
+ */
+function synonymOf(token: Token, question: FreeTextQuestion, vocabulary: QuestionVocabulary): string {
+  const spelled = spellingOf(token.key, vocabulary);
+  if (spelled !== token.key || vocabulary.contextKeys.has(token.key) || vocabulary.stemKeys.has(token.key) || !/^[a-z]+$/.test(token.word)) return spelled;
+  let known = vocabulary.synonyms.get(token.word);
+  if (known === undefined) {
+    vocabulary.senses ??= vocabularySenses(question);
+    known = null;
+    for (const id of synsetsOf(token.word)) {
+      const key = vocabulary.senses.get(id);
+      if (key !== undefined) {
+        known = key;
+        break;
+      }
+    }
+    if (vocabulary.synonyms.size >= MAX_SPELLINGS) vocabulary.synonyms.clear();
+    vocabulary.synonyms.set(token.word, known);
+  }
+  return known ?? token.key;
+}
+
 /** Separators inside a sentence that end a phrase: word pairs never join two items of a list. */
 const PHRASE_BREAK = /[,，、:：()（）]|\b(?:and|or|but|nor)\b/iu;
 
@@ -648,7 +690,9 @@ export function similarityParts(question: FreeTextQuestion, answer: string): Sim
   const foundAffirmed = new Set<string>();
   for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
     if (!sentence.trim() || !(vocabulary.namingReference || isStatement(sentence))) continue;
-    const spell = (key: string) => spellingOf(key, vocabulary);
+    const meanings = new Map<string, string>();
+    for (const token of tokenize(sentence)) if (!token.stop && !containsHan(token.word)) meanings.set(token.key, synonymOf(token, question, vocabulary));
+    const spell = (key: string) => meanings.get(key) ?? spellingOf(key, vocabulary);
     const keys = [...conceptKeys(sentence)].map(spell);
     let explaining = false;
     for (const key of keys) if (!vocabulary.stemKeys.has(key) && !vocabulary.keywordKeys.has(key) && vocabulary.contextKeys.has(key)) explaining = true;
