@@ -131,6 +131,27 @@ describe('the parts of similarity', () => {
     expect(swapped.phrase).toBe(0);
   });
 
+  it('gives a word of the same meaning (WordNet) what the reference word earns, and an unrelated word nothing', () => {
+    const shelving: ShortQuestion = {
+      ...questionFromReference('shelving', 'Where does a librarian put a returned book?', 'Back in its correct place on the shelf, so the next reader finds it.', 4),
+      rubric: [
+        { point: 'Its correct place', points: 2, keywords: ['correct place'] },
+        { point: 'So the next reader finds it', points: 2, keywords: ['reader', 'find'] },
+      ],
+    };
+    const grade = (answer: string) => gradeByRubricCoverage(shelving, answer, { language: 'en', note: 'x' });
+    const own = 'It goes back in its correct place on the shelf, so the next reader finds it.';
+    // `right` shares a first sense with `correct`, `spot` with `place`: the same words, phrases and marks.
+    const synonyms = 'It goes back in its right spot on the shelf, so the next reader finds it.';
+    const unrelated = 'It goes back in its green box on the shelf, so the next reader finds it.';
+    expect(similarityParts(shelving, synonyms)).toEqual(similarityParts(shelving, own));
+    expect(grade(synonyms).rubric.map((point) => point.verdict)).toEqual(['met', 'met']);
+    expect(grade(synonyms).score).toBe(grade(own).score);
+    expect(similarityParts(shelving, unrelated).recall).toBeLessThan(similarityParts(shelving, own).recall);
+    expect(grade(unrelated).rubric[0]!.verdict).toBe('missed');
+    expect(grade(unrelated).score).toBeLessThan(grade(own).score);
+  });
+
   it('reads a misspelt word of the reference as that word, and a different word as a different word', () => {
     const right = similarityParts(voltage, 'Terminal 1 is separated from the positive terminal');
     expect(right.recall).toBeGreaterThan(0);
