@@ -604,7 +604,7 @@ function vocabularySenses(question: FreeTextQuestion): Map<number, string> {
 }
 
 /**
- * The vocabulary key an answer word means though it is not that word (`keeps` for `stores`): a word of
+ * The vocabulary key an answer word means though it is not that word (`spot` for `place`): a word of
  * the material or stem sharing one of its first WordNet senses, in the same part of speech. Its own key
  * when it is a vocabulary word, a misspelling of one (`spellingOf`), or no sense is shared.
  */
