@@ -11,6 +11,7 @@ import { containsHan, extractKeyTerms, foldForSearch, tokenize, truncateText, ty
  *   (a word of the reference, analysis or marking points other than a keyword or a word of the stem),
  *   so a list of terms, or terms padded with unrelated words, earns nothing;
  * - words of the stem earn nothing: a keyword the stem already names is not evidence of knowledge;
+ *   nor do words most marking points repeat (the units every answer gives) on their own;
  * - a point with `pairs` earns nothing when the answer attaches one term's meaning to another term.
  * The score is provisional and always shown as such, with the reference answer and analysis.
  */
@@ -149,6 +150,8 @@ interface QuestionVocabulary {
   namingReference: boolean;
   /** Answer stems already looked up by `spellingOf`, with the vocabulary key each misspells. */
   spellings: Map<string, string>;
+  /** Keys that most marking points repeat (see `frameKeysOf`). */
+  frameKeys: Set<string>;
 }
 
 const vocabularies = new WeakMap<FreeTextQuestion, QuestionVocabulary>();
@@ -179,7 +182,25 @@ function buildVocabulary(question: FreeTextQuestion): QuestionVocabulary {
     contextHasHan: containsHan(material),
     namingReference: [...conceptKeys(question.reference)].filter((key) => !stemKeys.has(key)).length <= NAMING_REFERENCE_KEYS,
     spellings: new Map(),
+    frameKeys: frameKeysOf(question.rubric),
   };
+}
+
+/** A rubric needs at least this many points before the words most of them share are its frame. */
+const MIN_FRAME_POINTS = 3;
+
+/**
+ * The keys more than half of the marking points hold: the frame the points are said in (`time units`
+ * in `9 time units`, `4 time units`, `5 time units`), not what tells them apart. Every answer, wrong
+ * ones too, repeats the frame, so like the stem's words it is no evidence on its own.
+ */
+function frameKeysOf(rubric: readonly RubricPoint[]): Set<string> {
+  const frame = new Set<string>();
+  if (rubric.length < MIN_FRAME_POINTS) return frame;
+  const counts = new Map<string, number>();
+  for (const point of rubric) for (const key of conceptKeys(point.point)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const [key, count] of counts) if (count * 2 > rubric.length) frame.add(key);
+  return frame;
 }
 
 /** True when the stem already names this alternative. */
@@ -297,10 +318,15 @@ export function coverPoint(
   thresholds: FallbackThresholds = DEFAULT_THRESHOLDS,
 ): PointCoverage {
   const all = termsForPoint(point, question.reference).terms;
-  const named = (alternatives: string[]) => alternatives.some((alternative) => inStem(alternative, vocabulary));
+  const inFrame = (alternative: string) => {
+    const keys = [...conceptKeys(alternative)];
+    return keys.length > 0 && keys.every((key) => vocabulary.frameKeys.has(key));
+  };
+  const named = (alternatives: string[]) => alternatives.some((alternative) => inStem(alternative, vocabulary) || inFrame(alternative));
   let groups = all.filter((alternatives) => !named(alternatives));
-  // Terms the stem names are kept aside: alone they earn nothing (a stem echo scores 0); once the
-  // answer evidences a term of its own, they count as part of an explanation in the question's words.
+  // Terms the stem names, or the rubric's frame, are kept aside: alone they earn nothing (a stem echo
+  // scores 0); once the answer evidences a term of its own, they count as part of an explanation in
+  // the question's words.
   const stemGroups = all.filter(named);
   if (groups.length === 0) {
     groups = extractKeyTerms(point.point)

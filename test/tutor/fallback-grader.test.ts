@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BankSchema, type EssayQuestion, type ShortQuestion } from '../../src/bank/schema.ts';
-import { boundedEditDistance, gradeByRubricCoverage, isStatement, phraseKeys, referenceSimilarity, similarityParts, termsForPoint } from '../../src/tutor/fallback-grader.ts';
+import { boundedEditDistance, coverRubric, gradeByRubricCoverage, isStatement, phraseKeys, referenceSimilarity, similarityParts, termsForPoint } from '../../src/tutor/fallback-grader.ts';
 import { questionFromReference } from '../../src/tutor/eval/datasets.ts';
 import { extractKeyTerms, foldForSearch, quoteAppearsIn } from '../../src/tutor/text.ts';
 import { kvCacheQuestion, quantizationQuestionZh } from './helpers.ts';
@@ -68,6 +68,17 @@ describe('the evidence fallback grader', () => {
     expect(flat).toEqual(expect.arrayContaining(['量化', '精度', '模型', '体积']));
     expect(flat).not.toContain('说明');
     expect(extractKeyTerms('The water was evaporated, leaving the salt.')).toEqual(['water', 'evaporated', 'leaving', 'salt']);
+  });
+
+  it('gives no evidence for the words most points repeat: a wrong number in the right units earns nothing', () => {
+    const question = questionFromReference(
+      'frame',
+      'How long do both processes take to complete?',
+      '9 time units. The first process uses 4 time units on the CPU. The second issues an I/O request and waits 5 time units.',
+      3,
+    );
+    expect(coverRubric(question, '8 time units').map((point) => point.verdict)).toEqual(['missed', 'missed', 'missed']);
+    expect(coverRubric(question, '9 time units').map((point) => point.verdict)).toEqual(['met', 'missed', 'missed']);
   });
 
   it('stays within 0..points for every seed short and essay question, whatever the answer', () => {
