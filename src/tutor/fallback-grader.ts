@@ -10,6 +10,7 @@ import { containsHan, extractKeyTerms, foldForSearch, tokenize, truncateText, ty
  * - a term counts only inside a clause that also says something the question's own words do not
  *   (a word of the reference, analysis or marking points other than a keyword or a word of the stem),
  *   so a list of terms, or terms padded with unrelated words, earns nothing;
+ *   except where a point is one concept beyond the stem (a verdict, a value): naming it is the point;
  * - words of the stem earn nothing: a keyword the stem already names is not evidence of knowledge;
  *   nor do words most marking points repeat (the units every answer gives) on their own;
  * - a point with `pairs` earns nothing when the answer attaches one term's meaning to another term.
@@ -203,6 +204,15 @@ function frameKeysOf(rubric: readonly RubricPoint[]): Set<string> {
   return frame;
 }
 
+/** How many concept keys a text holds beyond the stem's and the words that only instruct (`explain`). */
+function ownKeyCount(text: string, vocabulary: QuestionVocabulary): number {
+  let count = 0;
+  for (const key of conceptKeys(text)) if (!vocabulary.stemKeys.has(key) && !INSTRUCTION_KEYS.has(key)) count += 1;
+  return count;
+}
+
+const INSTRUCTION_KEYS = conceptKeys([...RUBRIC_INSTRUCTION_WORDS].join(' '));
+
 /** True when the stem already names this alternative. */
 function inStem(alternative: string, vocabulary: QuestionVocabulary): boolean {
   const folded = foldForSearch(alternative);
@@ -317,7 +327,7 @@ export function coverPoint(
   vocabulary: QuestionVocabulary = vocabularyOf(question),
   thresholds: FallbackThresholds = DEFAULT_THRESHOLDS,
 ): PointCoverage {
-  const all = termsForPoint(point, question.reference).terms;
+  const { terms: all, explicit } = termsForPoint(point, question.reference);
   const inFrame = (alternative: string) => {
     const keys = [...conceptKeys(alternative)];
     return keys.length > 0 && keys.every((key) => vocabulary.frameKeys.has(key));
@@ -334,10 +344,13 @@ export function coverPoint(
       .slice(0, MAX_DERIVED_TERMS)
       .map((term) => [term]);
   }
+  // A point that is one concept beyond the stem's words (a verdict like `错误`, a value) holds nothing
+  // to explain it with: naming it is the point. Keywords an author chose still need explaining.
+  const naming = vocabulary.namingReference || (!explicit && ownKeyCount(point.point, vocabulary) <= 1);
   const evidencedIn = (alternatives: string[]) =>
     alternatives.find((alternative) => {
       const termKeys = conceptKeys(alternative);
-      return clauses.some((clause) => alternativeIn(alternative, clause) && (vocabulary.namingReference || explains(clause, termKeys, vocabulary)));
+      return clauses.some((clause) => alternativeIn(alternative, clause) && (naming || explains(clause, termKeys, vocabulary)));
     });
   const matched: string[] = [];
   for (const alternatives of groups) {

@@ -81,6 +81,12 @@ describe('the evidence fallback grader', () => {
     expect(coverRubric(question, '9 time units').map((point) => point.verdict)).toEqual(['met', 'missed', 'missed']);
   });
 
+  it('takes a point that is one concept beyond the stem (a verdict) as met when the answer names it', () => {
+    const question = questionFromReference('verdict', '判断正误并解释：n个元素依次进栈后，出栈顺序一定与进栈顺序相反。', '错误。例如进栈序列为123，出栈序列可以为132。', 10);
+    expect(coverRubric(question, '错误，一个元素可以进栈后马上出栈。').map((point) => point.verdict)).toEqual(['met', 'missed']);
+    expect(coverRubric(question, '正确，先进后出。').map((point) => point.verdict)).toEqual(['missed', 'missed']);
+  });
+
   it('stays within 0..points for every seed short and essay question, whatever the answer', () => {
     const freeText = seedBank.questions.filter((q): q is ShortQuestion | EssayQuestion => q.type === 'short' || q.type === 'essay');
     expect(freeText.length).toBeGreaterThan(0);
