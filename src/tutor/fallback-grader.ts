@@ -350,7 +350,10 @@ export function coverPoint(
   const evidencedIn = (alternatives: string[]) =>
     alternatives.find((alternative) => {
       const termKeys = conceptKeys(alternative);
-      return clauses.some((clause) => alternativeIn(alternative, clause) && (naming || explains(clause, termKeys, vocabulary)));
+      // A number is a value the question asks for (a register's content, a time): stating it is the
+      // evidence, and no word explains a value.
+      const value = /^\d+$/.test(alternative.trim());
+      return clauses.some((clause) => alternativeIn(alternative, clause) && (naming || value || explains(clause, termKeys, vocabulary)));
     });
   const matched: string[] = [];
   for (const alternatives of groups) {

@@ -87,6 +87,17 @@ describe('the evidence fallback grader', () => {
     expect(coverRubric(question, '正确，先进后出。').map((point) => point.verdict)).toEqual(['missed', 'missed']);
   });
 
+  it('takes a number of the point, stated alone, as evidence: no word explains a value', () => {
+    const question = questionFromReference(
+      'value',
+      'What value does the register hold once the loop ends?',
+      'The register holds 42 at the end because the loop adds 6 to it seven times before the counter reaches zero and the halt instruction stops the program.',
+      2,
+    );
+    expect(coverRubric(question, 'It ends at 42.')[0]!.evidence).toBe('42');
+    expect(coverRubric(question, 'It ends at 43.')[0]!.evidence).toBe('');
+  });
+
   it('stays within 0..points for every seed short and essay question, whatever the answer', () => {
     const freeText = seedBank.questions.filter((q): q is ShortQuestion | EssayQuestion => q.type === 'short' || q.type === 'essay');
     expect(freeText.length).toBeGreaterThan(0);
