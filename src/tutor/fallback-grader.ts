@@ -241,6 +241,23 @@ function explains(clause: Clause, termKeys: Set<string>, vocabulary: QuestionVoc
   return clause.sentenceHasHan !== vocabulary.contextHasHan && otherKeywords >= 1 && ownWords >= 3;
 }
 
+/** At least this share of a sentence's keys are the question's or the material's when it is on topic. */
+const MIN_ON_TOPIC_SHARE = 0.5;
+
+/**
+ * Whether the clause's sentence is about the question rather than padding around a term: it holds a
+ * word of the stem beside the term, or mostly words of the question or the material.
+ */
+function onTopic(clause: Clause, termKeys: Set<string>, vocabulary: QuestionVocabulary): boolean {
+  let known = 0;
+  for (const key of clause.sentenceKeys) {
+    if (termKeys.has(key)) known += 1;
+    else if (vocabulary.stemKeys.has(key)) return true;
+    else if (vocabulary.contextKeys.has(key)) known += 1;
+  }
+  return known >= clause.sentenceKeys.size * MIN_ON_TOPIC_SHARE;
+}
+
 /** Which pairs each clause talks about: the pairs whose term it names, else those of the clause before in its sentence. */
 function attributeClauses(clauses: Clause[], pairs: TermPair[]): Array<Set<number>> {
   let current = new Set<number>();
@@ -346,14 +363,18 @@ export function coverPoint(
   }
   // A point that is one concept beyond the stem's words (a verdict like `错误`, a value) holds nothing
   // to explain it with: naming it is the point. Keywords an author chose still need explaining.
-  const naming = vocabulary.namingReference || (!explicit && ownKeyCount(point.point, vocabulary) <= 1);
+  const onePoint = !explicit && ownKeyCount(point.point, vocabulary) <= 1;
   const evidencedIn = (alternatives: string[]) =>
     alternatives.find((alternative) => {
       const termKeys = conceptKeys(alternative);
       // A number is a value the question asks for (a register's content, a time): stating it is the
       // evidence, and no word explains a value.
       const value = /^\d+$/.test(alternative.trim());
-      return clauses.some((clause) => alternativeIn(alternative, clause) && (naming || value || explains(clause, termKeys, vocabulary)));
+      return clauses.some(
+        (clause) =>
+          alternativeIn(alternative, clause) &&
+          (vocabulary.namingReference || ((onePoint || value) && onTopic(clause, termKeys, vocabulary)) || explains(clause, termKeys, vocabulary)),
+      );
     });
   const matched: string[] = [];
   for (const alternatives of groups) {

@@ -85,6 +85,8 @@ describe('the evidence fallback grader', () => {
     const question = questionFromReference('verdict', '判断正误并解释：n个元素依次进栈后，出栈顺序一定与进栈顺序相反。', '错误。例如进栈序列为123，出栈序列可以为132。', 10);
     expect(coverRubric(question, '错误，一个元素可以进栈后马上出栈。').map((point) => point.verdict)).toEqual(['met', 'missed']);
     expect(coverRubric(question, '正确，先进后出。').map((point) => point.verdict)).toEqual(['missed', 'missed']);
+    // Padding around the verdict is no answer about the question.
+    expect(coverRubric(question, '错误，今天天气晴朗，小猫在窗台上晒太阳，楼下的面包店排起了长队。').map((point) => point.verdict)).toEqual(['missed', 'missed']);
   });
 
   it('takes a number of the point, stated alone, as evidence: no word explains a value', () => {
@@ -96,6 +98,7 @@ describe('the evidence fallback grader', () => {
     );
     expect(coverRubric(question, 'It ends at 42.')[0]!.evidence).toBe('42');
     expect(coverRubric(question, 'It ends at 43.')[0]!.evidence).toBe('');
+    expect(coverRubric(question, '42 - my cat enjoys sunny afternoons and the bakery queue was long.')[0]!.evidence).toBe('');
   });
 
   it('stays within 0..points for every seed short and essay question, whatever the answer', () => {
