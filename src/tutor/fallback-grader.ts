@@ -11,7 +11,9 @@ import { synsetsOf } from './wordnet.ts';
  * - a term counts only inside a clause that also says something the question's own words do not
  *   (a word of the reference, analysis or marking points other than a keyword or a word of the stem),
  *   so a list of terms, or terms padded with unrelated words, earns nothing;
+ *   except where a point is one concept beyond the stem (a verdict, a value): naming it is the point;
  * - words of the stem earn nothing: a keyword the stem already names is not evidence of knowledge;
+ *   nor do words most marking points repeat (the units every answer gives) on their own;
  * - a point with `pairs` earns nothing when the answer attaches one term's meaning to another term.
  * The score is provisional and always shown as such, with the reference answer and analysis.
  */
@@ -319,6 +321,8 @@ interface QuestionVocabulary {
   senses?: Map<number, string>;
   /** Answer words already looked up by `synonymOf`, with the vocabulary key each means (or none). */
   synonyms: Map<string, string | null>;
+  /** Keys that most marking points repeat (see `frameKeysOf`). */
+  frameKeys: Set<string>;
 }
 
 const vocabularies = new WeakMap<FreeTextQuestion, QuestionVocabulary>();
@@ -353,8 +357,35 @@ function buildVocabulary(question: FreeTextQuestion): QuestionVocabulary {
     namingReference: [...conceptKeys(question.reference)].filter((key) => !stemKeys.has(key)).length <= NAMING_REFERENCE_KEYS,
     spellings: new Map(),
     synonyms: new Map(),
+    frameKeys: frameKeysOf(question.rubric),
   };
 }
+
+/** A rubric needs at least this many points before the words most of them share are its frame. */
+const MIN_FRAME_POINTS = 3;
+
+/**
+ * The keys more than half of the marking points hold: the frame the points are said in (`time units`
+ * in `9 time units`, `4 time units`, `5 time units`), not what tells them apart. Every answer, wrong
+ * ones too, repeats the frame, so like the stem's words it is no evidence on its own.
+ */
+function frameKeysOf(rubric: readonly RubricPoint[]): Set<string> {
+  const frame = new Set<string>();
+  if (rubric.length < MIN_FRAME_POINTS) return frame;
+  const counts = new Map<string, number>();
+  for (const point of rubric) for (const key of conceptKeys(point.point)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const [key, count] of counts) if (count * 2 > rubric.length) frame.add(key);
+  return frame;
+}
+
+/** How many concept keys a text holds beyond the stem's and the words that only instruct (`explain`). */
+function ownKeyCount(text: string, vocabulary: QuestionVocabulary): number {
+  let count = 0;
+  for (const key of conceptKeys(text)) if (!vocabulary.stemKeys.has(key) && !INSTRUCTION_KEYS.has(key)) count += 1;
+  return count;
+}
+
+const INSTRUCTION_KEYS = conceptKeys([...RUBRIC_INSTRUCTION_WORDS].join(' '));
 
 /** True when the stem already names this alternative. */
 function inStem(alternative: string, vocabulary: QuestionVocabulary): boolean {
@@ -382,6 +413,23 @@ function explains(clause: Clause, termKeys: Set<string>, vocabulary: QuestionVoc
   // Chinese keywords) cannot share its words: there it explains when it relates the term to another
   // keyword in a sentence of three or more words of its own. One keyword padded with filler does not.
   return clause.sentenceHasHan !== vocabulary.contextHasHan && otherKeywords >= 1 && ownWords >= 3;
+}
+
+/** At least this share of a sentence's keys are the question's or the material's when it is on topic. */
+const MIN_ON_TOPIC_SHARE = 0.5;
+
+/**
+ * Whether the clause's sentence is about the question rather than padding around a term: it holds a
+ * word of the stem beside the term, or mostly words of the question or the material.
+ */
+function onTopic(clause: Clause, termKeys: Set<string>, vocabulary: QuestionVocabulary): boolean {
+  let known = 0;
+  for (const key of clause.sentenceKeys) {
+    if (termKeys.has(key)) known += 1;
+    else if (vocabulary.stemKeys.has(key)) return true;
+    else if (vocabulary.contextKeys.has(key)) known += 1;
+  }
+  return known >= clause.sentenceKeys.size * MIN_ON_TOPIC_SHARE;
 }
 
 /** Which pairs each clause talks about: the pairs whose term it names, else those of the clause before in its sentence. */
@@ -470,11 +518,16 @@ export function coverPoint(
   vocabulary: QuestionVocabulary = vocabularyOf(question),
   thresholds: FallbackThresholds = DEFAULT_THRESHOLDS,
 ): PointCoverage {
-  const all = termsForPoint(point, question.reference).terms;
-  const named = (alternatives: string[]) => alternatives.some((alternative) => inStem(alternative, vocabulary));
+  const { terms: all, explicit } = termsForPoint(point, question.reference);
+  const inFrame = (alternative: string) => {
+    const keys = [...conceptKeys(alternative)];
+    return keys.length > 0 && keys.every((key) => vocabulary.frameKeys.has(key));
+  };
+  const named = (alternatives: string[]) => alternatives.some((alternative) => inStem(alternative, vocabulary) || inFrame(alternative));
   let groups = all.filter((alternatives) => !named(alternatives));
-  // Terms the stem names are kept aside: alone they earn nothing (a stem echo scores 0); once the
-  // answer evidences a term of its own, they count as part of an explanation in the question's words.
+  // Terms the stem names, or the rubric's frame, are kept aside: alone they earn nothing (a stem echo
+  // scores 0); once the answer evidences a term of its own, they count as part of an explanation in
+  // the question's words.
   const stemGroups = all.filter(named);
   if (groups.length === 0) {
     groups = extractKeyTerms(point.point)
@@ -482,10 +535,20 @@ export function coverPoint(
       .slice(0, MAX_DERIVED_TERMS)
       .map((term) => [term]);
   }
+  // A point that is one concept beyond the stem's words (a verdict like `错误`, a value) holds nothing
+  // to explain it with: naming it is the point. Keywords an author chose still need explaining.
+  const onePoint = !explicit && ownKeyCount(point.point, vocabulary) <= 1;
   const evidencedIn = (alternatives: string[]) =>
     alternatives.find((alternative) => {
       const termKeys = conceptKeys(alternative);
-      return clauses.some((clause) => alternativeIn(alternative, clause, vocabulary.deniedKeys) && (vocabulary.namingReference || explains(clause, termKeys, vocabulary)));
+      // A number is a value the question asks for (a register's content, a time): stating it is the
+      // evidence, and no word explains a value.
+      const value = /^\d+$/.test(alternative.trim());
+      return clauses.some(
+        (clause) =>
+          alternativeIn(alternative, clause, vocabulary.deniedKeys) &&
+          (vocabulary.namingReference || ((onePoint || value) && onTopic(clause, termKeys, vocabulary)) || explains(clause, termKeys, vocabulary)),
+      );
     });
   const matched: string[] = [];
   for (const alternatives of groups) {

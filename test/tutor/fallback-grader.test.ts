@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BankSchema, type EssayQuestion, type ShortQuestion } from '../../src/bank/schema.ts';
-import { boundedEditDistance, gradeByRubricCoverage, isStatement, keySenses, phraseKeys, referenceSimilarity, similarityParts, termsForPoint } from '../../src/tutor/fallback-grader.ts';
+import { boundedEditDistance, coverRubric, gradeByRubricCoverage, isStatement, keySenses, phraseKeys, referenceSimilarity, similarityParts, termsForPoint } from '../../src/tutor/fallback-grader.ts';
 import { questionFromReference } from '../../src/tutor/eval/datasets.ts';
 import { extractKeyTerms, foldForSearch, quoteAppearsIn } from '../../src/tutor/text.ts';
 import { kvCacheQuestion, quantizationQuestionZh } from './helpers.ts';
@@ -68,6 +68,37 @@ describe('the evidence fallback grader', () => {
     expect(flat).toEqual(expect.arrayContaining(['量化', '精度', '模型', '体积']));
     expect(flat).not.toContain('说明');
     expect(extractKeyTerms('The water was evaporated, leaving the salt.')).toEqual(['water', 'evaporated', 'leaving', 'salt']);
+  });
+
+  it('gives no evidence for the words most points repeat: a wrong number in the right units earns nothing', () => {
+    const question = questionFromReference(
+      'frame',
+      'How long do both processes take to complete?',
+      '9 time units. The first process uses 4 time units on the CPU. The second issues an I/O request and waits 5 time units.',
+      3,
+    );
+    expect(coverRubric(question, '8 time units').map((point) => point.verdict)).toEqual(['missed', 'missed', 'missed']);
+    expect(coverRubric(question, '9 time units').map((point) => point.verdict)).toEqual(['met', 'missed', 'missed']);
+  });
+
+  it('takes a point that is one concept beyond the stem (a verdict) as met when the answer names it', () => {
+    const question = questionFromReference('verdict', '判断正误并解释：n个元素依次进栈后，出栈顺序一定与进栈顺序相反。', '错误。例如进栈序列为123，出栈序列可以为132。', 10);
+    expect(coverRubric(question, '错误，一个元素可以进栈后马上出栈。').map((point) => point.verdict)).toEqual(['met', 'missed']);
+    expect(coverRubric(question, '正确，先进后出。').map((point) => point.verdict)).toEqual(['missed', 'missed']);
+    // Padding around the verdict is no answer about the question.
+    expect(coverRubric(question, '错误，今天天气晴朗，小猫在窗台上晒太阳，楼下的面包店排起了长队。').map((point) => point.verdict)).toEqual(['missed', 'missed']);
+  });
+
+  it('takes a number of the point, stated alone, as evidence: no word explains a value', () => {
+    const question = questionFromReference(
+      'value',
+      'What value does the register hold once the loop ends?',
+      'The register holds 42 at the end because the loop adds 6 to it seven times before the counter reaches zero and the halt instruction stops the program.',
+      2,
+    );
+    expect(coverRubric(question, 'It ends at 42.')[0]!.evidence).toBe('42');
+    expect(coverRubric(question, 'It ends at 43.')[0]!.evidence).toBe('');
+    expect(coverRubric(question, '42 - my cat enjoys sunny afternoons and the bakery queue was long.')[0]!.evidence).toBe('');
   });
 
   it('stays within 0..points for every seed short and essay question, whatever the answer', () => {
