@@ -251,24 +251,35 @@ interface Clause {
   sentence: number;
   /** Keys the clause only denies (`not reliable`): naming them there is no evidence for them. */
   denied: Set<string>;
+  /** Whether its sentence says something rather than lists terms (`isStatement`). */
+  statement: boolean;
   /** The first WordNet senses of the clause's English words it does not deny, looked up on first use. */
   senses?: Set<number>;
+}
+
+/** An answer's non-empty sentences, NFKC-folded: cut at sentence punctuation, line breaks and a full stop before a space. */
+function splitSentences(answer: string): string[] {
+  return answer
+    .normalize('NFKC')
+    .split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)
+    .filter((sentence) => sentence.trim());
 }
 
 /**
  * Clauses (sentences cut at commas and colons too, for pairing a term with its meaning), each folded
  * for matching and carrying its sentence's keys (for judging whether a term is explained). Linear.
  */
-export function splitClauses(answer: string): Clause[] {
+export function splitClauses(answer: string, skip: ReadonlySet<string> = new Set()): Clause[] {
   const clauses: Clause[] = [];
   let position = 0;
-  for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
-    if (!sentence.trim()) continue;
+  for (const sentence of splitSentences(answer)) {
     position += 1;
+    if (skip.has(sentence)) continue;
     const sentenceKeys = conceptKeys(sentence);
     const sentenceHasHan = containsHan(sentence);
+    const statement = isStatement(sentence);
     for (const text of sentence.split(/[，,：:]/u)) {
-      if (text.trim()) clauses.push({ folded: foldForSearch(text), keys: conceptKeys(text), sentenceKeys, sentenceHasHan, sentence: position, denied: deniedOnly(text) });
+      if (text.trim()) clauses.push({ folded: foldForSearch(text), keys: conceptKeys(text), sentenceKeys, sentenceHasHan, sentence: position, denied: deniedOnly(text), statement });
     }
   }
   return clauses;
@@ -547,7 +558,10 @@ export function coverPoint(
       return clauses.some(
         (clause) =>
           alternativeIn(alternative, clause, vocabulary.deniedKeys) &&
-          (vocabulary.namingReference || ((onePoint || value) && onTopic(clause, termKeys, vocabulary)) || explains(clause, termKeys, vocabulary)),
+          (vocabulary.namingReference ||
+            (value && onTopic(clause, termKeys, vocabulary)) ||
+            // A list of terms explains none of them, however many of the material's words it holds.
+            (clause.statement && ((onePoint && onTopic(clause, termKeys, vocabulary)) || explains(clause, termKeys, vocabulary)))),
       );
     });
   const matched: string[] = [];
@@ -583,6 +597,24 @@ export function isStatement(sentence: string): boolean {
   if (stretches.length <= 2) return true;
   for (const stretch of stretches) if (tokenize(stretch).length >= 3) return true;
   return false;
+}
+
+/** A sentence with at least this many words foreign to the question and the material… */
+const PADDING_MIN_FOREIGN = 4;
+/** …and at most this many of theirs is one term padded with filler. */
+const PADDING_MAX_KNOWN = 1;
+/** An answer with this many such sentences pads its terms: those sentences count for nothing. */
+const PADDED_SENTENCES = 2;
+
+/**
+ * Whether a sentence's keys (spelt and mapped to the vocabulary) are a term among filler: `quantization -
+ * my cat enjoys sunny afternoons and the bakery queue was long`. The whole answer's share of relevant words
+ * (`MIN_RELEVANT_SHARE`) cannot see it, because repeated filler adds no new words.
+ */
+function isPadding(keys: readonly string[], vocabulary: QuestionVocabulary): boolean {
+  let known = 0;
+  for (const key of keys) if (vocabulary.stemKeys.has(key) || vocabulary.contextKeys.has(key)) known += 1;
+  return keys.length - known >= PADDING_MIN_FOREIGN && known <= PADDING_MAX_KNOWN;
 }
 
 /** Below this share of the answer's words being words of the question or the material, it is padding: no similarity. */
@@ -710,6 +742,34 @@ export function phraseKeys(text: string, spell: (key: string) => string = (key) 
   return keys;
 }
 
+interface ReadSentence {
+  sentence: string;
+  /** An answer word's vocabulary key: itself, the key it misspells, or the key of a word of its meaning. */
+  spell: (key: string) => string;
+  keys: string[];
+  /** The sentence is one term (or none) among foreign words (`isPadding`). */
+  padding: boolean;
+}
+
+/** The sentences of a padded answer that are padding: they are evidence of nothing. */
+function paddingOf(question: FreeTextQuestion, answer: string, vocabulary: QuestionVocabulary): Set<string> {
+  const { sentences, padded } = readSentences(question, answer, vocabulary);
+  return new Set(padded ? sentences.filter((entry) => entry.padding).map((entry) => entry.sentence) : []);
+}
+
+/** An answer's sentences with their vocabulary keys, and whether the answer pads terms with foreign words. */
+function readSentences(question: FreeTextQuestion, answer: string, vocabulary: QuestionVocabulary): { sentences: ReadSentence[]; padded: boolean } {
+  const sentences = splitSentences(answer).map((sentence) => {
+    const meanings = new Map<string, string>();
+    for (const token of tokenize(sentence)) if (!token.stop && !containsHan(token.word)) meanings.set(token.key, synonymOf(token, question, vocabulary));
+    const spell = (key: string) => meanings.get(key) ?? spellingOf(key, vocabulary);
+    const keys = [...conceptKeys(sentence)].map(spell);
+    return { sentence, spell, keys, padding: isPadding(keys, vocabulary) };
+  });
+  // One loose sentence is a learner's own words; several, each one term among foreign words, are padding.
+  return { sentences, padded: sentences.filter((entry) => entry.padding).length >= PADDED_SENTENCES };
+}
+
 /**
  * What an answer shares with the reference, each part 0..1 and 0 when a guard fails, before they are
  * weighed (`FallbackThresholds.phraseWeight`, `contentWeight`):
@@ -766,12 +826,9 @@ export function similarityParts(question: FreeTextQuestion, answer: string): Sim
   const foundPhrases = new Set<string>();
   const foundNegated = new Set<string>();
   const foundAffirmed = new Set<string>();
-  for (const sentence of answer.normalize('NFKC').split(/[。！？；;!?\n\r]|\.(?=\s|$)/u)) {
-    if (!sentence.trim() || !(vocabulary.namingReference || isStatement(sentence))) continue;
-    const meanings = new Map<string, string>();
-    for (const token of tokenize(sentence)) if (!token.stop && !containsHan(token.word)) meanings.set(token.key, synonymOf(token, question, vocabulary));
-    const spell = (key: string) => meanings.get(key) ?? spellingOf(key, vocabulary);
-    const keys = [...conceptKeys(sentence)].map(spell);
+  const { sentences, padded } = readSentences(question, answer, vocabulary);
+  for (const { sentence, spell, keys, padding } of sentences) {
+    if ((padded && padding) || !(vocabulary.namingReference || isStatement(sentence))) continue;
     let explaining = false;
     for (const key of keys) if (!vocabulary.stemKeys.has(key) && !vocabulary.keywordKeys.has(key) && vocabulary.contextKeys.has(key)) explaining = true;
     for (const key of keys) if (explaining || !vocabulary.keywordKeys.has(key)) found.add(key);
@@ -860,8 +917,8 @@ export function rubricEvidence(
   answer: string,
   thresholds: Pick<FallbackThresholds, 'met' | 'partial'> = DEFAULT_THRESHOLDS,
 ): RubricEvidence {
-  const clauses = splitClauses(answer);
   const vocabulary = vocabularyOf(question);
+  const clauses = splitClauses(answer, paddingOf(question, answer, vocabulary));
   const coverages = question.rubric.map((point) => coverPoint(point, question, clauses, vocabulary, { ...DEFAULT_THRESHOLDS, ...thresholds }));
   // An answer that attaches a meaning to the wrong term uses the reference's words to say something
   // false: similarity to the reference then earns nothing anywhere, only evidence of other points does.
@@ -918,8 +975,8 @@ export interface FallbackOptions {
 
 /** Per-point verdicts by evidenced terms, the evidence being the matched terms. */
 export function coverRubric(question: FreeTextQuestion, answer: string, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
-  const clauses = splitClauses(answer);
   const vocabulary = vocabularyOf(question);
+  const clauses = splitClauses(answer, paddingOf(question, answer, vocabulary));
   return question.rubric.map((point, position) => {
     const coverage = coverPoint(point, question, clauses, vocabulary, thresholds);
     return {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BankSchema, type FreeTextQuestion, type TermPair } from '../../src/bank/schema.ts';
 import { gradeByRubricCoverage } from '../../src/tutor/fallback-grader.ts';
+import { extractKeyTerms } from '../../src/tutor/text.ts';
 
 /**
  * Answers that try to buy marks from the evidence grader with words instead of content: swapped
@@ -102,5 +103,34 @@ describe('gamed answers on the seed bank', () => {
     const swapped =
       '数据并行把模型本身切开，用张量并行和流水线并行放到多张卡上，解决单卡放不下的大模型，需要通信。模型并行是每张卡保存一份完整模型副本，把不同请求分给不同的卡，提高吞吐。';
     expect(score(question, swapped)).toBeLessThanOrEqual(fifth(question));
+  });
+});
+
+describe('gamed answers on questions whose rubric names no keywords', () => {
+  // An imported essay often brings only its reference answer: the rubric is one point, its terms derived
+  // from the text. Lists and padding must earn as little there as where an author chose keywords.
+  const withoutKeywords = (question: FreeTextQuestion): FreeTextQuestion => ({ ...question, rubric: [{ point: question.reference, points: question.points }] });
+  const questions = [...freeText(fixture), ...freeText(seed)].map(withoutKeywords);
+
+  function gamedFromReference(question: FreeTextQuestion): Array<[string, string]> {
+    const terms = extractKeyTerms(question.reference).slice(0, 12);
+    return [
+      ['a list of the reference terms', terms.join(', ')],
+      ['a list of the reference terms with 、', terms.join('、')],
+      ['reference terms padded with nonsense', terms.map((term) => `${term}，今天天气晴朗，小猫在窗台上晒太阳，楼下的面包店排起了长队。`).join('')],
+      ['reference terms padded with English nonsense', terms.map((term) => `${term} - my cat enjoys sunny afternoons and the bakery queue was long.`).join(' ')],
+      ['reference terms padded with varied nonsense', terms.map((term, index) => `${term}: ${['the bakery queue was long and slow', 'a red kite drifted over the quiet harbour', 'grandma knits warm scarves for every winter market'][index % 3]}.`).join(' ')],
+    ];
+  }
+
+  it.each(questions.flatMap((question) => gamedFromReference(question).map(([name, answer]) => [question.id, name, question, answer] as const)))(
+    '%s: %s scores at most a fifth',
+    (_id, _name, question, answer) => {
+      expect(score(question, answer)).toBeLessThanOrEqual(fifth(question));
+    },
+  );
+
+  it('still gives the reference itself most of the marks', () => {
+    for (const question of questions) expect(score(question, question.reference)).toBeGreaterThanOrEqual(question.points * 0.8);
   });
 });
