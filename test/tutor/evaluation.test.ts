@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.ts';
-import { agreement, assignFolds, referenceOverlap } from '../../src/tutor/eval/cross-validate.ts';
+import { agreement, assignFolds, bootstrapMargin, referenceOverlap } from '../../src/tutor/eval/cross-validate.ts';
 import { loadGradingDataset, splitReference } from '../../src/tutor/eval/datasets.ts';
 import { adjacentAgreement, exactAgreement, pearson, quadraticWeightedKappa } from '../../src/tutor/eval/metrics.ts';
 import { createTestIo } from '../cli/io.ts';
@@ -103,6 +103,20 @@ describe('question-level cross-validation of the evidence grader', () => {
     expect(figures.pooled!).toBeLessThan(0.9);
   });
 
+  it('puts a resampled 95% interval around the margin over the baseline, the same on every run', () => {
+    const dataset = loadGradingDataset(path.join(FIXTURES, 'sas'));
+    const perfect = dataset.items.map((item) => item.human);
+    const noisy = dataset.items.map((item, index) => item.human + (index % 2 === 0 ? 3 : -3));
+    const margin = bootstrapMargin(dataset.items, perfect, noisy, 200);
+    expect(margin.resamples).toBe(200);
+    expect(margin.pooled.difference!).toBeGreaterThan(0);
+    expect(margin.pooled.low!).toBeLessThanOrEqual(margin.pooled.difference!);
+    expect(margin.pooled.high!).toBeGreaterThanOrEqual(margin.pooled.difference!);
+    expect(bootstrapMargin(dataset.items, perfect, noisy, 200)).toEqual(margin);
+    // Against itself the margin is nothing, on every resample.
+    expect(bootstrapMargin(dataset.items, noisy, noisy, 50).pooled).toEqual({ difference: 0, low: 0, high: 0 });
+  });
+
   it('measures plain overlap with the reference as the baseline', () => {
     // stack, pop, last, item, push: all but `stack` (stems: popped → pop).
     expect(referenceOverlap('A stack pops the last item pushed.', 'The last item pushed is popped.')).toBeCloseTo(4 / 5);
@@ -125,6 +139,7 @@ describe('question-level cross-validation of the evidence grader', () => {
     await runCli(['eval', 'grading', path.join(FIXTURES, 'sas'), '--folds', '2'], text);
     expect(text.stdout.text).toContain('2-fold cross-validation by question');
     expect(text.stdout.text).toContain('reference overlap (baseline)');
+    expect(text.stdout.text).toMatch(/margin over the baseline\s+[+-]\d\.\d{3} \[[+-]\d\.\d{3}, [+-]\d\.\d{3}\]/);
   });
 
   it('refuses fewer than two folds', async () => {

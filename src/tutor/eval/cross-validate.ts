@@ -33,6 +33,21 @@ export interface CrossValidationReport {
   overlapBaseline: AgreementFigures;
   /** The settings each fold chose. */
   chosenThresholds: FallbackThresholds[];
+  /** Cross-validated fallback minus the baseline, with a 95% interval from resampling answers. */
+  margin: MarginFigures;
+}
+
+export interface MarginInterval {
+  difference: number | null;
+  /** 2.5th and 97.5th percentiles of the difference over the resamples. */
+  low: number | null;
+  high: number | null;
+}
+
+export interface MarginFigures {
+  pooled: MarginInterval;
+  withinQuestion: MarginInterval;
+  resamples: number;
 }
 
 /** Plain overlap: the share of the reference's content words (stems) or Han bigrams found in the answer. */
@@ -126,6 +141,57 @@ export function assignFolds(items: readonly EvalItem[], folds: number): number[]
   return items.map((item) => foldOf.get(item.question.id)!);
 }
 
+/** A small seeded generator (mulberry32): the interval is the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const RESAMPLES = 1000;
+
+/**
+ * How far `scores` beat `baseline` in agreement with the human scores, with a paired bootstrap: answers
+ * are drawn with replacement within each question (so every question keeps its size), both graders are
+ * measured on the same draw, and the interval is the middle 95% of the differences. A set has only 2
+ * to 5 questions, so questions themselves are not resampled: the interval says how much the figure
+ * owes to these answers, not to these questions.
+ */
+export function bootstrapMargin(items: readonly EvalItem[], scores: readonly number[], baseline: readonly number[], resamples = RESAMPLES): MarginFigures {
+  const byQuestion = new Map<string, number[]>();
+  items.forEach((item, index) => byQuestion.set(item.question.id, [...(byQuestion.get(item.question.id) ?? []), index]));
+  const groups = [...byQuestion.values()];
+  const random = seededRandom(20131);
+  const pooled: number[] = [];
+  const within: number[] = [];
+  for (let round = 0; round < resamples; round += 1) {
+    const drawn = groups.flatMap((indexes) => indexes.map(() => indexes[Math.floor(random() * indexes.length)]!));
+    const sample = drawn.map((index) => items[index]!);
+    const ours = agreement(sample, drawn.map((index) => scores[index]!));
+    const theirs = agreement(sample, drawn.map((index) => baseline[index]!));
+    if (ours.pooled !== null && theirs.pooled !== null) pooled.push(ours.pooled - theirs.pooled);
+    if (ours.withinQuestion !== null && theirs.withinQuestion !== null) within.push(ours.withinQuestion - theirs.withinQuestion);
+  }
+  const full = { ours: agreement(items, scores), theirs: agreement(items, baseline) };
+  const interval = (differences: number[], ours: number | null, theirs: number | null): MarginInterval => {
+    const sorted = [...differences].sort((a, b) => a - b);
+    const at = (share: number) => (sorted.length ? round3(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!) : null);
+    return { difference: ours === null || theirs === null ? null : round3(ours - theirs), low: at(0.025), high: at(0.975) };
+  };
+  return {
+    pooled: interval(pooled, full.ours.pooled, full.theirs.pooled),
+    withinQuestion: interval(within, full.ours.withinQuestion, full.theirs.withinQuestion),
+    resamples,
+  };
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
 export function crossValidateFallback(dataset: EvalDataset, folds = 5): CrossValidationReport {
   const items = dataset.items;
   const questions = new Set(items.map((item) => item.question.id)).size;
@@ -142,6 +208,7 @@ export function crossValidateFallback(dataset: EvalDataset, folds = 5): CrossVal
       if (fold[index] === current) heldOut[index] = blendedScore(item, evidence[index]!, thresholds);
     });
   }
+  const baseline = items.map((item) => referenceOverlap(item.question.reference, item.answer));
   const round = (figures: AgreementFigures): AgreementFigures => ({
     ...figures,
     pooled: figures.pooled === null ? null : Math.round(figures.pooled * 1000) / 1000,
@@ -154,13 +221,16 @@ export function crossValidateFallback(dataset: EvalDataset, folds = 5): CrossVal
     folds: k,
     fallbackCrossValidated: round(agreement(items, heldOut)),
     fallbackDefaults: round(agreement(items, items.map((item, index) => blendedScore(item, evidence[index]!, DEFAULT_THRESHOLDS)))),
-    overlapBaseline: round(agreement(items, items.map((item) => referenceOverlap(item.question.reference, item.answer)))),
+    overlapBaseline: round(agreement(items, baseline)),
     chosenThresholds,
+    margin: bootstrapMargin(items, heldOut, baseline),
   };
 }
 
 export function renderCrossValidation(report: CrossValidationReport): string {
   const figure = (value: number | null) => (value === null ? '  n/a' : value.toFixed(3).padStart(6));
+  const signed = (value: number | null) => (value === null ? 'n/a' : `${value >= 0 ? '+' : ''}${value.toFixed(3)}`);
+  const margin = (interval: MarginInterval) => `${signed(interval.difference)} [${signed(interval.low)}, ${signed(interval.high)}]`;
   const row = (name: string, figures: AgreementFigures) => `  ${name.padEnd(34)} ${figure(figures.pooled)}   ${figure(figures.withinQuestion)}`;
   return (
     [
@@ -169,6 +239,7 @@ export function renderCrossValidation(report: CrossValidationReport): string {
       row('evidence fallback (cross-validated)', report.fallbackCrossValidated),
       row('evidence fallback (shipped defaults)', report.fallbackDefaults),
       row('reference overlap (baseline)', report.overlapBaseline),
+      `  ${'margin over the baseline'.padEnd(34)} ${margin(report.margin.pooled)}   ${margin(report.margin.withinQuestion)}   (95% interval, ${report.margin.resamples} resamples of answers within questions)`,
       `  blend chosen per fold (evidence weight/similarity counted as full/phrase weight/content weight): ${report.chosenThresholds.map((t) => `${t.evidenceWeight}/${t.fullSimilarity}/${t.phraseWeight}/${t.contentWeight}`).join('; ')}`,
     ].join('\n') + '\n'
   );
