@@ -10,15 +10,14 @@ export interface BenchModule {
 const modules: Array<() => Promise<{ default: BenchModule }>> = [
   () => import('./storage.ts'),
   () => import('./grading.ts'),
+  () => import('./fallback.ts'),
   () => import('./discord.ts'),
   () => import('./newcomer.ts'),
   () => import('./tutor.ts'),
   () => import('./import.ts'),
   () => import('./hostile.ts'),
   () => import('./class.ts'),
-  // --- h13-exam-core ---
   () => import('./exam.ts'),
-  // --- h12-keyfix ---
   () => import('./regrade.ts'),
 ];
 

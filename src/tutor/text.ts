@@ -92,14 +92,23 @@ function segmenterFor(language: string): Intl.Segmenter {
   return segmenter;
 }
 
+/** Texts segmented lately: the grader reads one answer's sentences and clauses several times over. */
+const segmented = new Map<string, readonly string[]>();
+const MAX_SEGMENTED = 1_024;
+
 /** Word-like segments of `text` (Chinese split by ICU's dictionary), NFKC-folded and lower-cased. */
-export function segmentWords(text: string): string[] {
+export function segmentWords(text: string): readonly string[] {
+  const known = segmented.get(text);
+  if (known) return known;
   const folded = text.normalize('NFKC').toLowerCase();
   const language = containsHan(folded) ? 'zh' : 'en';
   const words: string[] = [];
   for (const piece of segmenterFor(language).segment(folded)) {
     if (piece.isWordLike) words.push(piece.segment);
   }
+  // Bounded, oldest first out: a long-running bot grades ever new answers.
+  if (segmented.size >= MAX_SEGMENTED) segmented.delete(segmented.keys().next().value!);
+  segmented.set(text, words);
   return words;
 }
 
