@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { QuestionType } from '../src/bank/schema.ts';
 import type { GradeResult } from '../src/grading/types.ts';
 import type { NewAttempt } from '../src/progress/ports.ts';
+import { seededRandom } from '../src/seeded-random.ts';
 import { openDatabase, type Db } from '../src/storage/database.ts';
 import { encodeGrade, partVerdicts, SqliteProgressStore } from '../src/storage/progress-store.ts';
 import type { FreeTextFeedback } from '../src/tutor/types.ts';
@@ -35,17 +36,6 @@ function questionTypeAt(question: number): QuestionType {
   return SECTIONS.find(([end]) => question < end)![1];
 }
 
-/** Deterministic so runs compare: mulberry32. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function cpuMs(): number {
   const usage = process.cpuUsage();
@@ -201,7 +191,7 @@ export function makeAttempt(rand: () => number, userId: string, guildId: string 
 function measureWrites(dir: string, log: (line: string) => void): void {
   const db = openDatabase(path.join(dir, 'writes.sqlite'));
   const store = new SqliteProgressStore(db);
-  const rand = random(7);
+  const rand = seededRandom(7);
   const start = Date.UTC(2026, 0, 1);
   const make = (index: number) => makeAttempt(rand, `writer-${index % 50}`, 'guild-1', new Date(start + index * 30_000));
   for (let index = 0; index < 500; index += 1) store.recordAttempt(make(index)); // warm-up
@@ -286,7 +276,7 @@ export function buildLargeDatabase(db: Db, log: (line: string) => void): void {
 
   const cpuBefore = cpuMs();
   const began = performance.now();
-  const rand = random(42);
+  const rand = seededRandom(42);
   const chunk = db.transaction((work: () => void) => work());
   chunk(() => insertUser.run('heavy', 'Heavy learner'));
   const heavyPerChunk = 50_000;

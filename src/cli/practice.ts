@@ -8,6 +8,7 @@ import { isUserError, UserError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { resolveLocale, t, type Locale } from '../messages/catalog.ts';
 import { secretsFromEnv } from '../redact.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { createStyle } from './practice-render.ts';
 import { createLineReader, isStorageFailure, runPracticeSession } from './practice-session.ts';
 import type { CliCommand, CliIo } from './types.ts';
@@ -75,20 +76,6 @@ export function localeFromEnv(env: Record<string, string | undefined>): Locale |
   return undefined;
 }
 
-/**
- * A small seeded generator (mulberry32): the same `--seed` gives the same questions in the same
- * order, so a README example or a bug report can be replayed.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Checks `--bank` and `--topic` against what is loaded, so a typo lists what exists instead of failing vaguely. */
 function checkChoice(catalog: Pick<BankService, 'list' | 'get'>, bankId: string | undefined, type: QuestionType | undefined, topic: string | undefined): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rateAnswer, scheduleReview, type ReviewCard } from '../../src/progress/review.ts';
+import { seededRandom } from '../../src/seeded-random.ts';
 
 const DAY = 86_400_000;
 const t0 = new Date('2026-03-01T10:00:00Z');
@@ -71,20 +72,8 @@ describe('scheduleReview', () => {
 });
 
 describe('scheduleReview against ts-fsrs', () => {
-  /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-  function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('keeps every card sane for 300 learners answering 40 times at random gaps and scores', () => {
-    const rand = random(2026);
+    const rand = seededRandom(2026);
     let compared = 0;
     for (let learner = 0; learner < 300; learner += 1) {
       let card: ReviewCard | null = null;

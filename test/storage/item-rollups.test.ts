@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QuestionType } from '../../src/bank/schema.ts';
 import type { AttemptStatus } from '../../src/progress/ports.ts';
 import { buildItemReport } from '../../src/progress/item-report.ts';
+import { seededRandom } from '../../src/seeded-random.ts';
 import { ClassReportRepository } from '../../src/storage/class-report-repository.ts';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
@@ -19,17 +20,6 @@ import { makeAttempt, makeTempDir, removeDir } from './fixtures.ts';
 const START = Date.UTC(2026, 2, 1);
 const EVERYTHING = { since: new Date(0) };
 
-/** Deterministic so a failure repeats: mulberry32. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface QuestionSpec {
   id: string;
@@ -69,7 +59,7 @@ function openAt(file: string, upTo?: number): Db {
 
 /** A class of 14 learners in two guilds and none (the CLI), with repeats, flagged, pending and needs-review answers. */
 function seed(store: SqliteProgressStore, seedNumber = 1, count = 260): void {
-  const rand = random(seedNumber);
+  const rand = seededRandom(seedNumber);
   const guilds = ['g1', 'g2', null];
   const statuses: AttemptStatus[] = ['graded', 'graded', 'graded', 'graded', 'graded', 'pending', 'flagged', 'needs-review'];
   for (let index = 0; index < count; index += 1) {

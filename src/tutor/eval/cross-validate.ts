@@ -1,6 +1,7 @@
 import { blendRubric, DEFAULT_THRESHOLDS, rubricEvidence, scaleToQuestion, sumScores, type FallbackThresholds, type RubricEvidence } from '../fallback-grader.ts';
 import { containsHan, foldForSearch, tokenize } from '../text.ts';
 import type { EvalDataset, EvalItem } from './datasets.ts';
+import { seededRandom } from '../../seeded-random.ts';
 import { pearson } from './metrics.ts';
 
 /**
@@ -141,17 +142,6 @@ export function assignFolds(items: readonly EvalItem[], folds: number): number[]
   return items.map((item) => foldOf.get(item.question.id)!);
 }
 
-/** A small seeded generator (mulberry32): the interval is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RESAMPLES = 1000;
 
