@@ -166,7 +166,7 @@ function keysOfWord(token: Token): string[] {
 export function keySenses(text: string): KeySenses {
   const senses: KeySenses = { denied: new Set(), affirmed: new Set(), unsure: new Set() };
   // Clauses end at punctuation only: a negation spans a coordination (`no delivery or ordering guarantee`).
-  for (const clause of text.normalize('NFKC').split(/[.,;:!?()，。；：！？、\n]/u)) {
+  for (const clause of assertionTexts(text)) {
     const tokens = tokenize(clause);
     const vague = tokens.some((token) => VAGUE_NEGATORS.has(token.word));
     let pending = false;
@@ -227,6 +227,11 @@ export function keySenses(text: string): KeySenses {
 function deniedOnly(text: string): Set<string> {
   const { denied, affirmed, unsure } = keySenses(text);
   return new Set([...denied].filter((key) => !affirmed.has(key) && !unsure.has(key)));
+}
+
+/** A text cut where a negation's scope ends: at punctuation only (`no delivery or ordering guarantee` stays whole). */
+function assertionTexts(text: string): string[] {
+  return text.normalize('NFKC').split(/[.,;:!?()，。；：！？、\n]/u);
 }
 
 /** The keys a text says in one sense only: true when only denied, false when only affirmed. */
@@ -790,8 +795,11 @@ const NO_SIMILARITY: SimilarityParts = { recall: 0, phrase: 0, content: 0 };
 interface SimilarityVocabulary {
   /** The material's content keys beyond the stem's. */
   materialKeys: number;
-  /** `negated`: the keys the reference only denies (true) or only affirms (false); a key it does both with is free. */
-  references: Array<{ keys: Set<string>; negated: Map<string, boolean>; phrases: Set<string> }>;
+  /**
+   * `negated`: the keys the reference only denies (true) or only affirms (false); a key it does both with
+   * is free. `assertions`: the keys of each of its clauses, for taking back a contradicted clause whole.
+   */
+  references: Array<{ keys: Set<string>; negated: Map<string, boolean>; assertions: Array<Set<string>>; phrases: Set<string> }>;
 }
 
 const similarityVocabularies = new WeakMap<FreeTextQuestion, SimilarityVocabulary>();
@@ -804,7 +812,12 @@ function similarityVocabularyOf(question: FreeTextQuestion, vocabulary: Question
       materialKeys: ownKeys(vocabulary.contextKeys),
       references: [question.reference, ...question.analysis.split('\n')]
         .filter((reference) => reference.trim())
-        .map((reference) => ({ keys: conceptKeys(reference), negated: polarityOf(reference), phrases: phraseKeys(reference) })),
+        .map((reference) => ({
+          keys: conceptKeys(reference),
+          negated: polarityOf(reference),
+          assertions: assertionTexts(reference).map(conceptKeys).filter((keys) => keys.size > 0),
+          phrases: phraseKeys(reference),
+        })),
     };
     similarityVocabularies.set(question, built);
   }
@@ -859,18 +872,31 @@ export function similarityParts(question: FreeTextQuestion, answer: string): Sim
   if (own === 0 || (relevant + stemWords) / (own + stemWords) < MIN_RELEVANT_SHARE) return NO_SIMILARITY;
   let recall = 0;
   let phrase = 0;
+  let bestTakenBack: ReadonlySet<string> = NO_KEYS;
   for (const reference of material.references) {
     let wanted = 0;
     let hits = 0;
     let stemWanted = 0;
     let stemHits = 0;
-    let contradicted = false;
-    for (const key of reference.keys) {
-      // The answer contradicts a key it only denies where the reference only affirms it, or the reverse.
+    // The answer contradicts a key it only denies where the reference only affirms it, or the reverse;
+    // the reference's clauses holding such a key are taken back whole (`the circuit is not closed and no
+    // current flows` against `the circuit is closed`), its other clauses still count.
+    const opposite = (key: string) => {
       const denied = reference.negated.get(key);
-      const opposite = denied === undefined ? false : denied ? foundAffirmed.has(key) && !foundNegated.has(key) : foundNegated.has(key) && !foundAffirmed.has(key);
-      if (found.has(key) && opposite) contradicted = true;
-      const hit = found.has(key) && !opposite ? 1 : 0;
+      if (denied === undefined || !found.has(key)) return false;
+      return denied ? foundAffirmed.has(key) && !foundNegated.has(key) : foundNegated.has(key) && !foundAffirmed.has(key);
+    };
+    const contradicted = [...reference.keys].filter(opposite);
+    const takenBack = new Set<string>(contradicted);
+    if (contradicted.length > 0) {
+      const kept = reference.assertions.filter((assertion) => !contradicted.some((key) => assertion.has(key)));
+      for (const assertion of reference.assertions) {
+        if (kept.includes(assertion)) continue;
+        for (const key of assertion) if (!kept.some((other) => other.has(key))) takenBack.add(key);
+      }
+    }
+    for (const key of reference.keys) {
+      const hit = found.has(key) && !takenBack.has(key) ? 1 : 0;
       if (vocabulary.stemKeys.has(key)) {
         stemWanted += 1;
         stemHits += hit;
@@ -880,17 +906,19 @@ export function similarityParts(question: FreeTextQuestion, answer: string): Sim
       }
     }
     // One shared word of a long reference is coincidence (`previous`, `whole`), not content.
-    // An answer that says the opposite of a reference on one of its keys shares nothing with it.
-    if (contradicted || wanted === 0 || hits === 0 || hits / wanted < MIN_SHARED_SHARE) continue;
+    if (wanted === 0 || hits === 0 || hits / wanted < MIN_SHARED_SHARE) continue;
     const keyRecall = (hits + stemHits) / (wanted + stemWanted);
     let phraseHits = 0;
-    for (const pair of reference.phrases) if (foundPhrases.has(pair)) phraseHits += 1;
+    for (const pair of reference.phrases) if (foundPhrases.has(pair) && !pair.split(' ').some((key) => takenBack.has(key))) phraseHits += 1;
+    if (keyRecall > recall) bestTakenBack = takenBack;
     recall = Math.max(recall, keyRecall);
     phrase = Math.max(phrase, reference.phrases.size > 0 ? phraseHits / reference.phrases.size : keyRecall);
   }
   // The amount of material used counts only for an answer that says something of a reference: terms
   // gathered from all over the material say nothing in particular.
-  const content = recall > 0 && material.materialKeys > 0 ? Math.min(1, Math.log1p(relevant) / Math.log1p(material.materialKeys)) : 0;
+  // Material the answer says the opposite of is material it misuses, not material it knows.
+  const used = relevant - [...bestTakenBack].filter((key) => found.has(key) && !vocabulary.stemKeys.has(key) && vocabulary.contextKeys.has(key)).length;
+  const content = recall > 0 && material.materialKeys > 0 ? Math.min(1, Math.log1p(used) / Math.log1p(material.materialKeys)) : 0;
   return { recall, phrase, content };
 }
 

@@ -249,9 +249,14 @@ describe('what an answer denies', () => {
 
   const circuit = questionFromReference('circuit', 'Why does the bulb stay dark?', 'The switch is open, so the circuit is not closed and no current flows through the bulb.', 4);
 
-  it('gives an answer that says the opposite of the reference nothing for its shared words', () => {
-    expect(referenceSimilarity(circuit, 'The switch is open, so the circuit is not closed and no current flows.')).toBeGreaterThan(0.5);
-    expect(referenceSimilarity(circuit, 'The switch is open, so the circuit is closed and current flows.')).toBe(0);
+  it('takes back what a reference clause gives an answer that says its opposite, and only that clause', () => {
+    const agreeing = referenceSimilarity(circuit, 'The switch is open, so the circuit is not closed and no current flows.');
+    expect(agreeing).toBeGreaterThan(0.5);
+    // `The switch is open` still agrees with the reference; the rest contradicts it.
+    const halfContradicting = similarityParts(circuit, 'The switch is open, so the circuit is closed and current flows.');
+    expect(halfContradicting.recall).toBeLessThanOrEqual(0.25);
+    expect(referenceSimilarity(circuit, 'The switch is open, so the circuit is closed and current flows.')).toBeLessThan(agreeing / 2);
+    expect(referenceSimilarity(circuit, 'The circuit is closed and current flows.')).toBe(0);
     expect(gradeByRubricCoverage(circuit, 'The circuit is closed and current flows through the bulb.', { language: 'en', note: 'x' }).score).toBeLessThan(
       gradeByRubricCoverage(circuit, 'The circuit is not closed, so no current flows through the bulb.', { language: 'en', note: 'x' }).score,
     );
