@@ -42,6 +42,9 @@ describe('building a rubric from a reference answer', () => {
     ['To simulate the behaviour of portions of the desired software product.', 1],
     ['Terminal 1 and the positive terminal are separated by the gap. The bulb is in a closed path.', 2],
     ['顺序表：①将表中元素逐个放在连续的空间中；②无需额外的存储空间；③数组大小难以更改。', 4],
+    // An item number or a decimal is no sentence of its own.
+    ['1.使得任何节点都有前驱节点，操作一致。2.统一空表和非空表的处理。', 2],
+    ['It takes 9.5 time units. Process 0 runs first.', 2],
   ])('splits "%s" into %i points', (reference, count) => {
     expect(splitReference(reference)).toHaveLength(count);
   });

@@ -39,7 +39,8 @@ const MAX_DERIVED_POINTS = 6;
 export function splitReference(reference: string): string[] {
   const sentences = reference
     .replace(/\r\n/g, '\n')
-    .split(/(?<=[.!?。！？；;])\s*|\n+|(?=[①②③④⑤⑥⑦⑧⑨])/u)
+    // A full stop after a digit is an item number or a decimal (`1.使得…`, `3.5`), not a sentence's end.
+    .split(/(?<=[!?。！？；;]|(?<!\d)\.)\s*|\n+|(?=[①②③④⑤⑥⑦⑧⑨])/u)
     .map((part) => part.trim())
     .filter((part) => extractKeyTerms(part).length > 0);
   const clauses = sentences.flatMap((sentence) =>
