@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseError, knownSchemaVersion, openDatabase, type Db } from '../../src/storage/database.ts';
+import { describe, expect, it } from 'vitest';
+import { DatabaseError, knownSchemaVersion, openDatabase } from '../../src/storage/database.ts';
 import { migrations, type Migration } from '../../src/storage/migrations/index.ts';
-import { makeTempDir, removeDir } from './fixtures.ts';
+import { useTempDatabases } from './fixtures.ts';
 
 function sha256(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -21,20 +21,12 @@ function catchError(run: () => unknown): unknown {
 }
 
 describe('openDatabase', () => {
-  let dir: string;
-  const open: Db[] = [];
-  beforeEach(() => {
-    dir = makeTempDir();
-  });
-  afterEach(() => {
-    for (const db of open.splice(0)) if (db.open) db.close();
-    removeDir(dir);
-  });
+  const temp = useTempDatabases();
 
   it('creates the parent folder and applies every migration to an empty file', () => {
-    const file = path.join(dir, 'nested', 'folder', 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'nested', 'folder', 'tutor.sqlite');
     const db = openDatabase(file);
-    open.push(db);
+    temp.track(db);
 
     expect(fs.existsSync(file)).toBe(true);
     expect(db.pragma('user_version', { simple: true })).toBe(knownSchemaVersion());
@@ -48,8 +40,8 @@ describe('openDatabase', () => {
   });
 
   it('turns on WAL, foreign keys, a busy timeout and synchronous=NORMAL', () => {
-    const db = openDatabase(path.join(dir, 'tutor.sqlite'));
-    open.push(db);
+    const db = openDatabase(path.join(temp.dir(), 'tutor.sqlite'));
+    temp.track(db);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
@@ -57,19 +49,19 @@ describe('openDatabase', () => {
   });
 
   it('keeps the rows when the file is opened again and applies nothing twice', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     const first = openDatabase(file);
     first.prepare("INSERT INTO users (id, display_name, created_at, updated_at) VALUES ('u1', 'Ann', 0, 0)").run();
     first.close();
 
     const second = openDatabase(file);
-    open.push(second);
+    temp.track(second);
     expect(second.prepare('SELECT display_name FROM users').pluck().all()).toEqual(['Ann']);
     expect(second.pragma('user_version', { simple: true })).toBe(knownSchemaVersion());
   });
 
   it('applies a later migration to a file created by an earlier build, in order', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     openDatabase(file).close();
     const extra: Migration = {
       version: migrations.length + 1,
@@ -77,13 +69,13 @@ describe('openDatabase', () => {
       up: (db) => db.exec('CREATE TABLE extra_rows (id INTEGER PRIMARY KEY, user_id TEXT)'),
     };
     const db = openDatabase(file, { migrations: [...migrations, extra] });
-    open.push(db);
+    temp.track(db);
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length + 1);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'extra_rows'").pluck().get()).toBe(1);
   });
 
   it('rolls a failing migration back entirely and leaves the version where it was', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     openDatabase(file).close();
     const broken: Migration = {
       version: migrations.length + 1,
@@ -95,13 +87,13 @@ describe('openDatabase', () => {
     };
     expect(() => openDatabase(file, { migrations: [...migrations, broken] })).toThrow(/boom in the middle/);
     const db = new Database(file);
-    open.push(db);
+    temp.track(db);
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
   });
 
   it('refuses a file from a newer schema with a clear message and leaves it byte for byte unchanged', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     const future = new Database(file);
     future.exec("CREATE TABLE users (id TEXT PRIMARY KEY); INSERT INTO users VALUES ('keep-me')");
     future.pragma(`user_version = ${knownSchemaVersion() + 5}`);
@@ -124,7 +116,7 @@ describe('openDatabase', () => {
   });
 
   it('refuses a file that is not SQLite, naming the path, and leaves it as it was', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     fs.writeFileSync(file, 'This is a shopping list, not a database.\n'.repeat(200));
     const before = sha256(file);
 
@@ -137,7 +129,7 @@ describe('openDatabase', () => {
   });
 
   it('refuses a SQLite file whose schema page is damaged instead of resetting it', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     openDatabase(file).close();
     const bytes = fs.readFileSync(file);
     // Keep the 100-byte header, scramble the rest of page 1 (the schema table).
@@ -153,7 +145,7 @@ describe('openDatabase', () => {
   });
 
   it("refuses a file whose table pages are damaged, naming the path, rather than failing on a later query", () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     const db = openDatabase(file);
     const store = db.prepare("INSERT INTO users (id, display_name, created_at, updated_at) VALUES (?, 'x', 0, 0)");
     for (let index = 0; index < 50; index += 1) store.run(`user-${index}`);
@@ -172,13 +164,13 @@ describe('openDatabase', () => {
   });
 
   it('opens read-only without migrating, and says so when the file does not exist', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     expect(() => openDatabase(file, { readonly: true })).toThrow(/No database at .*tutor\.sqlite/);
     expect(fs.existsSync(file)).toBe(false);
 
     openDatabase(file).close();
     const db = openDatabase(file, { readonly: true });
-    open.push(db);
+    temp.track(db);
     expect(db.readonly).toBe(true);
     expect(() => db.prepare("INSERT INTO users (id, display_name, created_at, updated_at) VALUES ('u', 'u', 0, 0)").run()).toThrow(/readonly/);
   });

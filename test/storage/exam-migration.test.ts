@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/storage/database.ts';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/storage/database.ts';
 import { SqliteExamRepository } from '../../src/storage/exam-repository.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import type { StoredExam } from '../../src/exam/ports.ts';
-import { makeAttempt, makeTempDir, removeDir } from './fixtures.ts';
+import { makeAttempt, useTempDatabases } from './fixtures.ts';
 
 function exam(overrides: Partial<StoredExam> = {}): StoredExam {
   return {
@@ -38,30 +38,22 @@ function exam(overrides: Partial<StoredExam> = {}): StoredExam {
 }
 
 describe('migration 006 (exams)', () => {
-  let dir: string;
-  const open: Db[] = [];
-  beforeEach(() => {
-    dir = makeTempDir();
-  });
-  afterEach(() => {
-    for (const db of open.splice(0)) if (db.open) db.close();
-    removeDir(dir);
-  });
+  const temp = useTempDatabases();
 
   it('upgrades a database of the previous build in place, keeping its attempts', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     const before = openDatabase(file, { migrations: migrations.filter((m) => m.version <= 5) });
     new SqliteProgressStore(before).recordAttempt(makeAttempt({ score: 1, maxScore: 2 }));
     before.close();
     const db = openDatabase(file);
-    open.push(db);
+    temp.track(db);
     expect(db.prepare('SELECT score FROM attempts').pluck().all()).toEqual([1]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'exam%' ORDER BY name").pluck().all()).toEqual(['exam_answers', 'exams']);
   });
 
   it('stores answers only while the exam runs, one open exam per learner, and one submission', () => {
-    const db = openDatabase(path.join(dir, 'tutor.sqlite'));
-    open.push(db);
+    const db = openDatabase(path.join(temp.dir(), 'tutor.sqlite'));
+    temp.track(db);
     const store = new SqliteProgressStore(db);
     const repository = new SqliteExamRepository(db, store);
     expect(repository.create(exam())).toBe(true);

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { QuestionType } from '../../src/bank/schema.ts';
+import type { Db } from '../../src/storage/database.ts';
 import type { NewAttempt } from '../../src/progress/ports.ts';
 import type { FreeTextFeedback, RubricPointVerdict } from '../../src/tutor/types.ts';
 import { llmCallOfFeedback } from '../../src/tutor/tutor.ts';
@@ -14,6 +16,29 @@ export function makeTempDir(prefix = 'study-tutor-storage-'): string {
 
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A temp folder for each test of the calling suite, and the databases a test opens there: after each
+ * test they are closed (those still open) and the folder removed.
+ */
+export function useTempDatabases(): { dir: () => string; track: (db: Db) => Db } {
+  let dir = '';
+  const open: Db[] = [];
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(() => {
+    for (const db of open.splice(0)) if (db.open) db.close();
+    removeDir(dir);
+  });
+  return {
+    dir: () => dir,
+    track: (db) => {
+      open.push(db);
+      return db;
+    },
+  };
 }
 
 /** An objective attempt graded by rule; override any field. */

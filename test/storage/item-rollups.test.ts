@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { QuestionType } from '../../src/bank/schema.ts';
 import type { AttemptStatus } from '../../src/progress/ports.ts';
 import { buildItemReport } from '../../src/progress/item-report.ts';
@@ -9,7 +9,7 @@ import { openDatabase, type Db } from '../../src/storage/database.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
 import { itemRollupsMigration } from '../../src/storage/migrations/008-item-rollups.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
-import { makeAttempt, makeTempDir, removeDir } from './fixtures.ts';
+import { makeAttempt, useTempDatabases } from './fixtures.ts';
 
 /**
  * Migration 008's roll-ups (stats_first_attempts, stats_responses) must give the item report exactly
@@ -39,21 +39,11 @@ const QUESTIONS: QuestionSpec[] = [
   { id: 'q6', type: 'short', maxScore: 4, answers: [['pruning removes weights', 'pruning removes weights', 3], ['no idea', 'no idea', 0.5]] },
 ];
 
-let dir: string;
-const open: Db[] = [];
-
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  for (const db of open.splice(0)) if (db.open) db.close();
-  removeDir(dir);
-});
+const temp = useTempDatabases();
 
 function openAt(file: string, upTo?: number): Db {
   const db = openDatabase(file, upTo === undefined ? {} : { migrations: migrations.filter((m) => m.version <= upTo) });
-  open.push(db);
+  temp.track(db);
   return db;
 }
 
@@ -103,7 +93,7 @@ function expectRollupsMatchAttempts(reports: ClassReportRepository, guildId?: st
 
 describe('migration 008 item roll-ups', () => {
   it('give the item report the same statistics and response analysis as every stored attempt, per guild and overall', () => {
-    const db = openAt(path.join(dir, 'tutor.sqlite'));
+    const db = openAt(path.join(temp.dir(), 'tutor.sqlite'));
     const store = new SqliteProgressStore(db);
     const reports = new ClassReportRepository(db);
     seed(store);
@@ -119,7 +109,7 @@ describe('migration 008 item roll-ups', () => {
   });
 
   it('stay exact through a regrade, a review, a first attempt sent for review, a changed answer and forget-me', () => {
-    const db = openAt(path.join(dir, 'tutor.sqlite'));
+    const db = openAt(path.join(temp.dir(), 'tutor.sqlite'));
     const store = new SqliteProgressStore(db);
     const reports = new ClassReportRepository(db);
     seed(store, 2);
@@ -156,7 +146,7 @@ describe('migration 008 item roll-ups', () => {
   });
 
   it('upgrades a database from the previous build in place, filling the roll-ups from its attempts', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     const before = openAt(file, itemRollupsMigration.version - 1);
     seed(new SqliteProgressStore(before), 4);
     const attempts = before.prepare('SELECT count(*) FROM attempts').pluck().get();
@@ -174,7 +164,7 @@ describe('migration 008 item roll-ups', () => {
   });
 
   it('leaves the learner with no row in either roll-up after forget-me, without counting them as LLM calls', () => {
-    const db = openAt(path.join(dir, 'tutor.sqlite'));
+    const db = openAt(path.join(temp.dir(), 'tutor.sqlite'));
     const store = new SqliteProgressStore(db);
     store.recordAttempt(makeAttempt({ userId: 'ana' }));
     const result = store.forgetUser('ana');

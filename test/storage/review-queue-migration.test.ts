@@ -1,25 +1,17 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/storage/database.ts';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/storage/database.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
 import { reviewQueueMigration } from '../../src/storage/migrations/007-review-queue.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
 import { SqliteReviewQueueRepository } from '../../src/storage/review-queue-repository.ts';
-import { makeAttempt, makeTempDir, removeDir } from './fixtures.ts';
+import { makeAttempt, useTempDatabases } from './fixtures.ts';
 
 describe('the review queue migration on a database from the previous build', () => {
-  let dir: string;
-  const open: Db[] = [];
-  beforeEach(() => {
-    dir = makeTempDir();
-  });
-  afterEach(() => {
-    for (const db of open.splice(0)) if (db.open) db.close();
-    removeDir(dir);
-  });
+  const temp = useTempDatabases();
 
   it('upgrades in place, keeps the flagged answers in the queue, and lists them without scanning attempts', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     const before = openDatabase(file, { migrations: migrations.filter((m) => m.version < reviewQueueMigration.version) });
     const oldStore = new SqliteProgressStore(before);
     const flagged = oldStore.recordAttempt(makeAttempt({ status: 'flagged', gradedBy: 'fallback', score: 0 }));
@@ -27,7 +19,7 @@ describe('the review queue migration on a database from the previous build', () 
     before.close();
 
     const db = openDatabase(file);
-    open.push(db);
+    temp.track(db);
     expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(reviewQueueMigration.version);
     const repository = new SqliteReviewQueueRepository(db);
     expect(repository.listQueue({ includeProvisional: false, limit: 10 }).map((row) => row.attemptId)).toEqual([flagged.id]);

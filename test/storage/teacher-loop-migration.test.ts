@@ -1,27 +1,19 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/storage/database.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
 import { SqliteProgressStore } from '../../src/storage/progress-store.ts';
-import { makeAttempt, makeTempDir, removeDir } from './fixtures.ts';
+import { makeAttempt, useTempDatabases } from './fixtures.ts';
 
 describe('migration 005 (teacher loop) on a database from the previous build', () => {
-  let dir: string;
-  const open: Db[] = [];
-  beforeEach(() => {
-    dir = makeTempDir();
-  });
-  afterEach(() => {
-    for (const db of open.splice(0)) if (db.open) db.close();
-    removeDir(dir);
-  });
+  const temp = useTempDatabases();
 
   function schemaOf(db: Db, type: 'index' | 'trigger'): string[] {
     return db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'attempts' AND type = ? ORDER BY name").pluck().all(type) as string[];
   }
 
   it('keeps every attempt, index and roll-up trigger, and accepts a teacher grade afterwards', () => {
-    const file = path.join(dir, 'tutor.sqlite');
+    const file = path.join(temp.dir(), 'tutor.sqlite');
     const before = openDatabase(file, { migrations: migrations.filter((m) => m.version <= 4) });
     const oldStore = new SqliteProgressStore(before);
     const first = oldStore.recordAttempt(makeAttempt({ score: 0, maxScore: 2 }));
@@ -33,7 +25,7 @@ describe('migration 005 (teacher loop) on a database from the previous build', (
 
     // Up to 005 only: later migrations add triggers of their own.
     const db = openDatabase(file, { migrations: migrations.filter((m) => m.version <= 5) });
-    open.push(db);
+    temp.track(db);
     expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(db.prepare('SELECT id, score FROM attempts ORDER BY id').all()).toEqual([
       { id: first.id, score: 0 },
