@@ -757,13 +757,18 @@ interface ReadSentence {
 }
 
 /** The sentences of a padded answer that are padding: they are evidence of nothing. */
-function paddingOf(question: FreeTextQuestion, answer: string, vocabulary: QuestionVocabulary): Set<string> {
-  const { sentences, padded } = readSentences(question, answer, vocabulary);
+function paddingOf({ sentences, padded }: ReadAnswer): Set<string> {
   return new Set(padded ? sentences.filter((entry) => entry.padding).map((entry) => entry.sentence) : []);
 }
 
+interface ReadAnswer {
+  sentences: ReadSentence[];
+  /** Two or more sentences are padding (`PADDED_SENTENCES`). */
+  padded: boolean;
+}
+
 /** An answer's sentences with their vocabulary keys, and whether the answer pads terms with foreign words. */
-function readSentences(question: FreeTextQuestion, answer: string, vocabulary: QuestionVocabulary): { sentences: ReadSentence[]; padded: boolean } {
+function readSentences(question: FreeTextQuestion, answer: string, vocabulary: QuestionVocabulary): ReadAnswer {
   const sentences = splitSentences(answer).map((sentence) => {
     const meanings = new Map<string, string>();
     for (const token of tokenize(sentence)) if (!token.stop && !containsHan(token.word)) meanings.set(token.key, synonymOf(token, question, vocabulary));
@@ -834,12 +839,16 @@ function similarityVocabularyOf(question: FreeTextQuestion, vocabulary: Question
  */
 export function similarityParts(question: FreeTextQuestion, answer: string): SimilarityParts {
   const vocabulary = vocabularyOf(question);
+  return similarityOfRead(question, vocabulary, readSentences(question, answer, vocabulary));
+}
+
+/** `similarityParts` of an answer already read (`readSentences`), which the evidence reads too. */
+function similarityOfRead(question: FreeTextQuestion, vocabulary: QuestionVocabulary, { sentences, padded }: ReadAnswer): SimilarityParts {
   const material = similarityVocabularyOf(question, vocabulary);
   const found = new Set<string>();
   const foundPhrases = new Set<string>();
   const foundNegated = new Set<string>();
   const foundAffirmed = new Set<string>();
-  const { sentences, padded } = readSentences(question, answer, vocabulary);
   for (const { sentence, spell, keys, padding } of sentences) {
     if ((padded && padding) || !(vocabulary.namingReference || isStatement(sentence))) continue;
     let explaining = false;
@@ -946,12 +955,13 @@ export function rubricEvidence(
   thresholds: Pick<FallbackThresholds, 'met' | 'partial'> = DEFAULT_THRESHOLDS,
 ): RubricEvidence {
   const vocabulary = vocabularyOf(question);
-  const clauses = splitClauses(answer, paddingOf(question, answer, vocabulary));
+  const read = readSentences(question, answer, vocabulary);
+  const clauses = splitClauses(answer, paddingOf(read));
   const coverages = question.rubric.map((point) => coverPoint(point, question, clauses, vocabulary, { ...DEFAULT_THRESHOLDS, ...thresholds }));
   // An answer that attaches a meaning to the wrong term uses the reference's words to say something
   // false: similarity to the reference then earns nothing anywhere, only evidence of other points does.
   const swapped = coverages.some((coverage) => coverage.swapped);
-  return { coverages, similarity: swapped ? NO_SIMILARITY : similarityParts(question, answer) };
+  return { coverages, similarity: swapped ? NO_SIMILARITY : similarityOfRead(question, vocabulary, read) };
 }
 
 /**
@@ -1004,7 +1014,7 @@ export interface FallbackOptions {
 /** Per-point verdicts by evidenced terms, the evidence being the matched terms. */
 export function coverRubric(question: FreeTextQuestion, answer: string, thresholds: FallbackThresholds = DEFAULT_THRESHOLDS): RubricPointVerdict[] {
   const vocabulary = vocabularyOf(question);
-  const clauses = splitClauses(answer, paddingOf(question, answer, vocabulary));
+  const clauses = splitClauses(answer, paddingOf(readSentences(question, answer, vocabulary)));
   return question.rubric.map((point, position) => {
     const coverage = coverPoint(point, question, clauses, vocabulary, thresholds);
     return {
