@@ -194,9 +194,10 @@ export function keySenses(text: string): KeySenses {
       if (VAGUE_NEGATORS.has(token.word)) continue;
       if (chineseScope > 0 && containsHan(token.word)) {
         if (CONTRASTS.has(token.word)) chineseScope = 0;
-        else if (!token.stop && keysOfWord(token).length > 0) {
-          for (const key of keysOfWord(token)) senses.denied.add(key);
-          chineseScope -= 1;
+        else if (!token.stop) {
+          const keys = keysOfWord(token);
+          for (const key of keys) senses.denied.add(key);
+          if (keys.length > 0) chineseScope -= 1;
         }
         continue;
       }
@@ -225,8 +226,7 @@ export function keySenses(text: string): KeySenses {
 
 /** The keys a text only denies. */
 function deniedOnly(text: string): Set<string> {
-  const { denied, affirmed, unsure } = keySenses(text);
-  return new Set([...denied].filter((key) => !affirmed.has(key) && !unsure.has(key)));
+  return new Set([...polarityOf(text)].filter(([, denied]) => denied).map(([key]) => key));
 }
 
 /** A text cut where a negation's scope ends: at punctuation only (`no delivery or ordering guarantee` stays whole). */
